@@ -1,0 +1,125 @@
+/**
+ * The run manifest: what a run was, where its data came from, how it ended.
+ *
+ * Written as `manifest.json` in the run folder when the run starts (status
+ * `running`) and rewritten atomically (temporary file, then rename) when it
+ * ends, so an interrupted run still leaves a readable manifest.
+ *
+ * @module
+ */
+
+/** How a run ended; `running` while it is under way (or if the process was killed hard). */
+export type RunStatus = "running" | "completed" | "interrupted" | "diverged" | "failed";
+
+/** A setting's value, as recorded: JSON primitives only, so manifests compare by value. */
+export type SettingValue = string | number | boolean | null;
+
+/** One data file a run read, with its checksum. */
+export interface DatasetFileRecord {
+  /** The file's name, e.g. `train-images-idx3-ubyte.gz`. */
+  name: string;
+  /** Its SHA-256, as computed when it was loaded. */
+  sha256: string;
+  /** The SHA-256 the suite expects for it. */
+  expected: string;
+  /** Whether the two agree. */
+  verified: boolean;
+}
+
+/** Where one dataset came from. */
+export interface DatasetRecord {
+  /** The dataset's name, e.g. `fashion-mnist`. */
+  name: string;
+  /** How it was found: an explicit folder, the environment, the repository, the cache, the system, a download. */
+  source: string;
+  /** The folder its files were read from. */
+  dir: string;
+  /** Each file read, with its checksum. */
+  files: DatasetFileRecord[];
+  /** True when a copy whose checksums differ was accepted on request. */
+  modified: boolean;
+}
+
+/** Final evaluation metrics of one split (and, for multi-arm runs, one arm). */
+export interface FinalMetrics {
+  /** Mean loss over the split. */
+  loss: number;
+  /** Fraction classified correctly. */
+  accuracy: number;
+  /** Unweighted mean of the per-class F1 scores. */
+  macro_f1: number;
+}
+
+/** The contents of `manifest.json`. */
+export interface Manifest {
+  /** The experiment's name, e.g. `fashion`. */
+  experiment: string;
+  /** The run folder's name. */
+  run_id: string;
+  /** How the run ended. */
+  status: RunStatus;
+  /** Why it ended that way, when it did not complete. */
+  status_detail?: string;
+  /** Every setting of the run, flat; the seed is `settings.seed`. */
+  settings: Record<string, SettingValue>;
+  /** The data the run read. */
+  datasets: DatasetRecord[];
+  /** The commit of the code and whether the work tree had uncommitted changes (null outside git). */
+  git: { commit: string | null; dirty: boolean | null };
+  /** The runtime and machine. */
+  runtime: {
+    deno: string;
+    v8: string;
+    typescript: string;
+    os: string;
+    arch: string;
+    cpu: string;
+  };
+  /** ISO time the run started. */
+  started_at: string;
+  /** ISO time the run ended (null while running). */
+  ended_at: string | null;
+  /** Seconds from start to end (null while running). */
+  wall_seconds: number | null;
+  /** Training samples processed (summed over arms). */
+  samples_seen: number;
+  /** Final metrics, keyed `<split>` or `<arm>/<split>`, e.g. `test` or `both/validation`. */
+  final_metrics: Record<string, FinalMetrics>;
+  /** The files of the run folder, by role. */
+  files: Record<string, string>;
+}
+
+/** Writes `manifest` to `path` atomically: a temporary file beside it, then a rename. */
+export async function writeManifest(path: string, manifest: Manifest): Promise<void> {
+  const temporary = `${path}.tmp`;
+  await Deno.writeTextFile(temporary, JSON.stringify(manifest, null, 2) + "\n");
+  await Deno.rename(temporary, path);
+}
+
+/**
+ * Reads a manifest, with a message naming the file when it is missing or not a manifest.
+ *
+ * @throws {Error} when the file cannot be read, is not JSON, or lacks `experiment` and `settings`.
+ */
+export async function readManifest(path: string): Promise<Manifest> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    throw new Error(`cannot read manifest ${path}: ${(error as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`manifest ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  const record = value as Partial<Manifest>;
+  if (
+    typeof value !== "object" || value === null || typeof record.experiment !== "string" ||
+    typeof record.settings !== "object" || record.settings === null
+  ) {
+    throw new Error(`manifest ${path} lacks "experiment" or "settings"; is it a run manifest?`);
+  }
+  return record as Manifest;
+}

@@ -1,0 +1,6 @@
+/**
+ * Tensors: a flat typed array plus a shape, NCHW row-major.
+ *
+ * @module
+ */
+export * from "./tensor.ts";
