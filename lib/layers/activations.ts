@@ -1,0 +1,90 @@
+/**
+ * Parameter-free layers: ReLU, sigmoid and flatten.
+ *
+ * @module
+ */
+import { reluBackward, reluForward, sigmoidBackward, sigmoidForward } from "../kernels/mod.ts";
+import type { Param, Tensor } from "../tensor/mod.ts";
+import { type Layer, requireCache } from "./layer.ts";
+
+/** `max(0, x)`; the gradient at exactly 0 is 0. */
+export class Relu implements Layer {
+  readonly kind = "relu";
+  #y: Tensor | null = null;
+
+  forward(x: Tensor): Tensor {
+    this.#y = reluForward(x);
+    return this.#y;
+  }
+
+  backward(dy: Tensor): Tensor {
+    return reluBackward(dy, requireCache(this.#y, this.kind));
+  }
+
+  params(): Param[] {
+    return [];
+  }
+
+  outputShape(input: readonly number[]): number[] {
+    return [...input];
+  }
+
+  describe(): string {
+    return "relu";
+  }
+}
+
+/** The logistic function as a layer (losses take logits, so models rarely need it). */
+export class Sigmoid implements Layer {
+  readonly kind = "sigmoid";
+  #y: Tensor | null = null;
+
+  forward(x: Tensor): Tensor {
+    this.#y = sigmoidForward(x);
+    return this.#y;
+  }
+
+  backward(dy: Tensor): Tensor {
+    return sigmoidBackward(dy, requireCache(this.#y, this.kind));
+  }
+
+  params(): Param[] {
+    return [];
+  }
+
+  outputShape(input: readonly number[]): number[] {
+    return [...input];
+  }
+
+  describe(): string {
+    return "sigmoid";
+  }
+}
+
+/** `[N, C, H, W]` to `[N, C*H*W]`, in CHW order; shares the data. */
+export class Flatten implements Layer {
+  readonly kind = "flatten";
+  #inputShape: readonly number[] | null = null;
+
+  forward(x: Tensor): Tensor {
+    this.#inputShape = x.shape;
+    const n = x.shape[0]!;
+    return { data: x.data, shape: [n, x.data.length / n] };
+  }
+
+  backward(dy: Tensor): Tensor {
+    return { data: dy.data, shape: [...requireCache(this.#inputShape, this.kind)] };
+  }
+
+  params(): Param[] {
+    return [];
+  }
+
+  outputShape(input: readonly number[]): number[] {
+    return [input.reduce((a, b) => a * b, 1)];
+  }
+
+  describe(): string {
+    return "flatten";
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The 2-D convolution layer.
+ *
+ * @module
+ */
+import { type Conv2dCache, conv2dBackward, conv2dForward, type PaddingSpec, resolvePadding } from "../kernels/mod.ts";
+import type { Rng } from "../rng/mod.ts";
+import type { Param, Tensor } from "../tensor/mod.ts";
+import { gaussianOver, type Initializer, zerosInit } from "./initializers.ts";
+import { type Layer, makeParam, type ParamOptions, requireCache } from "./layer.ts";
+
+/** Options of {@linkcode Conv2d}. */
+export interface Conv2dLayerOptions extends ParamOptions {
+  /** The per-sample input shape `[C, H, W]`. */
+  input: readonly [number, number, number];
+  /** The number of filters (output channels). */
+  filters: number;
+  /** The kernel size, square or `[rows, cols]`. */
+  kernel: number | readonly [number, number];
+  /** Default 1. */
+  stride?: number | readonly [number, number];
+  /** Default `"valid"`. */
+  padding?: PaddingSpec;
+  /**
+   * `"channel"` (one per filter, the usual), `"position"` (one per output
+   * pixel, as the two-conv Fashion write-up has) or `"none"`. Default `"channel"`.
+   */
+  bias?: "channel" | "position" | "none";
+  /** Default `gaussianOver("fanIn")`. */
+  kernelInit?: Initializer;
+  /** Default zeros. */
+  biasInit?: Initializer;
+  /** Draws the initial weights. */
+  rng: Rng;
+}
+
+/** A convolution with `filters` kernels over a `[C, H, W]` input. */
+export class Conv2d implements Layer {
+  readonly kind = "conv2d";
+  readonly kernel: Param;
+  readonly bias: Param | null;
+  readonly #options: Conv2dLayerOptions;
+  readonly #outShape: [number, number, number];
+  #cache: Conv2dCache | null = null;
+
+  constructor(options: Conv2dLayerOptions) {
+    this.#options = options;
+    const [C, H, W] = options.input;
+    const [KH, KW] = typeof options.kernel === "number" ? [options.kernel, options.kernel] : options.kernel;
+    const stride: [number, number] = typeof options.stride === "number"
+      ? [options.stride, options.stride]
+      : [options.stride?.[0] ?? 1, options.stride?.[1] ?? 1];
+    const pad = resolvePadding(options.padding ?? "valid", { input: [H, W], kernel: [KH, KW], stride });
+    const OH = Math.floor((H + pad.top + pad.bottom - KH) / stride[0]) + 1;
+    const OW = Math.floor((W + pad.left + pad.right - KW) / stride[1]) + 1;
+    if (!(OH > 0 && OW > 0)) throw new RangeError(`Conv2d: a ${KH}x${KW} kernel does not fit the input ${C}x${H}x${W}`);
+    this.#outShape = [options.filters, OH, OW];
+    const dtype = options.dtype ?? "float32";
+    const frozen = options.frozen ?? false;
+    const F = options.filters;
+    const context = { fanIn: C * KH * KW, fanOut: F * KH * KW, rng: options.rng };
+    const kernelShape = [F, C, KH, KW];
+    this.kernel = makeParam("kernel", kernelShape, { dtype, frozen });
+    (options.kernelInit ?? gaussianOver("fanIn")).fill(this.kernel.value, context);
+    const biasMode = options.bias ?? "channel";
+    if (biasMode === "none") {
+      this.bias = null;
+    } else {
+      this.bias = makeParam("bias", biasMode === "channel" ? [F] : [F, OH, OW], { dtype, frozen });
+      (options.biasInit ?? zerosInit()).fill(this.bias.value, context);
+    }
+  }
+
+  forward(x: Tensor): Tensor {
+    const o = this.#options;
+    const { y, cache } = conv2dForward(x, { data: this.kernel.value, shape: this.kernel.shape }, {
+      bias: this.bias === null ? null : { data: this.bias.value, shape: this.bias.shape },
+      stride: o.stride,
+      padding: o.padding,
+    });
+    this.#cache = cache;
+    return y;
+  }
+
+  backward(dy: Tensor): Tensor {
+    const { dx, dw, db } = conv2dBackward(dy, requireCache(this.#cache, this.kind));
+    this.kernel.grad.set(dw.data);
+    if (this.bias !== null && db !== null) this.bias.grad.set(db.data);
+    return dx!;
+  }
+
+  params(): Param[] {
+    return this.bias === null ? [this.kernel] : [this.kernel, this.bias];
+  }
+
+  outputShape(): number[] {
+    return [...this.#outShape];
+  }
+
+  describe(): string {
+    const o = this.#options;
+    const [F, C, KH, KW] = this.kernel.shape;
+    const padding = typeof o.padding === "string" ? o.padding : JSON.stringify(o.padding ?? "valid");
+    return `conv2d ${C}->${F} ${KH}x${KW} stride ${JSON.stringify(o.stride ?? 1)} padding ${padding}, bias ${
+      o.bias ?? "channel"
+    }${this.kernel.frozen ? ", frozen" : ""}`;
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The fully connected layer.
+ *
+ * @module
+ */
+import { type DenseCache, denseBackward, denseForward } from "../kernels/mod.ts";
+import type { Rng } from "../rng/mod.ts";
+import type { Param, Tensor } from "../tensor/mod.ts";
+import { gaussianOver, type Initializer, zerosInit } from "./initializers.ts";
+import { type Layer, makeParam, type ParamOptions, requireCache } from "./layer.ts";
+
+/** Options of {@linkcode Dense}. */
+export interface DenseLayerOptions extends ParamOptions {
+  /** The number of input features. */
+  inputs: number;
+  /** The number of outputs. */
+  units: number;
+  /** Default true. */
+  bias?: boolean;
+  /** Default `gaussianOver("fanIn")`. */
+  weightInit?: Initializer;
+  /** Default zeros. */
+  biasInit?: Initializer;
+  /** Draws the initial weights. */
+  rng: Rng;
+}
+
+/** `y = x w + b`, from `[N, inputs]` to `[N, units]`. */
+export class Dense implements Layer {
+  readonly kind = "dense";
+  readonly weight: Param;
+  readonly bias: Param | null;
+  #cache: DenseCache | null = null;
+
+  constructor(options: DenseLayerOptions) {
+    const dtype = options.dtype ?? "float32";
+    const frozen = options.frozen ?? false;
+    const context = { fanIn: options.inputs, fanOut: options.units, rng: options.rng };
+    this.weight = makeParam("weight", [options.inputs, options.units], { dtype, frozen });
+    (options.weightInit ?? gaussianOver("fanIn")).fill(this.weight.value, context);
+    if (options.bias ?? true) {
+      this.bias = makeParam("bias", [options.units], { dtype, frozen });
+      (options.biasInit ?? zerosInit()).fill(this.bias.value, context);
+    } else {
+      this.bias = null;
+    }
+  }
+
+  forward(x: Tensor): Tensor {
+    const { y, cache } = denseForward(x, { data: this.weight.value, shape: this.weight.shape }, {
+      bias: this.bias === null ? null : { data: this.bias.value, shape: this.bias.shape },
+    });
+    this.#cache = cache;
+    return y;
+  }
+
+  backward(dy: Tensor): Tensor {
+    const { dx, dw, db } = denseBackward(dy, requireCache(this.#cache, this.kind));
+    this.weight.grad.set(dw.data);
+    if (this.bias !== null && db !== null) this.bias.grad.set(db.data);
+    return dx;
+  }
+
+  params(): Param[] {
+    return this.bias === null ? [this.weight] : [this.weight, this.bias];
+  }
+
+  outputShape(input: readonly number[]): number[] {
+    if (input.length !== 1 || input[0] !== this.weight.shape[0]) {
+      throw new RangeError(`Dense: expects ${this.weight.shape[0]} input features, got shape [${input.join(", ")}]`);
+    }
+    return [this.weight.shape[1]!];
+  }
+
+  describe(): string {
+    const [I, O] = this.weight.shape;
+    return `dense ${I}->${O}${this.bias === null ? ", no bias" : ""}${this.weight.frozen ? ", frozen" : ""}`;
+  }
+}

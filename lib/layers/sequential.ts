@@ -1,0 +1,86 @@
+/**
+ * A model as a list of layers, run in order forward and in reverse backward.
+ *
+ * @module
+ */
+import type { Param, Tensor } from "../tensor/mod.ts";
+import type { Layer } from "./layer.ts";
+
+/** Layers applied one after another. */
+export class Sequential implements Layer {
+  readonly kind = "sequential";
+  readonly layers: readonly Layer[];
+  readonly inputShape: readonly number[];
+  readonly #params: Param[];
+
+  /**
+   * @param layers the layers, first to last.
+   * @param options `inputShape` of one sample (e.g. `[1, 28, 28]`); every layer's shape is checked against it now.
+   *
+   * @example
+   * ```ts
+   * import { Dense, Relu, Sequential } from "./mod.ts";
+   * import { createRng } from "../rng/mod.ts";
+   * const rng = createRng(0);
+   * const model = new Sequential([
+   *   new Dense({ inputs: 4, units: 3, rng }), // 4 -> 3
+   *   new Relu(),
+   * ], { inputShape: [4] });
+   * model.summary(); // one line a layer, with output shapes
+   * ```
+   */
+  constructor(layers: readonly Layer[], options: { inputShape: readonly number[] }) {
+    this.layers = layers;
+    this.inputShape = [...options.inputShape];
+    // Checks the shapes now, so a mistake surfaces before training starts.
+    let shape = this.inputShape;
+    for (const layer of layers) shape = layer.outputShape(shape);
+    this.#params = layers.flatMap((layer, i) =>
+      layer.params().map((p) => {
+        p.name = `${i}.${layer.kind}.${p.name.replace(/^\d+\.[a-z_0-9]+\./, "")}`;
+        return p;
+      })
+    );
+  }
+
+  forward(x: Tensor): Tensor {
+    let y = x;
+    for (const layer of this.layers) y = layer.forward(y);
+    return y;
+  }
+
+  backward(dy: Tensor): Tensor {
+    let d = dy;
+    for (let i = this.layers.length - 1; i >= 0; i--) d = this.layers[i]!.backward(d);
+    return d;
+  }
+
+  params(): Param[] {
+    return this.#params;
+  }
+
+  outputShape(input: readonly number[]): number[] {
+    let shape: readonly number[] = input;
+    for (const layer of this.layers) shape = layer.outputShape(shape);
+    return [...shape];
+  }
+
+  describe(): string {
+    return `sequential of ${this.layers.length} layers`;
+  }
+
+  /** One line per layer: its description and output shape, then the parameter count. */
+  summary(): string {
+    const lines: string[] = [];
+    let shape = this.inputShape;
+    lines.push(`input ${shape.join("x")}`);
+    for (const layer of this.layers) {
+      shape = layer.outputShape(shape);
+      lines.push(`${layer.describe()} -> ${shape.join("x")}`);
+    }
+    const count = this.#params.reduce((sum, p) => sum + p.value.length, 0);
+    const trainable = this.#params.filter((p) => !p.frozen).reduce((sum, p) => sum + p.value.length, 0);
+    lines.push(`${count} parameters, ${trainable} trainable`);
+    return lines.join("\n");
+  }
+}

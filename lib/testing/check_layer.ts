@@ -1,0 +1,109 @@
+/**
+ * Gradient checks of whole layers and models, built on the finite-difference helpers.
+ *
+ * @module
+ */
+import type { Layer } from "../layers/mod.ts";
+import type { LossFunction } from "../losses/mod.ts";
+import type { Rng } from "../rng/mod.ts";
+import type { Tensor } from "../tensor/mod.ts";
+import { compareGradients, type GradientComparison, numericalGradient, randomArray, sampleIndices } from "./gradient_check.ts";
+
+/** The result for one checked array: the input (`"x"`) or a parameter by name. */
+export interface CheckedGradient extends GradientComparison {
+  /** `"x"` for the input, otherwise the parameter's name. */
+  name: string;
+}
+
+/** Options of {@linkcode checkLayerGradients} and {@linkcode checkModelGradients}. */
+export interface CheckOptions {
+  /** Draws the upstream gradient and the sampled indices. */
+  rng: Rng;
+  /** Probe at most this many entries of each array (a seeded sample); default all. */
+  samplesPerArray?: number;
+  /** Finite-difference step; default 1e-5. */
+  h?: number;
+}
+
+function checkAll(
+  f: () => number,
+  analytic: () => { name: string; grad: ArrayLike<number>; value: Tensor["data"] }[],
+  options: CheckOptions,
+): CheckedGradient[] {
+  const results: CheckedGradient[] = [];
+  for (const { name, grad, value } of analytic()) {
+    const indices = sampleIndices(value.length, { count: options.samplesPerArray ?? Infinity, rng: options.rng });
+    const numerical = numericalGradient(f, value, { h: options.h, indices });
+    results.push({ name, ...compareGradients(grad, numerical, { indices }) });
+  }
+  return results;
+}
+
+/**
+ * Checks a layer's backward against central differences of `sum(y * dy)`
+ * for a seeded random `dy`: the input gradient and every parameter gradient.
+ * The layer and `x` must be float64.
+ *
+ * @param layer the layer under test.
+ * @param x the input.
+ * @returns one result per array, with the worst floored relative error.
+ */
+export function checkLayerGradients(layer: Layer, x: Tensor, options: CheckOptions): CheckedGradient[] {
+  const y0 = layer.forward(x);
+  const dy: Tensor = { data: randomArray(y0.data.length, { rng: options.rng }), shape: y0.shape };
+  const f = () => {
+    const y = layer.forward(x).data;
+    let sum = 0;
+    for (let i = 0; i < y.length; i++) sum += y[i]! * dy.data[i]!;
+    return sum;
+  };
+  return checkAll(f, () => {
+    layer.forward(x);
+    const dx = layer.backward(dy);
+    // Copy: the finite differences below run forward again.
+    return [
+      { name: "x", grad: Float64Array.from(dx.data), value: x.data },
+      ...layer.params().map((p) => ({ name: p.name, grad: Float64Array.from(p.grad), value: p.value })),
+    ];
+  }, options);
+}
+
+/**
+ * Checks a whole model plus its loss: the gradient of the mean loss with
+ * respect to the input and every parameter, against central differences.
+ *
+ * @param model the model (float64 parameters).
+ * @param batch the input `x` and integer `labels`, plus the `loss` function.
+ */
+export function checkModelGradients(
+  model: Layer,
+  batch: { x: Tensor; labels: Int32Array; loss: LossFunction },
+  options: CheckOptions,
+): CheckedGradient[] {
+  const f = () => batch.loss(model.forward(batch.x), batch.labels).loss;
+  return checkAll(f, () => {
+    const { dlogits } = batch.loss(model.forward(batch.x), batch.labels);
+    const dx = model.backward(dlogits);
+    return [
+      { name: "x", grad: Float64Array.from(dx.data), value: batch.x.data },
+      ...model.params().map((p) => ({ name: p.name, grad: Float64Array.from(p.grad), value: p.value })),
+    ];
+  }, options);
+}
+
+/**
+ * Throws, listing every array whose worst error exceeds `tolerance`
+ * (default 1e-6), so a test shows all failures at once.
+ */
+export function assertGradientsMatch(results: CheckedGradient[], options: { tolerance?: number } = {}): void {
+  const tolerance = options.tolerance ?? 1e-6;
+  const bad = results.filter((r) => !(r.maxError <= tolerance));
+  if (bad.length > 0) {
+    throw new Error(
+      `gradient check failed (tolerance ${tolerance}):\n` +
+        bad.map((r) =>
+          `  ${r.name}[${r.index}]: analytic ${r.analytic}, numerical ${r.numerical}, relative error ${r.maxError.toExponential(2)}`
+        ).join("\n"),
+    );
+  }
+}
