@@ -1,0 +1,68 @@
+/**
+ * What a manifest records about the code and the machine.
+ *
+ * @module
+ */
+import type { Manifest } from "../report/mod.ts";
+
+/** The commit of `dir`'s git checkout and whether it has uncommitted changes; nulls when git is unavailable. */
+export async function gitState(dir: string): Promise<Manifest["git"]> {
+  const run = async (args: string[]) => {
+    try {
+      const output = await new Deno.Command("git", { args, cwd: dir, stdout: "piped", stderr: "null" }).output();
+      return output.success ? new TextDecoder().decode(output.stdout).trim() : null;
+    } catch {
+      return null; // git missing, or not permitted
+    }
+  };
+  const commit = await run(["rev-parse", "HEAD"]);
+  if (commit === null) return { commit: null, dirty: null };
+  const status = await run(["status", "--porcelain", "--untracked-files=no"]);
+  return { commit, dirty: status === null ? null : status.length > 0 };
+}
+
+/** Deno, V8 and TypeScript versions, the OS, architecture and CPU model. */
+export function runtimeInfo(): Manifest["runtime"] {
+  let cpu = `${navigator.hardwareConcurrency} cores`;
+  try {
+    const model = Deno.readTextFileSync("/proc/cpuinfo").match(/^model name\s*:\s*(.+)$/m)?.[1];
+    if (model) cpu = `${model.trim()} (${navigator.hardwareConcurrency} cores)`;
+  } catch {
+    // Not Linux, or not readable: the core count alone.
+  }
+  return {
+    deno: Deno.version.deno,
+    v8: Deno.version.v8,
+    typescript: Deno.version.typescript,
+    os: Deno.build.os,
+    arch: Deno.build.arch,
+    cpu,
+  };
+}
+
+/**
+ * Creates a new run folder `<root>/<experiment>/<stamp>-seed<seed>`, adding
+ * `-2`, `-3`, ... rather than ever reusing one.
+ *
+ * @throws {Error} naming the folder when it cannot be created (unwritable results folder).
+ */
+export async function createRunFolder(root: string, options: { experiment: string; seed: number; now: Date }): Promise<{ dir: string; id: string }> {
+  const parent = `${root}/${options.experiment}`;
+  try {
+    await Deno.mkdir(parent, { recursive: true });
+  } catch (error) {
+    throw new Error(`cannot create the results folder ${parent}: ${(error as Error).message}`);
+  }
+  const stamp = options.now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z").replace("T", "-");
+  for (let attempt = 1;; attempt++) {
+    const id = `${stamp}-seed${options.seed}${attempt === 1 ? "" : `-${attempt}`}`;
+    const dir = `${parent}/${id}`;
+    try {
+      await Deno.mkdir(dir);
+      return { dir, id };
+    } catch (error) {
+      if (error instanceof Deno.errors.AlreadyExists) continue;
+      throw new Error(`cannot create the run folder ${dir}: ${(error as Error).message}`);
+    }
+  }
+}

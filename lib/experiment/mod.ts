@@ -1,0 +1,11 @@
+/**
+ * The experiment runner: settings and flags, run folders, progress, the run itself.
+ *
+ * @module
+ */
+export * from "./cli.ts";
+export * from "./environment.ts";
+export * from "./experiment.ts";
+export * from "./progress.ts";
+export * from "./run.ts";
+export * from "./settings.ts";

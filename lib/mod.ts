@@ -1,0 +1,13 @@
+/**
+ * The suite's library: everything an experiment file imports.
+ *
+ * @module
+ */
+export * from "./data/mod.ts";
+export * from "./experiment/mod.ts";
+export * from "./layers/mod.ts";
+export * from "./losses/mod.ts";
+export * from "./optim/mod.ts";
+export * from "./rng/mod.ts";
+export * from "./tensor/mod.ts";
+export * from "./train/mod.ts";

@@ -1,0 +1,9 @@
+/**
+ * Optimizers, in order of increasing complexity: SGD, momentum, Adam.
+ *
+ * @module
+ */
+export * from "./adam.ts";
+export * from "./momentum.ts";
+export * from "./optimizer.ts";
+export * from "./sgd.ts";

@@ -1,0 +1,36 @@
+/**
+ * Stochastic gradient descent with (heavy-ball) momentum.
+ *
+ * @module
+ */
+import type { Param } from "../tensor/mod.ts";
+import type { Optimizer } from "./optimizer.ts";
+
+/**
+ * `v = momentum * v - lr * dw; w += v`, as Keras' SGD with momentum and cs231n's `sgd_momentum`.
+ */
+export class Momentum implements Optimizer {
+  readonly name = "momentum";
+  readonly lr: number;
+  readonly momentum: number;
+  readonly #params: Param[];
+  readonly #velocity: Float64Array[];
+
+  constructor(params: Param[], options: { lr: number; momentum?: number }) {
+    this.lr = options.lr;
+    this.momentum = options.momentum ?? 0.9;
+    this.#params = params.filter((p) => !p.frozen);
+    this.#velocity = this.#params.map((p) => new Float64Array(p.value.length));
+  }
+
+  step(): void {
+    const { lr, momentum } = this;
+    this.#params.forEach((p, k) => {
+      const w = p.value, g = p.grad, v = this.#velocity[k]!;
+      for (let i = 0; i < w.length; i++) {
+        v[i] = momentum * v[i]! - lr * g[i]!;
+        w[i] += v[i]!;
+      }
+    });
+  }
+}

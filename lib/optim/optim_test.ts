@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import type { Param } from "../tensor/mod.ts";
+import { Adam } from "./adam.ts";
+import { Momentum } from "./momentum.ts";
+import { Sgd } from "./sgd.ts";
+
+const param = (value: number[], grad: number[], frozen = false): Param => ({
+  name: "p",
+  value: Float64Array.from(value),
+  grad: Float64Array.from(grad),
+  shape: [value.length],
+  frozen,
+});
+
+Deno.test("Sgd.step() moves against the gradient and leaves frozen parameters bit-identical", () => {
+  const live = param([1, 2], [0.5, -1]), frozen = param([3], [7], true);
+  new Sgd([live, frozen], { lr: 0.1 }).step();
+  assert.deepEqual([...live.value], [1 - 0.05, 2 + 0.1]);
+  assert.deepEqual([...frozen.value], [3]);
+});
+
+Deno.test("Momentum.step() accumulates velocity", () => {
+  const p = param([0], [1]);
+  const opt = new Momentum([p], { lr: 0.1, momentum: 0.9 });
+  opt.step();
+  opt.step();
+  // v1 = -0.1, w1 = -0.1; v2 = 0.9 * -0.1 - 0.1 = -0.19, w2 = -0.29
+  assert.ok(Math.abs(p.value[0]! + 0.29) < 1e-15);
+});
+
+Deno.test("Adam.step() follows Keras' formula over two steps", () => {
+  const p = param([1], [2]);
+  const opt = new Adam([p]);
+  assert.deepEqual([opt.lr, opt.beta1, opt.beta2, opt.epsilon], [0.001, 0.9, 0.999, 1e-7]);
+  opt.step();
+  // t=1: m = 0.2, v = 0.004, alpha = 0.001 * sqrt(0.001) / 0.1
+  let m = 0.2, v = 0.004, w = 1 - 0.001 * Math.sqrt(0.001) / 0.1 * m / (Math.sqrt(v) + 1e-7);
+  assert.ok(Math.abs(p.value[0]! - w) < 1e-15);
+  p.grad[0] = -1;
+  opt.step();
+  m = 0.9 * m - 0.1;
+  v = 0.999 * v + 0.001;
+  w -= 0.001 * Math.sqrt(1 - 0.999 ** 2) / (1 - 0.9 ** 2) * m / (Math.sqrt(v) + 1e-7);
+  assert.ok(Math.abs(p.value[0]! - w) < 1e-15);
+});
+
+Deno.test("Adam and Momentum never touch frozen parameters", () => {
+  for (const make of [(ps: Param[]) => new Adam(ps), (ps: Param[]) => new Momentum(ps, { lr: 1 })]) {
+    const frozen = param([0.125, -3], [1, 1], true);
+    const opt = make([frozen]);
+    opt.step();
+    opt.step();
+    assert.deepEqual([...frozen.value], [0.125, -3]);
+  }
+});

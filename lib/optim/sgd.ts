@@ -1,0 +1,36 @@
+/**
+ * Plain stochastic gradient descent.
+ *
+ * @module
+ */
+import type { Param } from "../tensor/mod.ts";
+import type { Optimizer } from "./optimizer.ts";
+
+/**
+ * `w -= lr * dw` for every parameter that is not frozen.
+ *
+ * @example
+ * ```ts
+ * import { Sgd } from "./sgd.ts";
+ * const p = { name: "w", value: Float32Array.of(1), grad: Float32Array.of(2), shape: [1], frozen: false };
+ * new Sgd([p], { lr: 0.1 }).step(); // p.value[0] is now 0.8 (to float32 precision)
+ * ```
+ */
+export class Sgd implements Optimizer {
+  readonly name = "sgd";
+  readonly lr: number;
+  readonly #params: Param[];
+
+  constructor(params: Param[], options: { lr: number }) {
+    this.lr = options.lr;
+    this.#params = params.filter((p) => !p.frozen);
+  }
+
+  step(): void {
+    const lr = this.lr;
+    for (const p of this.#params) {
+      const w = p.value, g = p.grad;
+      for (let i = 0; i < w.length; i++) w[i] -= lr * g[i]!;
+    }
+  }
+}

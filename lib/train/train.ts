@@ -1,0 +1,167 @@
+/**
+ * The training loop: one loop serves every model, loss and optimizer.
+ *
+ * @module
+ */
+import { batchOf, type ImageSet, type PixelTransform } from "../data/mod.ts";
+import type { Layer } from "../layers/mod.ts";
+import type { LossFunction } from "../losses/mod.ts";
+import type { Optimizer } from "../optim/mod.ts";
+import { type Rng, shuffleInPlace } from "../rng/mod.ts";
+import type { DType } from "../tensor/mod.ts";
+import { DivergedError, InterruptedError } from "./errors.ts";
+import { evaluate, type Evaluation } from "./evaluate.ts";
+
+/**
+ * The order samples are visited in:
+ * - `"reshuffle"`: a fresh seeded permutation every epoch (Zhou);
+ * - `"shuffle-once"`: one permutation before training, kept for every epoch (the two-conv write-up);
+ * - `"with-replacement"`: each step draws its samples uniformly at random (the ablation write-up).
+ */
+export type SampleOrder = "reshuffle" | "shuffle-once" | "with-replacement";
+
+/** One logging interval's training metrics. */
+export interface IntervalLog {
+  /** 1-based epoch. */
+  epoch: number;
+  /** Steps done in this epoch at the end of the interval. */
+  step: number;
+  /** Steps per epoch. */
+  stepsPerEpoch: number;
+  /** Training samples processed since training started. */
+  samplesSeen: number;
+  /** Mean loss over the interval's samples. */
+  loss: number;
+  /** Fraction of the interval's samples classified correctly (before the update). */
+  accuracy: number;
+  /** Samples in the interval. */
+  intervalSamples: number;
+  /** Seconds since training started. */
+  elapsedSeconds: number;
+}
+
+/** One evaluation of one set, after an epoch. */
+export interface EvaluationLog extends Evaluation {
+  /** The set's name, e.g. `validation` or `test`. */
+  split: string;
+  epoch: number;
+  step: number;
+  samplesSeen: number;
+  elapsedSeconds: number;
+}
+
+/** The data to train on. */
+export interface TrainData {
+  /** The training images. */
+  train: ImageSet;
+  /** Bytes to floats, per batch. */
+  transform: PixelTransform;
+  /** Sets evaluated after every epoch, in order. */
+  evaluations?: { split: string; set: ImageSet }[];
+}
+
+/** Options of {@linkcode train}. */
+export interface TrainOptions {
+  epochs: number;
+  /** Samples per step; gradients are averaged over them. 1 is per-sample SGD. */
+  batchSize: number;
+  optimizer: Optimizer;
+  loss: LossFunction;
+  /** Draws the sample order; only the loop uses it. */
+  rng: Rng;
+  /** Default `"reshuffle"`. */
+  order?: SampleOrder;
+  /** Steps per epoch; default `ceil(train.count / batchSize)`. */
+  stepsPerEpoch?: number;
+  /** Steps per logging interval; default 100. The last interval of an epoch may be shorter. */
+  logEvery?: number;
+  /** Default float32. */
+  dtype?: DType;
+  /** Called at the end of every logging interval. */
+  onInterval?: (log: IntervalLog) => void;
+  /** Called after each evaluation. */
+  onEvaluation?: (log: EvaluationLog) => void;
+  /** Stops training (with {@linkcode InterruptedError}) when aborted; checked every step. */
+  signal?: AbortSignal;
+}
+
+/** What {@linkcode train} returns. */
+export interface TrainResult {
+  samplesSeen: number;
+  /** The last evaluation of each set, by split name. */
+  final: Record<string, Evaluation>;
+}
+
+/**
+ * Trains `model` in place.
+ *
+ * Every step: form a batch (bytes to floats), forward, loss, backward, one
+ * optimizer step. A non-finite loss stops training with
+ * {@linkcode DivergedError} before the update is applied. The loop yields to
+ * the event loop after every interval so that signal handlers can run.
+ *
+ * @param model the model to train.
+ * @param data the training set, pixel transform and evaluation sets.
+ * @returns samples seen and the final evaluations.
+ */
+export async function train(model: Layer, data: TrainData, options: TrainOptions): Promise<TrainResult> {
+  const { batchSize, optimizer, loss, rng } = options;
+  const order = options.order ?? "reshuffle";
+  const count = data.train.count;
+  if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`train: batchSize must be a positive integer, got ${batchSize}`);
+  if (count === 0) throw new RangeError("train: the training set is empty");
+  const stepsPerEpoch = options.stepsPerEpoch ?? Math.ceil(count / batchSize);
+  const logEvery = options.logEvery ?? 100;
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1000;
+  const permutation = Int32Array.from({ length: count }, (_, i) => i);
+  if (order === "shuffle-once") shuffleInPlace(permutation, { rng });
+
+  let samplesSeen = 0;
+  const final: Record<string, Evaluation> = {};
+  for (let epoch = 1; epoch <= options.epochs; epoch++) {
+    if (order === "reshuffle") shuffleInPlace(permutation, { rng });
+    let intervalLoss = 0, intervalCorrect = 0, intervalSamples = 0;
+    for (let step = 1; step <= stepsPerEpoch; step++) {
+      if (options.signal?.aborted) throw new InterruptedError(epoch, step, String(options.signal.reason ?? "aborted"));
+      let indices: Int32Array;
+      if (order === "with-replacement") {
+        indices = Int32Array.from({ length: batchSize }, () => rng.integer(count));
+      } else {
+        const start = ((step - 1) * batchSize) % count;
+        indices = permutation.subarray(start, Math.min(start + batchSize, count));
+      }
+      const { x, labels } = batchOf(data.train, indices, { transform: data.transform, dtype: options.dtype });
+      const result = loss(model.forward(x), labels);
+      if (!Number.isFinite(result.loss)) throw new DivergedError(epoch, step, result.loss);
+      model.backward(result.dlogits);
+      optimizer.step();
+
+      samplesSeen += labels.length;
+      intervalSamples += labels.length;
+      intervalLoss += result.loss * labels.length;
+      for (let i = 0; i < labels.length; i++) if (result.predicted[i] === labels[i]) intervalCorrect++;
+      if (step % logEvery === 0 || step === stepsPerEpoch) {
+        options.onInterval?.({
+          epoch,
+          step,
+          stepsPerEpoch,
+          samplesSeen,
+          loss: intervalLoss / intervalSamples,
+          accuracy: intervalCorrect / intervalSamples,
+          intervalSamples,
+          elapsedSeconds: elapsed(),
+        });
+        intervalLoss = intervalCorrect = intervalSamples = 0;
+        // Let signal handlers (Ctrl-C, SIGTERM) run.
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+    }
+    for (const { split, set } of data.evaluations ?? []) {
+      const result = evaluate(model, set, { transform: data.transform, loss, dtype: options.dtype });
+      final[split] = result;
+      options.onEvaluation?.({ ...result, split, epoch, step: stepsPerEpoch, samplesSeen, elapsedSeconds: elapsed() });
+    }
+  }
+  return { samplesSeen, final };
+}
