@@ -5,6 +5,7 @@
  */
 export * from "./data/mod.ts";
 export * from "./experiment/mod.ts";
+export * from "./kernels/mod.ts";
 export * from "./layers/mod.ts";
 export * from "./losses/mod.ts";
 export * from "./optim/mod.ts";

@@ -70,6 +70,8 @@ export interface Experiment {
   extraFlags?: Record<string, ExtraFlag>;
   /** Arms, run one after another in one run; default a single unnamed arm. */
   arms?: Arm[];
+  /** Derives settings from the experiment's own flags (Zhou's `--full` lifts the limits). */
+  resolve?(settings: Settings): Settings;
   /** Selects and transforms the loaded dataset. */
   prepare(dataset: LoadedDataset, settings: Settings): PreparedData;
   /** Builds the model; every draw from `context.rng`. */

@@ -118,12 +118,13 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
   const terminal = options.terminal ?? Deno.stdout.isTerminal();
   const allArms: Arm[] = experiment.arms ?? [{ name: "", description: experiment.title }];
   const arms = controls.arms.length ? allArms.filter((a) => controls.arms.includes(a.name)) : allArms;
-  const perArm = new Map<string, Settings>(arms.map((arm) => [arm.name, {
+  const resolve = experiment.resolve ?? ((s: Settings) => s);
+  const perArm = new Map<string, Settings>(arms.map((arm) => [arm.name, resolve({
     ...experiment.defaults,
     ...arm.overrides,
     ...overrides,
     flags: { ...experiment.defaults.flags, ...overrides.flags },
-  }]));
+  })]));
   const seed = perArm.values().next().value!.seed;
 
   const started = new Date();
@@ -142,7 +143,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
     wall_seconds: null,
     samples_seen: 0,
     final_metrics: {},
-    files: { metrics: "metrics.csv", charts: "charts.txt", confusion: "confusion.csv" },
+    files: { metrics: "metrics.csv", charts: "charts.txt", confusion: "confusion.csv", evaluations: "evaluations.md" },
   };
   await writeManifest(manifestPath, manifest);
   const metrics = await MetricsCsv.create(`${runDir}/metrics.csv`);
@@ -182,7 +183,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
       const model = experiment.model({ rng: createRng(settings.seed).fork(1), dtype: "float32", arm: arm.name, settings });
       const initial = new Map(model.params().map((p) => [p.name, p.value.slice()]));
       const label = arm.name ? `[${arm.name}] ` : "";
-      say(`${label}${arm.description}\n${model.summary()}`);
+      say(`${arm.name ? `${label}${arm.description}\n` : ""}${model.summary()}`);
       say(`${label}${prepared.train.count} training images; ${prepared.evaluations.map((e) => `${e.set.count} ${e.split}`).join(", ")}`);
       const stepsPerEpoch = Math.ceil(prepared.train.count / settings.batchSize);
       progress.start(arm.name || experiment.name, stepsPerEpoch * settings.epochs * settings.batchSize);
@@ -195,6 +196,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
         order: settings.order,
         logEvery: settings.logEvery,
         signal: abort.signal,
+        onEpochStart: (epoch: number) => progress.log(`${label}--- Epoch ${epoch} ---`),
         onInterval: (log: IntervalLog) => {
           const elapsed = (performance.now() - runStart) / 1000;
           record({ arm: arm.name, split: "train", epoch: log.epoch, step: log.step, samples_seen: log.samplesSeen, loss: log.loss, accuracy: log.accuracy, macro_f1: null, elapsed_s: elapsed });
@@ -227,12 +229,14 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
 
   const charts = chartsOf(rows, { color: false });
   await Deno.writeTextFile(`${runDir}/charts.txt`, charts + "\n");
+  const table = evaluationTable(rows);
+  await Deno.writeTextFile(`${runDir}/evaluations.md`, table + "\n");
   await writeConfusion(`${runDir}/confusion.csv`, confusions);
   const ended = new Date();
   manifest.ended_at = ended.toISOString();
   manifest.wall_seconds = (ended.getTime() - started.getTime()) / 1000;
   await writeManifest(manifestPath, manifest);
-  if (!controls.quiet) console.log("\n" + (terminal ? chartsOf(rows, { color: true }) : charts));
+  if (!controls.quiet) console.log("\n" + (terminal ? chartsOf(rows, { color: true }) : charts) + "\n\n" + table);
   return { runDir, manifest, charts };
 }
 
@@ -247,6 +251,19 @@ function limit(data: PreparedData, settings: Settings): PreparedData {
 
 function defaultInterval(log: IntervalLog): string {
   return `epoch ${log.epoch} step ${log.step}/${log.stepsPerEpoch}: loss ${log.loss.toFixed(4)}, accuracy ${log.accuracy.toFixed(4)}`;
+}
+
+/** A Markdown table of every evaluation row: arm, epoch, split, loss, accuracy, macro-F1. */
+export function evaluationTable(rows: MetricsRow[]): string {
+  const evaluations = rows.filter((r) => r.split !== "train");
+  const multiArm = evaluations.some((r) => r.arm !== "");
+  const header = [...(multiArm ? ["arm"] : []), "epoch", "split", "loss", "accuracy", "macro-F1"];
+  const lines = [`| ${header.join(" | ")} |`, `|${header.map(() => " --- ").join("|")}|`];
+  for (const r of evaluations) {
+    const cells = [...(multiArm ? [r.arm] : []), String(r.epoch), r.split, r.loss.toFixed(4), r.accuracy.toFixed(4), (r.macro_f1 ?? NaN).toFixed(4)];
+    lines.push(`| ${cells.join(" | ")} |`);
+  }
+  return lines.join("\n");
 }
 
 /** Loss and accuracy charts per arm: training intervals against evaluations, by samples seen. */

@@ -6,14 +6,16 @@
 import { type Tensor, zerosLike } from "../tensor/mod.ts";
 
 /**
- * `max(0, x)` element-wise; the output doubles as the backward's cache.
+ * `max(0, x)` element-wise, NaN propagating; the output doubles as the backward's cache.
  *
  * @returns `y` like `x`.
  */
 export function reluForward(x: Tensor): Tensor {
   const xd = x.data;
   const y = zerosLike(xd);
-  for (let i = 0; i < xd.length; i++) y[i] = xd[i]! > 0 ? xd[i]! : 0;
+  // "x < 0 ? 0 : x" rather than "x > 0 ? x : 0": a NaN passes through (as numpy's maximum
+  // does), so a diverging run is caught at the loss instead of silently zeroed here.
+  for (let i = 0; i < xd.length; i++) y[i] = xd[i]! < 0 ? 0 : xd[i]!;
   return { data: y, shape: [...x.shape] };
 }
 

@@ -9,6 +9,10 @@ Deno.test("reluForward() and reluBackward() pass only positive entries, gradient
   assert.deepEqual([...reluBackward(f64([5, 6, 7]), y).data], [0, 0, 7]);
 });
 
+Deno.test("reluForward() lets NaN through so divergence is seen", () => {
+  assert.ok(Number.isNaN(reluForward(f64([NaN])).data[0]));
+});
+
 Deno.test("sigmoid() stays finite and accurate at large |z|", () => {
   assert.equal(sigmoid(0), 0.5);
   assert.equal(sigmoid(-1000), 0);

@@ -29,6 +29,11 @@ export class Relu implements Layer {
     return [...input];
   }
 
+  kinks(): ArrayLike<number> {
+    const y = this.#y?.data ?? [];
+    return Uint8Array.from(y, (v) => (v > 0 ? 1 : 0));
+  }
+
   describe(): string {
     return "relu";
   }

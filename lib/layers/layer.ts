@@ -23,6 +23,13 @@ export interface Layer {
   outputShape(input: readonly number[]): number[];
   /** One line describing the settings, e.g. `conv2d 8x3x3 valid, no bias`. */
   describe(): string;
+  /**
+   * The discrete choices the last forward made (max-pool switches, which
+   * ReLUs were on), for layers that have any. Gradient checks compare them
+   * before and after a probe, and skip a probe that crossed a kink, where the
+   * function is not differentiable and finite differences mean nothing.
+   */
+  kinks?(): ArrayLike<number>;
 }
 
 /** Options every parametrised layer takes. */

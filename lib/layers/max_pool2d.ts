@@ -42,6 +42,10 @@ export class MaxPool2d implements Layer {
     return [C, Math.floor((H - this.#window[0]) / this.#stride[0]) + 1, Math.floor((W - this.#window[1]) / this.#stride[1]) + 1];
   }
 
+  kinks(): ArrayLike<number> {
+    return this.#cache?.argmax ?? [];
+  }
+
   describe(): string {
     return `max_pool2d ${this.#window.join("x")} stride ${this.#stride.join("x")}`;
   }

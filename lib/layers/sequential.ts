@@ -69,6 +69,12 @@ export class Sequential implements Layer {
     return `sequential of ${this.layers.length} layers`;
   }
 
+  /** The kinks of every layer that has them, concatenated. */
+  kinks(): ArrayLike<number> {
+    const parts = this.layers.map((layer) => Array.from(layer.kinks?.() ?? []));
+    return parts.flat();
+  }
+
   /** One line per layer: its description and output shape, then the parameter count. */
   summary(): string {
     const lines: string[] = [];

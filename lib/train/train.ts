@@ -77,6 +77,8 @@ export interface TrainOptions {
   logEvery?: number;
   /** Default float32. */
   dtype?: DType;
+  /** Called as each epoch starts (1-based). */
+  onEpochStart?: (epoch: number) => void;
   /** Called at the end of every logging interval. */
   onInterval?: (log: IntervalLog) => void;
   /** Called after each evaluation. */
@@ -121,6 +123,7 @@ export async function train(model: Layer, data: TrainData, options: TrainOptions
   const final: Record<string, Evaluation> = {};
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     if (order === "reshuffle") shuffleInPlace(permutation, { rng });
+    options.onEpochStart?.(epoch);
     let intervalLoss = 0, intervalCorrect = 0, intervalSamples = 0;
     for (let step = 1; step <= stepsPerEpoch; step++) {
       if (options.signal?.aborted) throw new InterruptedError(epoch, step, String(options.signal.reason ?? "aborted"));

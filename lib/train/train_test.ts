@@ -1,0 +1,122 @@
+import assert from "node:assert/strict";
+import { batchOf, scaleUnit } from "../data/mod.ts";
+import { softmaxCrossEntropy } from "../losses/mod.ts";
+import { Sgd } from "../optim/mod.ts";
+import { createRng } from "../rng/mod.ts";
+import { smallModel, stripes } from "./_fixtures.ts";
+import { DivergedError, InterruptedError } from "./errors.ts";
+import { type IntervalLog, train } from "./train.ts";
+
+function probabilityOfTruth(model: ReturnType<typeof smallModel>, x: ReturnType<typeof batchOf>["x"], label: number): number {
+  const logits = model.forward(x).data;
+  const max = Math.max(...logits);
+  const exps = [...logits].map((z) => Math.exp(z - max));
+  return exps[label]! / exps.reduce((a, b) => a + b, 0);
+}
+
+Deno.test("train() one SGD step on a sample raises the probability of its true class", () => {
+  const set = stripes(1);
+  const model = smallModel(3);
+  const { x, labels } = batchOf(set, Int32Array.of(0), { transform: scaleUnit });
+  const before = probabilityOfTruth(model, x, labels[0]!);
+  const { dlogits } = softmaxCrossEntropy(model.forward(x), labels);
+  model.backward(dlogits);
+  new Sgd(model.params(), { lr: 0.1 }).step();
+  const after = probabilityOfTruth(model, x, labels[0]!);
+  assert.ok(after > before, `p(true) went from ${before} to ${after}`);
+});
+
+Deno.test("train() learns the stripes and logs every interval", async () => {
+  const set = stripes(300);
+  const model = smallModel(4);
+  const logs: IntervalLog[] = [];
+  const result = await train(model, { train: set, transform: scaleUnit, evaluations: [{ split: "test", set: stripes(100, 9) }] }, {
+    epochs: 3,
+    batchSize: 1,
+    optimizer: new Sgd(model.params(), { lr: 0.05 }),
+    loss: softmaxCrossEntropy,
+    rng: createRng(0),
+    logEvery: 100,
+    onInterval: (log) => logs.push(log),
+  });
+  assert.equal(logs.length, 9);
+  assert.equal(result.samplesSeen, 900);
+  assert.deepEqual(logs.slice(0, 3).map((l) => [l.epoch, l.step, l.samplesSeen]), [[1, 100, 100], [1, 200, 200], [1, 300, 300]]);
+  assert.ok(result.final.test!.accuracy > 0.9, `test accuracy ${result.final.test!.accuracy}`);
+});
+
+Deno.test("train() leaves frozen parameters bit-identical and averages mini-batch gradients", async () => {
+  const model = smallModel(5, { frozenConv: true });
+  const frozen = model.params().filter((p) => p.frozen);
+  assert.equal(frozen.length, 2, "conv kernel and bias are frozen");
+  const before = frozen.map((p) => p.value.slice());
+  const live = model.params().find((p) => !p.frozen)!;
+  const liveBefore = live.value.slice();
+  await train(model, { train: stripes(64), transform: scaleUnit }, {
+    epochs: 2,
+    batchSize: 8,
+    optimizer: new Sgd(model.params(), { lr: 0.1 }),
+    loss: softmaxCrossEntropy,
+    rng: createRng(1),
+  });
+  frozen.forEach((p, i) => assert.deepEqual(p.value, before[i]));
+  assert.notDeepEqual(live.value, liveBefore);
+});
+
+Deno.test("train() with the same seed twice gives bit-identical weights, in every sample order", async () => {
+  for (const order of ["reshuffle", "shuffle-once", "with-replacement"] as const) {
+    const run = async (seed: number) => {
+      const model = smallModel(6);
+      await train(model, { train: stripes(50), transform: scaleUnit }, {
+        epochs: 2,
+        batchSize: 1,
+        order,
+        optimizer: new Sgd(model.params(), { lr: 0.05 }),
+        loss: softmaxCrossEntropy,
+        rng: createRng(seed),
+      });
+      return model.params().map((p) => p.value);
+    };
+    const [a, b, c] = [await run(7), await run(7), await run(8)];
+    assert.deepEqual(a, b, `order ${order}`);
+    assert.notDeepEqual(a, c, `order ${order}: another seed gives another order`);
+  }
+});
+
+Deno.test("train() stops with DivergedError naming the step when the loss is not finite", async () => {
+  const model = smallModel(7);
+  model.params()[0]!.value[0] = NaN;
+  await assert.rejects(
+    train(model, { train: stripes(10), transform: scaleUnit }, {
+      epochs: 1,
+      batchSize: 1,
+      optimizer: new Sgd(model.params(), { lr: 0.1 }),
+      loss: softmaxCrossEntropy,
+      rng: createRng(0),
+    }),
+    (error: unknown) => error instanceof DivergedError && error.step === 1 && /loss NaN at epoch 1, step 1/.test(error.message),
+  );
+});
+
+Deno.test("train() stops with InterruptedError when its signal is aborted", async () => {
+  const model = smallModel(8);
+  const controller = new AbortController();
+  const seen: number[] = [];
+  await assert.rejects(
+    train(model, { train: stripes(100), transform: scaleUnit }, {
+      epochs: 1,
+      batchSize: 1,
+      logEvery: 10,
+      optimizer: new Sgd(model.params(), { lr: 0.1 }),
+      loss: softmaxCrossEntropy,
+      rng: createRng(0),
+      signal: controller.signal,
+      onInterval: (log) => {
+        seen.push(log.step);
+        if (log.step === 30) controller.abort("test");
+      },
+    }),
+    (error: unknown) => error instanceof InterruptedError && error.step === 31,
+  );
+  assert.deepEqual(seen, [10, 20, 30]);
+});
