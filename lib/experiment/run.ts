@@ -175,7 +175,12 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
     });
     manifest.datasets = [loaded.record];
     await writeManifest(manifestPath, manifest);
-    say(`data: ${loaded.record.name} from ${loaded.record.dir} (${loaded.record.source}, SHA-256 ${loaded.record.modified ? "MODIFIED" : "verified"})`);
+    const sums = loaded.record.modified
+      ? "SHA-256 differs from the expected (accepted with --allow-modified-data)"
+      : loaded.record.files.every((f) => f.verified)
+      ? "SHA-256 verified"
+      : "no expected SHA-256 for some files; sums recorded in the manifest";
+    say(`data: ${loaded.record.name} from ${loaded.record.dir} (${loaded.record.source}, ${sums})`);
 
     for (const arm of arms) {
       const settings = perArm.get(arm.name)!;

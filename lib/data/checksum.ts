@@ -1,0 +1,147 @@
+/**
+ * SHA-256 of every data file, on every load.
+ *
+ * A file whose sum is not among the accepted ones is an error naming the
+ * file, the expected and the actual sum, unless the caller allows a
+ * modified copy, in which case the record says so.
+ *
+ * @module
+ */
+
+import { createHash } from "node:crypto";
+import type { DatasetFileRecord } from "../report/manifest.ts";
+import { baseName, messageOf, plainBytes } from "./_util.ts";
+
+/** The file expected sums may be kept in beside the data, in `sha256sum`'s format. */
+export const SUMS_FILE = "SHA256SUMS";
+
+/** How the files a reader loads are checked. */
+export interface ChecksumOptions {
+  /**
+   * Accepted SHA-256 sums, keyed by file name (not path). A file not listed
+   * is read unverified: its record has `expected: ""` and `verified: false`.
+   */
+  readonly expectedSha256?: Readonly<Record<string, readonly string[]>>;
+  /** Accept a file whose sum is not among the expected ones, and mark the record modified. Default false. */
+  readonly allowModified?: boolean;
+}
+
+/** A file's bytes and what its checksum showed. */
+export interface CheckedFile {
+  /** The file's bytes, as stored. */
+  readonly bytes: Uint8Array;
+  /** Name, actual and expected sum, and whether they agree. */
+  readonly record: DatasetFileRecord;
+}
+
+/**
+ * The SHA-256 of some bytes, as lower-case hex.
+ *
+ * @param bytes The bytes to hash.
+ * @returns 64 hex digits.
+ *
+ * @example
+ * ```ts
+ * import { sha256Hex } from "./checksum.ts";
+ * sha256Hex(new TextEncoder().encode("abc")).slice(0, 8); // "ba7816bf"
+ * ```
+ */
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/**
+ * Checks bytes against the accepted sums for a file.
+ *
+ * @param bytes The file's bytes.
+ * @param path The file's path; the message and the record name it.
+ * @param options The accepted sums and whether a modified copy is allowed.
+ * @returns The record; `verified` is false for an unknown or (allowed) mismatching sum.
+ * @throws {Error} when the sum matches none of the expected ones and `allowModified` is not set.
+ */
+export function checkBytes(
+  bytes: Uint8Array,
+  path: string,
+  options: ChecksumOptions = {},
+): DatasetFileRecord {
+  const name = baseName(path);
+  const expected = options.expectedSha256?.[name] ?? [];
+  const sha256 = sha256Hex(bytes);
+  if (expected.length === 0) {
+    return { name, sha256, expected: "", verified: false };
+  }
+  if (expected.includes(sha256)) {
+    return { name, sha256, expected: sha256, verified: true };
+  }
+  if (!options.allowModified) {
+    throw new Error(
+      `checksum mismatch for ${path}: expected SHA-256 ${
+        expected.join(" or ")
+      }, ` +
+        `got ${sha256}. Replace the file with a good copy, or pass allowModified ` +
+        `to use a modified one (recorded as modified).`,
+    );
+  }
+  return { name, sha256, expected: expected[0], verified: false };
+}
+
+/**
+ * Reads a file whole and checks its SHA-256.
+ *
+ * @param path The file to read.
+ * @param options The accepted sums (by file name) and whether a modified copy is allowed.
+ * @returns The bytes and the checksum record.
+ * @throws {Error} naming the file when it cannot be read or its sum mismatches.
+ */
+export async function readChecked(
+  path: string,
+  options: ChecksumOptions = {},
+): Promise<CheckedFile> {
+  let bytes: Uint8Array;
+  try {
+    bytes = plainBytes(await Deno.readFile(path));
+  } catch (error) {
+    const why = error instanceof Deno.errors.NotFound
+      ? "no such file"
+      : messageOf(error);
+    throw new Error(`cannot read data file ${path}: ${why}`, { cause: error });
+  }
+  return { bytes, record: checkBytes(bytes, path, options) };
+}
+
+/**
+ * Parses the text of a `SHA256SUMS` file, as `sha256sum` writes it.
+ *
+ * @param text Lines of `<64 hex digits>  <file name>` (a `*` before the name is allowed).
+ * @param path The file's path, for the message.
+ * @returns Sums by file name.
+ * @throws {Error} naming the file and line when a line is not a sum and a name.
+ */
+export function parseSumsFile(text: string, path: string): Map<string, string> {
+  const sums = new Map<string, string>();
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const match = /^([0-9a-fA-F]{64}) [ *]?(.+)$/.exec(line);
+    if (!match) {
+      throw new Error(
+        `${path}:${i + 1}: expected "<sha256>  <file name>", got "${line}"`,
+      );
+    }
+    sums.set(baseName(match[2].trim()), match[1].toLowerCase());
+  }
+  return sums;
+}
+
+/**
+ * Writes sums in `sha256sum`'s format, one `<sha256>  <name>` line each.
+ *
+ * @param sums Sums by file name.
+ * @returns The file's text.
+ */
+export function formatSumsFile(sums: ReadonlyMap<string, string>): string {
+  let text = "";
+  for (const [name, sha256] of sums) text += `${sha256}  ${name}\n`;
+  return text;
+}

@@ -1,0 +1,378 @@
+/**
+ * What the suite knows about each dataset: file names, SHA-256 sums, where
+ * to download them, where a system may have installed them, and the
+ * environment variable the command line reads for a folder holding them.
+ *
+ * The same facts are written for people in `datasets/<name>/README.md`;
+ * `registry_test.ts` checks that the two agree.
+ *
+ * @module
+ */
+
+/** The datasets the suite can load. */
+export type DatasetName = "mnist" | "fashion-mnist" | "cifar-10";
+
+/** A SHA-256 the suite accepts for a file, and where bytes with that sum come from. */
+export interface KnownSum {
+  /** Lower-case hex SHA-256 of the file as stored (compressed, for `.gz`). */
+  readonly sha256: string;
+  /** Who serves or ships this exact file. */
+  readonly origin: string;
+}
+
+/** One file of a dataset, under its standard name. */
+export interface DatasetFile {
+  /** The standard file name, e.g. `train-images-idx3-ubyte.gz`. */
+  readonly name: string;
+  /**
+   * Every SHA-256 accepted for the file, first the one the download mirrors
+   * serve. Empty when no sum is known for certain (the extracted CIFAR-10
+   * batches): such a file is checked against a sum supplied by the caller or
+   * recorded in a `SHA256SUMS` file beside it, and otherwise read unverified.
+   */
+  readonly sums: readonly KnownSum[];
+}
+
+/** The files of one split. */
+export type SplitFiles =
+  | {
+    /** IDX files, as MNIST and Fashion-MNIST ship them. */
+    readonly format: "idx";
+    /** The images file (magic 2051). */
+    readonly images: string;
+    /** The labels file (magic 2049). */
+    readonly labels: string;
+  }
+  | {
+    /** CIFAR-10 binary batches: records of 1 label byte then 3072 pixel bytes. */
+    readonly format: "cifar-binary";
+    /** The batch files, read in this order. */
+    readonly batches: readonly string[];
+  };
+
+/** A dataset whose mirrors serve one archive rather than the files themselves. */
+export interface DatasetArchive {
+  /** The archive's file name, appended to each mirror address. */
+  readonly name: string;
+  /** Its SHA-256. */
+  readonly sha256: string;
+  /** The folder inside the archive (and, when extracted by hand, inside a data dir) holding the files. */
+  readonly folder: string;
+}
+
+/** Everything the suite knows about one dataset. */
+export interface DatasetSpec {
+  /** The dataset's name, also its folder under `datasets/`. */
+  readonly name: DatasetName;
+  /** A human title. */
+  readonly title: string;
+  /** Where it is described. */
+  readonly homepage: string;
+  /** Its licence or terms, in a few words. */
+  readonly license: string;
+  /** Channels per image. */
+  readonly channels: number;
+  /** Rows per image. */
+  readonly height: number;
+  /** Columns per image. */
+  readonly width: number;
+  /** Class names, indexed by label. */
+  readonly classNames: readonly string[];
+  /** Every file a load reads, with accepted sums. */
+  readonly files: readonly DatasetFile[];
+  /** The training split's files. */
+  readonly train: SplitFiles;
+  /** The test split's files. */
+  readonly test: SplitFiles;
+  /** Download addresses (each ends in `/`; a file's or archive's name is appended), in the order tried. */
+  readonly mirrors: readonly string[];
+  /** Set when the mirrors serve an archive to extract rather than the files. */
+  readonly archive?: DatasetArchive;
+  /** Folders where system packages install the files. */
+  readonly systemDirs: readonly string[];
+  /** The environment variable the command line reads for a folder holding the files. */
+  readonly envVar: string;
+}
+
+const MNIST_ORIGIN =
+  "the original MNIST file (LeCun, Cortes, Burges), as the mirrors serve it";
+const FASHION_ORIGIN =
+  "the original file of zalandoresearch/fashion-mnist, as the mirrors serve it";
+const FASHION_DEBIAN_ORIGIN =
+  "Debian's dataset-fashion-mnist, recompressed (same uncompressed bytes); the copy embedded in datasets/fashion-mnist/";
+
+const MNIST: DatasetSpec = {
+  name: "mnist",
+  title: "MNIST handwritten digits",
+  homepage: "http://yann.lecun.com/exdb/mnist/",
+  license:
+    "CC BY-SA 3.0, copyright Yann LeCun and Corinna Cortes (as Keras documents it); not committed here",
+  channels: 1,
+  height: 28,
+  width: 28,
+  classNames: ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"],
+  files: [
+    {
+      name: "train-images-idx3-ubyte.gz",
+      sums: [{
+        sha256:
+          "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+        origin: MNIST_ORIGIN,
+      }],
+    },
+    {
+      name: "train-labels-idx1-ubyte.gz",
+      sums: [{
+        sha256:
+          "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+        origin: MNIST_ORIGIN,
+      }],
+    },
+    {
+      name: "t10k-images-idx3-ubyte.gz",
+      sums: [{
+        sha256:
+          "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+        origin: MNIST_ORIGIN,
+      }],
+    },
+    {
+      name: "t10k-labels-idx1-ubyte.gz",
+      sums: [{
+        sha256:
+          "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+        origin: MNIST_ORIGIN,
+      }],
+    },
+  ],
+  train: {
+    format: "idx",
+    images: "train-images-idx3-ubyte.gz",
+    labels: "train-labels-idx1-ubyte.gz",
+  },
+  test: {
+    format: "idx",
+    images: "t10k-images-idx3-ubyte.gz",
+    labels: "t10k-labels-idx1-ubyte.gz",
+  },
+  // torchvision's mirror, then TensorFlow's; the LeCun site no longer serves reliably.
+  mirrors: [
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+    "https://storage.googleapis.com/cvdf-datasets/mnist/",
+  ],
+  systemDirs: [],
+  envVar: "MNIST_DATA_DIR",
+};
+
+const FASHION_MNIST: DatasetSpec = {
+  name: "fashion-mnist",
+  title: "Fashion-MNIST (Zalando article images)",
+  homepage: "https://github.com/zalandoresearch/fashion-mnist",
+  license:
+    "MIT, Copyright (c) 2017 Zalando SE (datasets/fashion-mnist/LICENSE)",
+  channels: 1,
+  height: 28,
+  width: 28,
+  classNames: [
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+  ],
+  files: [
+    {
+      name: "train-images-idx3-ubyte.gz",
+      sums: [
+        {
+          sha256:
+            "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
+          origin: FASHION_ORIGIN,
+        },
+        {
+          sha256:
+            "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7",
+          origin: FASHION_DEBIAN_ORIGIN,
+        },
+      ],
+    },
+    {
+      name: "train-labels-idx1-ubyte.gz",
+      sums: [
+        {
+          sha256:
+            "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
+          origin: FASHION_ORIGIN,
+        },
+        {
+          sha256:
+            "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056",
+          origin: FASHION_DEBIAN_ORIGIN,
+        },
+      ],
+    },
+    {
+      name: "t10k-images-idx3-ubyte.gz",
+      sums: [
+        {
+          sha256:
+            "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
+          origin: FASHION_ORIGIN,
+        },
+        {
+          sha256:
+            "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa",
+          origin: FASHION_DEBIAN_ORIGIN,
+        },
+      ],
+    },
+    {
+      name: "t10k-labels-idx1-ubyte.gz",
+      sums: [
+        {
+          sha256:
+            "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
+          origin: FASHION_ORIGIN,
+        },
+        {
+          sha256:
+            "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05",
+          origin: FASHION_DEBIAN_ORIGIN,
+        },
+      ],
+    },
+  ],
+  train: {
+    format: "idx",
+    images: "train-images-idx3-ubyte.gz",
+    labels: "train-labels-idx1-ubyte.gz",
+  },
+  test: {
+    format: "idx",
+    images: "t10k-images-idx3-ubyte.gz",
+    labels: "t10k-labels-idx1-ubyte.gz",
+  },
+  // Zalando's own bucket, then the copy Keras downloads.
+  mirrors: [
+    "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
+    "https://storage.googleapis.com/tensorflow/tf-keras-datasets/",
+  ],
+  systemDirs: ["/usr/share/datasets/fashion-mnist/"],
+  envVar: "FASHION_MNIST_DATA_DIR",
+};
+
+const CIFAR_BATCHES = [
+  "data_batch_1.bin",
+  "data_batch_2.bin",
+  "data_batch_3.bin",
+  "data_batch_4.bin",
+  "data_batch_5.bin",
+];
+
+const CIFAR_10: DatasetSpec = {
+  name: "cifar-10",
+  title: "CIFAR-10 (binary version)",
+  homepage: "https://www.cs.toronto.edu/~kriz/cifar.html",
+  license: "no explicit licence; cite Krizhevsky (2009); not committed here",
+  channels: 3,
+  height: 32,
+  width: 32,
+  classNames: [
+    "airplane",
+    "automobile",
+    "bird",
+    "cat",
+    "deer",
+    "dog",
+    "frog",
+    "horse",
+    "ship",
+    "truck",
+  ],
+  // No per-file sums of the extracted batches are known for certain: they
+  // are recorded in the cache's SHA256SUMS when the verified archive is
+  // extracted, or supplied by the caller.
+  files: [...CIFAR_BATCHES, "test_batch.bin"].map((name) => ({
+    name,
+    sums: [],
+  })),
+  train: { format: "cifar-binary", batches: CIFAR_BATCHES },
+  test: { format: "cifar-binary", batches: ["test_batch.bin"] },
+  mirrors: ["https://www.cs.toronto.edu/~kriz/"],
+  archive: {
+    name: "cifar-10-binary.tar.gz",
+    sha256: "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd",
+    folder: "cifar-10-batches-bin",
+  },
+  systemDirs: [],
+  envVar: "CIFAR10_DATA_DIR",
+};
+
+/** Every dataset the suite knows, by name. */
+export const DATASETS: Readonly<Record<DatasetName, DatasetSpec>> = Object
+  .freeze({
+    "mnist": MNIST,
+    "fashion-mnist": FASHION_MNIST,
+    "cifar-10": CIFAR_10,
+  });
+
+/** The names of the datasets the suite knows. */
+export const DATASET_NAMES: readonly DatasetName[] = Object.freeze(
+  Object.keys(DATASETS) as DatasetName[],
+);
+
+/**
+ * Whether `name` is one of the datasets the suite knows.
+ *
+ * @param name Any string, e.g. from a command line.
+ * @returns True for `mnist`, `fashion-mnist` and `cifar-10`.
+ */
+export function isDatasetName(name: string): name is DatasetName {
+  return Object.hasOwn(DATASETS, name);
+}
+
+/**
+ * The registry entry of a dataset.
+ *
+ * @param name The dataset's name.
+ * @returns Its file names, sums, mirrors and locations.
+ * @throws {Error} when the name is not a known dataset.
+ *
+ * @example
+ * ```ts
+ * import { datasetSpec } from "./registry.ts";
+ * datasetSpec("fashion-mnist").classNames[9]; // "Ankle boot"
+ * ```
+ */
+export function datasetSpec(name: string): DatasetSpec {
+  if (!isDatasetName(name)) {
+    throw new Error(
+      `datasetSpec: unknown dataset "${name}"; expected one of ${
+        DATASET_NAMES.join(", ")
+      }`,
+    );
+  }
+  return DATASETS[name];
+}
+
+/**
+ * The environment variable the command line reads for a folder holding a
+ * dataset's files. `lib/data` itself never reads it.
+ *
+ * @param name The dataset's name.
+ * @returns `MNIST_DATA_DIR`, `FASHION_MNIST_DATA_DIR` or `CIFAR10_DATA_DIR`.
+ *
+ * @example
+ * ```ts
+ * import { dataDirEnvVar } from "./registry.ts";
+ * dataDirEnvVar("fashion-mnist"); // "FASHION_MNIST_DATA_DIR"
+ * ```
+ */
+export function dataDirEnvVar(name: DatasetName): string {
+  return datasetSpec(name).envVar;
+}

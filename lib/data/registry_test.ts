@@ -1,0 +1,103 @@
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import {
+  dataDirEnvVar,
+  DATASET_NAMES,
+  DATASETS,
+  datasetSpec,
+  isDatasetName,
+} from "./registry.ts";
+
+const datasetsDir = fileURLToPath(new URL("../../datasets/", import.meta.url));
+
+Deno.test("datasetSpec() returns each dataset and names the known ones for an unknown name", () => {
+  for (const name of DATASET_NAMES) assert.equal(datasetSpec(name).name, name);
+  assert.throws(
+    () => datasetSpec("emnist"),
+    /datasetSpec: unknown dataset "emnist"; expected one of mnist, fashion-mnist, cifar-10/,
+  );
+  assert.equal(isDatasetName("cifar-10"), true);
+  assert.equal(isDatasetName("toString"), false);
+});
+
+Deno.test("dataDirEnvVar() returns the documented variable names", () => {
+  assert.equal(dataDirEnvVar("mnist"), "MNIST_DATA_DIR");
+  assert.equal(dataDirEnvVar("fashion-mnist"), "FASHION_MNIST_DATA_DIR");
+  assert.equal(dataDirEnvVar("cifar-10"), "CIFAR10_DATA_DIR");
+});
+
+Deno.test("DATASETS entries are consistent: splits name listed files, sums are hex", () => {
+  for (const spec of Object.values(DATASETS)) {
+    const listed = new Set(spec.files.map((f) => f.name));
+    for (const split of [spec.train, spec.test]) {
+      const names = split.format === "idx"
+        ? [split.images, split.labels]
+        : split.batches;
+      for (const name of names) {
+        assert.ok(listed.has(name), `${spec.name}: ${name} is listed`);
+      }
+    }
+    for (const file of spec.files) {
+      for (const { sha256 } of file.sums) {
+        assert.match(sha256, /^[0-9a-f]{64}$/);
+      }
+    }
+    assert.equal(spec.classNames.length, 10);
+    assert.ok(
+      spec.mirrors.every((m) => m.endsWith("/")),
+      `${spec.name}: mirrors end in /`,
+    );
+  }
+});
+
+Deno.test("datasets/<name>/README.md lists every file, sum and mirror of the registry", async () => {
+  for (const spec of Object.values(DATASETS)) {
+    const readme = await Deno.readTextFile(
+      `${datasetsDir}${spec.name}/README.md`,
+    );
+    for (const file of spec.files) {
+      assert.ok(
+        readme.includes(file.name),
+        `${spec.name} README names ${file.name}`,
+      );
+      for (const { sha256 } of file.sums) {
+        assert.ok(
+          readme.includes(sha256),
+          `${spec.name} README lists ${sha256}`,
+        );
+      }
+    }
+    if (spec.archive) {
+      assert.ok(
+        readme.includes(spec.archive.sha256),
+        `${spec.name} README lists the archive sum`,
+      );
+    }
+    for (const mirror of spec.mirrors) {
+      assert.ok(readme.includes(mirror), `${spec.name} README lists ${mirror}`);
+    }
+    // And every sum the README gives a .gz file is one the registry accepts for it.
+    for (const line of readme.split("\n")) {
+      const name = /^\| `([^`]+\.gz)`/.exec(line)?.[1];
+      if (name === undefined) continue;
+      const accepted = name === spec.archive?.name
+        ? [spec.archive.sha256]
+        : spec.files.find((f) => f.name === name)?.sums.map((s) => s.sha256) ??
+          [];
+      for (const [sum] of line.matchAll(/[0-9a-f]{64}/g)) {
+        assert.ok(
+          accepted.includes(sum),
+          `${spec.name} README: ${name} ${sum} is in the registry`,
+        );
+      }
+    }
+  }
+});
+
+Deno.test("datasets/fashion-mnist embeds its MIT licence", async () => {
+  const licence = await Deno.readTextFile(
+    `${datasetsDir}fashion-mnist/LICENSE`,
+  );
+  assert.match(licence, /^The MIT License \(MIT\)/);
+  assert.match(licence, /Zalando SE/);
+});

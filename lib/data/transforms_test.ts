@@ -1,0 +1,128 @@
+import assert from "node:assert/strict";
+import type { ImageSet } from "./image_set.ts";
+import {
+  filterClasses,
+  holdOutLast,
+  scaleCentered,
+  scaleUnit,
+  standardizer,
+  takeFirst,
+} from "./transforms.ts";
+
+/** Three 1x2x2 images with labels 2, 0, 1. */
+function tinySet(): ImageSet {
+  return {
+    images: new Uint8Array([0, 51, 102, 255, 10, 20, 30, 40, 255, 0, 0, 255]),
+    labels: new Uint8Array([2, 0, 1]),
+    count: 3,
+    channels: 1,
+    height: 2,
+    width: 2,
+    classes: 3,
+    classNames: ["a", "b", "c"],
+  };
+}
+
+Deno.test("takeFirst() returns views of the first n images", () => {
+  const set = tinySet();
+  const first = takeFirst(set, 2);
+  assert.equal(first.count, 2);
+  assert.deepEqual([...first.labels], [2, 0]);
+  assert.deepEqual([...first.images], [0, 51, 102, 255, 10, 20, 30, 40]);
+  assert.equal(first.images.buffer, set.images.buffer); // a view, not a copy
+  assert.equal(takeFirst(set, 0).count, 0);
+  assert.throws(
+    () => takeFirst(set, 4),
+    /takeFirst: n must be an integer in \[0, 3\], got 4/,
+  );
+  assert.throws(() => takeFirst(set, 1.5), /takeFirst: n must be an integer/);
+});
+
+Deno.test("holdOutLast() splits off the last n images as views", () => {
+  const set = tinySet();
+  const { train, validation } = holdOutLast(set, 1);
+  assert.deepEqual([train.count, validation.count], [2, 1]);
+  assert.deepEqual([...train.labels], [2, 0]);
+  assert.deepEqual([...validation.labels], [1]);
+  assert.deepEqual([...validation.images], [255, 0, 0, 255]);
+  assert.equal(validation.images.buffer, set.images.buffer);
+  assert.throws(
+    () => holdOutLast(set, -1),
+    /holdOutLast: n must be an integer in \[0, 3\]/,
+  );
+});
+
+Deno.test("filterClasses() keeps the listed classes, renumbered in the order given", () => {
+  const set = tinySet();
+  const kept = filterClasses(set, [1, 2]); // class 1 -> 0, class 2 -> 1
+  assert.equal(kept.count, 2);
+  assert.equal(kept.classes, 2);
+  assert.deepEqual(kept.classNames, ["b", "c"]);
+  assert.deepEqual([...kept.labels], [1, 0]); // image 0 had label 2, image 2 label 1
+  assert.deepEqual([...kept.images], [0, 51, 102, 255, 255, 0, 0, 255]);
+  assert.deepEqual([...filterClasses(set, [2, 1]).labels], [0, 1]);
+});
+
+Deno.test("filterClasses() rejects an empty, repeated or out-of-range class list", () => {
+  const set = tinySet();
+  assert.throws(
+    () => filterClasses(set, []),
+    /filterClasses: expected at least one class/,
+  );
+  assert.throws(
+    () => filterClasses(set, [1, 1]),
+    /filterClasses: class 1 is listed twice/,
+  );
+  assert.throws(
+    () => filterClasses(set, [3]),
+    /filterClasses: class 3 is out of range for 3 classes/,
+  );
+});
+
+Deno.test("scaleUnit and scaleCentered map bytes to x/255 and x/255-0.5", () => {
+  const src = new Uint8Array([9, 0, 51, 255]);
+  const unit = new Float64Array(5);
+  scaleUnit.apply(src, 1, unit, 2, 3);
+  assert.deepEqual([...unit], [0, 0, 0, 0.2, 1]);
+  const centered = new Float32Array(3);
+  scaleCentered.apply(src, 1, centered, 0, 3);
+  assert.deepEqual([...centered], [-0.5, Math.fround(0.2 - 0.5), 0.5]);
+  assert.deepEqual([scaleUnit.name, scaleCentered.name], [
+    "x/255",
+    "x/255-0.5",
+  ]);
+});
+
+Deno.test("standardizer() fits per-pixel mean and std and applies (x - mean) / (std + 1e-7)", () => {
+  // Two 1x1x3 images: pixel 0 is {0, 2} (mean 1, std 1), pixel 1 {4, 8} (mean 6, std 2),
+  // pixel 2 is always 7 (std 0).
+  const set: ImageSet = {
+    images: new Uint8Array([0, 4, 7, 2, 8, 7]),
+    labels: new Uint8Array([0, 1]),
+    count: 2,
+    channels: 1,
+    height: 1,
+    width: 3,
+    classes: 2,
+    classNames: ["x", "y"],
+  };
+  const standardize = standardizer(set);
+  assert.equal(standardize.name, "standardize");
+  assert.deepEqual([...standardize.mean], [1, 6, 7]);
+  assert.deepEqual([...standardize.std], [1, 2, 0]);
+  const out = new Float64Array(6);
+  standardize.apply(set.images, 0, out, 0, 6);
+  assert.deepEqual([...out], [
+    -1 / (1 + 1e-7),
+    -2 / (2 + 1e-7),
+    0,
+    1 / (1 + 1e-7),
+    2 / (2 + 1e-7),
+    0,
+  ]);
+  // An offset into the middle of the split still lines up with the pixel positions.
+  const second = new Float64Array(2);
+  standardize.apply(set.images, 4, second, 0, 2);
+  assert.deepEqual([...second], [2 / (2 + 1e-7), 0]);
+  assert.equal(standardizer(set, { epsilon: 1 }).epsilon, 1);
+});
