@@ -1,0 +1,9 @@
+/**
+ * Reporting: the metrics CSV, ASCII charts and the run manifest.
+ *
+ * @module
+ */
+export * from "./csv.ts";
+export * from "./metrics_csv.ts";
+export * from "./chart.ts";
+export * from "./manifest.ts";
