@@ -16,7 +16,9 @@ export function encodePgm(values: ArrayLike<number>, options: { width: number; h
   const out = new Uint8Array(header.length + options.width * options.height);
   out.set(header);
   const range = max - min || 1;
-  for (let i = 0; i < options.width * options.height; i++) out[header.length + i] = Math.round(((values[i]! - min) / range) * 255);
+  for (let i = 0; i < options.width * options.height; i++) {
+    out[header.length + i] = Math.round(((values[i]! - min) / range) * 255);
+  }
   return out;
 }
 

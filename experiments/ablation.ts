@@ -17,8 +17,8 @@
  * @module
  */
 import {
-  conv2dForward,
   Conv2d,
+  conv2dForward,
   Dense,
   type Experiment,
   filterClasses,
@@ -61,22 +61,47 @@ export const ablation: Experiment = {
     const { train, validation } = holdOutLast(filterClasses(data.train, pair), 1000);
     // Per-pixel mean and std of the training images (not the held-out ones), + 1e-7.
     const transform = standardizer(train, { epsilon: 1e-7 });
-    return { train, evaluations: [{ split: "validation", set: validation }, { split: "test", set: filterClasses(data.test, pair) }], transform };
+    return {
+      train,
+      evaluations: [{ split: "validation", set: validation }, { split: "test", set: filterClasses(data.test, pair) }],
+      transform,
+    };
   },
   model: ({ rng, dtype, arm }) =>
     new Sequential([
-      new Conv2d({ input: [1, 28, 28], filters: 1, kernel: 3, padding: "same", bias: "none", kernelInit: gaussian(1), frozen: arm === "conv_frozen", rng, dtype }), // 1x28x28 -> 1x28x28
+      new Conv2d({
+        input: [1, 28, 28],
+        filters: 1,
+        kernel: 3,
+        padding: "same",
+        bias: "none",
+        kernelInit: gaussian(1),
+        frozen: arm === "conv_frozen",
+        rng,
+        dtype,
+      }), // 1x28x28 -> 1x28x28
       new Relu(),
       new Flatten(), // -> 784
-      new Dense({ inputs: 784, units: 1, bias: false, weightInit: gaussian(1 / 28), frozen: arm === "dense_frozen", rng, dtype }), // -> 1, sigmoid in the loss
+      new Dense({
+        inputs: 784,
+        units: 1,
+        bias: false,
+        weightInit: gaussian(1 / 28),
+        frozen: arm === "dense_frozen",
+        rng,
+        dtype,
+      }), // -> 1, sigmoid in the loss
     ], { inputShape: [1, 28, 28] }),
   loss: sigmoidLogLoss,
   // The write-up shows images convolved with the initial and the trained filter.
   afterArm: async ({ arm, model, initial, data, runDir, log }) => {
     const kernel = model.params().find((p) => p.name.endsWith("conv2d.kernel"))!;
     const before = initial.get(kernel.name)!;
-    const format = (w: ArrayLike<number>) => [0, 1, 2].map((r) => [0, 1, 2].map((c) => w[r * 3 + c]!.toFixed(4).padStart(8)).join(" ")).join("\n");
-    const text = `[${arm}] filter before training:\n${format(before)}\n[${arm}] filter after training:\n${format(kernel.value)}\n`;
+    const format = (w: ArrayLike<number>) =>
+      [0, 1, 2].map((r) => [0, 1, 2].map((c) => w[r * 3 + c]!.toFixed(4).padStart(8)).join(" ")).join("\n");
+    const text = `[${arm}] filter before training:\n${format(before)}\n[${arm}] filter after training:\n${
+      format(kernel.value)
+    }\n`;
     log(text);
     await Deno.writeTextFile(`${runDir}/filters.txt`, text, { append: true });
     const samples = takeFirst(data.evaluations[0]!.set, 4);

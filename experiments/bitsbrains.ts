@@ -55,18 +55,40 @@ export const bitsbrains: Experiment = {
     flags: {},
   },
   arms: [
-    { name: "writeup", description: "the write-up's network: conv (bias) -> max-pool -> linear, weights N(0,1) x 1e-3; SGD lr 0.005" },
-    { name: "keras", description: "the Keras twin: conv -> ReLU -> max-pool -> dense, Glorot-uniform; Adam (lr 0.001, Keras defaults)", overrides: { optimizer: "adam", lr: 0.001 } },
+    {
+      name: "writeup",
+      description: "the write-up's network: conv (bias) -> max-pool -> linear, weights N(0,1) x 1e-3; SGD lr 0.005",
+    },
+    {
+      name: "keras",
+      description: "the Keras twin: conv -> ReLU -> max-pool -> dense, Glorot-uniform; Adam (lr 0.001, Keras defaults)",
+      overrides: { optimizer: "adam", lr: 0.001 },
+    },
   ],
   prepare: (data) => {
     const { train, validation } = holdOutLast(data.train, 6000); // validation_split=0.1
-    return { train, evaluations: [{ split: "validation", set: validation }, { split: "test", set: data.test }], transform: scaleUnit }; // image / 255
+    return {
+      train,
+      evaluations: [{ split: "validation", set: validation }, { split: "test", set: data.test }],
+      transform: scaleUnit,
+    }; // image / 255
   },
   model: ({ rng, dtype, arm }) => {
     const keras = arm === "keras";
     const init = keras ? glorotUniform() : gaussian(1e-3);
     const layers: Layer[] = [
-      new Conv2d({ input: [1, 28, 28], filters: 8, kernel: 3, padding: 0, stride: 1, bias: "channel", kernelInit: init, biasInit: zerosInit(), rng, dtype }), // 1x28x28 -> 8x26x26
+      new Conv2d({
+        input: [1, 28, 28],
+        filters: 8,
+        kernel: 3,
+        padding: 0,
+        stride: 1,
+        bias: "channel",
+        kernelInit: init,
+        biasInit: zerosInit(),
+        rng,
+        dtype,
+      }), // 1x28x28 -> 8x26x26
       ...(keras ? [new Relu()] : []),
       new MaxPool2d({ window: 2, stride: 2 }), // -> 8x13x13
       new Flatten(), // -> 1352

@@ -40,18 +40,56 @@ export const fashion: Experiment = {
     order: "shuffle-once", // one shuffle before training
     flags: {},
   },
-  prepare: (data) => ({ train: data.train, evaluations: [{ split: "test", set: data.test }], transform: scaleCentered }),
+  prepare: (data) => ({
+    train: data.train,
+    evaluations: [{ split: "test", set: data.test }],
+    transform: scaleCentered,
+  }),
   model: ({ rng, dtype }) =>
     new Sequential([
-      new Conv2d({ input: [1, 28, 28], filters: 6, kernel: 5, padding: "same", bias: "position", kernelInit: gaussianOver(25), biasInit: gaussianOver(1024), rng, dtype }), // 1x28x28 -> 6x28x28
+      new Conv2d({
+        input: [1, 28, 28],
+        filters: 6,
+        kernel: 5,
+        padding: "same",
+        bias: "position",
+        kernelInit: gaussianOver(25),
+        biasInit: gaussianOver(1024),
+        rng,
+        dtype,
+      }), // 1x28x28 -> 6x28x28
       new Relu(),
-      new Conv2d({ input: [6, 28, 28], filters: 6, kernel: 5, padding: "same", bias: "position", kernelInit: gaussianOver(25), biasInit: gaussianOver(1024), rng, dtype }), // -> 6x28x28
+      new Conv2d({
+        input: [6, 28, 28],
+        filters: 6,
+        kernel: 5,
+        padding: "same",
+        bias: "position",
+        kernelInit: gaussianOver(25),
+        biasInit: gaussianOver(1024),
+        rng,
+        dtype,
+      }), // -> 6x28x28
       new Relu(),
       new MaxPool2d({ window: 2 }), // -> 6x14x14
       new Flatten(), // -> 1176
-      new Dense({ inputs: 1176, units: 100, weightInit: gaussianOver("fanIn"), biasInit: gaussianOver("fanOut"), rng, dtype }), // -> 100
+      new Dense({
+        inputs: 1176,
+        units: 100,
+        weightInit: gaussianOver("fanIn"),
+        biasInit: gaussianOver("fanOut"),
+        rng,
+        dtype,
+      }), // -> 100
       new Relu(),
-      new Dense({ inputs: 100, units: 10, weightInit: gaussianOver("fanIn"), biasInit: gaussianOver("fanOut"), rng, dtype }), // -> 10, softmax in the loss
+      new Dense({
+        inputs: 100,
+        units: 10,
+        weightInit: gaussianOver("fanIn"),
+        biasInit: gaussianOver("fanOut"),
+        rng,
+        dtype,
+      }), // -> 10, softmax in the loss
     ], { inputShape: [1, 28, 28] }),
   loss: softmaxCrossEntropy,
 };

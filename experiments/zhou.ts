@@ -51,7 +51,16 @@ export const zhou: Experiment = {
   }),
   model: ({ rng, dtype }) =>
     new Sequential([
-      new Conv2d({ input: [1, 28, 28], filters: 8, kernel: 3, padding: "valid", bias: "none", kernelInit: gaussianOver(9), rng, dtype }), // 28x28x1 -> 26x26x8
+      new Conv2d({
+        input: [1, 28, 28],
+        filters: 8,
+        kernel: 3,
+        padding: "valid",
+        bias: "none",
+        kernelInit: gaussianOver(9),
+        rng,
+        dtype,
+      }), // 28x28x1 -> 26x26x8
       new MaxPool2d({ window: 2 }), // -> 13x13x8
       new Flatten(), // -> 1352
       new Dense({ inputs: 1352, units: 10, weightInit: gaussianOver(1352), biasInit: zerosInit(), rng, dtype }), // -> 10, softmax in the loss
@@ -59,7 +68,9 @@ export const zhou: Experiment = {
   loss: softmaxCrossEntropy,
   // The write-up's own log line.
   formatInterval: (log) =>
-    `[Step ${log.step}] Past ${log.intervalSamples} steps: Average Loss ${log.loss.toFixed(3)} | Accuracy: ${Math.round(log.accuracy * 100)}%`,
+    `[Step ${log.step}] Past ${log.intervalSamples} steps: Average Loss ${log.loss.toFixed(3)} | Accuracy: ${
+      Math.round(log.accuracy * 100)
+    }%`,
 };
 
 if (import.meta.main) Deno.exit(await runExperimentCli(zhou, Deno.args));

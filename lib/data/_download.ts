@@ -107,9 +107,7 @@ export async function downloadVerified(
       await writeAtomically(dest, bytes);
     } catch (error) {
       attempts.push(
-        `download ${url}: verified, but cannot write ${dest}: ${
-          messageOf(error)
-        }`,
+        `download ${url}: verified, but cannot write ${dest}: ${messageOf(error)}`,
       );
       return { ok: false, attempts };
     }

@@ -55,9 +55,7 @@ export async function downloadArchive(
     );
     const sums = new Map<string, string>();
     for (const name of fileNames(spec)) {
-      const entry = entries.find((e) =>
-        e.name === `${archive.folder}/${name}`
-      ) ??
+      const entry = entries.find((e) => e.name === `${archive.folder}/${name}`) ??
         entries.find((e) => e.name.endsWith(`/${name}`) || e.name === name);
       if (!entry) {
         throw new Error(`${archivePath} holds no ${archive.folder}/${name}`);

@@ -16,9 +16,7 @@ export interface SumOptions {
 }
 
 export function splitPaths(split: SplitFiles): string[] {
-  return split.format === "idx"
-    ? [split.images, split.labels]
-    : [...split.batches];
+  return split.format === "idx" ? [split.images, split.labels] : [...split.batches];
 }
 
 export function fileNames(spec: DatasetSpec): string[] {
@@ -50,9 +48,7 @@ export async function locate(
   spec: DatasetSpec,
 ): Promise<{ dir: string } | { problem: string }> {
   if (!(await isDirectory(dir))) return { problem: "folder does not exist" };
-  const candidates = spec.archive
-    ? [dir, join(dir, spec.archive.folder)]
-    : [dir];
+  const candidates = spec.archive ? [dir, join(dir, spec.archive.folder)] : [dir];
   let firstMissing: string[] = [];
   for (const candidate of candidates) {
     const missing: string[] = [];
@@ -62,9 +58,7 @@ export async function locate(
     if (missing.length === 0) return { dir: candidate };
     if (candidate === dir) firstMissing = missing;
   }
-  const where = spec.archive
-    ? ` (looked in it and in ${spec.archive.folder}/)`
-    : "";
+  const where = spec.archive ? ` (looked in it and in ${spec.archive.folder}/)` : "";
   return { problem: `missing ${firstMissing.join(", ")}${where}` };
 }
 
@@ -85,9 +79,7 @@ export async function expectedSums(
     } else {
       if (recorded === null) {
         const sumsPath = join(dir, SUMS_FILE);
-        recorded = (await isFile(sumsPath))
-          ? parseSumsFile(await Deno.readTextFile(sumsPath), sumsPath)
-          : new Map();
+        recorded = (await isFile(sumsPath)) ? parseSumsFile(await Deno.readTextFile(sumsPath), sumsPath) : new Map();
       }
       const sum = recorded.get(file.name);
       if (sum !== undefined) expected[file.name] = [sum];

@@ -25,7 +25,5 @@ export function messageOf(error: unknown): string {
 
 /** A `Uint8Array` view of the same bytes (a Node `Buffer` becomes a plain array view). */
 export function plainBytes(bytes: Uint8Array): Uint8Array {
-  return bytes.constructor === Uint8Array
-    ? bytes
-    : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

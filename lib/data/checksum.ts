@@ -75,9 +75,7 @@ export function checkBytes(
   }
   if (!options.allowModified) {
     throw new Error(
-      `checksum mismatch for ${path}: expected SHA-256 ${
-        expected.join(" or ")
-      }, ` +
+      `checksum mismatch for ${path}: expected SHA-256 ${expected.join(" or ")}, ` +
         `got ${sha256}. Replace the file with a good copy, or pass allowModified ` +
         `to use a modified one (recorded as modified).`,
     );
@@ -101,9 +99,7 @@ export async function readChecked(
   try {
     bytes = plainBytes(await Deno.readFile(path));
   } catch (error) {
-    const why = error instanceof Deno.errors.NotFound
-      ? "no such file"
-      : messageOf(error);
+    const why = error instanceof Deno.errors.NotFound ? "no such file" : messageOf(error);
     throw new Error(`cannot read data file ${path}: ${why}`, { cause: error });
   }
   return { bytes, record: checkBytes(bytes, path, options) };

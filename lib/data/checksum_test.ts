@@ -1,16 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import {
-  checkBytes,
-  formatSumsFile,
-  parseSumsFile,
-  readChecked,
-  sha256Hex,
-} from "./checksum.ts";
+import { checkBytes, formatSumsFile, parseSumsFile, readChecked, sha256Hex } from "./checksum.ts";
 import { lit, withTempDir } from "./_fixtures.ts";
 
-const ABC_SHA256 =
-  "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+const ABC_SHA256 = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
 const abc = new TextEncoder().encode("abc");
 
 Deno.test("sha256Hex() matches the FIPS 180-2 test vector for abc", () => {

@@ -51,9 +51,7 @@ function checkLength(length: number, path: string): number {
         `${CIFAR_RECORD_BYTES}-byte record (1 label + 3x32x32 pixels)` +
         (length > 0
           ? `; ${Math.floor(length / CIFAR_RECORD_BYTES)} whole records and ` +
-            `${
-              length % CIFAR_RECORD_BYTES
-            } bytes left over (truncated or padded)`
+            `${length % CIFAR_RECORD_BYTES} bytes left over (truncated or padded)`
           : ""),
     );
   }
@@ -164,9 +162,7 @@ export async function readCifarBatches(
     try {
       size = (await Deno.stat(path)).size;
     } catch (error) {
-      const why = error instanceof Deno.errors.NotFound
-        ? "no such file"
-        : messageOf(error);
+      const why = error instanceof Deno.errors.NotFound ? "no such file" : messageOf(error);
       throw new Error(`cannot read data file ${path}: ${why}`, {
         cause: error,
       });

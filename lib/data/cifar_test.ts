@@ -1,11 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { sha256Hex } from "./checksum.ts";
-import {
-  CIFAR10_CLASS_NAMES,
-  decodeCifarBatch,
-  readCifarBatches,
-} from "./cifar.ts";
+import { CIFAR10_CLASS_NAMES, decodeCifarBatch, readCifarBatches } from "./cifar.ts";
 import { cifarBatch, lit, withTempDir } from "./_fixtures.ts";
 
 Deno.test("decodeCifarBatch() splits records into CHW images and labels", () => {
@@ -54,9 +50,7 @@ Deno.test("readCifarBatches() rejects a length that is not a multiple of 3073", 
     await assert.rejects(
       readCifarBatches([truncated]),
       new RegExp(
-        `CIFAR batch ${
-          lit(truncated)
-        }: 3173 bytes is not a positive multiple of the 3073-byte ` +
+        `CIFAR batch ${lit(truncated)}: 3173 bytes is not a positive multiple of the 3073-byte ` +
           `record.*1 whole records and 100 bytes left over \\(truncated or padded\\)`,
       ),
     );
@@ -77,9 +71,7 @@ Deno.test("readCifarBatches() rejects a label out of range", () =>
     await assert.rejects(
       readCifarBatches([path]),
       new RegExp(
-        `CIFAR batch ${
-          lit(path)
-        }: label 10 of record 1 \\(byte 3073\\) is out of range for 10 classes`,
+        `CIFAR batch ${lit(path)}: label 10 of record 1 \\(byte 3073\\) is out of range for 10 classes`,
       ),
     );
   }));
@@ -102,9 +94,7 @@ Deno.test("readCifarBatches() rejects a checksum mismatch unless allowModified",
     await assert.rejects(
       readCifarBatches([path], { expectedSha256 }),
       new RegExp(
-        `checksum mismatch for ${lit(path)}: expected SHA-256 1{64}, got ${
-          sha256Hex(bytes)
-        }`,
+        `checksum mismatch for ${lit(path)}: expected SHA-256 1{64}, got ${sha256Hex(bytes)}`,
       ),
     );
     const { set, files } = await readCifarBatches([path], {

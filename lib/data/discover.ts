@@ -29,12 +29,7 @@ import type { DatasetRecord } from "../report/manifest.ts";
 import { readCifarBatches } from "./cifar.ts";
 import type { ImageSet } from "./image_set.ts";
 import { type LoadedSplit, readIdxPair } from "./idx.ts";
-import {
-  type DatasetName,
-  type DatasetSpec,
-  datasetSpec,
-  type SplitFiles,
-} from "./registry.ts";
+import { type DatasetName, type DatasetSpec, datasetSpec, type SplitFiles } from "./registry.ts";
 import { downloadArchive, downloadFiles } from "./_fetch_dataset.ts";
 import { expectedSums, fileNames, locate } from "./_locate.ts";
 import { messageOf } from "./_util.ts";
@@ -204,18 +199,14 @@ export async function loadDataset(
 
   if (options.dataDir !== undefined) {
     const dataDir = resolve(options.dataDir);
-    const source: DatasetSource = options.dataDirSource === "env"
-      ? "env"
-      : "data-dir";
+    const source: DatasetSource = options.dataDirSource === "env" ? "env" : "data-dir";
     const origin = source === "env" ? spec.envVar : "--data-dir";
     const found = await locate(dataDir, spec);
     if ("problem" in found) {
       throw new Error(
         `loadDataset: the ${name} data dir ${dataDir} (from ${origin}): ` +
           `${found.problem}. An explicit folder must hold every file ` +
-          `(${fileNames(spec).join(", ")}); no other place was tried. ${
-            howToSupply(spec)
-          }`,
+          `(${fileNames(spec).join(", ")}); no other place was tried. ${howToSupply(spec)}`,
       );
     }
     try {
@@ -224,9 +215,7 @@ export async function loadDataset(
       return { ...loaded, tried };
     } catch (error) {
       throw new Error(
-        `loadDataset: the ${name} data dir ${found.dir} (from ${origin}): ${
-          messageOf(error)
-        }`,
+        `loadDataset: the ${name} data dir ${found.dir} (from ${origin}): ${messageOf(error)}`,
         { cause: error },
       );
     }
@@ -248,9 +237,7 @@ export async function loadDataset(
     }
   };
 
-  const root = options.root !== undefined
-    ? resolve(options.root)
-    : defaultRoot();
+  const root = options.root !== undefined ? resolve(options.root) : defaultRoot();
   const home = root === null ? null : join(root, "datasets", name);
   const cache = home === null ? null : join(home, "cache");
   if (home === null || cache === null) {

@@ -45,9 +45,7 @@ function serve(files: ReadonlyMap<string, Uint8Array>) {
       const path = new URL(request.url).pathname;
       requests.push(path);
       const body = files.get(path);
-      return body
-        ? new Response(new Uint8Array(body))
-        : new Response("not here", { status: 404 });
+      return body ? new Response(new Uint8Array(body)) : new Response("not here", { status: 404 });
     },
   );
   return {
@@ -252,9 +250,7 @@ Deno.test("loadDataset() fails on an explicit data dir lacking files, trying not
     await assert.rejects(
       loadDataset("mnist", { root, dataDir: absent, dataDirSource: "env" }),
       new RegExp(
-        `data dir ${
-          lit(absent)
-        } \\(from MNIST_DATA_DIR\\): folder does not exist`,
+        `data dir ${lit(absent)} \\(from MNIST_DATA_DIR\\): folder does not exist`,
       ),
     );
   }));
@@ -268,9 +264,7 @@ Deno.test("loadDataset() rejects a checksum mismatch in a data dir unless allowM
     await assert.rejects(
       loadDataset("mnist", { dataDir: dir, download: false }),
       new RegExp(
-        `checksum mismatch for ${
-          lit(join(dir, "train-images-idx3-ubyte.gz"))
-        }: expected ` +
+        `checksum mismatch for ${lit(join(dir, "train-images-idx3-ubyte.gz"))}: expected ` +
           `SHA-256 440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609, got ${actual}`,
       ),
     );
@@ -329,9 +323,7 @@ Deno.test("loadDataset() moves past a corrupt implicit copy and says so", () =>
     assert.match(
       loaded.tried[0],
       new RegExp(
-        `^embedded ${
-          lit(home)
-        }: checksum mismatch for .*t10k-labels-idx1-ubyte\\.gz`,
+        `^embedded ${lit(home)}: checksum mismatch for .*t10k-labels-idx1-ubyte\\.gz`,
       ),
     );
   }));
@@ -388,9 +380,7 @@ Deno.test("loadDataset() downloads into the cache, retrying once on the next mir
       assert.equal(server.requests.length, 8);
       assert.equal(logged.length, 8);
       assert.ok(
-        loaded.tried.some((line) =>
-          /\/first\/train-images.*: HTTP 404/.test(line)
-        ),
+        loaded.tried.some((line) => /\/first\/train-images.*: HTTP 404/.test(line)),
       );
       // Landed whole (temporary file renamed away), with the served bytes.
       assert.deepEqual(await listDir(cache), [...files.keys()].sort());
@@ -432,12 +422,8 @@ Deno.test("loadDataset() discards a download with the wrong checksum, writing no
           ],
         }),
         new RegExp(
-          `download ${
-            lit(server.base)
-          }/b/train-images-idx3-ubyte\\.gz: got ${bad.length} bytes ` +
-            `with SHA-256 ${sha256Hex(bad)}, expected ${
-              checksums["train-images-idx3-ubyte.gz"]
-            }; discarded`,
+          `download ${lit(server.base)}/b/train-images-idx3-ubyte\\.gz: got ${bad.length} bytes ` +
+            `with SHA-256 ${sha256Hex(bad)}, expected ${checksums["train-images-idx3-ubyte.gz"]}; discarded`,
         ),
       );
       // Two attempts only (one retry), and nothing landed in the cache.
@@ -477,14 +463,10 @@ Deno.test("loadDataset() lists every place tried when all fail", () =>
           ),
           new RegExp(`  - system ${lit(nowhere)}: folder does not exist\n`),
           new RegExp(
-            `  - download ${
-              lit(server.base)
-            }/one/train-images-idx3-ubyte\\.gz: HTTP 404`,
+            `  - download ${lit(server.base)}/one/train-images-idx3-ubyte\\.gz: HTTP 404`,
           ),
           new RegExp(
-            `  - download ${
-              lit(server.base)
-            }/two/train-images-idx3-ubyte\\.gz: HTTP 404`,
+            `  - download ${lit(server.base)}/two/train-images-idx3-ubyte\\.gz: HTTP 404`,
           ),
           /To supply the files by hand: download train-images-idx3-ubyte\.gz, .* from https:\/\/ossci-datasets/,
           /datasets\/mnist\/README\.md; then pass --data-dir DIR or set MNIST_DATA_DIR=DIR/,
@@ -567,9 +549,7 @@ Deno.test("loadDataset() downloads the CIFAR-10 archive, extracts it and records
         ["SHA256SUMS", ...files.keys()].sort(),
       );
       assert.ok(
-        loaded.tried.some((line) =>
-          /^extract .*: 6 files, sums recorded in SHA256SUMS$/.test(line)
-        ),
+        loaded.tried.some((line) => /^extract .*: 6 files, sums recorded in SHA256SUMS$/.test(line)),
       );
 
       // Later loads from the cache check the recorded sums, and catch a changed file.

@@ -81,9 +81,7 @@ export function idxBytes(bytes: Uint8Array, path: string): Uint8Array {
   const gzip = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
   if (!gzip) {
     if (path.endsWith(".gz")) {
-      const start = bytes.length === 0
-        ? "is empty"
-        : `starts with ${hexBytes(bytes, 4)}`;
+      const start = bytes.length === 0 ? "is empty" : `starts with ${hexBytes(bytes, 4)}`;
       throw new Error(
         `IDX file ${path}: named .gz but is not gzip (it ${start}; gzip starts with 1f 8b)`,
       );
@@ -132,9 +130,7 @@ export function decodeIdx(
   const magic = view.getUint32(0);
   if (magic !== IDX_IMAGES_MAGIC && magic !== IDX_LABELS_MAGIC) {
     const typeNote = raw[0] === 0 && raw[1] === 0 && raw[2] !== 0x08
-      ? ` (type byte 0x${
-        raw[2].toString(16).padStart(2, "0")
-      }, expected 0x08 for unsigned bytes)`
+      ? ` (type byte 0x${raw[2].toString(16).padStart(2, "0")}, expected 0x08 for unsigned bytes)`
       : "";
     throw new Error(
       `IDX file ${path}: wrong magic number ${magic} (0x${
@@ -165,9 +161,7 @@ export function decodeIdx(
     throw new Error(
       `IDX file ${path}: header says [${dims.join(", ")}], which needs ` +
         `${header + dataBytes} bytes with the ${header}-byte header, but the ` +
-        `${
-          bytes === raw ? "file" : "decompressed file"
-        } holds ${raw.length}: ${what}`,
+        `${bytes === raw ? "file" : "decompressed file"} holds ${raw.length}: ${what}`,
     );
   }
   const data = raw.subarray(header);
@@ -212,9 +206,7 @@ export function pairIdx(
   const bad = firstLabelAtLeast(labels.data, classNames.length);
   if (bad >= 0) {
     throw new Error(
-      `readIdxPair: ${options.labelsPath}: label ${
-        labels.data[bad]
-      } at index ${bad} ` +
+      `readIdxPair: ${options.labelsPath}: label ${labels.data[bad]} at index ${bad} ` +
         `is out of range for ${classNames.length} classes`,
     );
   }

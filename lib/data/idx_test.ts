@@ -158,9 +158,7 @@ Deno.test("readIdxPair() rejects mismatched image and label counts", () =>
     await assert.rejects(
       readIdxPair(images, labels),
       new RegExp(
-        `readIdxPair: ${lit(images)} holds 3 images but ${
-          lit(labels)
-        } holds 2 labels`,
+        `readIdxPair: ${lit(images)} holds 3 images but ${lit(labels)} holds 2 labels`,
       ),
     );
   }));
@@ -196,9 +194,7 @@ Deno.test("readIdxPair() rejects images and labels files given the wrong way rou
     await assert.rejects(
       readIdxPair(labels, images),
       new RegExp(
-        `readIdxPair: ${
-          lit(labels)
-        } holds labels \\(magic 2049\\), expected images`,
+        `readIdxPair: ${lit(labels)} holds labels \\(magic 2049\\), expected images`,
       ),
     );
   }));
@@ -235,9 +231,7 @@ Deno.test("readIdxPair() rejects a checksum mismatch unless allowModified", () =
     await assert.rejects(
       readIdxPair(images, labels, { expectedSha256 }),
       new RegExp(
-        `checksum mismatch for ${lit(images)}: expected SHA-256 ${wrong}, got ${
-          sha256Hex(imageBytes)
-        }`,
+        `checksum mismatch for ${lit(images)}: expected SHA-256 ${wrong}, got ${sha256Hex(imageBytes)}`,
       ),
     );
     const { set, files } = await readIdxPair(images, labels, {

@@ -87,9 +87,7 @@ export function assertImageSet(set: ImageSet, where: string): void {
   const index = firstLabelAtLeast(set.labels, set.classes);
   if (index >= 0) {
     throw new RangeError(
-      `${where}: label ${
-        set.labels[index]
-      } at index ${index} is out of range ` +
+      `${where}: label ${set.labels[index]} at index ${index} is out of range ` +
         `for ${set.classes} classes`,
     );
   }

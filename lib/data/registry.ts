@@ -94,10 +94,8 @@ export interface DatasetSpec {
   readonly envVar: string;
 }
 
-const MNIST_ORIGIN =
-  "the original MNIST file (LeCun, Cortes, Burges), as the mirrors serve it";
-const FASHION_ORIGIN =
-  "the original file of zalandoresearch/fashion-mnist, as the mirrors serve it";
+const MNIST_ORIGIN = "the original MNIST file (LeCun, Cortes, Burges), as the mirrors serve it";
+const FASHION_ORIGIN = "the original file of zalandoresearch/fashion-mnist, as the mirrors serve it";
 const FASHION_DEBIAN_ORIGIN =
   "Debian's dataset-fashion-mnist, recompressed (same uncompressed bytes); the copy embedded in datasets/fashion-mnist/";
 
@@ -105,8 +103,7 @@ const MNIST: DatasetSpec = {
   name: "mnist",
   title: "MNIST handwritten digits",
   homepage: "http://yann.lecun.com/exdb/mnist/",
-  license:
-    "CC BY-SA 3.0, copyright Yann LeCun and Corinna Cortes (as Keras documents it); not committed here",
+  license: "CC BY-SA 3.0, copyright Yann LeCun and Corinna Cortes (as Keras documents it); not committed here",
   channels: 1,
   height: 28,
   width: 28,
@@ -115,32 +112,28 @@ const MNIST: DatasetSpec = {
     {
       name: "train-images-idx3-ubyte.gz",
       sums: [{
-        sha256:
-          "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+        sha256: "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
         origin: MNIST_ORIGIN,
       }],
     },
     {
       name: "train-labels-idx1-ubyte.gz",
       sums: [{
-        sha256:
-          "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+        sha256: "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
         origin: MNIST_ORIGIN,
       }],
     },
     {
       name: "t10k-images-idx3-ubyte.gz",
       sums: [{
-        sha256:
-          "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+        sha256: "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
         origin: MNIST_ORIGIN,
       }],
     },
     {
       name: "t10k-labels-idx1-ubyte.gz",
       sums: [{
-        sha256:
-          "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+        sha256: "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
         origin: MNIST_ORIGIN,
       }],
     },
@@ -168,8 +161,7 @@ const FASHION_MNIST: DatasetSpec = {
   name: "fashion-mnist",
   title: "Fashion-MNIST (Zalando article images)",
   homepage: "https://github.com/zalandoresearch/fashion-mnist",
-  license:
-    "MIT, Copyright (c) 2017 Zalando SE (datasets/fashion-mnist/LICENSE)",
+  license: "MIT, Copyright (c) 2017 Zalando SE (datasets/fashion-mnist/LICENSE)",
   channels: 1,
   height: 28,
   width: 28,
@@ -190,13 +182,11 @@ const FASHION_MNIST: DatasetSpec = {
       name: "train-images-idx3-ubyte.gz",
       sums: [
         {
-          sha256:
-            "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
+          sha256: "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
           origin: FASHION_ORIGIN,
         },
         {
-          sha256:
-            "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7",
+          sha256: "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7",
           origin: FASHION_DEBIAN_ORIGIN,
         },
       ],
@@ -205,13 +195,11 @@ const FASHION_MNIST: DatasetSpec = {
       name: "train-labels-idx1-ubyte.gz",
       sums: [
         {
-          sha256:
-            "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
+          sha256: "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
           origin: FASHION_ORIGIN,
         },
         {
-          sha256:
-            "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056",
+          sha256: "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056",
           origin: FASHION_DEBIAN_ORIGIN,
         },
       ],
@@ -220,13 +208,11 @@ const FASHION_MNIST: DatasetSpec = {
       name: "t10k-images-idx3-ubyte.gz",
       sums: [
         {
-          sha256:
-            "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
+          sha256: "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
           origin: FASHION_ORIGIN,
         },
         {
-          sha256:
-            "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa",
+          sha256: "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa",
           origin: FASHION_DEBIAN_ORIGIN,
         },
       ],
@@ -235,13 +221,11 @@ const FASHION_MNIST: DatasetSpec = {
       name: "t10k-labels-idx1-ubyte.gz",
       sums: [
         {
-          sha256:
-            "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
+          sha256: "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
           origin: FASHION_ORIGIN,
         },
         {
-          sha256:
-            "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05",
+          sha256: "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05",
           origin: FASHION_DEBIAN_ORIGIN,
         },
       ],
@@ -352,9 +336,7 @@ export function isDatasetName(name: string): name is DatasetName {
 export function datasetSpec(name: string): DatasetSpec {
   if (!isDatasetName(name)) {
     throw new Error(
-      `datasetSpec: unknown dataset "${name}"; expected one of ${
-        DATASET_NAMES.join(", ")
-      }`,
+      `datasetSpec: unknown dataset "${name}"; expected one of ${DATASET_NAMES.join(", ")}`,
     );
   }
   return DATASETS[name];

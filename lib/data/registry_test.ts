@@ -1,12 +1,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import {
-  dataDirEnvVar,
-  DATASET_NAMES,
-  DATASETS,
-  datasetSpec,
-  isDatasetName,
-} from "./registry.ts";
+import { dataDirEnvVar, DATASET_NAMES, DATASETS, datasetSpec, isDatasetName } from "./registry.ts";
 
 const datasetsDir = fileURLToPath(new URL("../../datasets/", import.meta.url));
 
@@ -30,9 +24,7 @@ Deno.test("DATASETS entries are consistent: splits name listed files, sums are h
   for (const spec of Object.values(DATASETS)) {
     const listed = new Set(spec.files.map((f) => f.name));
     for (const split of [spec.train, spec.test]) {
-      const names = split.format === "idx"
-        ? [split.images, split.labels]
-        : split.batches;
+      const names = split.format === "idx" ? [split.images, split.labels] : split.batches;
       for (const name of names) {
         assert.ok(listed.has(name), `${spec.name}: ${name} is listed`);
       }

@@ -1,13 +1,6 @@
 import assert from "node:assert/strict";
 import type { ImageSet } from "./image_set.ts";
-import {
-  filterClasses,
-  holdOutLast,
-  scaleCentered,
-  scaleUnit,
-  standardizer,
-  takeFirst,
-} from "./transforms.ts";
+import { filterClasses, holdOutLast, scaleCentered, scaleUnit, standardizer, takeFirst } from "./transforms.ts";
 
 /** Three 1x2x2 images with labels 2, 0, 1. */
 function tinySet(): ImageSet {

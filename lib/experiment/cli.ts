@@ -6,7 +6,7 @@
 import { dataDirEnvVar } from "../data/mod.ts";
 import type { Experiment } from "./experiment.ts";
 import { DEFAULT_RESULTS_ROOT, runExperiment } from "./run.ts";
-import { helpText, parseCommandLine, UsageError } from "./settings.ts";
+import { helpText, parseCommandLine, type ParsedCommandLine, UsageError } from "./settings.ts";
 
 /** Exit codes: 0 completed, 1 diverged or failed, 2 bad flags, 130 interrupted. */
 const EXIT_CODES = { completed: 0, diverged: 1, failed: 1, interrupted: 130, running: 1 } as const;
@@ -48,6 +48,20 @@ export async function runExperimentCli(experiment: Experiment, args: string[]): 
     console.log(helpText(`exp:${experiment.name}`, { ...experiment, armNames, envVar, out: DEFAULT_RESULTS_ROOT }));
     return 0;
   }
+  const seeds = parsed.controls.seeds ?? [parsed.settings.seed];
+  let code = 0;
+  for (const seed of seeds) {
+    if (seeds.length > 1) console.log(`\n=== seed ${seed} (${seeds.indexOf(seed) + 1} of ${seeds.length}) ===`);
+    code = await runOnce(experiment, { ...parsed, overrides: { ...parsed.overrides, seed } });
+    if (code !== 0) break; // an interrupted or failed seed stops the series
+  }
+  return code;
+}
+
+async function runOnce(
+  experiment: Experiment,
+  parsed: Pick<ParsedCommandLine, "overrides" | "controls">,
+): Promise<number> {
   let outcome;
   try {
     outcome = await runExperiment(experiment, { overrides: parsed.overrides, controls: parsed.controls });
@@ -62,7 +76,9 @@ export async function runExperimentCli(experiment: Experiment, args: string[]): 
   if (manifest.status === "completed") {
     console.log(`\n${finals.join("\n")}\ncompleted in ${manifest.wall_seconds?.toFixed(1)} s; results in ${runDir}`);
   } else {
-    console.error(`\nexp:${experiment.name}: run ${manifest.status}: ${manifest.status_detail}\nrows written so far are kept in ${runDir}`);
+    console.error(
+      `\nexp:${experiment.name}: run ${manifest.status}: ${manifest.status_detail}\nrows written so far are kept in ${runDir}`,
+    );
   }
   return EXIT_CODES[manifest.status];
 }

@@ -46,7 +46,10 @@ export function runtimeInfo(): Manifest["runtime"] {
  *
  * @throws {Error} naming the folder when it cannot be created (unwritable results folder).
  */
-export async function createRunFolder(root: string, options: { experiment: string; seed: number; now: Date }): Promise<{ dir: string; id: string }> {
+export async function createRunFolder(
+  root: string,
+  options: { experiment: string; seed: number; now: Date },
+): Promise<{ dir: string; id: string }> {
   const parent = `${root}/${options.experiment}`;
   try {
     await Deno.mkdir(parent, { recursive: true });

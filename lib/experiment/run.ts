@@ -113,18 +113,22 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
     out: DEFAULT_RESULTS_ROOT,
     quiet: false,
     arms: [],
+    seeds: null,
     ...options.controls,
   };
   const terminal = options.terminal ?? Deno.stdout.isTerminal();
   const allArms: Arm[] = experiment.arms ?? [{ name: "", description: experiment.title }];
   const arms = controls.arms.length ? allArms.filter((a) => controls.arms.includes(a.name)) : allArms;
   const resolve = experiment.resolve ?? ((s: Settings) => s);
-  const perArm = new Map<string, Settings>(arms.map((arm) => [arm.name, resolve({
-    ...experiment.defaults,
-    ...arm.overrides,
-    ...overrides,
-    flags: { ...experiment.defaults.flags, ...overrides.flags },
-  })]));
+  const perArm = new Map<string, Settings>(arms.map((arm) => [
+    arm.name,
+    resolve({
+      ...experiment.defaults,
+      ...arm.overrides,
+      ...overrides,
+      flags: { ...experiment.defaults.flags, ...overrides.flags },
+    }),
+  ]));
   const seed = perArm.values().next().value!.seed;
 
   const started = new Date();
@@ -132,17 +136,17 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
   const manifestPath = `${runDir}/manifest.json`;
   const manifest: Manifest = {
     experiment: experiment.name,
-    run_id: id,
+    "run_id": id,
     status: "running",
     settings: recordSettings(experiment, perArm),
     datasets: [],
     git: await gitState(REPO_ROOT),
     runtime: runtimeInfo(),
-    started_at: started.toISOString(),
-    ended_at: null,
-    wall_seconds: null,
-    samples_seen: 0,
-    final_metrics: {},
+    "started_at": started.toISOString(),
+    "ended_at": null,
+    "wall_seconds": null,
+    "samples_seen": 0,
+    "final_metrics": {},
     files: { metrics: "metrics.csv", charts: "charts.txt", confusion: "confusion.csv", evaluations: "evaluations.md" },
   };
   await writeManifest(manifestPath, manifest);
@@ -185,11 +189,20 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
     for (const arm of arms) {
       const settings = perArm.get(arm.name)!;
       const prepared = limit(experiment.prepare(loaded, settings), settings);
-      const model = experiment.model({ rng: createRng(settings.seed).fork(1), dtype: "float32", arm: arm.name, settings });
+      const model = experiment.model({
+        rng: createRng(settings.seed).fork(1),
+        dtype: "float32",
+        arm: arm.name,
+        settings,
+      });
       const initial = new Map(model.params().map((p) => [p.name, p.value.slice()]));
       const label = arm.name ? `[${arm.name}] ` : "";
       say(`${arm.name ? `${label}${arm.description}\n` : ""}${model.summary()}`);
-      say(`${label}${prepared.train.count} training images; ${prepared.evaluations.map((e) => `${e.set.count} ${e.split}`).join(", ")}`);
+      say(
+        `${label}${prepared.train.count} training images; ${
+          prepared.evaluations.map((e) => `${e.set.count} ${e.split}`).join(", ")
+        }`,
+      );
       const stepsPerEpoch = Math.ceil(prepared.train.count / settings.batchSize);
       progress.start(arm.name || experiment.name, stepsPerEpoch * settings.epochs * settings.batchSize);
       const result = await train(model, prepared, {
@@ -204,19 +217,50 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
         onEpochStart: (epoch: number) => progress.log(`${label}--- Epoch ${epoch} ---`),
         onInterval: (log: IntervalLog) => {
           const elapsed = (performance.now() - runStart) / 1000;
-          record({ arm: arm.name, split: "train", epoch: log.epoch, step: log.step, samples_seen: log.samplesSeen, loss: log.loss, accuracy: log.accuracy, macro_f1: null, elapsed_s: elapsed });
-          progress.update(log.samplesSeen, label + (experiment.formatInterval?.(log, arm.name) ?? defaultInterval(log)));
+          record({
+            arm: arm.name,
+            split: "train",
+            epoch: log.epoch,
+            step: log.step,
+            samples_seen: log.samplesSeen,
+            loss: log.loss,
+            accuracy: log.accuracy,
+            macro_f1: null,
+            elapsed_s: elapsed,
+          });
+          progress.update(
+            log.samplesSeen,
+            label + (experiment.formatInterval?.(log, arm.name) ?? defaultInterval(log)),
+          );
         },
         onEvaluation: (log: EvaluationLog) => {
           const elapsed = (performance.now() - runStart) / 1000;
-          record({ arm: arm.name, split: log.split as MetricsRow["split"], epoch: log.epoch, step: log.step, samples_seen: log.samplesSeen, loss: log.loss, accuracy: log.accuracy, macro_f1: log.macroF1, elapsed_s: elapsed });
-          progress.log(`${label}epoch ${log.epoch} ${log.split}: loss ${log.loss.toFixed(4)}, accuracy ${log.accuracy.toFixed(4)}, macro-F1 ${log.macroF1.toFixed(4)}`);
+          record({
+            arm: arm.name,
+            split: log.split as MetricsRow["split"],
+            epoch: log.epoch,
+            step: log.step,
+            samples_seen: log.samplesSeen,
+            loss: log.loss,
+            accuracy: log.accuracy,
+            macro_f1: log.macroF1,
+            elapsed_s: elapsed,
+          });
+          progress.log(
+            `${label}epoch ${log.epoch} ${log.split}: loss ${log.loss.toFixed(4)}, accuracy ${
+              log.accuracy.toFixed(4)
+            }, macro-F1 ${log.macroF1.toFixed(4)}`,
+          );
         },
       }).finally(() => progress.stop());
       manifest.samples_seen += result.samplesSeen;
       for (const [split, evaluation] of Object.entries(result.final)) {
         const key = arm.name ? `${arm.name}/${split}` : split;
-        manifest.final_metrics[key] = { loss: evaluation.loss, accuracy: evaluation.accuracy, macro_f1: evaluation.macroF1 } satisfies FinalMetrics;
+        manifest.final_metrics[key] = {
+          loss: evaluation.loss,
+          accuracy: evaluation.accuracy,
+          macro_f1: evaluation.macroF1,
+        } satisfies FinalMetrics;
         confusions.push({ arm: arm.name, split, matrix: evaluation.confusion, classNames: prepared.train.classNames });
       }
       await experiment.afterArm?.({ arm: arm.name, model, initial, data: prepared, runDir, log: say });
@@ -250,12 +294,17 @@ function limit(data: PreparedData, settings: Settings): PreparedData {
   return {
     ...data,
     train: settings.trainLimit === null ? data.train : takeFirst(data.train, settings.trainLimit),
-    evaluations: data.evaluations.map((e) => ({ ...e, set: settings.testLimit === null ? e.set : takeFirst(e.set, settings.testLimit) })),
+    evaluations: data.evaluations.map((e) => ({
+      ...e,
+      set: settings.testLimit === null ? e.set : takeFirst(e.set, settings.testLimit),
+    })),
   };
 }
 
 function defaultInterval(log: IntervalLog): string {
-  return `epoch ${log.epoch} step ${log.step}/${log.stepsPerEpoch}: loss ${log.loss.toFixed(4)}, accuracy ${log.accuracy.toFixed(4)}`;
+  return `epoch ${log.epoch} step ${log.step}/${log.stepsPerEpoch}: loss ${log.loss.toFixed(4)}, accuracy ${
+    log.accuracy.toFixed(4)
+  }`;
 }
 
 /** A Markdown table of every evaluation row: arm, epoch, split, loss, accuracy, macro-F1. */
@@ -265,7 +314,14 @@ export function evaluationTable(rows: MetricsRow[]): string {
   const header = [...(multiArm ? ["arm"] : []), "epoch", "split", "loss", "accuracy", "macro-F1"];
   const lines = [`| ${header.join(" | ")} |`, `|${header.map(() => " --- ").join("|")}|`];
   for (const r of evaluations) {
-    const cells = [...(multiArm ? [r.arm] : []), String(r.epoch), r.split, r.loss.toFixed(4), r.accuracy.toFixed(4), (r.macro_f1 ?? NaN).toFixed(4)];
+    const cells = [
+      ...(multiArm ? [r.arm] : []),
+      String(r.epoch),
+      r.split,
+      r.loss.toFixed(4),
+      r.accuracy.toFixed(4),
+      (r.macro_f1 ?? NaN).toFixed(4),
+    ];
     lines.push(`| ${cells.join(" | ")} |`);
   }
   return lines.join("\n");
@@ -281,22 +337,47 @@ export function chartsOf(rows: MetricsRow[], options: { color: boolean }): strin
     for (const metric of ["loss", "accuracy"] as const) {
       const series = splits.map((split) => {
         const picked = mine.filter((r) => r.split === split);
-        return { name: split === "train" ? "train (interval)" : split, values: picked.map((r) => r[metric]), x: picked.map((r) => r.samples_seen) };
+        return {
+          name: split === "train" ? "train (interval)" : split,
+          values: picked.map((r) => r[metric]),
+          x: picked.map((r) => r.samples_seen),
+        };
       }).filter((s) => s.values.length > 0);
       if (series.length === 0) continue;
-      parts.push(renderChart(series, { title: `${arm ? arm + ": " : ""}${metric} against samples seen`, color: options.color, xLabel: "samples seen" }));
+      parts.push(
+        renderChart(series, {
+          title: `${arm ? arm + ": " : ""}${metric} against samples seen`,
+          color: options.color,
+          xLabel: "samples seen",
+        }),
+      );
     }
   }
   return parts.join("\n\n");
 }
 
-async function writeConfusion(path: string, confusions: { arm: string; split: string; matrix: number[][]; classNames: readonly string[] }[]) {
+async function writeConfusion(
+  path: string,
+  confusions: { arm: string; split: string; matrix: number[][]; classNames: readonly string[] }[],
+) {
   const classes = Math.max(0, ...confusions.map((c) => c.matrix.length));
-  const columns = ["arm", "split", "true_class", "true_name", ...Array.from({ length: classes }, (_, k) => `predicted_${k}`)];
+  const columns = [
+    "arm",
+    "split",
+    "true_class",
+    "true_name",
+    ...Array.from({ length: classes }, (_, k) => `predicted_${k}`),
+  ];
   const writer = await CsvWriter.create(path, columns);
   for (const { arm, split, matrix, classNames } of confusions) {
     matrix.forEach((row, t) =>
-      writer.write({ arm, split, true_class: t, true_name: classNames[t] ?? "", ...Object.fromEntries(row.map((count, p) => [`predicted_${p}`, count])) })
+      writer.write({
+        arm,
+        split,
+        true_class: t,
+        true_name: classNames[t] ?? "",
+        ...Object.fromEntries(row.map((count, p) => [`predicted_${p}`, count])),
+      })
     );
   }
   writer.close();

@@ -6,7 +6,10 @@ import { type Experiment, runExperiment } from "./mod.ts";
 // A small configuration of the main job: the same code path as a full run, in about a second.
 const small = { trainLimit: 60, testLimit: 30, epochs: 2, logEvery: 20 };
 
-async function runSmall(out: string, options: { experiment?: Experiment; overrides?: Record<string, unknown>; signal?: AbortSignal } = {}) {
+async function runSmall(
+  out: string,
+  options: { experiment?: Experiment; overrides?: Record<string, unknown>; signal?: AbortSignal } = {},
+) {
   return await runExperiment(options.experiment ?? fashion, {
     overrides: { ...small, ...options.overrides },
     controls: { out, quiet: true },
@@ -95,7 +98,11 @@ Deno.test("runExperiment() reports an unwritable results folder before training"
 Deno.test("runExperiment() records a data failure in the manifest", async () => {
   const out = await Deno.makeTempDir();
   const empty = await Deno.makeTempDir();
-  const { manifest } = await runExperiment(fashion, { overrides: small, controls: { out, quiet: true, dataDir: empty }, terminal: false });
+  const { manifest } = await runExperiment(fashion, {
+    overrides: small,
+    controls: { out, quiet: true, dataDir: empty },
+    terminal: false,
+  });
   assert.equal(manifest.status, "failed");
   assert.match(manifest.status_detail ?? "", new RegExp(empty));
 });

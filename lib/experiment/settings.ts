@@ -46,6 +46,35 @@ export interface RunControls {
   quiet: boolean;
   /** Arms to run (multi-arm experiments); empty for all. */
   arms: string[];
+  /** Run once per seed, one run folder each (`--seeds 0..4`); null for one run. */
+  seeds: number[] | null;
+}
+
+/**
+ * Parses a seed list: `0..4` (inclusive range), `1,5,9`, or a mix (`0..2,7`).
+ *
+ * @throws {UsageError} naming the value when it is not such a list.
+ */
+export function parseSeeds(text: string): number[] {
+  const seeds: number[] = [];
+  for (const part of text.split(",").map((p) => p.trim())) {
+    const range = part.match(/^(\d+)\.\.(\d+)$/);
+    if (range) {
+      const [from, to] = [Number(range[1]), Number(range[2])];
+      if (to < from || to - from >= 1000) {
+        throw new UsageError(`--seeds: got '${text}', a range must run upwards and hold at most 1000 seeds`);
+      }
+      for (let seed = from; seed <= to; seed++) seeds.push(seed);
+    } else if (/^\d+$/.test(part)) {
+      seeds.push(Number(part));
+    } else {
+      throw new UsageError(`--seeds: got '${text}', expected seeds like 0..4 or 1,5,9`);
+    }
+  }
+  if (seeds.some((seed) => seed > 0xffffffff)) {
+    throw new UsageError(`--seeds: got '${text}', seeds must be at most 4294967295`);
+  }
+  return [...new Set(seeds)];
 }
 
 /** An experiment-specific boolean flag. */
@@ -63,13 +92,29 @@ export class UsageError extends Error {
 }
 
 const NUMERIC_FLAGS = {
-  seed: { key: "seed", allowed: "an integer from 0 to 4294967295", check: (v: number) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff },
+  seed: {
+    key: "seed",
+    allowed: "an integer from 0 to 4294967295",
+    check: (v: number) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff,
+  },
   epochs: { key: "epochs", allowed: "a positive integer", check: (v: number) => Number.isInteger(v) && v >= 1 },
   lr: { key: "lr", allowed: "a positive number", check: (v: number) => Number.isFinite(v) && v > 0 },
-  "batch-size": { key: "batchSize", allowed: "a positive integer", check: (v: number) => Number.isInteger(v) && v >= 1 },
+  "batch-size": {
+    key: "batchSize",
+    allowed: "a positive integer",
+    check: (v: number) => Number.isInteger(v) && v >= 1,
+  },
   "log-every": { key: "logEvery", allowed: "a positive integer", check: (v: number) => Number.isInteger(v) && v >= 1 },
-  "train-limit": { key: "trainLimit", allowed: "a positive integer or 'all'", check: (v: number) => Number.isInteger(v) && v >= 1 },
-  "test-limit": { key: "testLimit", allowed: "a positive integer or 'all'", check: (v: number) => Number.isInteger(v) && v >= 1 },
+  "train-limit": {
+    key: "trainLimit",
+    allowed: "a positive integer or 'all'",
+    check: (v: number) => Number.isInteger(v) && v >= 1,
+  },
+  "test-limit": {
+    key: "testLimit",
+    allowed: "a positive integer or 'all'",
+    check: (v: number) => Number.isInteger(v) && v >= 1,
+  },
 } as const;
 
 /** The parsed command line: settings, controls, or a request for help. */
@@ -94,7 +139,13 @@ export interface ParsedCommandLine {
  */
 export function parseCommandLine(
   args: string[],
-  options: { defaults: Settings; extraFlags?: Record<string, ExtraFlag>; armNames?: string[]; out: string; env?: { dataDir?: string } },
+  options: {
+    defaults: Settings;
+    extraFlags?: Record<string, ExtraFlag>;
+    armNames?: string[];
+    out: string;
+    env?: { dataDir?: string };
+  },
 ): ParsedCommandLine {
   const extra = Object.keys(options.extraFlags ?? {});
   let parsed;
@@ -111,6 +162,7 @@ export function parseCommandLine(
         out: { type: "string" },
         quiet: { type: "boolean" },
         arm: { type: "string", multiple: true },
+        seeds: { type: "string" },
         help: { type: "boolean", short: "h" },
         ...Object.fromEntries(extra.map((name) => [name, { type: "boolean" as const }])),
       },
@@ -140,7 +192,9 @@ export function parseCommandLine(
   const flags = { ...options.defaults.flags };
   for (const name of extra) if (values[name] === true) flags[name] = true;
   overrides.flags = flags;
-  const arms = (values.arm as string[] | undefined ?? []).flatMap((a) => a.split(",")).map((a) => a.trim()).filter((a) => a);
+  const arms = (values.arm as string[] | undefined ?? []).flatMap((a) => a.split(",")).map((a) => a.trim()).filter((
+    a,
+  ) => a);
   for (const arm of arms) {
     if (!(options.armNames ?? []).includes(arm)) {
       throw new UsageError(
@@ -162,6 +216,7 @@ export function parseCommandLine(
       out: typeof values.out === "string" ? values.out : options.out,
       quiet: values.quiet === true,
       arms,
+      seeds: typeof values.seeds === "string" ? parseSeeds(values.seeds) : null,
     },
     help: values.help === true,
   };
@@ -175,7 +230,14 @@ export function parseCommandLine(
  */
 export function helpText(
   name: string,
-  options: { title: string; defaults: Settings; extraFlags?: Record<string, ExtraFlag>; armNames?: string[]; envVar: string; out: string },
+  options: {
+    title: string;
+    defaults: Settings;
+    extraFlags?: Record<string, ExtraFlag>;
+    armNames?: string[];
+    envVar: string;
+    out: string;
+  },
 ): string {
   const d = options.defaults;
   const limit = (v: number | null) => (v === null ? "all" : String(v));
@@ -194,11 +256,20 @@ export function helpText(
     `  --log-every N         steps per logged row (default ${d.logEvery})`,
     `  --data-dir DIR        folder holding the dataset's files (default: $${options.envVar}, then the usual places)`,
     "  --allow-modified-data accept data files whose SHA-256 differs (recorded in the manifest)",
-    `  --out DIR             results root (default ${options.out})`,
+    `  --out DIR             results root (default ${options.out}; the deno tasks may write only under results/)`,
     "  --quiet               no progress bar or interval lines",
+    "  --seeds LIST          one run per seed, e.g. 0..4 or 1,5,9 (compare them with deno task compare --experiment NAME)",
   ];
-  if (options.armNames?.length) lines.push(`  --arm NAME            run only these arms (repeat or comma-separate): ${options.armNames.join(", ")} (default all)`);
-  for (const [flag, spec] of Object.entries(options.extraFlags ?? {})) lines.push(`  --${flag.padEnd(20)}${spec.description}`);
+  if (options.armNames?.length) {
+    lines.push(
+      `  --arm NAME            run only these arms (repeat or comma-separate): ${
+        options.armNames.join(", ")
+      } (default all)`,
+    );
+  }
+  for (const [flag, spec] of Object.entries(options.extraFlags ?? {})) {
+    lines.push(`  --${flag.padEnd(20)}${spec.description}`);
+  }
   lines.push("  --help                this text");
   return lines.join("\n");
 }

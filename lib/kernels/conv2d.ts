@@ -68,7 +68,9 @@ export interface Conv2dCache {
 /** The output size along one axis, or throws when the kernel does not fit. */
 function outputSize(input: number, kernel: number, stride: number, padBefore: number, padAfter: number): number {
   const span = input + padBefore + padAfter - kernel;
-  if (span < 0) throw new RangeError(`conv2d: kernel ${kernel} is larger than padded input ${input + padBefore + padAfter}`);
+  if (span < 0) {
+    throw new RangeError(`conv2d: kernel ${kernel} is larger than padded input ${input + padBefore + padAfter}`);
+  }
   return Math.floor(span / stride) + 1;
 }
 
@@ -103,7 +105,9 @@ export function conv2dForward(x: Tensor, w: Tensor, options: Conv2dOptions = {})
   const [N, C, H, W] = x.shape as [number, number, number, number];
   const [F, WC, KH, KW] = w.shape as [number, number, number, number];
   if (WC !== C) {
-    throw new RangeError(`conv2dForward: filters expect ${WC} input channels, the input ${formatShape(x.shape)} has ${C}`);
+    throw new RangeError(
+      `conv2dForward: filters expect ${WC} input channels, the input ${formatShape(x.shape)} has ${C}`,
+    );
   }
   const stride: [number, number] = typeof options.stride === "number"
     ? [options.stride, options.stride]
@@ -114,7 +118,9 @@ export function conv2dForward(x: Tensor, w: Tensor, options: Conv2dOptions = {})
   const bias = options.bias ?? null;
   if (bias !== null && bias.data.length !== F && bias.data.length !== F * OH * OW) {
     throw new RangeError(
-      `conv2dForward: bias must hold ${F} (per channel) or ${F * OH * OW} (per position) values, got ${bias.data.length}`,
+      `conv2dForward: bias must hold ${F} (per channel) or ${
+        F * OH * OW
+      } (per position) values, got ${bias.data.length}`,
     );
   }
   const xd = x.data, wd = w.data;

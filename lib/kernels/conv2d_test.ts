@@ -19,7 +19,12 @@ Deno.test("conv2dForward() pads with zeros, strides, and adds a bias per positio
   const { y } = conv2dForward(x, w, { padding: "same", bias: f64([10, 20, 30, 40], [1, 2, 2]) });
   assert.deepEqual(y.shape, [1, 1, 2, 2]);
   // y[0,0] sees x at kernel taps (1,1),(1,2),(2,1),(2,2) = 5*1 + 6*2 + 8*3 + 9*4
-  assert.deepEqual([...y.data], [5 + 12 + 24 + 36 + 10, 4 + 10 + 21 + 32 + 20, 2 + 6 + 15 + 24 + 30, 1 + 4 + 12 + 20 + 40]);
+  assert.deepEqual([...y.data], [
+    5 + 12 + 24 + 36 + 10,
+    4 + 10 + 21 + 32 + 20,
+    2 + 6 + 15 + 24 + 30,
+    1 + 4 + 12 + 20 + 40,
+  ]);
   const strided = conv2dForward(f64([...Array(25).keys()], [1, 1, 5, 5]), f64([1], [1, 1, 1, 1]), { stride: 2 }).y;
   assert.deepEqual([...strided.data], [0, 2, 4, 10, 12, 14, 20, 22, 24]);
 });

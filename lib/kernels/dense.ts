@@ -22,12 +22,20 @@ export interface DenseCache {
  * @param options `bias` of shape `[O]`, or null/absent for none.
  * @returns `y` of shape `[N, O]` and the cache.
  */
-export function denseForward(x: Tensor, w: Tensor, options: { bias?: Tensor | null } = {}): { y: Tensor; cache: DenseCache } {
+export function denseForward(
+  x: Tensor,
+  w: Tensor,
+  options: { bias?: Tensor | null } = {},
+): { y: Tensor; cache: DenseCache } {
   assertRank(x, 2, "denseForward x");
   assertRank(w, 2, "denseForward w");
   const [N, I] = x.shape as [number, number];
   const [WI, O] = w.shape as [number, number];
-  if (WI !== I) throw new RangeError(`denseForward: weights ${formatShape(w.shape)} expect ${WI} inputs, x ${formatShape(x.shape)} has ${I}`);
+  if (WI !== I) {
+    throw new RangeError(
+      `denseForward: weights ${formatShape(w.shape)} expect ${WI} inputs, x ${formatShape(x.shape)} has ${I}`,
+    );
+  }
   const bias = options.bias ?? null;
   if (bias !== null && bias.data.length !== O) {
     throw new RangeError(`denseForward: bias must hold ${O} values, got ${bias.data.length}`);
@@ -59,13 +67,15 @@ export function denseBackward(dy: Tensor, cache: DenseCache): { dx: Tensor; dw: 
   const { x, w } = cache;
   const [N, I] = x.shape as [number, number];
   const O = w.shape[1]!;
-  if (dy.data.length !== N * O) throw new RangeError(`denseBackward: dy has shape ${formatShape(dy.shape)}, expected ${N}x${O}`);
+  if (dy.data.length !== N * O) {
+    throw new RangeError(`denseBackward: dy has shape ${formatShape(dy.shape)}, expected ${N}x${O}`);
+  }
   const xd = x.data, wd = w.data, dyd = dy.data;
   const dx = zerosLike(xd), dw = zerosLike(wd);
   const db = cache.hasBias ? zerosLike(dyd, O) : null;
   for (let n = 0; n < N; n++) {
     const dyRow = n * O;
-    if (db !== null) for (let o = 0; o < O; o++) db[o] += dyd[dyRow + o]!;
+    if (db !== null) { for (let o = 0; o < O; o++) db[o] += dyd[dyRow + o]!; }
     for (let i = 0; i < I; i++) {
       const xv = xd[n * I + i]!;
       const wRow = i * O;

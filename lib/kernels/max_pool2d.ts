@@ -86,7 +86,9 @@ export function maxPool2dForward(
  */
 export function maxPool2dBackward(dy: Tensor, cache: MaxPool2dCache): Tensor {
   if (dy.data.length !== cache.argmax.length) {
-    throw new RangeError(`maxPool2dBackward: dy has shape ${formatShape(dy.shape)}, expected ${formatShape(cache.outShape)}`);
+    throw new RangeError(
+      `maxPool2dBackward: dy has shape ${formatShape(dy.shape)}, expected ${formatShape(cache.outShape)}`,
+    );
   }
   let size = 1;
   for (const d of cache.inputShape) size *= d;

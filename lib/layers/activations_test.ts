@@ -4,10 +4,17 @@ import { assertGradientsMatch, checkLayerGradients } from "../testing/mod.ts";
 import { randomInput } from "./_test_helpers.ts";
 import { Flatten, Relu, Sigmoid } from "./activations.ts";
 
-for (const [name, make] of [["Relu", () => new Relu()], ["Sigmoid", () => new Sigmoid()], ["Flatten", () => new Flatten()]] as const) {
+for (
+  const [name, make] of [["Relu", () => new Relu()], ["Sigmoid", () => new Sigmoid()], [
+    "Flatten",
+    () => new Flatten(),
+  ]] as const
+) {
   Deno.test(`${name}.backward() matches finite differences on batches of 1 and 3`, () => {
     const rng = createRng(2);
-    for (const batch of [1, 3]) assertGradientsMatch(checkLayerGradients(make(), randomInput([batch, 2, 3, 4], rng), { rng }));
+    for (const batch of [1, 3]) {
+      assertGradientsMatch(checkLayerGradients(make(), randomInput([batch, 2, 3, 4], rng), { rng }));
+    }
   });
 }
 
@@ -22,5 +29,8 @@ Deno.test("Flatten keeps CHW order and restores the shape", () => {
 });
 
 Deno.test("Relu.backward() before forward names the problem", () => {
-  assert.throws(() => new Relu().backward({ data: new Float64Array(1), shape: [1] }), /relu.backward: called before forward/);
+  assert.throws(
+    () => new Relu().backward({ data: new Float64Array(1), shape: [1] }),
+    /relu.backward: called before forward/,
+  );
 });

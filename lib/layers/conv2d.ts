@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type Conv2dCache, conv2dBackward, conv2dForward, type PaddingSpec, resolvePadding } from "../kernels/mod.ts";
+import { conv2dBackward, type Conv2dCache, conv2dForward, type PaddingSpec, resolvePadding } from "../kernels/mod.ts";
 import type { Rng } from "../rng/mod.ts";
 import type { Param, Tensor } from "../tensor/mod.ts";
 import { gaussianOver, type Initializer, zerosInit } from "./initializers.ts";

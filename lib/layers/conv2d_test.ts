@@ -6,12 +6,62 @@ import { Conv2d } from "./conv2d.ts";
 import { gaussian, gaussianOver } from "./initializers.ts";
 
 const cases = [
-  { name: "3x3 valid, per-channel bias, batch 1", input: [1, 6, 6], filters: 2, kernel: 3, padding: "valid", bias: "channel", batch: 1 },
-  { name: "5x5 same, several channels, batch 3", input: [3, 7, 7], filters: 4, kernel: 5, padding: "same", bias: "channel", batch: 3 },
-  { name: "stride 2 with padding 1", input: [2, 7, 6], filters: 3, kernel: 3, stride: 2, padding: 1, bias: "channel", batch: 2 },
-  { name: "rectangular 2x4 kernel, stride [1, 2], same", input: [2, 6, 9], filters: 2, kernel: [2, 4], stride: [1, 2], padding: "same", bias: "position", batch: 2 },
-  { name: "no bias, one filter, same (the ablation's layer)", input: [1, 8, 8], filters: 1, kernel: 3, padding: "same", bias: "none", batch: 1 },
-  { name: "bias per output position (the two-conv write-up's)", input: [2, 5, 5], filters: 3, kernel: 5, padding: "same", bias: "position", batch: 2 },
+  {
+    name: "3x3 valid, per-channel bias, batch 1",
+    input: [1, 6, 6],
+    filters: 2,
+    kernel: 3,
+    padding: "valid",
+    bias: "channel",
+    batch: 1,
+  },
+  {
+    name: "5x5 same, several channels, batch 3",
+    input: [3, 7, 7],
+    filters: 4,
+    kernel: 5,
+    padding: "same",
+    bias: "channel",
+    batch: 3,
+  },
+  {
+    name: "stride 2 with padding 1",
+    input: [2, 7, 6],
+    filters: 3,
+    kernel: 3,
+    stride: 2,
+    padding: 1,
+    bias: "channel",
+    batch: 2,
+  },
+  {
+    name: "rectangular 2x4 kernel, stride [1, 2], same",
+    input: [2, 6, 9],
+    filters: 2,
+    kernel: [2, 4],
+    stride: [1, 2],
+    padding: "same",
+    bias: "position",
+    batch: 2,
+  },
+  {
+    name: "no bias, one filter, same (the ablation's layer)",
+    input: [1, 8, 8],
+    filters: 1,
+    kernel: 3,
+    padding: "same",
+    bias: "none",
+    batch: 1,
+  },
+  {
+    name: "bias per output position (the two-conv write-up's)",
+    input: [2, 5, 5],
+    filters: 3,
+    kernel: 5,
+    padding: "same",
+    bias: "position",
+    batch: 2,
+  },
 ] as const;
 
 for (const c of cases) {

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type DenseCache, denseBackward, denseForward } from "../kernels/mod.ts";
+import { denseBackward, type DenseCache, denseForward } from "../kernels/mod.ts";
 import type { Rng } from "../rng/mod.ts";
 import type { Param, Tensor } from "../tensor/mod.ts";
 import { gaussianOver, type Initializer, zerosInit } from "./initializers.ts";

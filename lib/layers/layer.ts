@@ -50,5 +50,11 @@ export function requireCache<T>(cache: T | null, kind: string): T {
 export function makeParam(name: string, shape: readonly number[], options: { dtype: DType; frozen: boolean }): Param {
   let size = 1;
   for (const d of shape) size *= d;
-  return { name, value: zerosOf(options.dtype, size), grad: zerosOf(options.dtype, size), shape: [...shape], frozen: options.frozen };
+  return {
+    name,
+    value: zerosOf(options.dtype, size),
+    grad: zerosOf(options.dtype, size),
+    shape: [...shape],
+    frozen: options.frozen,
+  };
 }

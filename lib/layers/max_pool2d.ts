@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type MaxPool2dCache, maxPool2dBackward, maxPool2dForward } from "../kernels/mod.ts";
+import { maxPool2dBackward, type MaxPool2dCache, maxPool2dForward } from "../kernels/mod.ts";
 import type { Param, Tensor } from "../tensor/mod.ts";
 import { type Layer, requireCache } from "./layer.ts";
 
@@ -39,7 +39,11 @@ export class MaxPool2d implements Layer {
 
   outputShape(input: readonly number[]): number[] {
     const [C, H, W] = input as [number, number, number];
-    return [C, Math.floor((H - this.#window[0]) / this.#stride[0]) + 1, Math.floor((W - this.#window[1]) / this.#stride[1]) + 1];
+    return [
+      C,
+      Math.floor((H - this.#window[0]) / this.#stride[0]) + 1,
+      Math.floor((W - this.#window[1]) / this.#stride[1]) + 1,
+    ];
   }
 
   kinks(): ArrayLike<number> {

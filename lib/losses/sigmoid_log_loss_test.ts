@@ -29,5 +29,8 @@ Deno.test("sigmoidLogLoss() gradient matches finite differences where the clip d
 });
 
 Deno.test("sigmoidLogLoss() rejects labels other than 0 and 1", () => {
-  assert.throws(() => sigmoidLogLoss({ data: new Float64Array(1), shape: [1, 1] }, Int32Array.of(2)), /label 2 of sample 0/);
+  assert.throws(
+    () => sigmoidLogLoss({ data: new Float64Array(1), shape: [1, 1] }, Int32Array.of(2)),
+    /label 2 of sample 0/,
+  );
 });

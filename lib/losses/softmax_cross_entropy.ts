@@ -50,7 +50,9 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Int32Array): LossRes
   for (let n = 0; n < N; n++) {
     const row = n * K;
     const label = labels[n]!;
-    if (!(label >= 0 && label < K)) throw new RangeError(`softmaxCrossEntropy: label ${label} of row ${n} is outside [0, ${K})`);
+    if (!(label >= 0 && label < K)) {
+      throw new RangeError(`softmaxCrossEntropy: label ${label} of row ${n} is outside [0, ${K})`);
+    }
     let max = -Infinity, argmax = 0;
     for (let k = 0; k < K; k++) {
       if (z[row + k]! > max) {

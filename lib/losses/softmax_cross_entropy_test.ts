@@ -22,7 +22,10 @@ Deno.test("softmaxCrossEntropy() gradient matches finite differences for batches
     const logits = Float64Array.from({ length: n * 5 }, () => rng.normal() * 3);
     const labels = Int32Array.from({ length: n }, () => rng.integer(5));
     const { dlogits } = softmaxCrossEntropy({ data: logits, shape: [n, 5] }, labels);
-    const numerical = numericalGradient(() => softmaxCrossEntropy({ data: logits, shape: [n, 5] }, labels).loss, logits);
+    const numerical = numericalGradient(
+      () => softmaxCrossEntropy({ data: logits, shape: [n, 5] }, labels).loss,
+      logits,
+    );
     assert.ok(compareGradients(dlogits.data, numerical).maxError < 1e-6);
   }
 });

@@ -92,14 +92,10 @@ export function renderChart(
   const shared = series.length > 0 && series.every((s) => s.x !== undefined);
   const longest = Math.max(0, ...series.map((s) => s.values.length));
   const width = Math.min(maxWidth, Math.max(longest, 40));
-  const xs = series.flatMap((s) =>
-    (shared ? (s.x ?? []) : []).filter(Number.isFinite)
-  );
+  const xs = series.flatMap((s) => (shared ? (s.x ?? []) : []).filter(Number.isFinite));
   const x0 = shared ? Math.min(...xs) : 0;
   const x1 = shared ? Math.max(...xs) : 1;
-  const columns = series.map((s) =>
-    resample(s, width, shared ? [x0, x1] : null)
-  );
+  const columns = series.map((s) => resample(s, width, shared ? [x0, x1] : null));
 
   const finite = columns.flat().filter(Number.isFinite);
   if (finite.length === 0) {
@@ -157,9 +153,7 @@ export function renderChart(
     // The lowest-numbered series is on top, as in the plot area.
     const mark = firstMarks.filter((m) => m.row === row)
       .sort((x, y) => x.series - y.series)[0];
-    const axisCell = mark === undefined
-      ? axis
-      : paint(symbolsFor(mark.series, color)[0], mark.series, color);
+    const axisCell = mark === undefined ? axis : paint(symbolsFor(mark.series, color)[0], mark.series, color);
     const body = joinCells(cells, color);
     lines.push(
       `${labels[row].padStart(labelWidth)} ${axisCell}${body}`.trimEnd(),
@@ -176,9 +170,7 @@ export function renderChart(
   const gap = Math.max(1, width - left.length - right.length - middle.length);
   const before = Math.floor(gap / 2);
   lines.push(
-    `${indent} ${left}${" ".repeat(before)}${middle}${
-      " ".repeat(gap - before)
-    }${right}`
+    `${indent} ${left}${" ".repeat(before)}${middle}${" ".repeat(gap - before)}${right}`
       .trimEnd(),
   );
   lines.push(legend(series, color));
@@ -205,16 +197,12 @@ function joinCells(
 /** The legend line: each series' colour or marker, then its name. */
 function legend(series: ChartSeries[], color: boolean): string {
   return series.map((s, j) =>
-    color
-      ? `${paint(BOX_LINE.repeat(3), j, true)} ${s.name}`
-      : `${MARKERS[j % MARKERS.length]} ${s.name}`
+    color ? `${paint(BOX_LINE.repeat(3), j, true)} ${s.name}` : `${MARKERS[j % MARKERS.length]} ${s.name}`
   ).join("   ");
 }
 
 function paint(text: string, series: number, color: boolean): string {
-  return color
-    ? asciichart.colored(text, COLORS[series % COLORS.length])
-    : text;
+  return color ? asciichart.colored(text, COLORS[series % COLORS.length]) : text;
 }
 
 /** asciichart's symbols: the series' marker everywhere in plain mode, box drawing in colour. */

@@ -103,9 +103,7 @@ export class CsvWriter {
     for (const key of Object.keys(row)) {
       if (!this.columns.includes(key)) {
         throw new Error(
-          `CsvWriter.write(${this.path}): column "${key}" is not in the header (${
-            this.columns.join(",")
-          })`,
+          `CsvWriter.write(${this.path}): column "${key}" is not in the header (${this.columns.join(",")})`,
         );
       }
     }

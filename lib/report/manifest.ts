@@ -47,7 +47,7 @@ export interface FinalMetrics {
   /** Fraction classified correctly. */
   accuracy: number;
   /** Unweighted mean of the per-class F1 scores. */
-  macro_f1: number;
+  "macro_f1": number;
 }
 
 /** The contents of `manifest.json`. */
@@ -55,11 +55,11 @@ export interface Manifest {
   /** The experiment's name, e.g. `fashion`. */
   experiment: string;
   /** The run folder's name. */
-  run_id: string;
+  "run_id": string;
   /** How the run ended. */
   status: RunStatus;
   /** Why it ended that way, when it did not complete. */
-  status_detail?: string;
+  "status_detail"?: string;
   /** Every setting of the run, flat; the seed is `settings.seed`. */
   settings: Record<string, SettingValue>;
   /** The data the run read. */
@@ -76,15 +76,15 @@ export interface Manifest {
     cpu: string;
   };
   /** ISO time the run started. */
-  started_at: string;
+  "started_at": string;
   /** ISO time the run ended (null while running). */
-  ended_at: string | null;
+  "ended_at": string | null;
   /** Seconds from start to end (null while running). */
-  wall_seconds: number | null;
+  "wall_seconds": number | null;
   /** Training samples processed (summed over arms). */
-  samples_seen: number;
+  "samples_seen": number;
   /** Final metrics, keyed `<split>` or `<arm>/<split>`, e.g. `test` or `both/validation`. */
-  final_metrics: Record<string, FinalMetrics>;
+  "final_metrics": Record<string, FinalMetrics>;
   /** The files of the run folder, by role. */
   files: Record<string, string>;
 }

@@ -75,17 +75,13 @@ export function formatMetricsRow(
 ): Record<MetricsColumn, string> {
   if (!SPLITS.includes(row.split)) {
     throw new Error(
-      `formatMetricsRow: split must be train, validation or test, got ${
-        JSON.stringify(row.split)
-      }`,
+      `formatMetricsRow: split must be train, validation or test, got ${JSON.stringify(row.split)}`,
     );
   }
   for (const key of ["epoch", "step", "samples_seen"] as const) {
     if (!Number.isInteger(row[key]) || row[key] < 0) {
       throw new Error(
-        `formatMetricsRow: ${key} must be a non-negative integer, got ${
-          row[key]
-        }`,
+        `formatMetricsRow: ${key} must be a non-negative integer, got ${row[key]}`,
       );
     }
   }
@@ -178,16 +174,12 @@ export async function readMetrics(path: string): Promise<MetricsTable> {
     table.columns.length !== expected.length ||
     table.columns.some((column, i) => column !== expected[i])
   ) {
-    const missing = expected.filter((column) =>
-      !table.columns.includes(column)
-    );
+    const missing = expected.filter((column) => !table.columns.includes(column));
     const extra = table.columns.filter((column) => !expected.includes(column));
     const details = [
       missing.length > 0 ? `missing ${missing.join(",")}` : "",
       extra.length > 0 ? `unexpected ${extra.join(",")}` : "",
-      missing.length === 0 && extra.length === 0
-        ? "same columns in another order"
-        : "",
+      missing.length === 0 && extra.length === 0 ? "same columns in another order" : "",
     ].filter((part) => part !== "");
     throw new Error(
       `readMetrics: ${path} is not a metrics file: its columns are ${
@@ -233,16 +225,12 @@ export async function readMetrics(path: string): Promise<MetricsTable> {
 /** Why a row cannot be read, or null when it can. */
 function checkRow(cells: Record<string, string>): string | null {
   if (!SPLITS.includes(cells.split)) {
-    return `split is ${
-      JSON.stringify(cells.split)
-    }, not train, validation or test`;
+    return `split is ${JSON.stringify(cells.split)}, not train, validation or test`;
   }
   for (const column of INTEGER_COLUMNS) {
     const value = Number(cells[column]);
     if (cells[column] === "" || !Number.isInteger(value) || value < 0) {
-      return `${column} is ${
-        JSON.stringify(cells[column])
-      }, not a non-negative integer`;
+      return `${column} is ${JSON.stringify(cells[column])}, not a non-negative integer`;
     }
   }
   for (const column of NUMBER_COLUMNS) {
@@ -265,7 +253,5 @@ function abbreviateColumns(columns: string[]): string[] {
   const shown = columns.slice(0, 12).map((
     c,
   ) => (c.length > 40 ? `${c.slice(0, 37)}...` : c));
-  return columns.length > 12
-    ? [...shown, `... ${columns.length - 12} more`]
-    : shown;
+  return columns.length > 12 ? [...shown, `... ${columns.length - 12} more`] : shown;
 }

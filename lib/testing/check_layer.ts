@@ -7,7 +7,13 @@ import type { Layer } from "../layers/mod.ts";
 import type { LossFunction } from "../losses/mod.ts";
 import type { Rng } from "../rng/mod.ts";
 import type { Tensor } from "../tensor/mod.ts";
-import { compareGradients, type GradientComparison, numericalGradient, randomArray, sampleIndices } from "./gradient_check.ts";
+import {
+  compareGradients,
+  type GradientComparison,
+  numericalGradient,
+  randomArray,
+  sampleIndices,
+} from "./gradient_check.ts";
 
 /** The result for one checked array: the input (`"x"`) or a parameter by name. */
 export interface CheckedGradient extends GradientComparison {
@@ -51,11 +57,15 @@ function checkAll(
     const numerical = new Float64Array(value.length);
     for (const i of indices) {
       let crossed = false;
-      const probe = numericalGradient(() => {
-        const y = f();
-        if (options.kinks && !sameKinks(options.kinks(), baseKinks)) crossed = true;
-        return y;
-      }, value, { h: options.h, indices: [i] });
+      const probe = numericalGradient(
+        () => {
+          const y = f();
+          if (options.kinks && !sameKinks(options.kinks(), baseKinks)) crossed = true;
+          return y;
+        },
+        value,
+        { h: options.h, indices: [i] },
+      );
       if (!crossed) {
         kept.push(i);
         numerical[i] = probe[i]!;
@@ -128,13 +138,18 @@ export function checkModelGradients(
  * (default 1e-6), or of which more than `maxSkipped` (default 10%) of the
  * probes crossed a kink, so a test shows all failures at once.
  */
-export function assertGradientsMatch(results: CheckedGradient[], options: { tolerance?: number; maxSkipped?: number } = {}): void {
+export function assertGradientsMatch(
+  results: CheckedGradient[],
+  options: { tolerance?: number; maxSkipped?: number } = {},
+): void {
   const tolerance = options.tolerance ?? 1e-6;
   const maxSkipped = options.maxSkipped ?? 0.1;
   const starved = results.filter((r) => r.skipped > maxSkipped * (r.probed + r.skipped));
   if (starved.length > 0) {
     throw new Error(
-      `gradient check skipped too many probes at kinks: ${starved.map((r) => `${r.name} ${r.skipped} of ${r.probed + r.skipped}`).join(", ")}`,
+      `gradient check skipped too many probes at kinks: ${
+        starved.map((r) => `${r.name} ${r.skipped} of ${r.probed + r.skipped}`).join(", ")
+      }`,
     );
   }
   const bad = results.filter((r) => !(r.maxError <= tolerance));
@@ -142,7 +157,9 @@ export function assertGradientsMatch(results: CheckedGradient[], options: { tole
     throw new Error(
       `gradient check failed (tolerance ${tolerance}):\n` +
         bad.map((r) =>
-          `  ${r.name}[${r.index}]: analytic ${r.analytic}, numerical ${r.numerical}, relative error ${r.maxError.toExponential(2)}`
+          `  ${r.name}[${r.index}]: analytic ${r.analytic}, numerical ${r.numerical}, relative error ${
+            r.maxError.toExponential(2)
+          }`
         ).join("\n"),
     );
   }

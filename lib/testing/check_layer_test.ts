@@ -41,7 +41,15 @@ function input(shape: number[], seed: number): Tensor {
 }
 
 function conv(seed: number) {
-  return new Conv2d({ input: [2, 5, 5], filters: 2, kernel: 3, padding: "same", biasInit: gaussian(0.1), dtype: "float64", rng: createRng(seed) });
+  return new Conv2d({
+    input: [2, 5, 5],
+    filters: 2,
+    kernel: 3,
+    padding: "same",
+    biasInit: gaussian(0.1),
+    dtype: "float64",
+    rng: createRng(seed),
+  });
 }
 
 Deno.test("checkLayerGradients() catches a kernel gradient scaled by 1.01", () => {
@@ -79,7 +87,11 @@ Deno.test("checkModelGradients() catches a ReLU that passes gradient through neg
     new LeakyWrong(),
     new Dense({ inputs: 5, units: 3, dtype: "float64", rng }),
   ], { inputShape: [6] });
-  const results = checkModelGradients(model, { x: input([2, 6], 11), labels: Int32Array.of(0, 2), loss: softmaxCrossEntropy }, { rng });
+  const results = checkModelGradients(model, {
+    x: input([2, 6], 11),
+    labels: Int32Array.of(0, 2),
+    loss: softmaxCrossEntropy,
+  }, { rng });
   assert.throws(() => assertGradientsMatch(results), /0\.dense\.(weight|bias)|x\[/);
 });
 
@@ -91,6 +103,10 @@ Deno.test("checkModelGradients() catches a loss gradient missing the 1/N of the 
     result.dlogits.data.forEach((g, i, a) => (a[i] = g * labels.length));
     return result;
   };
-  const results = checkModelGradients(model, { x: input([3, 3], 13), labels: Int32Array.of(0, 1, 3), loss: wrongLoss }, { rng });
+  const results = checkModelGradients(
+    model,
+    { x: input([3, 3], 13), labels: Int32Array.of(0, 1, 3), loss: wrongLoss },
+    { rng },
+  );
   assert.throws(() => assertGradientsMatch(results), /gradient check failed/);
 });

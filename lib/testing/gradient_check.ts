@@ -24,7 +24,11 @@ export interface NumericalGradientOptions {
  * @param x the array to perturb (float64 for meaningful results).
  * @returns the estimated gradient, same length as `x`.
  */
-export function numericalGradient(f: () => number, x: FloatArray, options: NumericalGradientOptions = {}): Float64Array {
+export function numericalGradient(
+  f: () => number,
+  x: FloatArray,
+  options: NumericalGradientOptions = {},
+): Float64Array {
   const h = options.h ?? 1e-5;
   const grad = new Float64Array(x.length);
   const indices = options.indices ?? Array.from({ length: x.length }, (_, i) => i);

@@ -11,7 +11,11 @@
  * @param labels true classes, same length.
  * @param options `classes`, the number of classes.
  */
-export function confusionMatrix(predicted: ArrayLike<number>, labels: ArrayLike<number>, options: { classes: number }): number[][] {
+export function confusionMatrix(
+  predicted: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  options: { classes: number },
+): number[][] {
   if (predicted.length !== labels.length) {
     throw new RangeError(`confusionMatrix: ${predicted.length} predictions for ${labels.length} labels`);
   }

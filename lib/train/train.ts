@@ -110,7 +110,9 @@ export async function train(model: Layer, data: TrainData, options: TrainOptions
   const { batchSize, optimizer, loss, rng } = options;
   const order = options.order ?? "reshuffle";
   const count = data.train.count;
-  if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`train: batchSize must be a positive integer, got ${batchSize}`);
+  if (!(Number.isInteger(batchSize) && batchSize >= 1)) {
+    throw new RangeError(`train: batchSize must be a positive integer, got ${batchSize}`);
+  }
   if (count === 0) throw new RangeError("train: the training set is empty");
   const stepsPerEpoch = options.stepsPerEpoch ?? Math.ceil(count / batchSize);
   const logEvery = options.logEvery ?? 100;

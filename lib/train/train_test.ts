@@ -7,7 +7,11 @@ import { smallModel, stripes } from "./_fixtures.ts";
 import { DivergedError, InterruptedError } from "./errors.ts";
 import { type IntervalLog, train } from "./train.ts";
 
-function probabilityOfTruth(model: ReturnType<typeof smallModel>, x: ReturnType<typeof batchOf>["x"], label: number): number {
+function probabilityOfTruth(
+  model: ReturnType<typeof smallModel>,
+  x: ReturnType<typeof batchOf>["x"],
+  label: number,
+): number {
   const logits = model.forward(x).data;
   const max = Math.max(...logits);
   const exps = [...logits].map((z) => Math.exp(z - max));
@@ -30,7 +34,11 @@ Deno.test("train() learns the stripes and logs every interval", async () => {
   const set = stripes(300);
   const model = smallModel(4);
   const logs: IntervalLog[] = [];
-  const result = await train(model, { train: set, transform: scaleUnit, evaluations: [{ split: "test", set: stripes(100, 9) }] }, {
+  const result = await train(model, {
+    train: set,
+    transform: scaleUnit,
+    evaluations: [{ split: "test", set: stripes(100, 9) }],
+  }, {
     epochs: 3,
     batchSize: 1,
     optimizer: new Sgd(model.params(), { lr: 0.05 }),
@@ -41,7 +49,11 @@ Deno.test("train() learns the stripes and logs every interval", async () => {
   });
   assert.equal(logs.length, 9);
   assert.equal(result.samplesSeen, 900);
-  assert.deepEqual(logs.slice(0, 3).map((l) => [l.epoch, l.step, l.samplesSeen]), [[1, 100, 100], [1, 200, 200], [1, 300, 300]]);
+  assert.deepEqual(logs.slice(0, 3).map((l) => [l.epoch, l.step, l.samplesSeen]), [[1, 100, 100], [1, 200, 200], [
+    1,
+    300,
+    300,
+  ]]);
   assert.ok(result.final.test!.accuracy > 0.9, `test accuracy ${result.final.test!.accuracy}`);
 });
 
@@ -94,7 +106,8 @@ Deno.test("train() stops with DivergedError naming the step when the loss is not
       loss: softmaxCrossEntropy,
       rng: createRng(0),
     }),
-    (error: unknown) => error instanceof DivergedError && error.step === 1 && /loss NaN at epoch 1, step 1/.test(error.message),
+    (error: unknown) =>
+      error instanceof DivergedError && error.step === 1 && /loss NaN at epoch 1, step 1/.test(error.message),
   );
 });
 

@@ -1,0 +1,162 @@
+/**
+ * Everything a comparison shows, computed once from the loaded runs; the
+ * renderers only format it.
+ *
+ * @module
+ */
+import type { ChartSeries } from "../report/mod.ts";
+import { type Group, groupRuns } from "./group.ts";
+import type { LoadResult, Run } from "./load.ts";
+import { diffSettings, type SettingDifference } from "./settings_diff.ts";
+import {
+  type ChartMetric,
+  chartSplit,
+  metricSeries,
+  parseChartMetric,
+  type RunSummary,
+  summarizeRun,
+  SUMMARY_METRICS,
+  type SummaryMetric,
+} from "./summary.ts";
+import { reproducibilityVerdicts, type Verdict } from "./verdict.ts";
+
+/** The chart's x axis. */
+export type XAxis = "epoch" | "samples";
+
+/** What to compare against what, and how to chart and group. */
+export interface ComparisonOptions {
+  /** The run the others are compared with: a label, run id or path; default the first run. */
+  baseline?: string;
+  /** The charted metric (see `parseChartMetric`); default `accuracy`, the evaluation accuracy. */
+  metric?: string;
+  /** The chart's x axis; default `epoch`. */
+  x?: XAxis;
+  /** Settings that define a group; default every setting but the seed. */
+  groupBy?: string[];
+  /** Settings left out of the diff, the reproducibility pairing and grouping. */
+  ignore?: string[];
+}
+
+/** A comparison, ready to render. */
+export interface Comparison {
+  /** The runs, in order. */
+  runs: Run[];
+  /** Each run's final numbers. */
+  summaries: RunSummary[];
+  /** The index of the baseline run. */
+  baseline: number;
+  /** Each run's numbers minus the baseline's (null where either is unknown). */
+  deltas: Record<SummaryMetric, number | null>[];
+  /** The settings that differ, one value per run. */
+  settings: SettingDifference[];
+  /** A verdict for every pair that should reproduce each other. */
+  verdicts: Verdict[];
+  /** The groups over seeds. */
+  groups: Group[];
+  /** The settings grouped by when given explicitly, else null (everything but the seed). */
+  groupBy: string[] | null;
+  /** True when the groups are worth showing: grouping was asked for, or a group has several runs. */
+  showGroups: boolean;
+  /** The chart's metric, axis and series (runs without such rows are listed in `missing`). */
+  chart: {
+    metric: ChartMetric;
+    /** The splits the curves were drawn from (for `eval`, each run's busier evaluation split). */
+    splits: string[];
+    x: XAxis;
+    series: ChartSeries[];
+    missing: string[];
+  };
+  /** Every warning from loading. */
+  warnings: string[];
+}
+
+/**
+ * Computes the comparison of loaded runs.
+ *
+ * @param loaded what `loadRuns` returned.
+ * @param options baseline, chart metric and axis, grouping.
+ * @throws {Error} naming the flag and value when the baseline matches no run or the metric or axis is unknown.
+ */
+export function buildComparison(
+  loaded: LoadResult,
+  options: ComparisonOptions = {},
+): Comparison {
+  const runs = loaded.runs;
+  const metric = parseChartMetric(options.metric ?? "accuracy");
+  const x = options.x ?? "epoch";
+  if (x !== "epoch" && x !== "samples") {
+    throw new Error(`--x must be epoch or samples, got ${JSON.stringify(x)}`);
+  }
+  const baseline = options.baseline === undefined ? 0 : findRun(runs, options.baseline);
+  const summaries = runs.map(summarizeRun);
+  const deltas = summaries.map((summary) =>
+    Object.fromEntries(
+      SUMMARY_METRICS.map((
+        m,
+      ) => [m, difference(summary[m], summaries[baseline]?.[m])]),
+    ) as Record<
+      SummaryMetric,
+      number | null
+    >
+  );
+  const groups = groupRuns(runs, summaries, {
+    groupBy: options.groupBy,
+    ignore: options.ignore,
+  });
+  const allSeries = runs.map((run) => metricSeries(run, metric, x));
+  const splits = runs.filter((_, i) => allSeries[i].values.length > 0)
+    .map((run) => chartSplit(run, metric));
+  return {
+    runs,
+    summaries,
+    baseline,
+    deltas,
+    settings: diffSettings(runs, { ignore: options.ignore }),
+    verdicts: reproducibilityVerdicts(runs, { ignore: options.ignore }),
+    groups,
+    groupBy: options.groupBy ?? null,
+    showGroups: options.groupBy !== undefined ||
+      groups.some((g) => g.members.length > 1),
+    chart: {
+      metric,
+      x,
+      splits: [...new Set(splits)],
+      series: allSeries.filter((s) => s.values.length > 0),
+      missing: allSeries.filter((s) => s.values.length === 0).map((s) => s.name),
+    },
+    warnings: loaded.warnings,
+  };
+}
+
+/**
+ * The index of the run named `name`: by label, then run id, then folder or file path.
+ *
+ * @throws {Error} naming `--baseline` and listing the runs when none matches.
+ */
+export function findRun(runs: readonly Run[], name: string): number {
+  const tests: ((run: Run) => boolean)[] = [
+    (run) => run.label === name,
+    (run) => run.runId === name,
+    (run) => [run.dir, run.metricsPath, run.manifestPath].some((p) => p !== null && trim(p) === trim(name)),
+  ];
+  for (const test of tests) {
+    const index = runs.findIndex(test);
+    if (index >= 0) return index;
+  }
+  throw new Error(
+    `--baseline ${JSON.stringify(name)} matches no run; the runs are: ${
+      runs.map((run) => run.label).join(", ") || "(none)"
+    }`,
+  );
+}
+
+function trim(path: string): string {
+  return path.replace(/\/+$/, "").replace(/^\.\//, "");
+}
+
+function difference(
+  value: number | null,
+  base: number | null | undefined,
+): number | null {
+  return value === null || base === null || base === undefined ? null : value - base;
+}

@@ -1,0 +1,300 @@
+/**
+ * Finding and reading the runs to compare: run folders, metrics CSVs, globs,
+ * and every run of an experiment under `results/`.
+ *
+ * Nothing here throws for a bad input: each problem becomes a warning naming
+ * the file, and whatever could be read is still returned.
+ *
+ * @module
+ */
+import { basename, dirname, join, sep } from "node:path";
+import {
+  type Manifest,
+  type MetricsColumn,
+  type MetricsRow,
+  readManifest,
+  readMetrics,
+  type SettingValue,
+} from "../report/mod.ts";
+import { expandGlob, isGlob } from "./_glob.ts";
+
+/** One series to compare: a run, or one arm of a multi-arm run. */
+export interface Run {
+  /** How the run is named in tables and legends: the run id, `reference/<id>` for reference runs, `<id>/<arm>` for an arm. */
+  label: string;
+  /** The run id (manifest `run_id`, else the folder's name). */
+  runId: string;
+  /** The run folder, when known. */
+  dir: string | null;
+  /** The metrics file read, or null when there was none. */
+  metricsPath: string | null;
+  /** The manifest read, or null when there was none or it was unreadable. */
+  manifestPath: string | null;
+  /** The manifest, when it could be read. */
+  manifest: Manifest | null;
+  /** The experiment's name, from the manifest. */
+  experiment: string | null;
+  /** The arm ("" for single-arm runs). */
+  arm: string;
+  /** The run's settings (flat), or null when there is no readable manifest. */
+  settings: Record<string, SettingValue> | null;
+  /** This arm's metric rows, typed. */
+  rows: MetricsRow[];
+  /** The same rows as the exact strings in the file. */
+  raw: Record<MetricsColumn, string>[];
+  /** The file line of each row. */
+  lines: number[];
+  /** The line number of a truncated last line that was dropped, or null. */
+  truncatedLine: number | null;
+}
+
+/** What `loadRuns` found. */
+export interface LoadResult {
+  /** The runs, in the order given (arms of one run in the order they appear in its file). */
+  runs: Run[];
+  /** Each problem met, naming the file or input. */
+  warnings: string[];
+}
+
+/** Where `loadRuns` looks for an experiment's runs. */
+export interface LoadOptions {
+  /** Experiment names whose runs under `resultsDir` are added (reference runs first). */
+  experiments?: string[];
+  /** The results folder; default `results`. */
+  resultsDir?: string;
+}
+
+interface Source {
+  dir: string | null;
+  metricsPath: string | null;
+  manifestPath: string | null;
+}
+
+/**
+ * Reads the runs named by `inputs` (run folders, metrics CSVs, manifests,
+ * globs, folders of run folders) and by `options.experiments`.
+ *
+ * @param inputs paths or glob patterns, as given on the command line.
+ * @param options experiments to add, and where results live.
+ * @returns the runs, and a warning for each input or file that could not be used as is.
+ */
+export async function loadRuns(
+  inputs: string[],
+  options: LoadOptions = {},
+): Promise<LoadResult> {
+  const warnings: string[] = [];
+  const sources: Source[] = [];
+  const resultsDir = options.resultsDir ?? "results";
+  for (const experiment of options.experiments ?? []) {
+    const found = [
+      ...(await runFolders(join(resultsDir, "reference", experiment))),
+      ...(await runFolders(join(resultsDir, experiment))),
+    ];
+    if (found.length === 0) {
+      warnings.push(
+        `--experiment ${experiment}: no runs in ${join(resultsDir, experiment)} or ${
+          join(resultsDir, "reference", experiment)
+        }`,
+      );
+    }
+    sources.push(...found);
+  }
+  for (const input of inputs) {
+    if (isGlob(input)) {
+      const matches = await expandGlob(input);
+      if (matches.length === 0) {
+        warnings.push(`${input}: the pattern matches nothing`);
+      }
+      for (const match of matches) {
+        sources.push(...(await sourcesOf(match, warnings)));
+      }
+    } else {
+      sources.push(...(await sourcesOf(input, warnings)));
+    }
+  }
+  const seen = new Set<string>();
+  const runs: Run[] = [];
+  for (const source of sources) {
+    const key = source.metricsPath ?? source.manifestPath ?? "";
+    if (seen.has(key)) continue;
+    seen.add(key);
+    runs.push(...(await readSource(source, warnings)));
+  }
+  uniquifyLabels(runs);
+  return { runs, warnings };
+}
+
+/** The run folders directly inside `dir` (none when it does not exist), sorted by name. */
+async function runFolders(dir: string): Promise<Source[]> {
+  const names: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      if (entry.isDirectory) names.push(entry.name);
+    }
+  } catch {
+    return [];
+  }
+  const sources: Source[] = [];
+  for (const name of names.sort()) {
+    const source = await folderSource(join(dir, name));
+    if (source !== null) sources.push(source);
+  }
+  return sources;
+}
+
+/** The run folder `dir` as a source, or null when it holds neither file. */
+async function folderSource(dir: string): Promise<Source | null> {
+  const metricsPath = join(dir, "metrics.csv");
+  const manifestPath = join(dir, "manifest.json");
+  const hasMetrics = await isFile(metricsPath);
+  const hasManifest = await isFile(manifestPath);
+  if (!hasMetrics && !hasManifest) return null;
+  return {
+    dir,
+    metricsPath: hasMetrics ? metricsPath : null,
+    manifestPath: hasManifest ? manifestPath : null,
+  };
+}
+
+/** The runs one path stands for: a run folder, a folder of them, a metrics CSV or a manifest. */
+async function sourcesOf(path: string, warnings: string[]): Promise<Source[]> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(path);
+  } catch (error) {
+    warnings.push(
+      error instanceof Deno.errors.NotFound
+        ? `${path}: no such file or folder; skipped`
+        : `${path}: cannot be read (${(error as Error).message}); skipped`,
+    );
+    return [];
+  }
+  if (info.isDirectory) {
+    const source = await folderSource(path);
+    if (source !== null) return [source];
+    const inside = await runFolders(path);
+    if (inside.length === 0) {
+      warnings.push(
+        `${path}: not a run folder (no metrics.csv or manifest.json in it or its subfolders); skipped`,
+      );
+    }
+    return inside;
+  }
+  const dir = dirname(path);
+  if (basename(path) === "manifest.json") {
+    const metricsPath = join(dir, "metrics.csv");
+    return [{
+      dir,
+      metricsPath: (await isFile(metricsPath)) ? metricsPath : null,
+      manifestPath: path,
+    }];
+  }
+  const manifestPath = join(dir, "manifest.json");
+  return [{
+    dir,
+    metricsPath: path,
+    manifestPath: (await isFile(manifestPath)) ? manifestPath : null,
+  }];
+}
+
+/** Reads one source's manifest and metrics, split into one run per arm. */
+async function readSource(source: Source, warnings: string[]): Promise<Run[]> {
+  let manifest: Manifest | null = null;
+  if (source.manifestPath !== null) {
+    try {
+      manifest = await readManifest(source.manifestPath);
+    } catch (error) {
+      warnings.push(
+        `${(error as Error).message}; settings, status and wall time unknown`,
+      );
+    }
+  } else if (source.metricsPath !== null) {
+    warnings.push(
+      `${source.metricsPath}: no manifest.json beside it; settings, status and wall time unknown`,
+    );
+  }
+  let table: Awaited<ReturnType<typeof readMetrics>> | null = null;
+  if (source.metricsPath !== null) {
+    try {
+      table = await readMetrics(source.metricsPath);
+      warnings.push(...table.warnings);
+    } catch (error) {
+      warnings.push(`${(error as Error).message}; its rows are left out`);
+    }
+  } else {
+    warnings.push(
+      `${source.dir}: no metrics.csv; only the manifest's final metrics are shown`,
+    );
+  }
+  if (manifest === null && (table === null || table.rows.length === 0)) {
+    warnings.push(
+      `${source.metricsPath ?? source.dir}: nothing readable; run left out`,
+    );
+    return [];
+  }
+
+  const runId = manifest?.run_id ??
+    (source.dir !== null ? basename(source.dir) : "run");
+  const isReference = source.dir !== null &&
+    dirname(dirname(source.dir)).split(sep).at(-1) === "reference";
+  const base = isReference ? `reference/${runId}` : runId;
+  const arms = table !== null && table.rows.length > 0
+    ? [...new Set(table.rows.map((row) => row.arm))]
+    : armsOfManifest(manifest);
+  return arms.map((arm) => {
+    const indices = table === null ? [] : table.rows.flatMap((row, i) => (row.arm === arm ? [i] : []));
+    return {
+      label: arm === "" ? base : `${base}/${arm}`,
+      runId,
+      dir: source.dir,
+      metricsPath: table === null ? null : source.metricsPath,
+      manifestPath: manifest === null ? null : source.manifestPath,
+      manifest,
+      experiment: manifest?.experiment ?? null,
+      arm,
+      settings: manifest?.settings ?? null,
+      rows: indices.map((i) => table!.rows[i]),
+      raw: indices.map((i) => table!.raw[i]),
+      lines: indices.map((i) => table!.lines[i]),
+      truncatedLine: table?.truncatedLine ?? null,
+    };
+  });
+}
+
+/** The arms named by a manifest's final-metrics keys (`<arm>/<split>`), or the single arm "". */
+function armsOfManifest(manifest: Manifest | null): string[] {
+  const keys = Object.keys(manifest?.final_metrics ?? {});
+  const arms = [
+    ...new Set(
+      keys.filter((key) => key.includes("/")).map((key) => key.split("/")[0]),
+    ),
+  ];
+  return arms.length > 0 ? arms : [""];
+}
+
+/** Makes labels unique by adding the folder path (or a counter) to repeated ones. */
+function uniquifyLabels(runs: Run[]): void {
+  const counts = new Map<string, number>();
+  for (const run of runs) {
+    counts.set(run.label, (counts.get(run.label) ?? 0) + 1);
+  }
+  const used = new Set<string>();
+  for (const run of runs) {
+    if (counts.get(run.label) === 1) {
+      used.add(run.label);
+      continue;
+    }
+    let label = run.dir !== null ? `${run.dir}${run.arm === "" ? "" : `/${run.arm}`}` : run.label;
+    for (let n = 2; used.has(label); n++) label = `${run.label} (${n})`;
+    run.label = label;
+    used.add(label);
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isFile;
+  } catch {
+    return false;
+  }
+}

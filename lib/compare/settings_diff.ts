@@ -1,0 +1,79 @@
+/**
+ * The settings that differ between runs, read from their manifests.
+ *
+ * @module
+ */
+import type { SettingValue } from "../report/mod.ts";
+
+/** What `diffSettings` needs of a run. */
+export interface SettingsSource {
+  /** The experiment, from the manifest (null when unknown). */
+  experiment: string | null;
+  /** The settings, or null when the run has no readable manifest. */
+  settings: Record<string, SettingValue> | null;
+}
+
+/** One setting whose value is not the same in every run. */
+export interface SettingDifference {
+  /** The setting's name (`experiment` when the experiments differ). */
+  key: string;
+  /** Its value in each run, in run order; undefined when the run lacks it or has no manifest. */
+  values: (SettingValue | undefined)[];
+}
+
+/** Options of `diffSettings`. */
+export interface DiffOptions {
+  /** Settings to leave out (e.g. output paths that differ by design). */
+  ignore?: readonly string[];
+}
+
+/**
+ * The settings whose values are not all equal, in key order (`experiment`
+ * first when it differs). Runs without settings take no part in deciding
+ * what differs.
+ *
+ * @param runs the runs, in table order.
+ * @param options settings to ignore.
+ */
+export function diffSettings(
+  runs: readonly SettingsSource[],
+  options: DiffOptions = {},
+): SettingDifference[] {
+  const ignore = new Set(options.ignore ?? []);
+  const known = runs.filter((run) => run.settings !== null);
+  const differences: SettingDifference[] = [];
+  const experiments = new Set(
+    runs.filter((run) => run.experiment !== null).map((run) => run.experiment),
+  );
+  if (experiments.size > 1) {
+    differences.push({
+      key: "experiment",
+      values: runs.map((run) => run.experiment ?? undefined),
+    });
+  }
+  const keys = [...new Set(known.flatMap((run) => Object.keys(run.settings!)))]
+    .sort();
+  for (const key of keys) {
+    if (ignore.has(key)) continue;
+    const seen = new Set(known.map((run) => settingKey(run.settings![key])));
+    if (seen.size > 1) {
+      differences.push({ key, values: runs.map((run) => run.settings?.[key]) });
+    }
+  }
+  return differences;
+}
+
+/** A string that is equal for equal setting values (missing included). */
+export function settingKey(value: SettingValue | undefined): string {
+  return value === undefined ? "\u0000missing" : JSON.stringify(value);
+}
+
+/** Settings as one comparable string: keys sorted, ignored keys left out. */
+export function settingsKey(
+  settings: Record<string, SettingValue>,
+  ignore: readonly string[] = [],
+): string {
+  const keys = Object.keys(settings).filter((key) => !ignore.includes(key))
+    .sort();
+  return JSON.stringify(keys.map((key) => [key, settings[key]]));
+}

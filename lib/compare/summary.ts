@@ -1,0 +1,181 @@
+/**
+ * A run's final numbers and its metric curves.
+ *
+ * @module
+ */
+import type { ChartSeries, MetricsRow } from "../report/mod.ts";
+import type { Run } from "./load.ts";
+
+/** The numbers of a run compared in the table and summarised over seeds. */
+export const SUMMARY_METRICS = [
+  "eval_loss",
+  "eval_accuracy",
+  "eval_macro_f1",
+  "train_loss",
+  "wall_seconds",
+  "samples_per_second",
+] as const;
+
+/** One of `SUMMARY_METRICS`. */
+export type SummaryMetric = (typeof SUMMARY_METRICS)[number];
+
+/** How each summary metric is headed in tables. */
+export const SUMMARY_TITLES: Record<SummaryMetric, string> = {
+  "eval_loss": "eval loss",
+  "eval_accuracy": "eval accuracy",
+  "eval_macro_f1": "eval macro-F1",
+  "train_loss": "train loss",
+  "wall_seconds": "wall s",
+  "samples_per_second": "samples/s",
+};
+
+/** A run's final numbers; null where unknown. */
+export interface RunSummary extends Record<SummaryMetric, number | null> {
+  /** Which split the evaluation numbers come from (`manifest` when taken from the manifest's final metrics). */
+  evalSplit: "test" | "validation" | "manifest" | null;
+  /** The last epoch in the metrics. */
+  epochs: number | null;
+  /** Training samples seen by the end. */
+  samplesSeen: number | null;
+  /** How the run ended, with notes: `completed`, `interrupted`, `diverged (NaN loss)`, `truncated metrics`, ... */
+  state: string;
+}
+
+/**
+ * Summarises a run: evaluation = the last `test` row if any, else the last
+ * `validation` row (else the manifest's final metrics); training loss = the
+ * last `train` row's; wall time from the manifest (else the last
+ * `elapsed_s`); samples per second = the last train row's `samples_seen` over
+ * its `elapsed_s`.
+ */
+export function summarizeRun(run: Run): RunSummary {
+  const last = (split: string) => run.rows.findLast((row) => row.split === split);
+  const evaluation = last("test") ?? last("validation");
+  const train = last("train");
+  const manifest = run.manifest;
+  const prefix = run.arm === "" ? "" : `${run.arm}/`;
+  const final = manifest?.final_metrics?.[`${prefix}test`] ??
+    manifest?.final_metrics?.[`${prefix}validation`];
+  const lastRow = run.rows.at(-1);
+  const wall = typeof manifest?.wall_seconds === "number"
+    ? manifest.wall_seconds
+    : lastRow !== undefined
+    ? Math.max(...run.rows.map((row) => row.elapsed_s))
+    : null;
+  return {
+    evalSplit: evaluation !== undefined
+      ? (evaluation.split as "test" | "validation")
+      : final !== undefined
+      ? "manifest"
+      : null,
+    "eval_loss": evaluation?.loss ?? final?.loss ?? null,
+    "eval_accuracy": evaluation?.accuracy ?? final?.accuracy ?? null,
+    "eval_macro_f1": evaluation?.macro_f1 ?? final?.macro_f1 ?? null,
+    "train_loss": train?.loss ?? null,
+    "wall_seconds": wall,
+    "samples_per_second": train !== undefined && train.elapsed_s > 0 ? train.samples_seen / train.elapsed_s : null,
+    epochs: lastRow !== undefined ? Math.max(...run.rows.map((row) => row.epoch)) : null,
+    samplesSeen: train?.samples_seen ??
+      (run.arm === "" && manifest ? manifest.samples_seen : null),
+    state: runState(run),
+  };
+}
+
+/** The manifest's status, with what the metrics themselves show. */
+function runState(run: Run): string {
+  const notes: string[] = [];
+  const status = run.manifest?.status;
+  if (status === undefined) notes.push("unknown (no manifest)");
+  else if (status === "running") notes.push("running or killed");
+  else notes.push(status);
+  if (
+    status !== "diverged" && run.rows.some((row) => !Number.isFinite(row.loss))
+  ) {
+    notes.push("diverged (non-finite loss)");
+  }
+  if (run.truncatedLine !== null) notes.push("truncated metrics");
+  if (run.metricsPath === null) notes.push("no metrics");
+  return notes.join(", ");
+}
+
+/** A metric curve to chart: a split (or `eval`, the run's evaluation split) and a column. */
+export interface ChartMetric {
+  /** `eval` picks whichever of validation and test has more rows (test on a tie). */
+  split: "eval" | "train" | "validation" | "test";
+  /** The column charted. */
+  column: "loss" | "accuracy" | "macro_f1";
+}
+
+/**
+ * Parses a metric name: `[train_|validation_|test_|eval_](loss|accuracy|macro_f1)`;
+ * without a prefix it is the evaluation metric.
+ *
+ * @throws {Error} naming `--metric` and the value when it is not such a name.
+ */
+export function parseChartMetric(name: string): ChartMetric {
+  const match = /^(?:(train|validation|test|eval)_)?(loss|accuracy|macro_f1)$/
+    .exec(name);
+  if (match === null) {
+    throw new Error(
+      `--metric must be [train_|validation_|test_|eval_](loss|accuracy|macro_f1), got ${JSON.stringify(name)}`,
+    );
+  }
+  const split = (match[1] ?? "eval") as ChartMetric["split"];
+  if (split === "train" && match[2] === "macro_f1") {
+    throw new Error(`--metric train_macro_f1: training rows have no macro_f1`);
+  }
+  return { split, column: match[2] as ChartMetric["column"] };
+}
+
+/**
+ * The split a run's curve of `metric` is drawn from: the metric's own, or for
+ * `eval` whichever of validation and test has more rows (test on a tie).
+ */
+export function chartSplit(run: Run, metric: ChartMetric): MetricsRow["split"] {
+  if (metric.split !== "eval") return metric.split;
+  const count = (s: string) => run.rows.filter((row) => row.split === s).length;
+  return count("validation") > count("test") ? "validation" : "test";
+}
+
+/**
+ * A readable name for a chart metric, e.g. `validation accuracy`; `eval`
+ * metrics are named by their split when every run drew from the same one
+ * (`splits`), else `evaluation`.
+ */
+export function chartMetricTitle(
+  metric: ChartMetric,
+  splits: readonly string[] = [],
+): string {
+  const split = metric.split !== "eval" ? metric.split : splits.length === 1 ? `${splits[0]}` : "evaluation";
+  return `${split} ${metric.column === "macro_f1" ? "macro-F1" : metric.column}`;
+}
+
+/**
+ * A run's curve of `metric` against epoch (fractional within an epoch, from
+ * `step` over the most steps seen in any epoch) or samples seen.
+ *
+ * @returns the series named by the run's label; empty values when it has no such rows.
+ */
+export function metricSeries(
+  run: Run,
+  metric: ChartMetric,
+  x: "epoch" | "samples",
+): ChartSeries {
+  const split = chartSplit(run, metric);
+  const stepsPerEpoch = Math.max(0, ...run.rows.map((row) => row.step));
+  const rows = run.rows.filter((row) => row.split === split && row[metric.column] !== null);
+  return {
+    name: run.label,
+    values: rows.map((row) => row[metric.column] as number),
+    x: rows.map((row) => xOf(row, x, stepsPerEpoch)),
+  };
+}
+
+function xOf(
+  row: MetricsRow,
+  x: "epoch" | "samples",
+  stepsPerEpoch: number,
+): number {
+  if (x === "samples") return row.samples_seen;
+  return stepsPerEpoch > 0 ? row.epoch - 1 + row.step / stepsPerEpoch : row.epoch;
+}
