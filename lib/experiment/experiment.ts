@@ -14,9 +14,11 @@ import type { ExtraFlag, Settings } from "./settings.ts";
 
 /** The data a run trains and evaluates on. */
 export interface PreparedData {
+  /** The training images. */
   train: ImageSet;
   /** Evaluated after every epoch, in order; the last one is the headline. */
   evaluations: { split: "validation" | "test"; set: ImageSet }[];
+  /** Turns pixel bytes into floats, per batch, for training and evaluation alike. */
   transform: PixelTransform;
 }
 
@@ -44,10 +46,13 @@ export interface ModelContext {
 
 /** What an experiment's `afterArm` hook is given. */
 export interface ArmOutcome {
+  /** The arm's name ("" for single-arm experiments). */
   arm: string;
+  /** The arm's model, after training. */
   model: Layer;
   /** Copies of each parameter's values before training, by name. */
   initial: Map<string, Param["value"]>;
+  /** The data the arm trained and evaluated on. */
   data: PreparedData;
   /** The run folder, to write extra files into. */
   runDir: string;
@@ -63,6 +68,7 @@ export interface Experiment {
   title: string;
   /** The write-up's address or citation. */
   source: string;
+  /** The dataset the runner loads, e.g. `fashion-mnist`. */
   dataset: DatasetName;
   /** Settings that reproduce the write-up. */
   defaults: Settings;
@@ -76,6 +82,7 @@ export interface Experiment {
   prepare(dataset: LoadedDataset, settings: Settings): PreparedData;
   /** Builds the model; every draw from `context.rng`. */
   model(context: ModelContext): Sequential;
+  /** The loss trained on and reported. */
   loss: LossFunction;
   /** Formats a training interval for the console (default: a compact line). */
   formatInterval?(log: IntervalLog, arm: string): string;

@@ -25,14 +25,16 @@ import { createProgress } from "./progress.ts";
 import type { RunControls, Settings } from "./settings.ts";
 
 /** The results root of this repository: `results/` beside `lib/`. */
-export const DEFAULT_RESULTS_ROOT = new URL("../../results", import.meta.url).pathname;
+export const DEFAULT_RESULTS_ROOT: string = new URL("../../results", import.meta.url).pathname;
 
 /** The repository root, for `git` queries. */
 const REPO_ROOT = new URL("../..", import.meta.url).pathname;
 
 /** What {@linkcode runExperiment} returns. */
 export interface RunOutcome {
+  /** The run folder, `<out>/<experiment>/<run id>`. */
   runDir: string;
+  /** The manifest as written at the end. */
   manifest: Manifest;
   /** The charts as printed (plain text). */
   charts: string;

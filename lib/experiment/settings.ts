@@ -15,10 +15,15 @@ export type OptimizerName = (typeof OPTIMIZERS)[number];
 
 /** Everything that decides a run's numbers (and so goes into its manifest). */
 export interface Settings {
+  /** Seed of the run's random generator, an integer from 0 to 2^32 - 1. */
   seed: number;
+  /** Passes over the training data. */
   epochs: number;
+  /** Learning rate of the optimizer. */
   lr: number;
+  /** Samples per step; gradients are averaged over them. */
   batchSize: number;
+  /** Which optimizer trains the model. */
   optimizer: OptimizerName;
   /** Use only the first N training images (after any validation hold-out); null for all. */
   trainLimit: number | null;
@@ -85,6 +90,7 @@ export interface ExtraFlag {
 
 /** A bad command line: the message names the flag, the value and what is allowed. */
 export class UsageError extends Error {
+  /** Takes the message shown to the user. */
   constructor(message: string) {
     super(message);
     this.name = "UsageError";
@@ -123,7 +129,9 @@ export interface ParsedCommandLine {
   settings: Settings;
   /** Only what the flags set, so a multi-arm run can apply them over each arm's own settings. */
   overrides: Partial<Settings>;
+  /** How to carry the run out (data folder, output root, arms, seeds). */
   controls: RunControls;
+  /** Whether `--help` (or `-h`) was given. */
   help: boolean;
 }
 

@@ -9,9 +9,13 @@ import { assertRank, formatShape, type Tensor, zerosLike } from "../tensor/mod.t
 
 /** Zero padding on each side, in pixels. */
 export interface Padding2d {
+  /** Rows of zeros added above the input. */
   top: number;
+  /** Rows of zeros added below the input. */
   bottom: number;
+  /** Columns of zeros added left of the input. */
   left: number;
+  /** Columns of zeros added right of the input. */
   right: number;
 }
 
@@ -57,11 +61,17 @@ export interface Conv2dOptions {
 
 /** What {@linkcode conv2dBackward} needs from the forward pass. */
 export interface Conv2dCache {
+  /** Input of the forward pass, `[N, C, H, W]`. */
   x: Tensor;
+  /** Filters of the forward pass, `[F, C, KH, KW]`. */
   w: Tensor;
+  /** Shape of the bias (`[F]` or `[F, OH, OW]`), or null when there was none. */
   biasShape: readonly number[] | null;
+  /** Step between windows, `[rows, cols]`. */
   stride: readonly [number, number];
+  /** Zero padding the forward resolved, in pixels per side. */
   padding: Padding2d;
+  /** Shape of the output `y`, `[N, F, OH, OW]`. */
   outShape: readonly [number, number, number, number];
 }
 

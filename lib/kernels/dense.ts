@@ -9,8 +9,11 @@ import { assertRank, formatShape, type Tensor, zerosLike } from "../tensor/mod.t
 
 /** What {@linkcode denseBackward} needs from the forward pass. */
 export interface DenseCache {
+  /** Input of the forward pass, `[N, I]`. */
   x: Tensor;
+  /** Weights of the forward pass, `[I, O]`. */
   w: Tensor;
+  /** Whether the forward added a bias, so the backward returns `db`. */
   hasBias: boolean;
 }
 

@@ -8,9 +8,11 @@ import { assertRank, formatShape, type Tensor, zerosLike } from "../tensor/mod.t
 
 /** What {@linkcode maxPool2dBackward} needs from the forward pass. */
 export interface MaxPool2dCache {
+  /** Shape of the input `x`, `[N, C, H, W]`. */
   inputShape: readonly number[];
   /** For each output element, the flat index in x of the maximum it took. */
   argmax: Int32Array;
+  /** Shape of the output `y`, `[N, C, OH, OW]`. */
   outShape: readonly number[];
 }
 

@@ -37,12 +37,15 @@ export interface Conv2dLayerOptions extends ParamOptions {
 /** A convolution with `filters` kernels over a `[C, H, W]` input. */
 export class Conv2d implements Layer {
   readonly kind = "conv2d";
+  /** The filters, `[F, C, KH, KW]`. */
   readonly kernel: Param;
+  /** The bias, `[F]` per channel or `[F, OH, OW]` per position; null when `bias` is `"none"`. */
   readonly bias: Param | null;
   readonly #options: Conv2dLayerOptions;
   readonly #outShape: [number, number, number];
   #cache: Conv2dCache | null = null;
 
+  /** Creates the kernel and bias and fills them with their initializers. */
   constructor(options: Conv2dLayerOptions) {
     this.#options = options;
     const [C, H, W] = options.input;

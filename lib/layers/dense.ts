@@ -28,10 +28,13 @@ export interface DenseLayerOptions extends ParamOptions {
 /** `y = x w + b`, from `[N, inputs]` to `[N, units]`. */
 export class Dense implements Layer {
   readonly kind = "dense";
+  /** The weights, `[inputs, units]`. */
   readonly weight: Param;
+  /** The bias, `[units]`; null when `bias` is false. */
   readonly bias: Param | null;
   #cache: DenseCache | null = null;
 
+  /** Creates the weight and bias and fills them with their initializers. */
   constructor(options: DenseLayerOptions) {
     const dtype = options.dtype ?? "float32";
     const frozen = options.frozen ?? false;

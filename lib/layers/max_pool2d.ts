@@ -14,6 +14,7 @@ export class MaxPool2d implements Layer {
   readonly #stride: [number, number];
   #cache: MaxPool2dCache | null = null;
 
+  /** Takes `window` as a number or `[rows, cols]`; `stride` defaults to the window. */
   constructor(options: { window: number | readonly [number, number]; stride?: number | readonly [number, number] }) {
     this.#window = typeof options.window === "number" ? [options.window, options.window] : [...options.window];
     this.#stride = options.stride === undefined

@@ -9,11 +9,15 @@ import type { Layer } from "./layer.ts";
 /** Layers applied one after another. */
 export class Sequential implements Layer {
   readonly kind = "sequential";
+  /** The layers, first to last. */
   readonly layers: readonly Layer[];
+  /** The shape of one input sample, without the batch axis. */
   readonly inputShape: readonly number[];
   readonly #params: Param[];
 
   /**
+   * Chains the layers, checks their shapes and prefixes each param name with `<index>.<kind>.`.
+   *
    * @param layers the layers, first to last.
    * @param options `inputShape` of one sample (e.g. `[1, 28, 28]`); every layer's shape is checked against it now.
    *

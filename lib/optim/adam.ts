@@ -28,14 +28,18 @@ export interface AdamOptions {
 export class Adam implements Optimizer {
   readonly name = "adam";
   readonly lr: number;
+  /** Decay of the first-moment (mean) estimate `m`. */
   readonly beta1: number;
+  /** Decay of the second-moment (squared gradient) estimate `v`. */
   readonly beta2: number;
+  /** Added to `sqrt(v)` in the denominator so it never divides by zero. */
   readonly epsilon: number;
   readonly #params: Param[];
   readonly #m: Float64Array[];
   readonly #v: Float64Array[];
   #t = 0;
 
+  /** Keeps the params that are not frozen, each with zero moments; unset options take the Keras defaults. */
   constructor(params: Param[], options: AdamOptions = {}) {
     this.lr = options.lr ?? 0.001;
     this.beta1 = options.beta1 ?? 0.9;

@@ -12,10 +12,12 @@ import type { Optimizer } from "./optimizer.ts";
 export class Momentum implements Optimizer {
   readonly name = "momentum";
   readonly lr: number;
+  /** Decay of the velocity each step; default 0.9. */
   readonly momentum: number;
   readonly #params: Param[];
   readonly #velocity: Float64Array[];
 
+  /** Keeps the params that are not frozen, each with a zero velocity; `momentum` defaults to 0.9. */
   constructor(params: Param[], options: { lr: number; momentum?: number }) {
     this.lr = options.lr;
     this.momentum = options.momentum ?? 0.9;

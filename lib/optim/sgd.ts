@@ -21,6 +21,7 @@ export class Sgd implements Optimizer {
   readonly lr: number;
   readonly #params: Param[];
 
+  /** Keeps the params that are not frozen; `lr` is the learning rate. */
   constructor(params: Param[], options: { lr: number }) {
     this.lr = options.lr;
     this.#params = params.filter((p) => !p.frozen);

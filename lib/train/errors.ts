@@ -15,6 +15,7 @@ export class DivergedError extends Error {
 
 /** The run was asked to stop (Ctrl-C, SIGTERM, or an aborted signal). */
 export class InterruptedError extends Error {
+  /** Takes the 1-based epoch and step that was about to run, and why training stopped. */
   constructor(readonly epoch: number, readonly step: number, reason: string) {
     super(`training interrupted at epoch ${epoch}, step ${step}: ${reason}`);
     this.name = "InterruptedError";

@@ -11,8 +11,11 @@ import { accuracyOf, confusionMatrix, macroF1 } from "./metrics.ts";
 
 /** Loss, accuracy, macro-F1 and the confusion matrix of one set. */
 export interface Evaluation {
+  /** Mean loss per sample over the set. */
   loss: number;
+  /** Fraction of samples classified correctly, 0 to 1. */
   accuracy: number;
+  /** Unweighted mean of the per-class F1 scores, 0 to 1. */
   macroF1: number;
   /** `confusion[t][p]`: samples of true class t predicted as p. */
   confusion: number[][];

@@ -44,9 +44,13 @@ export interface IntervalLog {
 export interface EvaluationLog extends Evaluation {
   /** The set's name, e.g. `validation` or `test`. */
   split: string;
+  /** 1-based epoch just finished. */
   epoch: number;
+  /** Steps done in the epoch; always `stepsPerEpoch`, as evaluation runs at the epoch's end. */
   step: number;
+  /** Training samples processed since training started. */
   samplesSeen: number;
+  /** Seconds since training started. */
   elapsedSeconds: number;
 }
 
@@ -62,10 +66,13 @@ export interface TrainData {
 
 /** Options of {@linkcode train}. */
 export interface TrainOptions {
+  /** Number of epochs to train, each of `stepsPerEpoch` steps. */
   epochs: number;
   /** Samples per step; gradients are averaged over them. 1 is per-sample SGD. */
   batchSize: number;
+  /** Updates the model's params after each backward pass. */
   optimizer: Optimizer;
+  /** Turns logits and labels into the loss and its gradient. */
   loss: LossFunction;
   /** Draws the sample order; only the loop uses it. */
   rng: Rng;
@@ -89,6 +96,7 @@ export interface TrainOptions {
 
 /** What {@linkcode train} returns. */
 export interface TrainResult {
+  /** Training samples processed over the whole run. */
   samplesSeen: number;
   /** The last evaluation of each set, by split name. */
   final: Record<string, Evaluation>;
