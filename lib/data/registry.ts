@@ -8,6 +8,13 @@
  *
  * @module
  */
+import { CIFAR10_CLASS_NAMES } from "./cifar.ts";
+
+/** MNIST and Fashion-MNIST share the IDX file names of both splits. */
+const IDX_SPLITS = {
+  train: { format: "idx", images: "train-images-idx3-ubyte.gz", labels: "train-labels-idx1-ubyte.gz" },
+  test: { format: "idx", images: "t10k-images-idx3-ubyte.gz", labels: "t10k-labels-idx1-ubyte.gz" },
+} as const;
 
 /** The datasets the suite can load. */
 export type DatasetName = "mnist" | "fashion-mnist" | "cifar-10";
@@ -138,16 +145,7 @@ const MNIST: DatasetSpec = {
       }],
     },
   ],
-  train: {
-    format: "idx",
-    images: "train-images-idx3-ubyte.gz",
-    labels: "train-labels-idx1-ubyte.gz",
-  },
-  test: {
-    format: "idx",
-    images: "t10k-images-idx3-ubyte.gz",
-    labels: "t10k-labels-idx1-ubyte.gz",
-  },
+  ...IDX_SPLITS,
   // torchvision's mirror, then TensorFlow's; the LeCun site no longer serves reliably.
   mirrors: [
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
@@ -231,16 +229,7 @@ const FASHION_MNIST: DatasetSpec = {
       ],
     },
   ],
-  train: {
-    format: "idx",
-    images: "train-images-idx3-ubyte.gz",
-    labels: "train-labels-idx1-ubyte.gz",
-  },
-  test: {
-    format: "idx",
-    images: "t10k-images-idx3-ubyte.gz",
-    labels: "t10k-labels-idx1-ubyte.gz",
-  },
+  ...IDX_SPLITS,
   // Zalando's own bucket, then the copy Keras downloads.
   mirrors: [
     "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
@@ -266,18 +255,7 @@ const CIFAR_10: DatasetSpec = {
   channels: 3,
   height: 32,
   width: 32,
-  classNames: [
-    "airplane",
-    "automobile",
-    "bird",
-    "cat",
-    "deer",
-    "dog",
-    "frog",
-    "horse",
-    "ship",
-    "truck",
-  ],
+  classNames: CIFAR10_CLASS_NAMES,
   // No per-file sums of the extracted batches are known for certain: they
   // are recorded in the cache's SHA256SUMS when the verified archive is
   // extracted, or supplied by the caller.

@@ -92,6 +92,39 @@ function validRange(k: number, before: number, stride: number, input: number, ou
   return [start, end];
 }
 
+/** Stride, padding and output size of a convolution over one input size. */
+export interface Conv2dGeometry {
+  /** `[rows, cols]`. */
+  stride: [number, number];
+  /** Zero padding on each side. */
+  padding: Padding2d;
+  /** Output rows. */
+  outHeight: number;
+  /** Output columns. */
+  outWidth: number;
+}
+
+/**
+ * Resolves stride and padding for an `[H, W]` input and a `[KH, KW]` kernel and computes the output size.
+ *
+ * @throws {RangeError} when the kernel does not fit the padded input.
+ */
+export function conv2dGeometry(
+  input: readonly [number, number],
+  options: { kernel: readonly [number, number]; stride?: number | readonly [number, number]; padding?: PaddingSpec },
+): Conv2dGeometry {
+  const stride: [number, number] = typeof options.stride === "number"
+    ? [options.stride, options.stride]
+    : [options.stride?.[0] ?? 1, options.stride?.[1] ?? 1];
+  const padding = resolvePadding(options.padding ?? "valid", { input, kernel: options.kernel, stride });
+  return {
+    stride,
+    padding,
+    outHeight: outputSize(input[0], options.kernel[0], stride[0], padding.top, padding.bottom),
+    outWidth: outputSize(input[1], options.kernel[1], stride[1], padding.left, padding.right),
+  };
+}
+
 /**
  * Convolves `x` of shape `[N, C, H, W]` with filters `w` of shape
  * `[F, C, KH, KW]`, giving `y` of shape `[N, F, OH, OW]`.
@@ -119,12 +152,11 @@ export function conv2dForward(x: Tensor, w: Tensor, options: Conv2dOptions = {})
       `conv2dForward: filters expect ${WC} input channels, the input ${formatShape(x.shape)} has ${C}`,
     );
   }
-  const stride: [number, number] = typeof options.stride === "number"
-    ? [options.stride, options.stride]
-    : [options.stride?.[0] ?? 1, options.stride?.[1] ?? 1];
-  const pad = resolvePadding(options.padding ?? "valid", { input: [H, W], kernel: [KH, KW], stride });
-  const OH = outputSize(H, KH, stride[0], pad.top, pad.bottom);
-  const OW = outputSize(W, KW, stride[1], pad.left, pad.right);
+  const { stride, padding: pad, outHeight: OH, outWidth: OW } = conv2dGeometry([H, W], {
+    kernel: [KH, KW],
+    stride: options.stride,
+    padding: options.padding,
+  });
   const bias = options.bias ?? null;
   if (bias !== null && bias.data.length !== F && bias.data.length !== F * OH * OW) {
     throw new RangeError(

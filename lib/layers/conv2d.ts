@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { conv2dBackward, type Conv2dCache, conv2dForward, type PaddingSpec, resolvePadding } from "../kernels/mod.ts";
+import { conv2dBackward, type Conv2dCache, conv2dForward, conv2dGeometry, type PaddingSpec } from "../kernels/mod.ts";
 import type { Rng } from "../rng/mod.ts";
 import type { Param, Tensor } from "../tensor/mod.ts";
 import { gaussianOver, type Initializer, zerosInit } from "./initializers.ts";
@@ -50,13 +50,13 @@ export class Conv2d implements Layer {
     this.#options = options;
     const [C, H, W] = options.input;
     const [KH, KW] = typeof options.kernel === "number" ? [options.kernel, options.kernel] : options.kernel;
-    const stride: [number, number] = typeof options.stride === "number"
-      ? [options.stride, options.stride]
-      : [options.stride?.[0] ?? 1, options.stride?.[1] ?? 1];
-    const pad = resolvePadding(options.padding ?? "valid", { input: [H, W], kernel: [KH, KW], stride });
-    const OH = Math.floor((H + pad.top + pad.bottom - KH) / stride[0]) + 1;
-    const OW = Math.floor((W + pad.left + pad.right - KW) / stride[1]) + 1;
-    if (!(OH > 0 && OW > 0)) throw new RangeError(`Conv2d: a ${KH}x${KW} kernel does not fit the input ${C}x${H}x${W}`);
+    let geometry;
+    try {
+      geometry = conv2dGeometry([H, W], { kernel: [KH, KW], stride: options.stride, padding: options.padding });
+    } catch {
+      throw new RangeError(`Conv2d: a ${KH}x${KW} kernel does not fit the input ${C}x${H}x${W}`);
+    }
+    const { outHeight: OH, outWidth: OW } = geometry;
     this.#outShape = [options.filters, OH, OW];
     const dtype = options.dtype ?? "float32";
     const frozen = options.frozen ?? false;
