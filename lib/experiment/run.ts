@@ -198,6 +198,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
         settings,
       });
       const initial = new Map(model.params().map((p) => [p.name, p.value.slice()]));
+      manifest.models = { ...manifest.models, [arm.name]: model.summary() };
       const label = arm.name ? `[${arm.name}] ` : "";
       say(`${arm.name ? `${label}${arm.description}\n` : ""}${model.summary()}`);
       say(

@@ -49,6 +49,7 @@ Deno.test("runExperiment() writes the manifest, charts, confusion matrix and eva
   assert.ok(saved.datasets[0].files.every((f: { verified: boolean }) => f.verified));
   assert.equal(saved.samples_seen, 120);
   assert.equal(typeof saved.runtime.deno, "string");
+  assert.match(saved.models[""], /conv2d 6->6 5x5 .* -> 6x28x28/);
   assert.ok(saved.ended_at !== null && saved.wall_seconds >= 0);
   assert.deepEqual(Object.keys(manifest.final_metrics), ["test"]);
   const { rows } = await readMetrics(`${runDir}/metrics.csv`);

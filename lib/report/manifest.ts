@@ -83,6 +83,8 @@ export interface Manifest {
   "wall_seconds": number | null;
   /** Training samples processed (summed over arms). */
   "samples_seen": number;
+  /** Each arm's model, one line per layer with its output shape (key "" for single-arm runs). */
+  models?: Record<string, string>;
   /** Final metrics, keyed `<split>` or `<arm>/<split>`, e.g. `test` or `both/validation`. */
   "final_metrics": Record<string, FinalMetrics>;
   /** The files of the run folder, by role. */
