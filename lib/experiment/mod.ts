@@ -6,6 +6,7 @@
 export * from "./cli.ts";
 export * from "./environment.ts";
 export * from "./experiment.ts";
+export * from "./outputs.ts";
 export * from "./progress.ts";
 export * from "./run.ts";
 export * from "./settings.ts";

@@ -6,21 +6,13 @@
  */
 import { type DatasetName, loadDataset, takeFirst } from "../data/mod.ts";
 import { Adam, Momentum, type Optimizer, Sgd } from "../optim/mod.ts";
-import {
-  CsvWriter,
-  type FinalMetrics,
-  type Manifest,
-  MetricsCsv,
-  type MetricsRow,
-  renderChart,
-  type SettingValue,
-  writeManifest,
-} from "../report/mod.ts";
+import { type FinalMetrics, type Manifest, MetricsCsv, type MetricsRow, writeManifest } from "../report/mod.ts";
 import { createRng } from "../rng/mod.ts";
 import type { Param } from "../tensor/mod.ts";
 import { DivergedError, type EvaluationLog, InterruptedError, type IntervalLog, train } from "../train/mod.ts";
 import { createRunFolder, gitState, runtimeInfo } from "./environment.ts";
 import type { Arm, Experiment, PreparedData } from "./experiment.ts";
+import { chartsOf, evaluationTable, recordSettings, writeConfusion } from "./outputs.ts";
 import { createProgress } from "./progress.ts";
 import type { RunControls, Settings } from "./settings.ts";
 
@@ -62,34 +54,6 @@ export function makeOptimizer(params: Param[], settings: Pick<Settings, "optimiz
     case "adam":
       return new Adam(params, { lr: settings.lr });
   }
-}
-
-/** Settings as recorded: snake_case, flat, JSON primitives; per-arm differences as `<arm>.<key>`. */
-export function recordSettings(experiment: Experiment, perArm: Map<string, Settings>): Record<string, SettingValue> {
-  const flat = (s: Settings): Record<string, SettingValue> => ({
-    seed: s.seed,
-    epochs: s.epochs,
-    lr: s.lr,
-    batch_size: s.batchSize,
-    optimizer: s.optimizer,
-    train_limit: s.trainLimit,
-    test_limit: s.testLimit,
-    log_every: s.logEvery,
-    order: s.order,
-    ...Object.fromEntries(Object.entries(s.flags).map(([k, v]) => [`flag_${k}`, v])),
-  });
-  const entries = [...perArm.entries()];
-  const base = flat(entries[0]![1]);
-  const record: Record<string, SettingValue> = { dataset: experiment.dataset, ...base };
-  if (entries.length > 1 || entries[0]![0] !== "") {
-    record.arms = entries.map(([name]) => name).join(",");
-    for (const [name, settings] of entries) {
-      for (const [key, value] of Object.entries(flat(settings))) {
-        if (value !== base[key]) record[`${name}.${key}`] = value;
-      }
-    }
-  }
-  return record;
 }
 
 /**
@@ -308,80 +272,4 @@ function defaultInterval(log: IntervalLog): string {
   return `epoch ${log.epoch} step ${log.step}/${log.stepsPerEpoch}: loss ${log.loss.toFixed(4)}, accuracy ${
     log.accuracy.toFixed(4)
   }`;
-}
-
-/** A Markdown table of every evaluation row: arm, epoch, split, loss, accuracy, macro-F1. */
-export function evaluationTable(rows: MetricsRow[]): string {
-  const evaluations = rows.filter((r) => r.split !== "train");
-  const multiArm = evaluations.some((r) => r.arm !== "");
-  const header = [...(multiArm ? ["arm"] : []), "epoch", "split", "loss", "accuracy", "macro-F1"];
-  const lines = [`| ${header.join(" | ")} |`, `|${header.map(() => " --- ").join("|")}|`];
-  for (const r of evaluations) {
-    const cells = [
-      ...(multiArm ? [r.arm] : []),
-      String(r.epoch),
-      r.split,
-      r.loss.toFixed(4),
-      r.accuracy.toFixed(4),
-      (r.macro_f1 ?? NaN).toFixed(4),
-    ];
-    lines.push(`| ${cells.join(" | ")} |`);
-  }
-  return lines.join("\n");
-}
-
-/** Loss and accuracy charts per arm: training intervals against evaluations, by samples seen. */
-export function chartsOf(rows: MetricsRow[], options: { color: boolean }): string {
-  const arms = [...new Set(rows.map((r) => r.arm))];
-  const parts: string[] = [];
-  for (const arm of arms) {
-    const mine = rows.filter((r) => r.arm === arm);
-    const splits = [...new Set(mine.map((r) => r.split))];
-    for (const metric of ["loss", "accuracy"] as const) {
-      const series = splits.map((split) => {
-        const picked = mine.filter((r) => r.split === split);
-        return {
-          name: split === "train" ? "train (interval)" : split,
-          values: picked.map((r) => r[metric]),
-          x: picked.map((r) => r.samples_seen),
-        };
-      }).filter((s) => s.values.length > 0);
-      if (series.length === 0) continue;
-      parts.push(
-        renderChart(series, {
-          title: `${arm ? arm + ": " : ""}${metric} against samples seen`,
-          color: options.color,
-          xLabel: "samples seen",
-        }),
-      );
-    }
-  }
-  return parts.join("\n\n");
-}
-
-async function writeConfusion(
-  path: string,
-  confusions: { arm: string; split: string; matrix: number[][]; classNames: readonly string[] }[],
-) {
-  const classes = Math.max(0, ...confusions.map((c) => c.matrix.length));
-  const columns = [
-    "arm",
-    "split",
-    "true_class",
-    "true_name",
-    ...Array.from({ length: classes }, (_, k) => `predicted_${k}`),
-  ];
-  const writer = await CsvWriter.create(path, columns);
-  for (const { arm, split, matrix, classNames } of confusions) {
-    matrix.forEach((row, t) =>
-      writer.write({
-        arm,
-        split,
-        true_class: t,
-        true_name: classNames[t] ?? "",
-        ...Object.fromEntries(row.map((count, p) => [`predicted_${p}`, count])),
-      })
-    );
-  }
-  writer.close();
 }

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import type { Param } from "../tensor/mod.ts";
 import { Adam } from "./adam.ts";
 import { Momentum } from "./momentum.ts";
-import { Sgd } from "./sgd.ts";
 
 const param = (value: number[], grad: number[], frozen = false): Param => ({
   name: "p",
@@ -10,22 +9,6 @@ const param = (value: number[], grad: number[], frozen = false): Param => ({
   grad: Float64Array.from(grad),
   shape: [value.length],
   frozen,
-});
-
-Deno.test("Sgd.step() moves against the gradient and leaves frozen parameters bit-identical", () => {
-  const live = param([1, 2], [0.5, -1]), frozen = param([3], [7], true);
-  new Sgd([live, frozen], { lr: 0.1 }).step();
-  assert.deepEqual([...live.value], [1 - 0.05, 2 + 0.1]);
-  assert.deepEqual([...frozen.value], [3]);
-});
-
-Deno.test("Momentum.step() accumulates velocity", () => {
-  const p = param([0], [1]);
-  const opt = new Momentum([p], { lr: 0.1, momentum: 0.9 });
-  opt.step();
-  opt.step();
-  // v1 = -0.1, w1 = -0.1; v2 = 0.9 * -0.1 - 0.1 = -0.19, w2 = -0.29
-  assert.ok(Math.abs(p.value[0]! + 0.29) < 1e-15);
 });
 
 Deno.test("Adam.step() follows Keras' formula over two steps", () => {

@@ -1,0 +1,39 @@
+import assert from "node:assert/strict";
+import { createRunFolder, gitState, runtimeInfo } from "./environment.ts";
+
+Deno.test("createRunFolder() never reuses a folder", async () => {
+  const root = await Deno.makeTempDir();
+  const now = new Date("2026-11-22T01:02:03.456Z");
+  const a = await createRunFolder(root, { experiment: "zhou", seed: 4, now });
+  const b = await createRunFolder(root, { experiment: "zhou", seed: 4, now });
+  assert.equal(a.id, "20261122-010203Z-seed4");
+  assert.equal(b.id, "20261122-010203Z-seed4-2");
+  assert.ok(Deno.statSync(b.dir).isDirectory);
+});
+
+Deno.test("createRunFolder() names a results folder it cannot create", async () => {
+  const file = await Deno.makeTempFile();
+  await assert.rejects(
+    createRunFolder(file, { experiment: "zhou", seed: 0, now: new Date() }),
+    /cannot create the results folder .*zhou/,
+  );
+});
+
+Deno.test("gitState() reads a commit inside a checkout and nulls outside one", async () => {
+  const outside = await gitState(await Deno.makeTempDir());
+  assert.deepEqual(outside, { commit: null, dirty: null });
+  const repo = new URL("../..", import.meta.url).pathname;
+  const inside = await gitState(repo);
+  // A clean clone (as CI has) is a checkout; a tarball without .git is not.
+  if (inside.commit !== null) {
+    assert.match(inside.commit, /^[0-9a-f]{40}$/);
+    assert.equal(typeof inside.dirty, "boolean");
+  }
+});
+
+Deno.test("runtimeInfo() names Deno, V8, TypeScript, OS, architecture and CPU", () => {
+  const info = runtimeInfo();
+  assert.equal(info.deno, Deno.version.deno);
+  assert.equal(info.os, Deno.build.os);
+  assert.match(info.cpu, /cores/);
+});

@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { createRng } from "../rng/mod.ts";
+import { Flatten, Relu } from "./activations.ts";
+import { Conv2d } from "./conv2d.ts";
+import { Dense } from "./dense.ts";
+import { MaxPool2d } from "./max_pool2d.ts";
+import { Sequential } from "./sequential.ts";
+
+const build = (dense: number) => {
+  const rng = createRng(0);
+  return new Sequential([
+    new Conv2d({ input: [1, 6, 6], filters: 2, kernel: 3, rng, frozen: true }), // -> 2x4x4
+    new Relu(),
+    new MaxPool2d({ window: 2 }), // -> 2x2x2
+    new Flatten(), // -> 8
+    new Dense({ inputs: dense, units: 3, rng }),
+  ], { inputShape: [1, 6, 6] });
+};
+
+Deno.test("Sequential names parameters by position and kind, and summarises shapes", () => {
+  const model = build(8);
+  assert.deepEqual(model.params().map((p) => p.name), [
+    "0.conv2d.kernel",
+    "0.conv2d.bias",
+    "4.dense.weight",
+    "4.dense.bias",
+  ]);
+  const summary = model.summary();
+  assert.match(summary, /max_pool2d 2x2 stride 2x2 -> 2x2x2/);
+  assert.match(summary, /47 parameters, 27 trainable/);
+  assert.deepEqual(model.outputShape([1, 6, 6]), [3]);
+});
+
+Deno.test("Sequential checks the shapes when it is built", () => {
+  assert.throws(() => build(9), /Dense: expects 9 input features, got shape \[8\]/);
+});
+
+Deno.test("Sequential.forward() and backward() run every layer", () => {
+  const model = build(8);
+  const x = { data: Float32Array.from({ length: 36 }, (_, i) => (i % 7) - 3), shape: [1, 1, 6, 6] };
+  const y = model.forward(x);
+  assert.deepEqual(y.shape, [1, 3]);
+  const dx = model.backward({ data: Float32Array.of(1, 0, -1), shape: [1, 3] });
+  assert.deepEqual(dx.shape, [1, 1, 6, 6]);
+  assert.ok(model.params().every((p) => p.grad.some((g) => g !== 0)));
+});

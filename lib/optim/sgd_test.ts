@@ -1,0 +1,18 @@
+import assert from "node:assert/strict";
+import type { Param } from "../tensor/mod.ts";
+import { Sgd } from "./sgd.ts";
+
+const param = (value: number[], grad: number[], frozen = false): Param => ({
+  name: "p",
+  value: Float64Array.from(value),
+  grad: Float64Array.from(grad),
+  shape: [value.length],
+  frozen,
+});
+
+Deno.test("Sgd.step() moves against the gradient and leaves frozen parameters bit-identical", () => {
+  const live = param([1, 2], [0.5, -1]), frozen = param([3], [7], true);
+  new Sgd([live, frozen], { lr: 0.1 }).step();
+  assert.deepEqual([...live.value], [1 - 0.05, 2 + 0.1]);
+  assert.deepEqual([...frozen.value], [3]);
+});

@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import { type Manifest, readManifest, writeManifest } from "./manifest.ts";
+
+const manifest: Manifest = {
+  experiment: "zhou",
+  "run_id": "r1",
+  status: "completed",
+  settings: { seed: 0, lr: 0.005, "train_limit": null },
+  datasets: [],
+  git: { commit: null, dirty: null },
+  runtime: { deno: "2", v8: "v", typescript: "t", os: "linux", arch: "x86_64", cpu: "c" },
+  "started_at": "2026-01-01T00:00:00.000Z",
+  "ended_at": null,
+  "wall_seconds": null,
+  "samples_seen": 0,
+  "final_metrics": {},
+  files: {},
+};
+
+Deno.test("writeManifest() writes atomically and readManifest() reads it back", async () => {
+  const dir = await Deno.makeTempDir();
+  await writeManifest(`${dir}/manifest.json`, manifest);
+  assert.deepEqual(await readManifest(`${dir}/manifest.json`), manifest);
+  assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["manifest.json"], "no temporary file is left");
+});
+
+Deno.test("readManifest() names the file when it is missing, not JSON, or not a manifest", async () => {
+  const dir = await Deno.makeTempDir();
+  await assert.rejects(readManifest(`${dir}/none.json`), /cannot read manifest .*none\.json/);
+  await Deno.writeTextFile(`${dir}/bad.json`, "{ not json");
+  await assert.rejects(readManifest(`${dir}/bad.json`), /manifest .*bad\.json is not valid JSON/);
+  await Deno.writeTextFile(`${dir}/other.json`, "[1, 2]");
+  await assert.rejects(readManifest(`${dir}/other.json`), /other\.json lacks "experiment" or "settings"/);
+});
