@@ -86,8 +86,12 @@ export async function loadRuns(
   const sources: Source[] = [];
   const resultsDir = options.resultsDir ?? "results";
   for (const experiment of options.experiments ?? []) {
+    // The committed reference is a run folder itself (results/reference/NAME/metrics.csv);
+    // a folder of reference runs works too.
+    const referenceDir = join(resultsDir, "reference", experiment);
+    const reference = await folderSource(referenceDir);
     const found = [
-      ...(await runFolders(join(resultsDir, "reference", experiment))),
+      ...(reference !== null ? [reference] : await runFolders(referenceDir)),
       ...(await runFolders(join(resultsDir, experiment))),
     ];
     if (found.length === 0) {
@@ -236,7 +240,7 @@ async function readSource(source: Source, warnings: string[]): Promise<Run[]> {
   const runId = manifest?.run_id ??
     (source.dir !== null ? basename(source.dir) : "run");
   const isReference = source.dir !== null &&
-    dirname(dirname(source.dir)).split(sep).at(-1) === "reference";
+    [dirname(source.dir), dirname(dirname(source.dir))].some((dir) => dir.split(sep).at(-1) === "reference");
   const base = isReference ? `reference/${runId}` : runId;
   const arms = table !== null && table.rows.length > 0
     ? [...new Set(table.rows.map((row) => row.arm))]

@@ -163,6 +163,13 @@ Deno.test("loadRuns expands globs and folders of runs, and --experiment puts ref
       "r1",
       "r2",
     ]);
+    // The committed layout: results/reference/NAME/ is itself the run folder.
+    await makeRun(join(root, "reference"), "zhou", { experiment: "zhou" });
+    await makeRun(join(root, "zhou"), "z1", { experiment: "zhou" });
+    const committed = await loadRuns([], { experiments: ["zhou"], resultsDir: root });
+    assert.equal(committed.runs.length, 2);
+    assert.match(committed.runs[0]!.label, /^reference\//);
+    assert.equal(committed.runs[1]!.label, "z1");
     const none = await loadRuns([join(root, "nothing*")], {
       experiments: ["cifar"],
       resultsDir: root,
