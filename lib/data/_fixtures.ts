@@ -9,6 +9,7 @@
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { sha256Hex } from "./checksum.ts";
+import type { ImageSet } from "./image_set.ts";
 
 /** The bytes of an IDX images file; pixel `(n, r, c)` is `(n * 31 + r * 7 + c * 3) % 256`. */
 export function idxImages(
@@ -157,4 +158,18 @@ export async function withTempDir(
 /** A regex source matching `text` literally, to put a path into an expected message. */
 export function lit(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+
+/** Three 1x2x2 images with labels 2, 0, 1. */
+export function tinySet(): ImageSet {
+  return {
+    images: new Uint8Array([0, 51, 102, 255, 10, 20, 30, 40, 255, 0, 0, 255]),
+    labels: new Uint8Array([2, 0, 1]),
+    count: 3,
+    channels: 1,
+    height: 2,
+    width: 2,
+    classes: 3,
+    classNames: ["a", "b", "c"],
+  };
 }

@@ -1,21 +1,8 @@
 import assert from "node:assert/strict";
 import { batchOf } from "./batch.ts";
+import { tinySet } from "./_fixtures.ts";
 import type { ImageSet } from "./image_set.ts";
 import { scaleUnit, standardizer } from "./transforms.ts";
-
-/** Three 1x2x2 images with labels 2, 0, 1. */
-function tinySet(): ImageSet {
-  return {
-    images: new Uint8Array([0, 51, 102, 255, 10, 20, 30, 40, 255, 0, 0, 255]),
-    labels: new Uint8Array([2, 0, 1]),
-    count: 3,
-    channels: 1,
-    height: 2,
-    width: 2,
-    classes: 3,
-    classNames: ["a", "b", "c"],
-  };
-}
 
 Deno.test("batchOf() converts only the selected images, in index order", () => {
   const { x, labels } = batchOf(tinySet(), [2, 0], {

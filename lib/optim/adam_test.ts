@@ -1,15 +1,8 @@
 import assert from "node:assert/strict";
 import type { Param } from "../tensor/mod.ts";
+import { param } from "./_test_helpers.ts";
 import { Adam } from "./adam.ts";
 import { Momentum } from "./momentum.ts";
-
-const param = (value: number[], grad: number[], frozen = false): Param => ({
-  name: "p",
-  value: Float64Array.from(value),
-  grad: Float64Array.from(grad),
-  shape: [value.length],
-  frozen,
-});
 
 Deno.test("Adam.step() follows Keras' formula over two steps", () => {
   const p = param([1], [2]);

@@ -1,14 +1,6 @@
 import assert from "node:assert/strict";
-import type { Param } from "../tensor/mod.ts";
+import { param } from "./_test_helpers.ts";
 import { Momentum } from "./momentum.ts";
-
-const param = (value: number[], grad: number[], frozen = false): Param => ({
-  name: "p",
-  value: Float64Array.from(value),
-  grad: Float64Array.from(grad),
-  shape: [value.length],
-  frozen,
-});
 
 Deno.test("Momentum.step() accumulates velocity", () => {
   const p = param([0], [1]);

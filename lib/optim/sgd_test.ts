@@ -1,14 +1,6 @@
 import assert from "node:assert/strict";
-import type { Param } from "../tensor/mod.ts";
+import { param } from "./_test_helpers.ts";
 import { Sgd } from "./sgd.ts";
-
-const param = (value: number[], grad: number[], frozen = false): Param => ({
-  name: "p",
-  value: Float64Array.from(value),
-  grad: Float64Array.from(grad),
-  shape: [value.length],
-  frozen,
-});
 
 Deno.test("Sgd.step() moves against the gradient and leaves frozen parameters bit-identical", () => {
   const live = param([1, 2], [0.5, -1]), frozen = param([3], [7], true);
