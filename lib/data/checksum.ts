@@ -76,8 +76,8 @@ export function checkBytes(
   if (!options.allowModified) {
     throw new Error(
       `checksum mismatch for ${path}: expected SHA-256 ${expected.join(" or ")}, ` +
-        `got ${sha256}. Replace the file with a good copy, or pass allowModified ` +
-        `to use a modified one (recorded as modified).`,
+        `got ${sha256}. Replace the file with a good copy, or accept the modified one ` +
+        `(--allow-modified-data on the command line, allowModified in code; the manifest then says modified).`,
     );
   }
   return { name, sha256, expected: expected[0], verified: false };

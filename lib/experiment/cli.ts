@@ -77,7 +77,10 @@ async function runOnce(
     console.log(`\n${finals.join("\n")}\ncompleted in ${manifest.wall_seconds?.toFixed(1)} s; results in ${runDir}`);
   } else {
     console.error(
-      `\nexp:${experiment.name}: run ${manifest.status}: ${manifest.status_detail}\nrows written so far are kept in ${runDir}`,
+      `\nexp:${experiment.name}: run ${manifest.status}: ${manifest.status_detail}\n` +
+        (manifest["samples_seen"] > 0
+          ? `the rows written so far are kept in ${runDir}`
+          : `nothing was trained; ${runDir}/manifest.json records why`),
     );
   }
   return EXIT_CODES[manifest.status];

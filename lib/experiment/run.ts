@@ -172,6 +172,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
       );
       const stepsPerEpoch = Math.ceil(prepared.train.count / settings.batchSize);
       progress.start(arm.name || experiment.name, stepsPerEpoch * settings.epochs * settings.batchSize);
+      const samplesBefore = manifest.samples_seen;
       const result = await train(model, prepared, {
         epochs: settings.epochs,
         batchSize: settings.batchSize,
@@ -183,6 +184,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
         signal: abort.signal,
         onEpochStart: (epoch: number) => progress.log(`${label}--- Epoch ${epoch} ---`),
         onInterval: (log: IntervalLog) => {
+          manifest.samples_seen = samplesBefore + log.samplesSeen;
           const elapsed = (performance.now() - runStart) / 1000;
           record({
             arm: arm.name,
@@ -220,7 +222,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
           );
         },
       }).finally(() => progress.stop());
-      manifest.samples_seen += result.samplesSeen;
+      manifest.samples_seen = samplesBefore + result.samplesSeen;
       for (const [split, evaluation] of Object.entries(result.final)) {
         const key = arm.name ? `${arm.name}/${split}` : split;
         manifest.final_metrics[key] = {

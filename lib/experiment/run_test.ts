@@ -81,7 +81,9 @@ Deno.test("runExperiment() marks an interrupted run and keeps the rows already w
   assert.match(manifest.status_detail ?? "", /interrupted at epoch 2, step 21: received SIGINT/);
   const { rows } = await readMetrics(`${runDir}/metrics.csv`);
   assert.equal(rows.length, 5, "epoch 1's three intervals and test row, epoch 2's first interval");
-  assert.equal(JSON.parse(await Deno.readTextFile(`${runDir}/manifest.json`)).status, "interrupted");
+  const saved = JSON.parse(await Deno.readTextFile(`${runDir}/manifest.json`));
+  assert.equal(saved.status, "interrupted");
+  assert.equal(saved.samples_seen, 80, "samples up to the last logged interval");
 });
 
 Deno.test("runExperiment() marks a diverged run and names the step", async () => {
