@@ -162,9 +162,10 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
         settings,
       });
       const initial = new Map(model.params().map((p) => [p.name, p.value.slice()]));
-      manifest.models = { ...manifest.models, [arm.name]: model.summary() };
+      const summary = model.summary();
+      manifest.models = { ...manifest.models, [arm.name]: summary };
       const label = arm.name ? `[${arm.name}] ` : "";
-      say(`${arm.name ? `${label}${arm.description}\n` : ""}${model.summary()}`);
+      say(`${arm.name ? `${label}${arm.description}\n` : ""}${summary}`);
       say(
         `${label}${prepared.train.count} training images; ${
           prepared.evaluations.map((e) => `${e.set.count} ${e.split}`).join(", ")
