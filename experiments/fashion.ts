@@ -45,10 +45,12 @@ export const fashion: Experiment = {
     evaluations: [{ split: "test", set: data.test }],
     transform: scaleCentered,
   }),
-  model: ({ rng, dtype }) =>
-    new Sequential([
+  model: ({ rng, dtype }) => {
+    // The write-up's initialisation: kernels N(0,1)/25 with one bias per output pixel N(0,1)/1024;
+    // dense weights N(0,1)/fan-in and biases N(0,1)/fan-out.
+    const conv5x5 = (channels: number) =>
       new Conv2d({
-        input: [1, 28, 28],
+        input: [channels, 28, 28],
         filters: 6,
         kernel: 5,
         padding: "same",
@@ -57,40 +59,21 @@ export const fashion: Experiment = {
         biasInit: gaussianOver(1024),
         rng,
         dtype,
-      }), // 1x28x28 -> 6x28x28
+      });
+    const dense = (inputs: number, units: number) =>
+      new Dense({ inputs, units, weightInit: gaussianOver("fanIn"), biasInit: gaussianOver("fanOut"), rng, dtype });
+    return new Sequential([
+      conv5x5(1), // 1x28x28 -> 6x28x28
       new Relu(),
-      new Conv2d({
-        input: [6, 28, 28],
-        filters: 6,
-        kernel: 5,
-        padding: "same",
-        bias: "position",
-        kernelInit: gaussianOver(25),
-        biasInit: gaussianOver(1024),
-        rng,
-        dtype,
-      }), // -> 6x28x28
+      conv5x5(6), // -> 6x28x28
       new Relu(),
       new MaxPool2d({ window: 2 }), // -> 6x14x14
       new Flatten(), // -> 1176
-      new Dense({
-        inputs: 1176,
-        units: 100,
-        weightInit: gaussianOver("fanIn"),
-        biasInit: gaussianOver("fanOut"),
-        rng,
-        dtype,
-      }), // -> 100
+      dense(1176, 100), // -> 100
       new Relu(),
-      new Dense({
-        inputs: 100,
-        units: 10,
-        weightInit: gaussianOver("fanIn"),
-        biasInit: gaussianOver("fanOut"),
-        rng,
-        dtype,
-      }), // -> 10, softmax in the loss
-    ], { inputShape: [1, 28, 28] }),
+      dense(100, 10), // -> 10, softmax in the loss
+    ], { inputShape: [1, 28, 28] });
+  },
   loss: softmaxCrossEntropy,
 };
 

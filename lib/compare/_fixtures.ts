@@ -179,3 +179,13 @@ export async function threeRuns(): Promise<
   ];
   return { root, comparison: buildComparison(await loadRuns(dirs)) };
 }
+
+/** Runs `fn` with a fresh temporary folder, removed afterwards. */
+export async function withTemp(fn: (root: string) => Promise<void>): Promise<void> {
+  const root = await Deno.makeTempDir({ prefix: "compare_test_" });
+  try {
+    await fn(root);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+}

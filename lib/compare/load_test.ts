@@ -1,17 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { METRICS_COLUMNS } from "../report/mod.ts";
-import { makeRun } from "./_fixtures.ts";
+import { makeRun, withTemp } from "./_fixtures.ts";
 import { loadRuns } from "./load.ts";
-
-async function withTemp(fn: (root: string) => Promise<void>): Promise<void> {
-  const root = await Deno.makeTempDir({ prefix: "compare_load_" });
-  try {
-    await fn(root);
-  } finally {
-    await Deno.remove(root, { recursive: true });
-  }
-}
 
 Deno.test("loadRuns reads a run folder's metrics and manifest", () =>
   withTemp(async (root) => {

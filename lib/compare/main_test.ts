@@ -1,17 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
-import { makeRun } from "./_fixtures.ts";
+import { makeRun, withTemp } from "./_fixtures.ts";
 import { compareCli } from "./main.ts";
-
-async function withTemp(fn: (root: string) => Promise<void>): Promise<void> {
-  const root = await Deno.makeTempDir({ prefix: "compare_main_" });
-  try {
-    await fn(root);
-  } finally {
-    await Deno.remove(root, { recursive: true });
-  }
-}
 
 Deno.test("compareCli says identical for two same-seed runs", () =>
   withTemp(async (root) => {

@@ -1,17 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { makeRun } from "./_fixtures.ts";
+import { makeRun, withTemp } from "./_fixtures.ts";
 import { loadRuns } from "./load.ts";
 import { reproducibilityVerdicts } from "./verdict.ts";
-
-async function withTemp(fn: (root: string) => Promise<void>): Promise<void> {
-  const root = await Deno.makeTempDir({ prefix: "compare_verdict_" });
-  try {
-    await fn(root);
-  } finally {
-    await Deno.remove(root, { recursive: true });
-  }
-}
 
 Deno.test("reproducibilityVerdicts calls two same-seed runs identical despite different timing", () =>
   withTemp(async (root) => {
