@@ -31,8 +31,10 @@ export function createProgress(options: { quiet: boolean; terminal: boolean; pla
     };
   }
   let bar: cliProgress.SingleBar | null = null;
+  let startedAt = 0;
   return {
     start(label, total) {
+      startedAt = performance.now();
       bar = new cliProgress.SingleBar({
         format: `${label} [{bar}] {percentage}% | {value}/{total} samples | {rate}/s | ETA {eta_formatted} | {line}`,
         hideCursor: true,
@@ -41,9 +43,8 @@ export function createProgress(options: { quiet: boolean; terminal: boolean; pla
       bar.start(total, 0, { rate: "-", line: "" });
     },
     update(done, line) {
-      const seconds = (bar as unknown as { startTime: number } | null)?.startTime;
-      const rate = seconds ? Math.round(done / ((Date.now() - seconds) / 1000)) : 0;
-      bar?.update(done, { rate, line });
+      const seconds = (performance.now() - startedAt) / 1000;
+      bar?.update(done, { rate: seconds > 0 ? Math.round(done / seconds) : "-", line });
     },
     log(line) {
       if (bar === null) console.log(line);
