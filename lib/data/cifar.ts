@@ -124,16 +124,7 @@ export function decodeCifarBatch(
     offset: 0,
     classes: classNames.length,
   });
-  return {
-    images,
-    labels,
-    count,
-    channels: CIFAR_CHANNELS,
-    height: CIFAR_SIDE,
-    width: CIFAR_SIDE,
-    classes: classNames.length,
-    classNames: [...classNames],
-  };
+  return cifarSet(images, labels, classNames);
 }
 
 /**
@@ -190,15 +181,20 @@ export async function readCifarBatches(
     });
     files.push(record);
   }
-  const set: ImageSet = {
+  const set = cifarSet(images, labels, classNames);
+  return { set, files };
+}
+
+/** An ImageSet of CIFAR's shape (3x32x32) over decoded bytes and labels. */
+function cifarSet(images: Uint8Array, labels: Uint8Array, classNames: readonly string[]): ImageSet {
+  return {
     images,
     labels,
-    count,
+    count: labels.length,
     channels: CIFAR_CHANNELS,
     height: CIFAR_SIDE,
     width: CIFAR_SIDE,
     classes: classNames.length,
     classNames: [...classNames],
   };
-  return { set, files };
 }

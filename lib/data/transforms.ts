@@ -142,37 +142,23 @@ export interface PixelTransform {
   ): void;
 }
 
+/** A transform `x / 255 + offset`, named `name`. */
+function scaled(name: string, offset: number): PixelTransform {
+  return Object.freeze({
+    name,
+    apply(src: Uint8Array, srcOffset: number, dst: FloatArray, dstOffset: number, length: number) {
+      for (let i = 0; i < length; i++) {
+        dst[dstOffset + i] = src[srcOffset + i] / 255 + offset;
+      }
+    },
+  });
+}
+
 /** Scales pixels to [0, 1]: `x / 255`. */
-export const scaleUnit: PixelTransform = Object.freeze({
-  name: "x/255",
-  apply(
-    src: Uint8Array,
-    srcOffset: number,
-    dst: FloatArray,
-    dstOffset: number,
-    length: number,
-  ) {
-    for (let i = 0; i < length; i++) {
-      dst[dstOffset + i] = src[srcOffset + i] / 255;
-    }
-  },
-});
+export const scaleUnit: PixelTransform = scaled("x/255", 0);
 
 /** Scales pixels to [-0.5, 0.5]: `x / 255 - 0.5`, as Zhou's CNN-from-scratch does. */
-export const scaleCentered: PixelTransform = Object.freeze({
-  name: "x/255-0.5",
-  apply(
-    src: Uint8Array,
-    srcOffset: number,
-    dst: FloatArray,
-    dstOffset: number,
-    length: number,
-  ) {
-    for (let i = 0; i < length; i++) {
-      dst[dstOffset + i] = src[srcOffset + i] / 255 - 0.5;
-    }
-  },
-});
+export const scaleCentered: PixelTransform = scaled("x/255-0.5", -0.5);
 
 /** A per-pixel standardization, with the statistics it was fitted to. */
 export interface Standardizer extends PixelTransform {

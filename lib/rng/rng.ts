@@ -4,8 +4,8 @@
  *
  * xoshiro128** needs only 32-bit integer operations, which JavaScript does
  * exactly with `Math.imul` and `>>>`, so the stream is the same on every
- * machine and runtime. Nothing in `lib/` or `experiments/` calls
- * `Math.random`: every draw comes from an {@linkcode Rng} that a run seeds.
+ * machine and runtime. Nothing in `lib/` or `experiments/` uses the
+ * runtime's unseeded generator: every draw comes from an {@linkcode Rng} that a run seeds.
  *
  * @module
  */

@@ -6,7 +6,7 @@
 import type { Layer } from "../layers/mod.ts";
 import type { LossFunction } from "../losses/mod.ts";
 import type { Rng } from "../rng/mod.ts";
-import type { Tensor } from "../tensor/mod.ts";
+import type { Param, Tensor } from "../tensor/mod.ts";
 import {
   compareGradients,
   type GradientComparison,
@@ -33,6 +33,14 @@ export interface CheckOptions {
   samplesPerArray?: number;
   /** Finite-difference step; default 1e-5. */
   h?: number;
+}
+
+/** The input gradient and each parameter's gradient, copied (the probes run forward again), with the arrays to probe. */
+function analyticArrays(dx: Tensor, where: { x: Tensor; params: Param[] }) {
+  return [
+    { name: "x", grad: Float64Array.from(dx.data), value: where.x.data },
+    ...where.params.map((p) => ({ name: p.name, grad: Float64Array.from(p.grad), value: p.value })),
+  ];
 }
 
 function sameKinks(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
@@ -101,12 +109,7 @@ export function checkLayerGradients(layer: Layer, x: Tensor, options: CheckOptio
   };
   return checkAll(f, () => {
     layer.forward(x);
-    const dx = layer.backward(dy);
-    // Copy: the finite differences below run forward again.
-    return [
-      { name: "x", grad: Float64Array.from(dx.data), value: x.data },
-      ...layer.params().map((p) => ({ name: p.name, grad: Float64Array.from(p.grad), value: p.value })),
-    ];
+    return analyticArrays(layer.backward(dy), { x, params: layer.params() });
   }, { ...options, kinks: layer.kinks?.bind(layer) });
 }
 
@@ -125,11 +128,7 @@ export function checkModelGradients(
   const f = () => batch.loss(model.forward(batch.x), batch.labels).loss;
   return checkAll(f, () => {
     const { dlogits } = batch.loss(model.forward(batch.x), batch.labels);
-    const dx = model.backward(dlogits);
-    return [
-      { name: "x", grad: Float64Array.from(dx.data), value: batch.x.data },
-      ...model.params().map((p) => ({ name: p.name, grad: Float64Array.from(p.grad), value: p.value })),
-    ];
+    return analyticArrays(model.backward(dlogits), { x: batch.x, params: model.params() });
   }, { ...options, kinks: model.kinks?.bind(model) });
 }
 
