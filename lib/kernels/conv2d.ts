@@ -5,7 +5,20 @@
  *
  * @module
  */
-import { assertRank, formatShape, type Tensor, zerosLike } from "../tensor/mod.ts";
+import { assertRank, type FloatArray, formatShape, type Tensor, zerosLike } from "../tensor/mod.ts";
+
+/**
+ * Where a backward writes its parameter gradients (overwriting them) instead
+ * of new arrays, and whether it computes the input gradient.
+ */
+export interface GradientTargets {
+  /** The weight gradient's array, e.g. a parameter's `grad`. */
+  dw?: FloatArray;
+  /** The bias gradient's array. */
+  db?: FloatArray | null;
+  /** `false` skips `dx` (a first layer needs none); it is then null. Default true. */
+  inputGradient?: boolean;
+}
 
 /** Zero padding on each side, in pixels. */
 export interface Padding2d {
@@ -125,6 +138,48 @@ export function conv2dGeometry(
   };
 }
 
+/** The checked sizes of a convolution: what every backend's forward starts from. */
+export interface Conv2dSizes extends Conv2dGeometry {
+  /** `[N, C, H, W]` of the input. */
+  input: [number, number, number, number];
+  /** `[F, C, KH, KW]` of the filters. */
+  filters: [number, number, number, number];
+  /** The bias, or null for none. */
+  bias: Tensor | null;
+}
+
+/**
+ * Checks `x`, `w` and the bias of a convolution against each other and resolves its geometry.
+ *
+ * @throws {RangeError} naming the mismatch.
+ */
+export function conv2dSizes(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Conv2dSizes {
+  assertRank(x, 4, "conv2dForward x");
+  assertRank(w, 4, "conv2dForward w");
+  const [N, C, H, W] = x.shape as [number, number, number, number];
+  const [F, WC, KH, KW] = w.shape as [number, number, number, number];
+  if (WC !== C) {
+    throw new RangeError(
+      `conv2dForward: filters expect ${WC} input channels, the input ${formatShape(x.shape)} has ${C}`,
+    );
+  }
+  const geometry = conv2dGeometry([H, W], {
+    kernel: [KH, KW],
+    stride: options.stride,
+    padding: options.padding,
+  });
+  const bias = options.bias ?? null;
+  const OH = geometry.outHeight, OW = geometry.outWidth;
+  if (bias !== null && bias.data.length !== F && bias.data.length !== F * OH * OW) {
+    throw new RangeError(
+      `conv2dForward: bias must hold ${F} (per channel) or ${
+        F * OH * OW
+      } (per position) values, got ${bias.data.length}`,
+    );
+  }
+  return { ...geometry, input: [N, C, H, W], filters: [F, C, KH, KW], bias };
+}
+
 /**
  * Convolves `x` of shape `[N, C, H, W]` with filters `w` of shape
  * `[F, C, KH, KW]`, giving `y` of shape `[N, F, OH, OW]`.
@@ -143,28 +198,9 @@ export function conv2dGeometry(
  * ```
  */
 export function conv2dForward(x: Tensor, w: Tensor, options: Conv2dOptions = {}): { y: Tensor; cache: Conv2dCache } {
-  assertRank(x, 4, "conv2dForward x");
-  assertRank(w, 4, "conv2dForward w");
-  const [N, C, H, W] = x.shape as [number, number, number, number];
-  const [F, WC, KH, KW] = w.shape as [number, number, number, number];
-  if (WC !== C) {
-    throw new RangeError(
-      `conv2dForward: filters expect ${WC} input channels, the input ${formatShape(x.shape)} has ${C}`,
-    );
-  }
-  const { stride, padding: pad, outHeight: OH, outWidth: OW } = conv2dGeometry([H, W], {
-    kernel: [KH, KW],
-    stride: options.stride,
-    padding: options.padding,
-  });
-  const bias = options.bias ?? null;
-  if (bias !== null && bias.data.length !== F && bias.data.length !== F * OH * OW) {
-    throw new RangeError(
-      `conv2dForward: bias must hold ${F} (per channel) or ${
-        F * OH * OW
-      } (per position) values, got ${bias.data.length}`,
-    );
-  }
+  const sizes = conv2dSizes(x, w, options);
+  const [N, C, H, W] = sizes.input, [F, , KH, KW] = sizes.filters;
+  const { stride, padding: pad, outHeight: OH, outWidth: OW, bias } = sizes;
   const xd = x.data, wd = w.data;
   const y = zerosLike(xd, N * F * OH * OW);
   const plane = OH * OW;
@@ -204,13 +240,13 @@ export function conv2dForward(x: Tensor, w: Tensor, options: Conv2dOptions = {})
  *
  * @param dy the output gradient, `[N, F, OH, OW]`.
  * @param cache from {@linkcode conv2dForward}.
- * @param options `inputGradient: false` skips `dx` (a first layer needs none); it is then null.
+ * @param options where to write `dw` and `db`, and whether to compute `dx`.
  * @returns `dx` like x, `dw` like w, `db` like the bias (null without a bias).
  */
 export function conv2dBackward(
   dy: Tensor,
   cache: Conv2dCache,
-  options: { inputGradient?: boolean } = {},
+  options: GradientTargets = {},
 ): { dx: Tensor | null; dw: Tensor; db: Tensor | null } {
   const { x, w, stride, padding: pad, outShape } = cache;
   const [N, F, OH, OW] = outShape;
@@ -222,14 +258,14 @@ export function conv2dBackward(
   const wantDx = options.inputGradient ?? true;
   const xd = x.data, wd = w.data, dyd = dy.data;
   const dx = wantDx ? zerosLike(xd) : null;
-  const dw = zerosLike(wd);
+  const dw = options.dw?.fill(0) ?? zerosLike(wd);
   const plane = OH * OW;
   const [sh, sw] = stride;
 
   let db: Tensor | null = null;
   if (cache.biasShape !== null) {
     const perPosition = cache.biasShape.length > 1 || cache.biasShape[0] !== F;
-    const dbData = zerosLike(dyd, perPosition ? F * plane : F);
+    const dbData = options.db?.fill(0) ?? zerosLike(dyd, perPosition ? F * plane : F);
     for (let n = 0; n < N; n++) {
       for (let f = 0; f < F; f++) {
         const base = (n * F + f) * plane;

@@ -6,6 +6,7 @@
  * @module
  */
 import { assertRank, formatShape, type Tensor, zerosLike } from "../tensor/mod.ts";
+import type { GradientTargets } from "./conv2d.ts";
 
 /** What {@linkcode denseBackward} needs from the forward pass. */
 export interface DenseCache {
@@ -15,6 +16,32 @@ export interface DenseCache {
   w: Tensor;
   /** Whether the forward added a bias, so the backward returns `db`. */
   hasBias: boolean;
+}
+
+/**
+ * Checks the input, weights and bias of a dense layer against each other: what every backend's forward starts from.
+ *
+ * @throws {RangeError} naming the mismatch.
+ */
+export function denseSizes(
+  x: Tensor,
+  w: Tensor,
+  options: { bias?: Tensor | null } = {},
+): { N: number; I: number; O: number; bias: Tensor | null } {
+  assertRank(x, 2, "denseForward x");
+  assertRank(w, 2, "denseForward w");
+  const [N, I] = x.shape as [number, number];
+  const [WI, O] = w.shape as [number, number];
+  if (WI !== I) {
+    throw new RangeError(
+      `denseForward: weights ${formatShape(w.shape)} expect ${WI} inputs, x ${formatShape(x.shape)} has ${I}`,
+    );
+  }
+  const bias = options.bias ?? null;
+  if (bias !== null && bias.data.length !== O) {
+    throw new RangeError(`denseForward: bias must hold ${O} values, got ${bias.data.length}`);
+  }
+  return { N, I, O, bias };
 }
 
 /**
@@ -30,19 +57,7 @@ export function denseForward(
   w: Tensor,
   options: { bias?: Tensor | null } = {},
 ): { y: Tensor; cache: DenseCache } {
-  assertRank(x, 2, "denseForward x");
-  assertRank(w, 2, "denseForward w");
-  const [N, I] = x.shape as [number, number];
-  const [WI, O] = w.shape as [number, number];
-  if (WI !== I) {
-    throw new RangeError(
-      `denseForward: weights ${formatShape(w.shape)} expect ${WI} inputs, x ${formatShape(x.shape)} has ${I}`,
-    );
-  }
-  const bias = options.bias ?? null;
-  if (bias !== null && bias.data.length !== O) {
-    throw new RangeError(`denseForward: bias must hold ${O} values, got ${bias.data.length}`);
-  }
+  const { N, I, O, bias } = denseSizes(x, w, options);
   const xd = x.data, wd = w.data;
   const y = zerosLike(xd, N * O);
   for (let n = 0; n < N; n++) {
@@ -64,9 +79,14 @@ export function denseForward(
  *
  * @param dy `[N, O]`.
  * @param cache from the forward pass.
+ * @param options where to write `dw` and `db` (the input gradient is always computed).
  * @returns `dx` `[N, I]`, `dw` `[I, O]`, `db` `[O]` (null without a bias).
  */
-export function denseBackward(dy: Tensor, cache: DenseCache): { dx: Tensor; dw: Tensor; db: Tensor | null } {
+export function denseBackward(
+  dy: Tensor,
+  cache: DenseCache,
+  options: Omit<GradientTargets, "inputGradient"> = {},
+): { dx: Tensor; dw: Tensor; db: Tensor | null } {
   const { x, w } = cache;
   const [N, I] = x.shape as [number, number];
   const O = w.shape[1]!;
@@ -74,8 +94,8 @@ export function denseBackward(dy: Tensor, cache: DenseCache): { dx: Tensor; dw: 
     throw new RangeError(`denseBackward: dy has shape ${formatShape(dy.shape)}, expected ${N}x${O}`);
   }
   const xd = x.data, wd = w.data, dyd = dy.data;
-  const dx = zerosLike(xd), dw = zerosLike(wd);
-  const db = cache.hasBias ? zerosLike(dyd, O) : null;
+  const dx = zerosLike(xd), dw = options.dw?.fill(0) ?? zerosLike(wd);
+  const db = cache.hasBias ? options.db?.fill(0) ?? zerosLike(dyd, O) : null;
   for (let n = 0; n < N; n++) {
     const dyRow = n * O;
     if (db !== null) { for (let o = 0; o < O; o++) db[o] += dyd[dyRow + o]!; }

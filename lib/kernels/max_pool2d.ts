@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { assertRank, formatShape, type Tensor, zerosLike } from "../tensor/mod.ts";
+import { assertRank, formatShape, sizeOf, type Tensor, zerosLike } from "../tensor/mod.ts";
 
 /** What {@linkcode maxPool2dBackward} needs from the forward pass. */
 export interface MaxPool2dCache {
@@ -14,6 +14,47 @@ export interface MaxPool2dCache {
   argmax: Int32Array;
   /** Shape of the output `y`, `[N, C, OH, OW]`. */
   outShape: readonly number[];
+}
+
+/** Window, stride and output size of a max-pool (no padding). */
+export interface MaxPool2dGeometry {
+  /** `[rows, cols]`. */
+  window: [number, number];
+  /** `[rows, cols]`; the window unless given. */
+  stride: [number, number];
+  /** Output rows. */
+  outHeight: number;
+  /** Output columns. */
+  outWidth: number;
+}
+
+/** The options of a max-pool: `window` as a number or `[rows, cols]`; `stride` defaults to the window. */
+export interface MaxPool2dOptions {
+  /** The window, square or `[rows, cols]`. */
+  window: number | readonly [number, number];
+  /** Default: the window. */
+  stride?: number | readonly [number, number];
+}
+
+/**
+ * Resolves a max-pool's window and stride for an `[H, W]` input; windows past the edge are dropped.
+ *
+ * @throws {RangeError} when the window is larger than the input.
+ */
+export function maxPool2dGeometry(input: readonly [number, number], options: MaxPool2dOptions): MaxPool2dGeometry {
+  const pair = (v: number | readonly [number, number]): [number, number] =>
+    typeof v === "number" ? [v, v] : [v[0], v[1]];
+  const window = pair(options.window);
+  const stride = pair(options.stride ?? window);
+  if (window[0] > input[0] || window[1] > input[1]) {
+    throw new RangeError(`max_pool2d: window ${window.join("x")} is larger than the input ${input.join("x")}`);
+  }
+  return {
+    window,
+    stride,
+    outHeight: Math.floor((input[0] - window[0]) / stride[0]) + 1,
+    outWidth: Math.floor((input[1] - window[1]) / stride[1]) + 1,
+  };
 }
 
 /**
@@ -32,21 +73,11 @@ export interface MaxPool2dCache {
  */
 export function maxPool2dForward(
   x: Tensor,
-  options: { window: number | readonly [number, number]; stride?: number | readonly [number, number] },
+  options: MaxPool2dOptions,
 ): { y: Tensor; cache: MaxPool2dCache } {
   assertRank(x, 4, "maxPool2dForward x");
   const [N, C, H, W] = x.shape as [number, number, number, number];
-  const [PH, PW] = typeof options.window === "number" ? [options.window, options.window] : options.window;
-  const [SH, SW] = options.stride === undefined
-    ? [PH, PW]
-    : typeof options.stride === "number"
-    ? [options.stride, options.stride]
-    : options.stride;
-  if (PH > H || PW > W) {
-    throw new RangeError(`maxPool2dForward: window ${PH}x${PW} is larger than the input ${formatShape(x.shape)}`);
-  }
-  const OH = Math.floor((H - PH) / SH) + 1;
-  const OW = Math.floor((W - PW) / SW) + 1;
+  const { window: [PH, PW], stride: [SH, SW], outHeight: OH, outWidth: OW } = maxPool2dGeometry([H, W], options);
   const xd = x.data;
   const y = zerosLike(xd, N * C * OH * OW);
   const argmax = new Int32Array(y.length);
@@ -92,9 +123,7 @@ export function maxPool2dBackward(dy: Tensor, cache: MaxPool2dCache): Tensor {
       `maxPool2dBackward: dy has shape ${formatShape(dy.shape)}, expected ${formatShape(cache.outShape)}`,
     );
   }
-  let size = 1;
-  for (const d of cache.inputShape) size *= d;
-  const dx = zerosLike(dy.data, size);
+  const dx = zerosLike(dy.data, sizeOf(cache.inputShape));
   const dyd = dy.data, argmax = cache.argmax;
   // "+=" because with a stride smaller than the window one input can win several windows.
   for (let i = 0; i < argmax.length; i++) dx[argmax[i]!] += dyd[i]!;

@@ -9,3 +9,4 @@ export * from "./activations.ts";
 export * from "./conv2d.ts";
 export * from "./dense.ts";
 export * from "./max_pool2d.ts";
+export * from "./sgd.ts";

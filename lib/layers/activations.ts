@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { reluBackward, reluForward, sigmoidBackward, sigmoidForward } from "../kernels/mod.ts";
+import { type Backend, tsBackend } from "../backend/mod.ts";
 import type { Param, Tensor } from "../tensor/mod.ts";
 import { type Layer, requireCache } from "./layer.ts";
 
@@ -11,14 +11,15 @@ import { type Layer, requireCache } from "./layer.ts";
 export class Relu implements Layer {
   readonly kind = "relu";
   #y: Tensor | null = null;
+  #backend: Backend = tsBackend;
 
   forward(x: Tensor): Tensor {
-    this.#y = reluForward(x);
+    this.#y = this.#backend.reluForward(x);
     return this.#y;
   }
 
   backward(dy: Tensor): Tensor {
-    return reluBackward(dy, requireCache(this.#y, this.kind));
+    return this.#backend.reluBackward(dy, requireCache(this.#y, this.kind));
   }
 
   params(): Param[] {
@@ -27,6 +28,10 @@ export class Relu implements Layer {
 
   outputShape(input: readonly number[]): number[] {
     return [...input];
+  }
+
+  useBackend(backend: Backend): void {
+    this.#backend = backend;
   }
 
   kinks(): ArrayLike<number> {
@@ -43,14 +48,15 @@ export class Relu implements Layer {
 export class Sigmoid implements Layer {
   readonly kind = "sigmoid";
   #y: Tensor | null = null;
+  #backend: Backend = tsBackend;
 
   forward(x: Tensor): Tensor {
-    this.#y = sigmoidForward(x);
+    this.#y = this.#backend.sigmoidForward(x);
     return this.#y;
   }
 
   backward(dy: Tensor): Tensor {
-    return sigmoidBackward(dy, requireCache(this.#y, this.kind));
+    return this.#backend.sigmoidBackward(dy, requireCache(this.#y, this.kind));
   }
 
   params(): Param[] {
@@ -59,6 +65,10 @@ export class Sigmoid implements Layer {
 
   outputShape(input: readonly number[]): number[] {
     return [...input];
+  }
+
+  useBackend(backend: Backend): void {
+    this.#backend = backend;
   }
 
   describe(): string {

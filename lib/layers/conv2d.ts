@@ -3,11 +3,20 @@
  *
  * @module
  */
-import { conv2dBackward, type Conv2dCache, conv2dForward, conv2dGeometry, type PaddingSpec } from "../kernels/mod.ts";
+import { type Backend, tsBackend } from "../backend/mod.ts";
+import { type Conv2dCache, conv2dGeometry, type PaddingSpec } from "../kernels/mod.ts";
 import type { Rng } from "../rng/mod.ts";
 import type { Param, Tensor } from "../tensor/mod.ts";
 import { gaussianOver, type Initializer, zerosInit } from "./initializers.ts";
-import { type Layer, makeParam, type ParamOptions, requireCache } from "./layer.ts";
+import {
+  type BackwardOptions,
+  type Layer,
+  makeParam,
+  moveParams,
+  noGradient,
+  type ParamOptions,
+  requireCache,
+} from "./layer.ts";
 
 /** Options of {@linkcode Conv2d}. */
 export interface Conv2dLayerOptions extends ParamOptions {
@@ -44,6 +53,7 @@ export class Conv2d implements Layer {
   readonly #options: Conv2dLayerOptions;
   readonly #outShape: [number, number, number];
   #cache: Conv2dCache | null = null;
+  #backend: Backend = tsBackend;
 
   /** Creates the kernel and bias and fills them with their initializers. */
   constructor(options: Conv2dLayerOptions) {
@@ -76,7 +86,7 @@ export class Conv2d implements Layer {
 
   forward(x: Tensor): Tensor {
     const o = this.#options;
-    const { y, cache } = conv2dForward(x, { data: this.kernel.value, shape: this.kernel.shape }, {
+    const { y, cache } = this.#backend.conv2dForward(x, { data: this.kernel.value, shape: this.kernel.shape }, {
       bias: this.bias === null ? null : { data: this.bias.value, shape: this.bias.shape },
       stride: o.stride,
       padding: o.padding,
@@ -85,11 +95,18 @@ export class Conv2d implements Layer {
     return y;
   }
 
-  backward(dy: Tensor): Tensor {
-    const { dx, dw, db } = conv2dBackward(dy, requireCache(this.#cache, this.kind));
-    this.kernel.grad.set(dw.data);
-    if (this.bias !== null && db !== null) this.bias.grad.set(db.data);
-    return dx!;
+  backward(dy: Tensor, options: BackwardOptions = {}): Tensor {
+    const { dx } = this.#backend.conv2dBackward(dy, requireCache(this.#cache, this.kind), {
+      dw: this.kernel.grad,
+      db: this.bias?.grad,
+      inputGradient: options.inputGradient,
+    });
+    return dx ?? noGradient;
+  }
+
+  useBackend(backend: Backend): void {
+    this.#backend = backend;
+    moveParams(this.params(), backend);
   }
 
   params(): Param[] {

@@ -3,11 +3,12 @@
  *
  * @module
  */
-import { denseBackward, type DenseCache, denseForward } from "../kernels/mod.ts";
+import { type Backend, tsBackend } from "../backend/mod.ts";
+import type { DenseCache } from "../kernels/mod.ts";
 import type { Rng } from "../rng/mod.ts";
 import type { Param, Tensor } from "../tensor/mod.ts";
 import { gaussianOver, type Initializer, zerosInit } from "./initializers.ts";
-import { type Layer, makeParam, type ParamOptions, requireCache } from "./layer.ts";
+import { type Layer, makeParam, moveParams, type ParamOptions, requireCache } from "./layer.ts";
 
 /** Options of {@linkcode Dense}. */
 export interface DenseLayerOptions extends ParamOptions {
@@ -33,6 +34,7 @@ export class Dense implements Layer {
   /** The bias, `[units]`; null when `bias` is false. */
   readonly bias: Param | null;
   #cache: DenseCache | null = null;
+  #backend: Backend = tsBackend;
 
   /** Creates the weight and bias and fills them with their initializers. */
   constructor(options: DenseLayerOptions) {
@@ -50,7 +52,7 @@ export class Dense implements Layer {
   }
 
   forward(x: Tensor): Tensor {
-    const { y, cache } = denseForward(x, { data: this.weight.value, shape: this.weight.shape }, {
+    const { y, cache } = this.#backend.denseForward(x, { data: this.weight.value, shape: this.weight.shape }, {
       bias: this.bias === null ? null : { data: this.bias.value, shape: this.bias.shape },
     });
     this.#cache = cache;
@@ -58,10 +60,13 @@ export class Dense implements Layer {
   }
 
   backward(dy: Tensor): Tensor {
-    const { dx, dw, db } = denseBackward(dy, requireCache(this.#cache, this.kind));
-    this.weight.grad.set(dw.data);
-    if (this.bias !== null && db !== null) this.bias.grad.set(db.data);
-    return dx;
+    const cache = requireCache(this.#cache, this.kind);
+    return this.#backend.denseBackward(dy, cache, { dw: this.weight.grad, db: this.bias?.grad }).dx;
+  }
+
+  useBackend(backend: Backend): void {
+    this.#backend = backend;
+    moveParams(this.params(), backend);
   }
 
   params(): Param[] {

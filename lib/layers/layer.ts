@@ -3,7 +3,18 @@
  *
  * @module
  */
-import { type DType, type Param, type Tensor, zerosOf } from "../tensor/mod.ts";
+import type { Backend } from "../backend/mod.ts";
+import { type DType, type Param, sizeOf, type Tensor, zerosOf } from "../tensor/mod.ts";
+
+/** Options of {@linkcode Layer.backward}. */
+export interface BackwardOptions {
+  /**
+   * `false`: the caller does not need the input gradient (the first layer of a
+   * model), so a layer may skip computing it and return an empty tensor
+   * (shape `[0]`). Default true.
+   */
+  inputGradient?: boolean;
+}
 
 /** The surface of every layer. */
 export interface Layer {
@@ -16,7 +27,7 @@ export interface Layer {
    * output, writes each parameter's `grad` (overwriting it) and returns the
    * gradient with respect to the input. Never changes parameter values.
    */
-  backward(dy: Tensor): Tensor;
+  backward(dy: Tensor, options?: BackwardOptions): Tensor;
   /** The layer's parameters (none for ReLU, pooling and flatten). */
   params(): Param[];
   /** The output shape of one sample (no batch dimension) for an input shape. */
@@ -30,7 +41,28 @@ export interface Layer {
    * function is not differentiable and finite differences mean nothing.
    */
   kinks?(): ArrayLike<number>;
+  /**
+   * Runs the layer's kernels on `backend` from now on, moving its float32
+   * parameters into the backend's memory. Layers start on the TypeScript
+   * reference kernels.
+   */
+  useBackend?(backend: Backend): void;
 }
+
+/** Moves float32 parameters' values and gradients into `backend`'s memory (float64 ones stay). */
+export function moveParams(params: readonly Param[], backend: Backend): void {
+  for (const p of params) {
+    if (!(p.value instanceof Float32Array)) continue;
+    const value = backend.allocate(p.value.length), grad = backend.allocate(p.grad.length);
+    value.set(p.value);
+    grad.set(p.grad);
+    p.value = value;
+    p.grad = grad;
+  }
+}
+
+/** The empty tensor a layer returns when no input gradient was asked for. */
+export const noGradient: Tensor = { data: new Float32Array(0), shape: [0] };
 
 /** Options every parametrised layer takes. */
 export interface ParamOptions {
@@ -48,8 +80,7 @@ export function requireCache<T>(cache: T | null, kind: string): T {
 
 /** A parameter of `shape` with zero value and gradient. */
 export function makeParam(name: string, shape: readonly number[], options: { dtype: DType; frozen: boolean }): Param {
-  let size = 1;
-  for (const d of shape) size *= d;
+  const size = sizeOf(shape);
   return {
     name,
     value: zerosOf(options.dtype, size),

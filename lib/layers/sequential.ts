@@ -4,7 +4,8 @@
  * @module
  */
 import type { Param, Tensor } from "../tensor/mod.ts";
-import type { Layer } from "./layer.ts";
+import type { Backend } from "../backend/mod.ts";
+import type { BackwardOptions, Layer } from "./layer.ts";
 
 /** Layers applied one after another. */
 export class Sequential implements Layer {
@@ -53,10 +54,16 @@ export class Sequential implements Layer {
     return y;
   }
 
-  backward(dy: Tensor): Tensor {
+  /** Backward through every layer; `inputGradient: false` lets the first layer skip its input gradient. */
+  backward(dy: Tensor, options: BackwardOptions = {}): Tensor {
     let d = dy;
-    for (let i = this.layers.length - 1; i >= 0; i--) d = this.layers[i]!.backward(d);
+    for (let i = this.layers.length - 1; i >= 0; i--) d = this.layers[i]!.backward(d, i === 0 ? options : {});
     return d;
+  }
+
+  /** Runs every layer on `backend`, moving the float32 parameters into its memory. */
+  useBackend(backend: Backend): void {
+    for (const layer of this.layers) layer.useBackend?.(backend);
   }
 
   params(): Param[] {

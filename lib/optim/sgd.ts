@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { type Backend, tsBackend } from "../backend/mod.ts";
 import type { Param } from "../tensor/mod.ts";
 import type { Optimizer } from "./optimizer.ts";
 
@@ -20,18 +21,16 @@ export class Sgd implements Optimizer {
   readonly name = "sgd";
   readonly lr: number;
   readonly #params: Param[];
+  readonly #backend: Backend;
 
-  /** Keeps the params that are not frozen; `lr` is the learning rate. */
-  constructor(params: Param[], options: { lr: number }) {
+  /** Keeps the params that are not frozen; `lr` is the learning rate; `backend` runs the update (default ts). */
+  constructor(params: Param[], options: { lr: number; backend?: Backend }) {
     this.lr = options.lr;
     this.#params = params.filter((p) => !p.frozen);
+    this.#backend = options.backend ?? tsBackend;
   }
 
   step(): void {
-    const lr = this.lr;
-    for (const p of this.#params) {
-      const w = p.value, g = p.grad;
-      for (let i = 0; i < w.length; i++) w[i] -= lr * g[i]!;
-    }
+    for (const p of this.#params) this.#backend.sgdUpdate(p.value, p.grad, this.lr);
   }
 }

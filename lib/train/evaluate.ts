@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { type Backend, tsBackend } from "../backend/mod.ts";
 import { batchOf, type ImageSet, type PixelTransform } from "../data/mod.ts";
 import type { Layer } from "../layers/mod.ts";
 import type { LossFunction } from "../losses/mod.ts";
@@ -31,6 +32,8 @@ export interface EvaluateOptions {
   batchSize?: number;
   /** Default float32. */
   dtype?: DType;
+  /** The backend the model runs on; default the TypeScript kernels. */
+  backend?: Backend;
 }
 
 /**
@@ -46,6 +49,7 @@ export function evaluate(model: Layer, set: ImageSet, options: EvaluateOptions):
   let lossSum = 0;
   for (let start = 0; start < set.count; start += batchSize) {
     const end = Math.min(start + batchSize, set.count);
+    (options.backend ?? tsBackend).beginStep();
     const indices = Int32Array.from({ length: end - start }, (_, i) => start + i);
     const { x, labels } = batchOf(set, indices, { transform: options.transform, dtype: options.dtype });
     const result = options.loss(model.forward(x), labels);

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { type Backend, tsBackend } from "../backend/mod.ts";
 import { batchOf, type ImageSet, type PixelTransform } from "../data/mod.ts";
 import type { Layer } from "../layers/mod.ts";
 import type { LossFunction } from "../losses/mod.ts";
@@ -84,6 +85,8 @@ export interface TrainOptions {
   logEvery?: number;
   /** Default float32. */
   dtype?: DType;
+  /** The backend the model runs on (see `Sequential.useBackend`); default the TypeScript kernels. */
+  backend?: Backend;
   /** Called as each epoch starts (1-based). */
   onEpochStart?: (epoch: number) => void;
   /** Called at the end of every logging interval. */
@@ -117,6 +120,7 @@ export interface TrainResult {
 export async function train(model: Layer, data: TrainData, options: TrainOptions): Promise<TrainResult> {
   const { batchSize, optimizer, loss, rng } = options;
   const order = options.order ?? "reshuffle";
+  const backend = options.backend ?? tsBackend;
   const count = data.train.count;
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) {
     throw new RangeError(`train: batchSize must be a positive integer, got ${batchSize}`);
@@ -144,10 +148,12 @@ export async function train(model: Layer, data: TrainData, options: TrainOptions
         const start = ((step - 1) * batchSize) % count;
         indices = permutation.subarray(start, Math.min(start + batchSize, count));
       }
+      backend.beginStep();
       const { x, labels } = batchOf(data.train, indices, { transform: data.transform, dtype: options.dtype });
       const result = loss(model.forward(x), labels);
       if (!Number.isFinite(result.loss)) throw new DivergedError(epoch, step, result.loss);
-      model.backward(result.dlogits);
+      // Nothing needs the gradient with respect to the images.
+      model.backward(result.dlogits, { inputGradient: false });
       optimizer.step();
 
       samplesSeen += labels.length;
@@ -171,7 +177,7 @@ export async function train(model: Layer, data: TrainData, options: TrainOptions
       }
     }
     for (const { split, set } of data.evaluations ?? []) {
-      const result = evaluate(model, set, { transform: data.transform, loss, dtype: options.dtype });
+      const result = evaluate(model, set, { transform: data.transform, loss, dtype: options.dtype, backend });
       final[split] = result;
       options.onEvaluation?.({ ...result, split, epoch, step: stepsPerEpoch, samplesSeen, elapsedSeconds: elapsed() });
     }

@@ -1,0 +1,272 @@
+/**
+ * The `wasm` backend: the kernels of `assembly/kernels.ts`, compiled to
+ * WebAssembly with 128-bit SIMD, over one linear memory per backend.
+ *
+ * Parameters are allocated at the bottom of the memory and live as long as
+ * the backend; every kernel output is a temporary allocated from the top and
+ * released by `beginStep()`, so a training step copies nothing but its input
+ * batch. The memory is sized once, up front, and never grows: growing would
+ * detach every typed-array view over it. Float64 tensors (gradient checks)
+ * and shapes the SIMD kernels do not cover (strided convolutions) go to the
+ * reference kernels.
+ *
+ * @module
+ */
+import * as reference from "../../kernels/mod.ts";
+import { type Conv2dCache, type DenseCache, type MaxPool2dCache, maxPool2dGeometry } from "../../kernels/mod.ts";
+import { type FloatArray, sizeOf, type Tensor } from "../../tensor/mod.ts";
+import type { Backend } from "../backend.ts";
+import { kernelsWasmBase64 } from "./kernels_wasm.ts";
+
+type Ptr = number;
+/** The exports of the compiled kernels; every pointer is a byte offset. */
+interface Kernels {
+  padInput(x: Ptr, xp: Ptr, C: number, H: number, W: number, Hp: number, Wp: number, t: number, l: number): void;
+  pairFilters(w: Ptr, wt: Ptr, F: number, taps: number): void;
+  conv2dForward(
+    ...args: [Ptr, Ptr, Ptr, number, number, number, number, number, number, number, number, Ptr]
+  ): void;
+  addBias(y: Ptr, b: Ptr, N: number, F: number, plane: number, perPosition: number): void;
+  conv2dWeightGradient(
+    ...args: [Ptr, Ptr, Ptr, number, number, number, number, number, number, number, number]
+  ): void;
+  flipFilters(w: Ptr, out: Ptr, F: number, C: number, KH: number, KW: number): void;
+  biasGradient(dy: Ptr, db: Ptr, N: number, F: number, plane: number, perPosition: number): void;
+  gemm(a: Ptr, b: Ptr, c: Ptr, bias: Ptr, M: number, K: number, N: number, nz: Ptr): void;
+  denseInputGradient(dy: Ptr, w: Ptr, dx: Ptr, N: number, I: number, O: number): void;
+  transpose(a: Ptr, out: Ptr, rows: number, cols: number): void;
+  maxPoolForward(
+    ...args: [Ptr, Ptr, Ptr, number, number, number, number, number, number, number, number, number]
+  ): void;
+  maxPoolBackward(dy: Ptr, arg: Ptr, dx: Ptr, count: number, size: number): void;
+  reluForward(x: Ptr, y: Ptr, n: number): void;
+  reluBackward(dy: Ptr, y: Ptr, dx: Ptr, n: number): void;
+  sgdUpdate(w: Ptr, g: Ptr, n: number, lr: number): void;
+}
+
+/** A padded copy of a convolution's input, kept for its backward. */
+interface WasmConv2dCache extends Conv2dCache {
+  padded: { ptr: Ptr; rows: number; cols: number };
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The compiled kernels, or null where this runtime has no WebAssembly SIMD. */
+export function wasmKernelsModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(Uint8Array.fromBase64(kernelsWasmBase64));
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/** Options of {@linkcode createWasmBackend}. */
+export interface WasmBackendOptions {
+  /** The linear memory's fixed size; default 512 MiB (pages are only touched as used). */
+  memoryMiB?: number;
+}
+
+const isF32 = (a: FloatArray): a is Float32Array => a instanceof Float32Array;
+
+/**
+ * A new `wasm` backend with its own memory.
+ *
+ * @throws {Error} where WebAssembly SIMD is not available (see {@linkcode wasmKernelsModule}).
+ */
+export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
+  const module = wasmKernelsModule();
+  if (module === null) throw new Error("wasm backend: this runtime has no WebAssembly SIMD");
+  const memoryMiB = options.memoryMiB ?? 512;
+  const memory = new WebAssembly.Memory({ initial: memoryMiB * 16, maximum: memoryMiB * 16 });
+  const k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Kernels;
+  const end = memory.buffer.byteLength - 64; // a guard: vector loads may run up to 12 bytes past an array
+  let bottom = 64; // 0 stands for "none" in the kernels
+  let top = end;
+
+  const f32 = (ptr: Ptr, length: number) => new Float32Array(memory.buffer, ptr, length);
+  const reserve = (length: number, fromTop: boolean): Ptr => {
+    const bytes = Math.ceil(length / 4) * 16;
+    if (fromTop) top -= bytes;
+    else bottom += bytes;
+    if (top < bottom) {
+      throw new RangeError(
+        `wasm backend: its ${memoryMiB} MiB are used up (a smaller batch, or --backend ts, needs less)`,
+      );
+    }
+    return fromTop ? top : bottom - bytes;
+  };
+  const temp = (length: number): Ptr => reserve(length, true);
+  /** Where `a` is in this memory, copying it in (as a temporary) when it is not. */
+  const ptrOf = (a: FloatArray | Int32Array): Ptr => {
+    if (a.buffer === memory.buffer) return a.byteOffset;
+    const p = temp(a.length);
+    (a instanceof Int32Array ? new Int32Array(memory.buffer, p, a.length) : f32(p, a.length)).set(a);
+    return p;
+  };
+  /** A pointer to write `length` floats to, and a function that hands back `into` (or a view) filled. */
+  const target = (into: FloatArray | null | undefined, length: number) => {
+    const inside = into != null && isF32(into) && into.buffer === memory.buffer;
+    const ptr = inside ? into.byteOffset : temp(length);
+    const finish = (): FloatArray => {
+      const view = f32(ptr, length);
+      if (into == null || inside) return view;
+      into.set(view);
+      return into;
+    };
+    return { ptr, finish };
+  };
+
+  /** The input gradient of a stride-1 convolution: dy, padded, convolved with the filters turned around. */
+  const inputGradient = (dyPtr: Ptr, cache: WasmConv2dCache, wPtr: Ptr): Tensor => {
+    const { x, w, padding: pad, outShape: [N, F, OH, OW] } = cache;
+    const [, C, H, W] = x.shape as [number, number, number, number];
+    const [, , KH, KW] = w.shape as [number, number, number, number];
+    const rows = H + KH - 1, cols = Math.ceil(W / 16) * 16 + KW - 1 + 3 & ~3, taps = F * KH * KW;
+    const flipped = temp(F * C * KH * KW), pairs = temp(Math.ceil(C / 2) * 2 * taps), scratch = temp(16);
+    k.flipFilters(wPtr, flipped, F, C, KH, KW);
+    k.pairFilters(flipped, pairs, C, taps);
+    const dyPadded = temp(F * rows * cols), dx = temp(N * C * H * W);
+    for (let n = 0; n < N; n++) {
+      k.padInput(dyPtr + n * F * OH * OW * 4, dyPadded, F, OH, OW, rows, cols, KH - 1 - pad.top, KW - 1 - pad.left);
+      k.conv2dForward(dyPadded, pairs, dx + n * C * H * W * 4, F, rows, cols, C, KH, KW, H, W, scratch);
+    }
+    return { data: f32(dx, N * C * H * W), shape: [...x.shape] };
+  };
+
+  return {
+    name: "wasm",
+    description: "wasm (WebAssembly SIMD kernels, float32)",
+    allocate: (length) => f32(reserve(length, false), length),
+    beginStep: () => {
+      top = end;
+    },
+    ...reference,
+    conv2dForward(x, w, options = {}) {
+      const sizes = reference.conv2dSizes(x, w, options);
+      const { stride, padding: pad, outHeight: OH, outWidth: OW, bias } = sizes;
+      const [N, C, H, W] = sizes.input, [F, , KH, KW] = sizes.filters;
+      // The SIMD kernels cover stride 1 with at most kernel - 1 of padding on a side (valid, same and the like).
+      const covered = stride[0] === 1 && stride[1] === 1 && Math.max(pad.top, pad.bottom) < KH &&
+        Math.max(pad.left, pad.right) < KW;
+      if (!isF32(x.data) || !isF32(w.data) || (bias && !isF32(bias.data)) || !covered) {
+        return reference.conv2dForward(x, w, options);
+      }
+      const rows = OH + KH - 1, cols = Math.ceil(OW / 16) * 16 + KW - 1 + 3 & ~3, taps = C * KH * KW;
+      const xPtr = ptrOf(x.data), wPtr = ptrOf(w.data);
+      const padded = temp(N * C * rows * cols), pairs = temp(Math.ceil(F / 2) * 2 * taps), scratch = temp(16);
+      const y = temp(N * F * OH * OW);
+      k.pairFilters(wPtr, pairs, F, taps);
+      for (let n = 0; n < N; n++) {
+        const xp = padded + n * C * rows * cols * 4;
+        k.padInput(xPtr + n * C * H * W * 4, xp, C, H, W, rows, cols, pad.top, pad.left);
+        k.conv2dForward(xp, pairs, y + n * F * OH * OW * 4, C, rows, cols, F, KH, KW, OH, OW, scratch);
+      }
+      if (bias) k.addBias(y, ptrOf(bias.data), N, F, OH * OW, bias.data.length === F ? 0 : 1);
+      const cache: WasmConv2dCache = {
+        x,
+        w,
+        biasShape: bias?.shape ?? null,
+        stride,
+        padding: pad,
+        outShape: [N, F, OH, OW],
+        padded: { ptr: padded, rows, cols },
+      };
+      return { y: { data: f32(y, N * F * OH * OW), shape: [N, F, OH, OW] }, cache };
+    },
+    conv2dBackward(dy, cache, options = {}) {
+      if (!("padded" in cache) || !isF32(dy.data)) return reference.conv2dBackward(dy, cache, options);
+      const { x, w, outShape: [N, F, OH, OW], padded } = cache as WasmConv2dCache;
+      const C = x.shape[1]!;
+      const [, , KH, KW] = w.shape as [number, number, number, number];
+      const dyPtr = ptrOf(dy.data), wPtr = ptrOf(w.data), rowWidth = Math.ceil(OW / 4) * 4;
+      const dw = target(options.dw, w.data.length);
+      f32(dw.ptr, w.data.length).fill(0);
+      const dyRows = temp(F * OH * rowWidth);
+      for (let n = 0; n < N; n++) {
+        k.padInput(dyPtr + n * F * OH * OW * 4, dyRows, F, OH, OW, OH, rowWidth, 0, 0);
+        const xp = padded.ptr + n * C * padded.rows * padded.cols * 4;
+        k.conv2dWeightGradient(dyRows, xp, dw.ptr, C, padded.rows, padded.cols, F, KH, KW, OH, rowWidth);
+      }
+      let dx: Tensor | null = null;
+      if (options.inputGradient ?? true) dx = inputGradient(dyPtr, cache as WasmConv2dCache, wPtr);
+      let db: Tensor | null = null;
+      if (cache.biasShape !== null) {
+        const length = sizeOf(cache.biasShape);
+        const out = target(options.db, length);
+        k.biasGradient(dyPtr, out.ptr, N, F, OH * OW, length === F ? 0 : 1);
+        db = { data: out.finish(), shape: [...cache.biasShape] };
+      }
+      return { dx, dw: { data: dw.finish(), shape: [...w.shape] }, db };
+    },
+    denseForward(x, w, options = {}) {
+      const { N, I, O, bias } = reference.denseSizes(x, w, options);
+      if (!isF32(x.data) || !isF32(w.data) || (bias && !isF32(bias.data))) return reference.denseForward(x, w, options);
+      const y = temp(N * O);
+      k.gemm(ptrOf(x.data), ptrOf(w.data), y, bias ? ptrOf(bias.data) : 0, N, I, O, temp(I));
+      const cache: DenseCache = { x, w, hasBias: bias !== null };
+      return { y: { data: f32(y, N * O), shape: [N, O] }, cache };
+    },
+    denseBackward(dy, cache, options = {}) {
+      const { x, w } = cache;
+      if (!isF32(dy.data) || !isF32(x.data) || !isF32(w.data)) return reference.denseBackward(dy, cache, options);
+      const [N, I] = x.shape as [number, number];
+      const O = w.shape[1]!;
+      const dyPtr = ptrOf(dy.data), xPtr = ptrOf(x.data);
+      const dx = temp(N * I);
+      k.denseInputGradient(dyPtr, ptrOf(w.data), dx, N, I, O);
+      // dw = x^T dy; a batch of one needs no transpose: x is already a column.
+      let xT = xPtr;
+      if (N > 1) k.transpose(xPtr, xT = temp(N * I), N, I);
+      const dw = target(options.dw, I * O);
+      k.gemm(xT, dyPtr, dw.ptr, 0, I, N, O, temp(N));
+      let db: Tensor | null = null;
+      if (cache.hasBias) {
+        const out = target(options.db, O);
+        k.biasGradient(dyPtr, out.ptr, N, 1, O, 1);
+        db = { data: out.finish(), shape: [O] };
+      }
+      return { dx: { data: f32(dx, N * I), shape: [N, I] }, dw: { data: dw.finish(), shape: [I, O] }, db };
+    },
+    maxPool2dForward(x, options) {
+      if (!isF32(x.data)) return reference.maxPool2dForward(x, options);
+      const [N, C, H, W] = x.shape as [number, number, number, number];
+      const { window: [PH, PW], stride: [SH, SW], outHeight: OH, outWidth: OW } = maxPool2dGeometry([H, W], options);
+      const count = N * C * OH * OW;
+      const y = temp(count), arg = temp(count);
+      k.maxPoolForward(ptrOf(x.data), y, arg, N * C, H, W, PH, PW, SH, SW, OH, OW);
+      const cache: MaxPool2dCache = {
+        inputShape: x.shape,
+        argmax: new Int32Array(memory.buffer, arg, count),
+        outShape: [N, C, OH, OW],
+      };
+      return { y: { data: f32(y, count), shape: [N, C, OH, OW] }, cache };
+    },
+    maxPool2dBackward(dy, cache) {
+      if (!isF32(dy.data) || dy.data.length !== cache.argmax.length) return reference.maxPool2dBackward(dy, cache);
+      const size = sizeOf(cache.inputShape);
+      const dx = temp(size);
+      k.maxPoolBackward(ptrOf(dy.data), ptrOf(cache.argmax), dx, cache.argmax.length, size);
+      return { data: f32(dx, size), shape: [...cache.inputShape] };
+    },
+    reluForward(x) {
+      if (!isF32(x.data)) return reference.reluForward(x);
+      const n = x.data.length, y = temp(n);
+      k.reluForward(ptrOf(x.data), y, n);
+      return { data: f32(y, n), shape: [...x.shape] };
+    },
+    reluBackward(dy, y) {
+      if (!isF32(dy.data) || !isF32(y.data)) return reference.reluBackward(dy, y);
+      const n = dy.data.length, dx = temp(n);
+      k.reluBackward(ptrOf(dy.data), ptrOf(y.data), dx, n);
+      return { data: f32(dx, n), shape: [...dy.shape] };
+    },
+    sgdUpdate(value, grad, lr) {
+      const inside = isF32(value) && isF32(grad) && value.buffer === memory.buffer && grad.buffer === memory.buffer;
+      if (!inside) return reference.sgdUpdate(value, grad, lr);
+      k.sgdUpdate(value.byteOffset, grad.byteOffset, value.length, lr);
+    },
+  };
+}

@@ -1,0 +1,148 @@
+import assert from "node:assert/strict";
+import * as reference from "../../kernels/mod.ts";
+import { createRng, type Rng } from "../../rng/mod.ts";
+import { sizeOf, type Tensor } from "../../tensor/mod.ts";
+import { createWasmBackend } from "./wasm_backend.ts";
+
+// float32 kernels summing up to a few hundred products of N(0,1) values: the
+// two backends round differently, by a few ulps of the largest partial sum.
+const TOLERANCE = 1e-4;
+
+const random = (shape: number[], rng: Rng, zeroEvery = 0): Tensor => {
+  const data = new Float32Array(sizeOf(shape));
+  for (let i = 0; i < data.length; i++) data[i] = zeroEvery && i % zeroEvery === 0 ? 0 : rng.normal();
+  return { data, shape };
+};
+
+/** The largest |a - b| relative to max(1, |b|), or Infinity when the lengths differ. */
+function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  let worst = 0;
+  for (let i = 0; i < actual.length; i++) {
+    worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!) / Math.max(1, Math.abs(expected[i]!)));
+  }
+  assert.ok(worst <= TOLERANCE, `${what}: differs from the reference by ${worst}`);
+}
+
+const convCases = [
+  {
+    name: "fashion conv2: 6->6 5x5 same, bias per position",
+    x: [1, 6, 28, 28],
+    w: [6, 6, 5, 5],
+    padding: "same",
+    bias: "position",
+  },
+  {
+    name: "zhou: 1->8 3x3 valid, no bias, batch 3",
+    x: [3, 1, 28, 28],
+    w: [8, 1, 3, 3],
+    padding: "valid",
+    bias: "none",
+  },
+  {
+    name: "odd sizes: 3->5 2x4, padding 1, bias per channel",
+    x: [2, 3, 7, 9],
+    w: [5, 3, 2, 4],
+    padding: 1,
+    bias: "channel",
+  },
+  {
+    name: "same with odd total padding: 2->1 4x4 on 5x6",
+    x: [1, 2, 5, 6],
+    w: [1, 2, 4, 4],
+    padding: "same",
+    bias: "channel",
+  },
+  { name: "wide rows: 1->3 3x3 same on 3x37", x: [2, 1, 3, 37], w: [3, 1, 3, 3], padding: "same", bias: "none" },
+  { name: "stride 2 (reference path)", x: [1, 2, 9, 9], w: [3, 2, 3, 3], padding: 1, bias: "channel", stride: 2 },
+] as const;
+
+for (const c of convCases) {
+  Deno.test(`wasm conv2d forward and backward match the reference: ${c.name}`, () => {
+    const rng = createRng(7), backend = createWasmBackend({ memoryMiB: 16 });
+    const x = random([...c.x], rng), w = random([...c.w], rng);
+    const geometry = reference.conv2dSizes(x, w, { padding: c.padding, stride: "stride" in c ? c.stride : 1 });
+    const biasShape = c.bias === "none"
+      ? null
+      : c.bias === "channel"
+      ? [c.w[0]]
+      : [c.w[0], geometry.outHeight, geometry.outWidth];
+    const options = {
+      padding: c.padding,
+      stride: "stride" in c ? c.stride : 1,
+      bias: biasShape && random(biasShape, rng),
+    };
+    const expected = reference.conv2dForward(x, w, options), actual = backend.conv2dForward(x, w, options);
+    assert.deepEqual(actual.y.shape, expected.y.shape);
+    assertClose(actual.y.data, expected.y.data, "y");
+    const dy = random([...expected.y.shape], rng, 3); // a third zeros, as after pooling
+    const want = reference.conv2dBackward(dy, expected.cache), got = backend.conv2dBackward(dy, actual.cache);
+    assertClose(got.dx!.data, want.dx!.data, "dx");
+    assertClose(got.dw.data, want.dw.data, "dw");
+    if (want.db) assertClose(got.db!.data, want.db.data, "db");
+    assert.equal(backend.conv2dBackward(dy, actual.cache, { inputGradient: false }).dx, null);
+  });
+}
+
+for (const [N, I, O] of [[1, 1176, 100], [3, 50, 10], [2, 7, 1], [5, 33, 37], [1, 9, 64]]) {
+  Deno.test(`wasm dense forward and backward match the reference: batch ${N}, ${I}->${O}`, () => {
+    const rng = createRng(N * 1000 + O), backend = createWasmBackend({ memoryMiB: 16 });
+    const x = random([N!, I!], rng, 2), w = random([I!, O!], rng), b = random([O!], rng);
+    const expected = reference.denseForward(x, w, { bias: b }), actual = backend.denseForward(x, w, { bias: b });
+    assertClose(actual.y.data, expected.y.data, "y");
+    const dy = random([N!, O!], rng);
+    const want = reference.denseBackward(dy, expected.cache);
+    const into = { dw: backend.allocate(I! * O!), db: new Float32Array(O!) }; // one inside its memory, one outside
+    const got = backend.denseBackward(dy, actual.cache, into);
+    assertClose(got.dx.data, want.dx.data, "dx");
+    assertClose(into.dw, want.dw.data, "dw");
+    assertClose(into.db, want.db!.data, "db");
+  });
+}
+
+Deno.test("wasm max-pool, ReLU and SGD match the reference exactly, ties and overlapping windows included", () => {
+  const rng = createRng(3), backend = createWasmBackend({ memoryMiB: 16 });
+  const x = random([2, 3, 9, 8], rng);
+  x.data.fill(1.5, 0, 6); // ties: the first maximum takes the gradient
+  for (const options of [{ window: 2 }, { window: 3, stride: 2 }, { window: [2, 3] as const, stride: 1 }]) {
+    const expected = reference.maxPool2dForward(x, options), actual = backend.maxPool2dForward(x, options);
+    assert.deepEqual([...actual.y.data], [...expected.y.data]);
+    assert.deepEqual([...actual.cache.argmax], [...expected.cache.argmax]);
+    const dy = random([...expected.y.shape], rng);
+    assert.deepEqual(
+      [...backend.maxPool2dBackward(dy, actual.cache).data],
+      [...reference.maxPool2dBackward(dy, expected.cache).data],
+    );
+  }
+  const y = backend.reluForward(x);
+  assert.deepEqual([...y.data], [...reference.reluForward(x).data]);
+  assert.deepEqual([...backend.reluBackward(x, y).data], [...reference.reluBackward(x, y).data]);
+  const value = backend.allocate(11), grad = backend.allocate(11);
+  value.set(random([11], rng).data);
+  grad.set(random([11], rng).data);
+  const copy = value.slice();
+  backend.sgdUpdate(value, grad, 0.01);
+  reference.sgdUpdate(copy, grad, 0.01);
+  assertClose(value, copy, "sgd"); // float32 product in wasm, float64 in the reference
+});
+
+Deno.test("the wasm backend passes float64 tensors to the reference kernels", () => {
+  const backend = createWasmBackend({ memoryMiB: 16 });
+  const x = { data: Float64Array.of(1, -2, 3, -4), shape: [1, 1, 2, 2] };
+  const w = { data: Float64Array.of(0.5), shape: [1, 1, 1, 1] };
+  const { y } = backend.conv2dForward(x, w);
+  assert.ok(y.data instanceof Float64Array);
+  assert.deepEqual([...y.data], [0.5, -1, 1.5, -2]);
+});
+
+Deno.test("the wasm backend reuses its temporaries after beginStep() and says when its memory is used up", () => {
+  const backend = createWasmBackend({ memoryMiB: 1 });
+  const x = { data: new Float32Array(50_000), shape: [50_000] };
+  backend.beginStep();
+  const first = backend.reluForward(x).data;
+  backend.beginStep();
+  assert.equal(backend.reluForward(x).data.byteOffset, first.byteOffset);
+  assert.throws(() => {
+    for (let i = 0; i < 10; i++) backend.reluForward(x);
+  }, /1 MiB are used up/);
+});

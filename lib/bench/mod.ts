@@ -1,0 +1,6 @@
+/**
+ * Training-speed benchmarks (`deno task bench`).
+ *
+ * @module
+ */
+export * from "./bench.ts";
