@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { glob } from "node:fs/promises";
 import { basename, dirname, join, sep } from "node:path";
 import {
   type Manifest,
@@ -16,7 +17,6 @@ import {
   readMetrics,
   type SettingValue,
 } from "../report/mod.ts";
-import { expandGlob, isGlob } from "./_glob.ts";
 
 /** One series to compare: a run, or one arm of a multi-arm run. */
 export interface Run {
@@ -104,8 +104,8 @@ export async function loadRuns(
     sources.push(...found);
   }
   for (const input of inputs) {
-    if (isGlob(input)) {
-      const matches = await expandGlob(input);
+    if (/[*?[]/.test(input)) { // a pattern the shell left unexpanded (quoted)
+      const matches = (await Array.fromAsync(glob(input))).sort();
       if (matches.length === 0) {
         warnings.push(`${input}: the pattern matches nothing`);
       }

@@ -143,6 +143,8 @@ Deno.test("loadRuns expands globs and folders of runs, and --experiment puts ref
       join(root, "fashion", "r*", "metrics.csv"),
     ]);
     assert.deepEqual(globbed.runs.map((r) => r.label), ["r1", "r2"]);
+    const deep = await loadRuns([join(root, "**", "r[12]")]);
+    assert.deepEqual(deep.runs.map((r) => r.label), ["r1", "r2"]);
     const folder = await loadRuns([join(root, "fashion")]);
     assert.deepEqual(folder.runs.map((r) => r.label), ["r1", "r2"]);
     const experiment = await loadRuns([], {
