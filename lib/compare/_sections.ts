@@ -24,11 +24,11 @@ export function runsTable(comparison: Comparison): Table {
     "epochs",
     ...SUMMARY_METRICS.map((m) => SUMMARY_TITLES[m]),
   ];
-  const rows = comparison.runs.map((run, i) => {
+  const rows = comparison.arms.map((arm, i) => {
     const summary = comparison.summaries[i];
     const isBaseline = i === comparison.baseline;
     return [
-      isBaseline ? `${run.label} (baseline)` : run.label,
+      isBaseline ? `${arm.label} (baseline)` : arm.label,
       summary.state,
       summary.evalSplit ?? "-",
       summary.epochs === null ? "-" : String(summary.epochs),
@@ -48,17 +48,17 @@ export function settingsSection(
   render: (table: Table) => string,
 ): string {
   if (comparison.settings.length === 0) {
-    return comparison.runs.some((run) => run.settings === null)
+    return comparison.arms.some((arm) => arm.settings === null)
       ? "None among the runs with a manifest."
       : "None: every run has the same settings.";
   }
-  const header = ["setting", ...comparison.runs.map((run) => run.label)];
+  const header = ["setting", ...comparison.arms.map((arm) => arm.label)];
   const rows = comparison.settings.map((d) => [
     d.key,
     ...d.values.map((
       value,
       i,
-    ) => (comparison.runs[i].settings === null ? "?" : formatSetting(value))),
+    ) => (comparison.arms[i].settings === null ? "?" : formatSetting(value))),
   ]);
   return render({ header, rows });
 }
@@ -76,15 +76,15 @@ export function describeVerdict(
   comparison: Comparison,
   verdict: Verdict,
 ): string {
-  const a = comparison.runs[verdict.a];
-  const b = comparison.runs[verdict.b];
+  const a = comparison.arms[verdict.a];
+  const b = comparison.arms[verdict.b];
   const pair = `${a.label} vs ${b.label}`;
   if (verdict.problem !== null) {
     return `${pair}: cannot tell (${verdict.problem})`;
   }
   if (verdict.identical) {
-    const cut = [a, b].filter((run) => run.truncatedLine !== null).map((run) =>
-      `${run.label}'s truncated line ${run.truncatedLine} left out`
+    const cut = [a, b].filter((arm) => arm.truncatedLine !== null).map((arm) =>
+      `${arm.label}'s truncated line ${arm.truncatedLine} left out`
     );
     return `${pair}: identical (${a.raw.length} rows${cut.length > 0 ? `; ${cut.join(", ")}` : ""})`;
   }
@@ -111,7 +111,7 @@ export function groupsTable(comparison: Comparison): Table {
       const s = group.stats[metric];
       return [
         k === 0 ? group.label : "",
-        k === 0 ? group.members.map((i) => comparison.runs[i].label).join(" ") : "",
+        k === 0 ? group.members.map((i) => comparison.arms[i].label).join(" ") : "",
         SUMMARY_TITLES[metric],
         String(s.n),
         ...[s.mean, s.std, s.min, s.max].map((v) => formatValue(v, metric)),

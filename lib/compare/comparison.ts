@@ -5,16 +5,16 @@
  * @module
  */
 import type { ChartSeries } from "../report/mod.ts";
-import { type Group, groupRuns } from "./group.ts";
-import type { LoadResult, Run } from "./load.ts";
+import { type Group, groupArms } from "./group.ts";
+import type { Arm, LoadResult } from "./load.ts";
 import { diffSettings, type SettingDifference } from "./settings_diff.ts";
 import {
+  type ArmSummary,
   type ChartMetric,
   chartSplit,
   metricSeries,
   parseChartMetric,
-  type RunSummary,
-  summarizeRun,
+  summarizeArm,
   SUMMARY_METRICS,
   type SummaryMetric,
 } from "./summary.ts";
@@ -40,9 +40,9 @@ export interface ComparisonOptions {
 /** A comparison, ready to render. */
 export interface Comparison {
   /** The runs, in order. */
-  runs: Run[];
+  arms: Arm[];
   /** Each run's final numbers. */
-  summaries: RunSummary[];
+  summaries: ArmSummary[];
   /** The index of the baseline run. */
   baseline: number;
   /** Each run's numbers minus the baseline's (null where either is unknown). */
@@ -81,14 +81,14 @@ export function buildComparison(
   loaded: LoadResult,
   options: ComparisonOptions = {},
 ): Comparison {
-  const runs = loaded.runs;
+  const arms = loaded.arms;
   const metric = parseChartMetric(options.metric ?? "accuracy");
   const x = options.x ?? "epoch";
   if (x !== "epoch" && x !== "samples") {
     throw new Error(`--x must be epoch or samples, got ${JSON.stringify(x)}`);
   }
-  const baseline = options.baseline === undefined ? 0 : findRun(runs, options.baseline);
-  const summaries = runs.map(summarizeRun);
+  const baseline = options.baseline === undefined ? 0 : findArm(arms, options.baseline);
+  const summaries = arms.map(summarizeArm);
   const deltas = summaries.map((summary) =>
     Object.fromEntries(
       SUMMARY_METRICS.map((
@@ -99,20 +99,20 @@ export function buildComparison(
       number | null
     >
   );
-  const groups = groupRuns(runs, summaries, {
+  const groups = groupArms(arms, summaries, {
     groupBy: options.groupBy,
     ignore: options.ignore,
   });
-  const allSeries = runs.map((run) => metricSeries(run, metric, x));
-  const splits = runs.filter((_, i) => allSeries[i].values.length > 0)
-    .map((run) => chartSplit(run, metric));
+  const allSeries = arms.map((arm) => metricSeries(arm, metric, x));
+  const splits = arms.filter((_, i) => allSeries[i].values.length > 0)
+    .map((arm) => chartSplit(arm, metric));
   return {
-    runs,
+    arms,
     summaries,
     baseline,
     deltas,
-    settings: diffSettings(runs, { ignore: options.ignore }),
-    verdicts: reproducibilityVerdicts(runs, { ignore: options.ignore }),
+    settings: diffSettings(arms, { ignore: options.ignore }),
+    verdicts: reproducibilityVerdicts(arms, { ignore: options.ignore }),
     groups,
     groupBy: options.groupBy ?? null,
     showGroups: options.groupBy !== undefined ||
@@ -133,19 +133,19 @@ export function buildComparison(
  *
  * @throws {Error} naming `--baseline` and listing the runs when none matches.
  */
-export function findRun(runs: readonly Run[], name: string): number {
-  const tests: ((run: Run) => boolean)[] = [
-    (run) => run.label === name,
-    (run) => run.runId === name,
-    (run) => [run.dir, run.metricsPath, run.manifestPath].some((p) => p !== null && trim(p) === trim(name)),
+export function findArm(arms: readonly Arm[], name: string): number {
+  const tests: ((arm: Arm) => boolean)[] = [
+    (arm) => arm.label === name,
+    (arm) => arm.runId === name,
+    (arm) => [arm.dir, arm.metricsPath, arm.manifestPath].some((p) => p !== null && trim(p) === trim(name)),
   ];
   for (const test of tests) {
-    const index = runs.findIndex(test);
+    const index = arms.findIndex(test);
     if (index >= 0) return index;
   }
   throw new Error(
     `--baseline ${JSON.stringify(name)} matches no run; the runs are: ${
-      runs.map((run) => run.label).join(", ") || "(none)"
+      arms.map((arm) => arm.label).join(", ") || "(none)"
     }`,
   );
 }

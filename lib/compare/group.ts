@@ -4,9 +4,9 @@
  * @module
  */
 import type { SettingValue } from "../report/mod.ts";
-import type { Run } from "./load.ts";
+import type { Arm } from "./load.ts";
 import { settingKey } from "./settings_diff.ts";
-import { type RunSummary, SUMMARY_METRICS, type SummaryMetric } from "./summary.ts";
+import { type ArmSummary, SUMMARY_METRICS, type SummaryMetric } from "./summary.ts";
 
 /** Mean, sample standard deviation, minimum and maximum of the finite values. */
 export interface Stats {
@@ -67,27 +67,27 @@ export interface GroupOptions {
  * @param summaries their summaries, parallel to `runs`.
  * @param options the settings to group by and to ignore.
  */
-export function groupRuns(
-  runs: readonly Run[],
-  summaries: readonly RunSummary[],
+export function groupArms(
+  arms: readonly Arm[],
+  summaries: readonly ArmSummary[],
   options: GroupOptions = {},
 ): Group[] {
   const ignore = new Set(["seed", ...(options.ignore ?? [])]);
   const keys = options.groupBy !== undefined
     ? [...options.groupBy]
-    : [...new Set(runs.flatMap((run) => Object.keys(run.settings ?? {})))]
+    : [...new Set(arms.flatMap((arm) => Object.keys(arm.settings ?? {})))]
       .filter((key) => !ignore.has(key)).sort();
   const byKey = new Map<string, number[]>();
-  runs.forEach((run, i) => {
-    const key = run.settings === null ? `\u0000${i}` : JSON.stringify([
-      run.experiment,
-      run.arm,
-      ...keys.map((k) => settingKey(run.settings![k])),
+  arms.forEach((arm, i) => {
+    const key = arm.settings === null ? `\u0000${i}` : JSON.stringify([
+      arm.experiment,
+      arm.name,
+      ...keys.map((k) => settingKey(arm.settings![k])),
     ]);
     byKey.set(key, [...(byKey.get(key) ?? []), i]);
   });
   const groups = [...byKey.values()].map((members) => {
-    const first = runs[members[0]];
+    const first = arms[members[0]];
     const values = Object.fromEntries(
       keys.map((k) => [k, first.settings?.[k]]),
     );
@@ -98,30 +98,30 @@ export function groupRuns(
     ) as Record<SummaryMetric, Stats>;
     return { label: "", values, members, stats };
   });
-  labelGroups(groups, runs, keys);
+  labelGroups(groups, arms, keys);
   return groups;
 }
 
 /** Labels each group by the settings (and experiment, arm) that differ between groups. */
 function labelGroups(
   groups: Group[],
-  runs: readonly Run[],
+  arms: readonly Arm[],
   keys: string[],
 ): void {
   // Only groups with settings tell each other apart; the others are named by their run.
-  const known = groups.filter((g) => runs[g.members[0]].settings !== null);
+  const known = groups.filter((g) => arms[g.members[0]].settings !== null);
   const varying = keys.filter((k) => new Set(known.map((g) => settingKey(g.values[k]))).size > 1);
-  const experiments = new Set(known.map((g) => runs[g.members[0]].experiment));
-  const arms = new Set(known.map((g) => runs[g.members[0]].arm));
+  const experiments = new Set(known.map((g) => arms[g.members[0]].experiment));
+  const armNames = new Set(known.map((g) => arms[g.members[0]].name));
   for (const group of groups) {
-    const first = runs[group.members[0]];
+    const first = arms[group.members[0]];
     if (first.settings === null) {
       group.label = `${first.label} (no manifest)`;
       continue;
     }
     const parts = [
       ...(experiments.size > 1 ? [first.experiment ?? "?"] : []),
-      ...(arms.size > 1 && first.arm !== "" ? [first.arm] : []),
+      ...(armNames.size > 1 && first.name !== "" ? [first.name] : []),
       ...varying.map((k) => `${k}=${group.values[k] === undefined ? "-" : String(group.values[k])}`),
     ];
     group.label = parts.length > 0 ? parts.join(" ") : "all";

@@ -132,7 +132,7 @@ export async function compareCli(
     experiments: flags.experiment,
     resultsDir: flags.results,
   });
-  if (loaded.runs.length === 0) {
+  if (loaded.arms.length === 0) {
     const warnings = loaded.warnings.map((w) => `warning: ${w}\n`).join("");
     return {
       code: 1,

@@ -36,28 +36,28 @@ export interface DiffOptions {
  * @param options settings to ignore.
  */
 export function diffSettings(
-  runs: readonly SettingsSource[],
+  arms: readonly SettingsSource[],
   options: DiffOptions = {},
 ): SettingDifference[] {
   const ignore = new Set(options.ignore ?? []);
-  const known = runs.filter((run) => run.settings !== null);
+  const known = arms.filter((arm) => arm.settings !== null);
   const differences: SettingDifference[] = [];
   const experiments = new Set(
-    runs.filter((run) => run.experiment !== null).map((run) => run.experiment),
+    arms.filter((arm) => arm.experiment !== null).map((arm) => arm.experiment),
   );
   if (experiments.size > 1) {
     differences.push({
       key: "experiment",
-      values: runs.map((run) => run.experiment ?? undefined),
+      values: arms.map((arm) => arm.experiment ?? undefined),
     });
   }
-  const keys = [...new Set(known.flatMap((run) => Object.keys(run.settings!)))]
+  const keys = [...new Set(known.flatMap((arm) => Object.keys(arm.settings!)))]
     .sort();
   for (const key of keys) {
     if (ignore.has(key)) continue;
-    const seen = new Set(known.map((run) => settingKey(run.settings![key])));
+    const seen = new Set(known.map((arm) => settingKey(arm.settings![key])));
     if (seen.size > 1) {
-      differences.push({ key, values: runs.map((run) => run.settings?.[key]) });
+      differences.push({ key, values: arms.map((arm) => arm.settings?.[key]) });
     }
   }
   return differences;
