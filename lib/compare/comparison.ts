@@ -5,7 +5,7 @@
  * @module
  */
 import type { ChartSeries } from "../report/mod.ts";
-import { type Group, groupArms } from "./group.ts";
+import { describe, type Group, groupArms } from "./group.ts";
 import type { Arm, LoadResult } from "./load.ts";
 import { diffSettings, type SettingDifference } from "./settings_diff.ts";
 import {
@@ -35,6 +35,8 @@ export interface ComparisonOptions {
   groupBy?: string[];
   /** Settings left out of the diff, the reproducibility pairing and grouping. */
   ignore?: string[];
+  /** Count runs that did not complete in the group statistics; default false. */
+  includeIncomplete?: boolean;
 }
 
 /** A comparison, ready to render. */
@@ -55,11 +57,15 @@ export interface Comparison {
   groups: Group[];
   /** The settings grouped by when given explicitly, else null (everything but the seed). */
   groupBy: string[] | null;
+  /** True when the group statistics count runs that did not complete too. */
+  includeIncomplete: boolean;
   /** True when the groups are worth showing: grouping was asked for, or a group has several runs. */
   showGroups: boolean;
   /** The chart's metric, axis and series (runs without such rows are listed in `missing`). */
   chart: {
     metric: ChartMetric;
+    /** True when the series are group means with a band of ± one sample standard deviation (`groupBy` given). */
+    groupMeans: boolean;
     /** The splits the curves were drawn from (for `eval`, each run's busier evaluation split). */
     splits: string[];
     x: XAxis;
@@ -99,11 +105,9 @@ export function buildComparison(
       number | null
     >
   );
-  const groups = groupArms(arms, summaries, {
-    groupBy: options.groupBy,
-    ignore: options.ignore,
-  });
+  const groups = groupArms(arms, summaries, options);
   const allSeries = arms.map((arm) => metricSeries(arm, metric, x));
+  const groupMeans = options.groupBy !== undefined;
   const splits = arms.filter((_, i) => allSeries[i].values.length > 0)
     .map((arm) => chartSplit(arm, metric));
   return {
@@ -115,21 +119,33 @@ export function buildComparison(
     verdicts: reproducibilityVerdicts(arms, { ignore: options.ignore }),
     groups,
     groupBy: options.groupBy ?? null,
+    includeIncomplete: options.includeIncomplete ?? false,
     showGroups: options.groupBy !== undefined ||
       groups.some((g) => g.members.length > 1),
     chart: {
       metric,
       x,
       splits: [...new Set(splits)],
-      series: allSeries.filter((s) => s.values.length > 0),
+      groupMeans,
+      series: groupMeans
+        ? groups.map((g) => meanSeries(g.label, g.members.map((i) => allSeries[i]))).filter((s) => s.values.length > 0)
+        : allSeries.filter((s) => s.values.length > 0),
       missing: allSeries.filter((s) => s.values.length === 0).map((s) => s.name),
     },
     warnings: loaded.warnings,
   };
 }
 
+/** A group's mean curve, with its sample standard deviation as the band, at every x a member has. */
+function meanSeries(label: string, members: ChartSeries[]): ChartSeries {
+  const xs = [...new Set(members.flatMap((s) => s.x ?? []))].sort((a, b) => a - b);
+  const stats = xs.map((x) => describe(members.flatMap((s) => s.values.filter((_, i) => s.x?.[i] === x))));
+  const name = `${label} (mean of ${members.length})`;
+  return { name, x: xs, values: stats.map((s) => s.mean ?? NaN), band: stats.map((s) => s.std ?? NaN) };
+}
+
 /**
- * The index of the run named `name`: by label, then run id, then folder or file path.
+ * The index of the arm named `name`: by label, then run id, then folder or file path.
  *
  * @throws {Error} naming `--baseline` and listing the runs when none matches.
  */

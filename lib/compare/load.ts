@@ -7,9 +7,11 @@
  *
  * @module
  */
+import { createHash } from "node:crypto";
 import { glob } from "node:fs/promises";
 import { basename, dirname, join, sep } from "node:path";
 import {
+  type DatasetRecord,
   type Manifest,
   type MetricsColumn,
   type MetricsRow,
@@ -39,6 +41,8 @@ export interface Arm {
   experiment: string | null;
   /** The arm's name in the metrics file ("" for single-arm runs). */
   name: string;
+  /** The data read, as `dataIdentity` gives it (null when the manifest records none). */
+  data: string | null;
   /** The run's settings (flat), or null when there is no readable manifest. */
   settings: Record<string, SettingValue> | null;
   /** This arm's metric rows, typed. */
@@ -233,6 +237,9 @@ async function readSource(source: Source, warnings: string[]): Promise<Arm[]> {
       `${source.dir}: no metrics.csv; only the manifest's final metrics are shown`,
     );
   }
+  if (manifest?.status === "completed" && table?.rows.length === 0) {
+    warnings.push(`${source.metricsPath}: only a header, though the manifest says the run completed`);
+  }
   if (manifest === null && (table === null || table.rows.length === 0)) {
     warnings.push(
       `${source.metricsPath ?? source.dir}: nothing readable; run left out`,
@@ -259,6 +266,7 @@ async function readSource(source: Source, warnings: string[]): Promise<Arm[]> {
       manifest,
       experiment: manifest?.experiment ?? null,
       name: arm,
+      data: dataIdentity(manifest?.datasets ?? []),
       settings: manifest?.settings ?? null,
       rows: indices.map((i) => table!.rows[i]),
       raw: indices.map((i) => table!.raw[i]),
@@ -266,6 +274,24 @@ async function readSource(source: Source, warnings: string[]): Promise<Arm[]> {
       truncatedLine: table?.truncatedLine ?? null,
     };
   });
+}
+
+/**
+ * The data a run read, in a few characters: each dataset's name and the first
+ * 8 hex digits of a SHA-256 over its files' names and SHA-256s, plus
+ * `modified` when a copy with other checksums was accepted; null for none.
+ *
+ * @example
+ * ```ts
+ * dataIdentity(manifest.datasets); // "mnist 1f0b2c3d" or "mnist 9e8d7c6b modified"
+ * ```
+ */
+export function dataIdentity(datasets: readonly DatasetRecord[]): string | null {
+  if (datasets.length === 0) return null;
+  return datasets.map((d) => {
+    const digest = createHash("sha256").update(d.files.map((f) => `${f.name} ${f.sha256}\n`).join(""));
+    return `${d.name} ${digest.digest("hex").slice(0, 8)}${d.modified ? " modified" : ""}`;
+  }).join(", ");
 }
 
 /** The arms named by a manifest's final-metrics keys (`<arm>/<split>`), or the single arm "". */

@@ -9,13 +9,15 @@ import type { SettingValue } from "../report/mod.ts";
 export interface SettingsSource {
   /** The experiment, from the manifest (null when unknown). */
   experiment: string | null;
+  /** The data read (see `dataIdentity`), null when unknown. */
+  data?: string | null;
   /** The settings, or null when the run has no readable manifest. */
   settings: Record<string, SettingValue> | null;
 }
 
 /** One setting whose value is not the same in every run. */
 export interface SettingDifference {
-  /** The setting's name (`experiment` when the experiments differ). */
+  /** The setting's name (`experiment` and `data` when those differ). */
   key: string;
   /** Its value in each run, in run order; undefined when the run lacks it or has no manifest. */
   values: (SettingValue | undefined)[];
@@ -29,10 +31,10 @@ export interface DiffOptions {
 
 /**
  * The settings whose values are not all equal, in key order (`experiment`
- * first when it differs). Runs without settings take no part in deciding
+ * and `data` first when they differ). Runs without settings take no part in deciding
  * what differs.
  *
- * @param runs the runs, in table order.
+ * @param arms the arms, in table order.
  * @param options settings to ignore.
  */
 export function diffSettings(
@@ -42,14 +44,10 @@ export function diffSettings(
   const ignore = new Set(options.ignore ?? []);
   const known = arms.filter((arm) => arm.settings !== null);
   const differences: SettingDifference[] = [];
-  const experiments = new Set(
-    arms.filter((arm) => arm.experiment !== null).map((arm) => arm.experiment),
-  );
-  if (experiments.size > 1) {
-    differences.push({
-      key: "experiment",
-      values: arms.map((arm) => arm.experiment ?? undefined),
-    });
+  for (const key of ["experiment", "data"] as const) {
+    if (new Set(known.map((arm) => arm[key] ?? null)).size > 1) {
+      differences.push({ key, values: arms.map((arm) => arm[key] ?? undefined) });
+    }
   }
   const keys = [...new Set(known.flatMap((arm) => Object.keys(arm.settings!)))]
     .sort();

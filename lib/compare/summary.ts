@@ -115,16 +115,13 @@ export interface ChartMetric {
 export function parseChartMetric(name: string): ChartMetric {
   const match = /^(?:(train|validation|test|eval)_)?(loss|accuracy|macro_f1)$/
     .exec(name);
-  if (match === null) {
+  if (match === null || (match[1] === "train" && match[2] === "macro_f1")) {
     throw new Error(
-      `--metric must be [train_|validation_|test_|eval_](loss|accuracy|macro_f1), got ${JSON.stringify(name)}`,
+      `--metric ${JSON.stringify(name)} is not a metric; the metrics are loss, accuracy and macro_f1, alone ` +
+        `(the evaluation split's) or after train_, validation_, test_ or eval_ (training rows have no macro_f1)`,
     );
   }
-  const split = (match[1] ?? "eval") as ChartMetric["split"];
-  if (split === "train" && match[2] === "macro_f1") {
-    throw new Error(`--metric train_macro_f1: training rows have no macro_f1`);
-  }
-  return { split, column: match[2] as ChartMetric["column"] };
+  return { split: (match[1] ?? "eval") as ChartMetric["split"], column: match[2] as ChartMetric["column"] };
 }
 
 /**

@@ -14,6 +14,7 @@ function armOf(rows: MetricsRow[], extra: Partial<Arm> = {}): Arm {
     manifest: null,
     experiment: null,
     name: "",
+    data: null,
     settings: null,
     rows,
     raw: [],
@@ -75,7 +76,10 @@ Deno.test("parseChartMetric reads prefixes and names the flag on a bad value", (
     chartMetricTitle(parseChartMetric("validation_macro_f1")),
     "validation macro-F1",
   );
-  assert.throws(() => parseChartMetric("acc"), /--metric must be .*got "acc"/);
+  assert.throws(
+    () => parseChartMetric("acc"),
+    /--metric "acc" is not a metric; the metrics are loss, accuracy and macro_f1/,
+  );
   assert.throws(
     () => parseChartMetric("train_macro_f1"),
     /training rows have no macro_f1/,

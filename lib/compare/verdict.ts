@@ -36,7 +36,7 @@ export interface Verdict {
   identical: boolean;
   /** The first difference, when not identical and both have rows. */
   difference: FirstDifference | null;
-  /** Why no comparison could be made (a run without metric rows), else null. */
+  /** Why the metrics were not compared (different data, or an arm without metric rows), else null. */
   problem: string | null;
 }
 
@@ -48,9 +48,10 @@ export const COMPARED_COLUMNS: readonly MetricsColumn[] = METRICS_COLUMNS
 
 /**
  * The verdict for every pair of runs sharing experiment, arm and settings
- * (the seed is a setting). Runs without a manifest are never paired.
+ * (the seed is a setting). Runs without a manifest are never paired; a pair
+ * that read different data is not compared (its problem says so).
  *
- * @param runs the runs.
+ * @param arms the arms.
  * @param options settings to ignore when deciding which runs should match.
  */
 export function reproducibilityVerdicts(
@@ -76,6 +77,10 @@ export function reproducibilityVerdicts(
 
 /** Compares two runs' metric rows cell by cell, timing excluded. */
 function compareArms(armA: Arm, armB: Arm, a: number, b: number): Verdict {
+  if (armA.data !== armB.data) {
+    const problem = `different data (${armA.data ?? "none recorded"} vs ${armB.data ?? "none recorded"})`;
+    return { a, b, identical: false, difference: null, problem };
+  }
   for (const arm of [armA, armB]) {
     if (arm.raw.length === 0) {
       return {
@@ -83,7 +88,7 @@ function compareArms(armA: Arm, armB: Arm, a: number, b: number): Verdict {
         b,
         identical: false,
         difference: null,
-        problem: `${arm.label} has no metric rows`,
+        problem: `cannot tell: ${arm.label} has no metric rows`,
       };
     }
   }

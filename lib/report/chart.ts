@@ -51,7 +51,7 @@ const MARKERS = "*+ox#@%=~^abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 const BOX = "╶─╮╯╰╭│";
 
 /** The most series one chart tells apart: one marker each. */
-export const CHART_MAX_SERIES = MARKERS.length;
+export const CHART_MAX_SERIES: number = MARKERS.length;
 
 type Cell = { char: string; series: number };
 
