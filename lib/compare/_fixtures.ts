@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { buildComparison, type Comparison } from "./comparison.ts";
 import { loadRuns } from "./load.ts";
 import {
+  type DatasetRecord,
   type Manifest,
   MetricsCsv,
   type MetricsRow,
@@ -34,6 +35,8 @@ export interface FakeRun {
   edit?: (rows: MetricsRow[]) => MetricsRow[];
   /** Leave out manifest.json. */
   noManifest?: boolean;
+  /** The manifest's data records; default none. */
+  datasets?: DatasetRecord[];
 }
 
 /** The settings every fake run starts from. */
@@ -141,7 +144,7 @@ export async function makeRun(
     run_id: name,
     status: fake.status ?? "completed",
     settings,
-    datasets: [],
+    datasets: fake.datasets ?? [],
     git: { commit: null, dirty: null },
     runtime: {
       deno: "2",

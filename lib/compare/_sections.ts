@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { renderChart } from "../report/mod.ts";
+import { CHART_MAX_SERIES, renderChart } from "../report/mod.ts";
 import type { Comparison } from "./comparison.ts";
 import { formatDelta, formatSetting, formatValue } from "./format.ts";
 import { chartMetricTitle, SUMMARY_METRICS, SUMMARY_TITLES } from "./summary.ts";
@@ -24,11 +24,11 @@ export function runsTable(comparison: Comparison): Table {
     "epochs",
     ...SUMMARY_METRICS.map((m) => SUMMARY_TITLES[m]),
   ];
-  const rows = comparison.runs.map((run, i) => {
+  const rows = comparison.arms.map((arm, i) => {
     const summary = comparison.summaries[i];
     const isBaseline = i === comparison.baseline;
     return [
-      isBaseline ? `${run.label} (baseline)` : run.label,
+      isBaseline ? `${arm.label} (baseline)` : arm.label,
       summary.state,
       summary.evalSplit ?? "-",
       summary.epochs === null ? "-" : String(summary.epochs),
@@ -48,17 +48,17 @@ export function settingsSection(
   render: (table: Table) => string,
 ): string {
   if (comparison.settings.length === 0) {
-    return comparison.runs.some((run) => run.settings === null)
+    return comparison.arms.some((arm) => arm.settings === null)
       ? "None among the runs with a manifest."
       : "None: every run has the same settings.";
   }
-  const header = ["setting", ...comparison.runs.map((run) => run.label)];
+  const header = ["setting", ...comparison.arms.map((arm) => arm.label)];
   const rows = comparison.settings.map((d) => [
     d.key,
     ...d.values.map((
       value,
       i,
-    ) => (comparison.runs[i].settings === null ? "?" : formatSetting(value))),
+    ) => (comparison.arms[i].settings === null ? "?" : formatSetting(value))),
   ]);
   return render({ header, rows });
 }
@@ -76,15 +76,15 @@ export function describeVerdict(
   comparison: Comparison,
   verdict: Verdict,
 ): string {
-  const a = comparison.runs[verdict.a];
-  const b = comparison.runs[verdict.b];
+  const a = comparison.arms[verdict.a];
+  const b = comparison.arms[verdict.b];
   const pair = `${a.label} vs ${b.label}`;
   if (verdict.problem !== null) {
-    return `${pair}: cannot tell (${verdict.problem})`;
+    return `${pair}: ${verdict.problem}`;
   }
   if (verdict.identical) {
-    const cut = [a, b].filter((run) => run.truncatedLine !== null).map((run) =>
-      `${run.label}'s truncated line ${run.truncatedLine} left out`
+    const cut = [a, b].filter((arm) => arm.truncatedLine !== null).map((arm) =>
+      `${arm.label}'s truncated line ${arm.truncatedLine} left out`
     );
     return `${pair}: identical (${a.raw.length} rows${cut.length > 0 ? `; ${cut.join(", ")}` : ""})`;
   }
@@ -97,21 +97,24 @@ export function describeVerdict(
   return `${pair}: differ at row ${d.row} (${d.where}; ${lines}), column ${d.column}: ${d.valueA} vs ${d.valueB}`;
 }
 
-/** The groups section's heading, naming what was grouped by. */
+/** The groups section's heading, naming what was grouped by and which runs count. */
 export function groupsHeading(comparison: Comparison): string {
-  const by = comparison.groupBy === null ? "every setting but seed" : comparison.groupBy.join(", ") || "nothing";
-  return `Groups (by ${by}; mean, sample standard deviation, minimum and maximum over each group's runs)`;
+  const by = comparison.groupBy === null ? "every setting but seed" : comparison.groupBy.join(", ");
+  const runs = comparison.includeIncomplete ? "runs" : "completed runs; --include-incomplete counts the others";
+  return `Groups (by ${by}; mean, sample standard deviation, minimum and maximum over each group's ${runs})`;
 }
 
-/** The groups table: one row per group and metric with n, mean, std, min and max. */
+/** The groups table: one row per group and metric with n, mean, std, min and max; the runs counted and left out. */
 export function groupsTable(comparison: Comparison): Table {
-  const header = ["group", "runs", "metric", "n", "mean", "std", "min", "max"];
+  const header = ["group", "runs", "left out", "metric", "n", "mean", "std", "min", "max"];
+  const labels = (indices: number[]) => indices.map((i) => comparison.arms[i].label).join(" ");
   const rows = comparison.groups.flatMap((group) =>
     SUMMARY_METRICS.map((metric, k) => {
       const s = group.stats[metric];
       return [
         k === 0 ? group.label : "",
-        k === 0 ? group.members.map((i) => comparison.runs[i].label).join(" ") : "",
+        k === 0 ? labels(group.members) : "",
+        k === 0 && group.leftOut.length > 0 ? `${group.leftOut.length}: ${labels(group.leftOut)}` : "",
         SUMMARY_TITLES[metric],
         String(s.n),
         ...[s.mean, s.std, s.min, s.max].map((v) => formatValue(v, metric)),
@@ -129,9 +132,12 @@ export function chartSection(
 ): string {
   const { metric, x, series, missing, splits } = comparison.chart;
   const xLabel = x === "epoch" ? "epoch" : "samples seen";
-  const title = `${chartMetricTitle(metric, splits)} by ${xLabel}`;
-  const chart = series.length > 0
-    ? renderChart(series, { title, xLabel, color, height: height ?? 10 })
-    : `${title}: no run has such rows`;
+  const means = comparison.chart.groupMeans ? ", group means ± sample standard deviation" : "";
+  const title = `${chartMetricTitle(metric, splits)} by ${xLabel}${means}`;
+  const chart = series.length === 0
+    ? `${title}: no run has such rows`
+    : series.length > CHART_MAX_SERIES
+    ? `${title}: ${series.length} runs are more than one chart tells apart (${CHART_MAX_SERIES}); chart group means with --group-by`
+    : renderChart(series, { title, xLabel, color, height: height ?? 10 });
   return missing.length > 0 && series.length > 0 ? `${chart}\n(no such rows: ${missing.join(", ")})` : chart;
 }

@@ -5,16 +5,16 @@
  * @module
  */
 import type { ChartSeries } from "../report/mod.ts";
-import { type Group, groupRuns } from "./group.ts";
-import type { LoadResult, Run } from "./load.ts";
+import { describe, type Group, groupArms } from "./group.ts";
+import type { Arm, LoadResult } from "./load.ts";
 import { diffSettings, type SettingDifference } from "./settings_diff.ts";
 import {
+  type ArmSummary,
   type ChartMetric,
   chartSplit,
   metricSeries,
   parseChartMetric,
-  type RunSummary,
-  summarizeRun,
+  summarizeArm,
   SUMMARY_METRICS,
   type SummaryMetric,
 } from "./summary.ts";
@@ -35,14 +35,16 @@ export interface ComparisonOptions {
   groupBy?: string[];
   /** Settings left out of the diff, the reproducibility pairing and grouping. */
   ignore?: string[];
+  /** Count runs that did not complete in the group statistics; default false. */
+  includeIncomplete?: boolean;
 }
 
 /** A comparison, ready to render. */
 export interface Comparison {
   /** The runs, in order. */
-  runs: Run[];
+  arms: Arm[];
   /** Each run's final numbers. */
-  summaries: RunSummary[];
+  summaries: ArmSummary[];
   /** The index of the baseline run. */
   baseline: number;
   /** Each run's numbers minus the baseline's (null where either is unknown). */
@@ -55,11 +57,15 @@ export interface Comparison {
   groups: Group[];
   /** The settings grouped by when given explicitly, else null (everything but the seed). */
   groupBy: string[] | null;
+  /** True when the group statistics count runs that did not complete too. */
+  includeIncomplete: boolean;
   /** True when the groups are worth showing: grouping was asked for, or a group has several runs. */
   showGroups: boolean;
   /** The chart's metric, axis and series (runs without such rows are listed in `missing`). */
   chart: {
     metric: ChartMetric;
+    /** True when the series are group means with a band of ± one sample standard deviation (`groupBy` given). */
+    groupMeans: boolean;
     /** The splits the curves were drawn from (for `eval`, each run's busier evaluation split). */
     splits: string[];
     x: XAxis;
@@ -81,14 +87,14 @@ export function buildComparison(
   loaded: LoadResult,
   options: ComparisonOptions = {},
 ): Comparison {
-  const runs = loaded.runs;
+  const arms = loaded.arms;
   const metric = parseChartMetric(options.metric ?? "accuracy");
   const x = options.x ?? "epoch";
   if (x !== "epoch" && x !== "samples") {
     throw new Error(`--x must be epoch or samples, got ${JSON.stringify(x)}`);
   }
-  const baseline = options.baseline === undefined ? 0 : findRun(runs, options.baseline);
-  const summaries = runs.map(summarizeRun);
+  const baseline = options.baseline === undefined ? 0 : findArm(arms, options.baseline);
+  const summaries = arms.map(summarizeArm);
   const deltas = summaries.map((summary) =>
     Object.fromEntries(
       SUMMARY_METRICS.map((
@@ -99,53 +105,63 @@ export function buildComparison(
       number | null
     >
   );
-  const groups = groupRuns(runs, summaries, {
-    groupBy: options.groupBy,
-    ignore: options.ignore,
-  });
-  const allSeries = runs.map((run) => metricSeries(run, metric, x));
-  const splits = runs.filter((_, i) => allSeries[i].values.length > 0)
-    .map((run) => chartSplit(run, metric));
+  const groups = groupArms(arms, summaries, options);
+  const allSeries = arms.map((arm) => metricSeries(arm, metric, x));
+  const groupMeans = options.groupBy !== undefined;
+  const splits = arms.filter((_, i) => allSeries[i].values.length > 0)
+    .map((arm) => chartSplit(arm, metric));
   return {
-    runs,
+    arms,
     summaries,
     baseline,
     deltas,
-    settings: diffSettings(runs, { ignore: options.ignore }),
-    verdicts: reproducibilityVerdicts(runs, { ignore: options.ignore }),
+    settings: diffSettings(arms, { ignore: options.ignore }),
+    verdicts: reproducibilityVerdicts(arms, { ignore: options.ignore }),
     groups,
     groupBy: options.groupBy ?? null,
+    includeIncomplete: options.includeIncomplete ?? false,
     showGroups: options.groupBy !== undefined ||
       groups.some((g) => g.members.length > 1),
     chart: {
       metric,
       x,
       splits: [...new Set(splits)],
-      series: allSeries.filter((s) => s.values.length > 0),
+      groupMeans,
+      series: groupMeans
+        ? groups.map((g) => meanSeries(g.label, g.members.map((i) => allSeries[i]))).filter((s) => s.values.length > 0)
+        : allSeries.filter((s) => s.values.length > 0),
       missing: allSeries.filter((s) => s.values.length === 0).map((s) => s.name),
     },
     warnings: loaded.warnings,
   };
 }
 
+/** A group's mean curve, with its sample standard deviation as the band, at every x a member has. */
+function meanSeries(label: string, members: ChartSeries[]): ChartSeries {
+  const xs = [...new Set(members.flatMap((s) => s.x ?? []))].sort((a, b) => a - b);
+  const stats = xs.map((x) => describe(members.flatMap((s) => s.values.filter((_, i) => s.x?.[i] === x))));
+  const name = `${label} (mean of ${members.length})`;
+  return { name, x: xs, values: stats.map((s) => s.mean ?? NaN), band: stats.map((s) => s.std ?? NaN) };
+}
+
 /**
- * The index of the run named `name`: by label, then run id, then folder or file path.
+ * The index of the arm named `name`: by label, then run id, then folder or file path.
  *
  * @throws {Error} naming `--baseline` and listing the runs when none matches.
  */
-export function findRun(runs: readonly Run[], name: string): number {
-  const tests: ((run: Run) => boolean)[] = [
-    (run) => run.label === name,
-    (run) => run.runId === name,
-    (run) => [run.dir, run.metricsPath, run.manifestPath].some((p) => p !== null && trim(p) === trim(name)),
+export function findArm(arms: readonly Arm[], name: string): number {
+  const tests: ((arm: Arm) => boolean)[] = [
+    (arm) => arm.label === name,
+    (arm) => arm.runId === name,
+    (arm) => [arm.dir, arm.metricsPath, arm.manifestPath].some((p) => p !== null && trim(p) === trim(name)),
   ];
   for (const test of tests) {
-    const index = runs.findIndex(test);
+    const index = arms.findIndex(test);
     if (index >= 0) return index;
   }
   throw new Error(
     `--baseline ${JSON.stringify(name)} matches no run; the runs are: ${
-      runs.map((run) => run.label).join(", ") || "(none)"
+      arms.map((arm) => arm.label).join(", ") || "(none)"
     }`,
   );
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { makeRun } from "./_fixtures.ts";
-import { buildComparison, findRun } from "./comparison.ts";
+import { buildComparison, findArm } from "./comparison.ts";
 import { loadRuns } from "./load.ts";
 
 Deno.test("buildComparison takes differences from the first run or the one named by baseline", async () => {
@@ -20,7 +20,7 @@ Deno.test("buildComparison takes differences from the first run or the one named
     assert.ok(Math.abs(named.deltas[0].eval_accuracy! + 0.05) < 1e-12);
     assert.deepEqual(named.settings.map((d) => d.key), ["lr"]);
     assert.equal(named.showGroups, false);
-    assert.equal(findRun(loaded.runs, `${b}/`), 1);
+    assert.equal(findArm(loaded.arms, `${b}/`), 1);
     assert.throws(
       () => buildComparison(loaded, { baseline: "zzz" }),
       /--baseline "zzz" matches no run; the runs are: a, b/,

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { makeRun } from "./_fixtures.ts";
-import { describe, groupRuns } from "./group.ts";
+import { describe, groupArms } from "./group.ts";
 import { loadRuns } from "./load.ts";
-import { summarizeRun } from "./summary.ts";
+import { summarizeArm } from "./summary.ts";
 
 Deno.test("describe gives mean, sample standard deviation, min and max of the finite values", () => {
   assert.deepEqual(describe([2, 4, 4, 4, 5, 5, 7, 9]), {
@@ -48,8 +48,8 @@ Deno.test("groupRuns groups five seeds of two learning rates with hand-checked s
         );
       }
     }
-    const { runs } = await loadRuns(dirs);
-    const groups = groupRuns(runs, runs.map(summarizeRun));
+    const { arms } = await loadRuns(dirs);
+    const groups = groupArms(arms, arms.map(summarizeArm));
     assert.deepEqual(groups.map((g) => [g.label, g.members]), [
       ["lr=0.005", [0, 1, 2, 3, 4]],
       ["lr=0.01", [5, 6, 7, 8, 9]],
@@ -64,7 +64,7 @@ Deno.test("groupRuns groups five seeds of two learning rates with hand-checked s
     assert.ok(Math.abs(fast.mean! - 0.87) < 1e-12);
     assert.ok(Math.abs(fast.std! - 0.0158113883) < 1e-9);
     // Grouping by seed instead puts one run of each lr together.
-    const bySeed = groupRuns(runs, runs.map(summarizeRun), {
+    const bySeed = groupArms(arms, arms.map(summarizeArm), {
       groupBy: ["seed"],
     });
     assert.deepEqual(bySeed.map((g) => [g.label, g.members]), [

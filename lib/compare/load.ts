@@ -7,8 +7,11 @@
  *
  * @module
  */
+import { createHash } from "node:crypto";
+import { glob } from "node:fs/promises";
 import { basename, dirname, join, sep } from "node:path";
 import {
+  type DatasetRecord,
   type Manifest,
   type MetricsColumn,
   type MetricsRow,
@@ -16,11 +19,13 @@ import {
   readMetrics,
   type SettingValue,
 } from "../report/mod.ts";
-import { expandGlob, isGlob } from "./_glob.ts";
 
-/** One series to compare: a run, or one arm of a multi-arm run. */
-export interface Run {
-  /** How the run is named in tables and legends: the run id, `reference/<id>` for reference runs, `<id>/<arm>` for an arm. */
+/**
+ * What compare puts side by side: one arm of a run. A single-arm run has one
+ * arm, named "", and stands for the whole run; a multi-arm run has one per arm.
+ */
+export interface Arm {
+  /** How the arm is named in tables and legends: the run id, `reference/<id>` for reference runs, `<id>/<arm>` for an arm of a multi-arm run. */
   label: string;
   /** The run id (manifest `run_id`, else the folder's name). */
   runId: string;
@@ -34,8 +39,10 @@ export interface Run {
   manifest: Manifest | null;
   /** The experiment's name, from the manifest. */
   experiment: string | null;
-  /** The arm ("" for single-arm runs). */
-  arm: string;
+  /** The arm's name in the metrics file ("" for single-arm runs). */
+  name: string;
+  /** The data read, as `dataIdentity` gives it (null when the manifest records none). */
+  data: string | null;
   /** The run's settings (flat), or null when there is no readable manifest. */
   settings: Record<string, SettingValue> | null;
   /** This arm's metric rows, typed. */
@@ -51,7 +58,7 @@ export interface Run {
 /** What `loadRuns` found. */
 export interface LoadResult {
   /** The runs, in the order given (arms of one run in the order they appear in its file). */
-  runs: Run[];
+  arms: Arm[];
   /** Each problem met, naming the file or input. */
   warnings: string[];
 }
@@ -104,8 +111,8 @@ export async function loadRuns(
     sources.push(...found);
   }
   for (const input of inputs) {
-    if (isGlob(input)) {
-      const matches = await expandGlob(input);
+    if (/[*?[]/.test(input)) { // a pattern the shell left unexpanded (quoted)
+      const matches = (await Array.fromAsync(glob(input))).sort();
       if (matches.length === 0) {
         warnings.push(`${input}: the pattern matches nothing`);
       }
@@ -117,15 +124,15 @@ export async function loadRuns(
     }
   }
   const seen = new Set<string>();
-  const runs: Run[] = [];
+  const arms: Arm[] = [];
   for (const source of sources) {
     const key = source.metricsPath ?? source.manifestPath ?? "";
     if (seen.has(key)) continue;
     seen.add(key);
-    runs.push(...(await readSource(source, warnings)));
+    arms.push(...(await readSource(source, warnings)));
   }
-  uniquifyLabels(runs);
-  return { runs, warnings };
+  uniquifyLabels(arms);
+  return { arms, warnings };
 }
 
 /** The run folders directly inside `dir` (none when it does not exist), sorted by name. */
@@ -202,7 +209,7 @@ async function sourcesOf(path: string, warnings: string[]): Promise<Source[]> {
 }
 
 /** Reads one source's manifest and metrics, split into one run per arm. */
-async function readSource(source: Source, warnings: string[]): Promise<Run[]> {
+async function readSource(source: Source, warnings: string[]): Promise<Arm[]> {
   let manifest: Manifest | null = null;
   if (source.manifestPath !== null) {
     try {
@@ -230,6 +237,9 @@ async function readSource(source: Source, warnings: string[]): Promise<Run[]> {
       `${source.dir}: no metrics.csv; only the manifest's final metrics are shown`,
     );
   }
+  if (manifest?.status === "completed" && table?.rows.length === 0) {
+    warnings.push(`${source.metricsPath}: only a header, though the manifest says the run completed`);
+  }
   if (manifest === null && (table === null || table.rows.length === 0)) {
     warnings.push(
       `${source.metricsPath ?? source.dir}: nothing readable; run left out`,
@@ -255,7 +265,8 @@ async function readSource(source: Source, warnings: string[]): Promise<Run[]> {
       manifestPath: manifest === null ? null : source.manifestPath,
       manifest,
       experiment: manifest?.experiment ?? null,
-      arm,
+      name: arm,
+      data: dataIdentity(manifest?.datasets ?? []),
       settings: manifest?.settings ?? null,
       rows: indices.map((i) => table!.rows[i]),
       raw: indices.map((i) => table!.raw[i]),
@@ -263,6 +274,24 @@ async function readSource(source: Source, warnings: string[]): Promise<Run[]> {
       truncatedLine: table?.truncatedLine ?? null,
     };
   });
+}
+
+/**
+ * The data a run read, in a few characters: each dataset's name and the first
+ * 8 hex digits of a SHA-256 over its files' names and SHA-256s, plus
+ * `modified` when a copy with other checksums was accepted; null for none.
+ *
+ * @example
+ * ```ts
+ * dataIdentity(manifest.datasets); // "mnist 1f0b2c3d" or "mnist 9e8d7c6b modified"
+ * ```
+ */
+export function dataIdentity(datasets: readonly DatasetRecord[]): string | null {
+  if (datasets.length === 0) return null;
+  return datasets.map((d) => {
+    const digest = createHash("sha256").update(d.files.map((f) => `${f.name} ${f.sha256}\n`).join(""));
+    return `${d.name} ${digest.digest("hex").slice(0, 8)}${d.modified ? " modified" : ""}`;
+  }).join(", ");
 }
 
 /** The arms named by a manifest's final-metrics keys (`<arm>/<split>`), or the single arm "". */
@@ -277,20 +306,20 @@ function armsOfManifest(manifest: Manifest | null): string[] {
 }
 
 /** Makes labels unique by adding the folder path (or a counter) to repeated ones. */
-function uniquifyLabels(runs: Run[]): void {
+function uniquifyLabels(arms: Arm[]): void {
   const counts = new Map<string, number>();
-  for (const run of runs) {
-    counts.set(run.label, (counts.get(run.label) ?? 0) + 1);
+  for (const arm of arms) {
+    counts.set(arm.label, (counts.get(arm.label) ?? 0) + 1);
   }
   const used = new Set<string>();
-  for (const run of runs) {
-    if (counts.get(run.label) === 1) {
-      used.add(run.label);
+  for (const arm of arms) {
+    if (counts.get(arm.label) === 1) {
+      used.add(arm.label);
       continue;
     }
-    let label = run.dir !== null ? `${run.dir}${run.arm === "" ? "" : `/${run.arm}`}` : run.label;
-    for (let n = 2; used.has(label); n++) label = `${run.label} (${n})`;
-    run.label = label;
+    let label = arm.dir !== null ? `${arm.dir}${arm.name === "" ? "" : `/${arm.name}`}` : arm.label;
+    for (let n = 2; used.has(label); n++) label = `${arm.label} (${n})`;
+    arm.label = label;
     used.add(label);
   }
 }

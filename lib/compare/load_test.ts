@@ -7,31 +7,31 @@ import { loadRuns } from "./load.ts";
 Deno.test("loadRuns reads a run folder's metrics and manifest", () =>
   withTemp(async (root) => {
     const dir = await makeRun(root, "run-a");
-    const { runs, warnings } = await loadRuns([dir]);
+    const { arms, warnings } = await loadRuns([dir]);
     assert.deepEqual(warnings, []);
-    assert.equal(runs.length, 1);
-    assert.equal(runs[0].label, "run-a");
-    assert.equal(runs[0].experiment, "fashion");
-    assert.equal(runs[0].settings?.seed, 1);
-    assert.equal(runs[0].rows.length, 7);
-    assert.equal(runs[0].raw[0].split, "train");
-    assert.deepEqual(runs[0].lines.slice(0, 2), [2, 3]);
+    assert.equal(arms.length, 1);
+    assert.equal(arms[0].label, "run-a");
+    assert.equal(arms[0].experiment, "fashion");
+    assert.equal(arms[0].settings?.seed, 1);
+    assert.equal(arms[0].rows.length, 7);
+    assert.equal(arms[0].raw[0].split, "train");
+    assert.deepEqual(arms[0].lines.slice(0, 2), [2, 3]);
   }));
 
 Deno.test("loadRuns reads a metrics CSV given alone with its folder's manifest", () =>
   withTemp(async (root) => {
     const dir = await makeRun(root, "run-a");
-    const { runs, warnings } = await loadRuns([join(dir, "metrics.csv")]);
+    const { arms, warnings } = await loadRuns([join(dir, "metrics.csv")]);
     assert.deepEqual(warnings, []);
-    assert.equal(runs[0].manifest?.run_id, "run-a");
+    assert.equal(arms[0].manifest?.run_id, "run-a");
   }));
 
 Deno.test("loadRuns warns about a missing folder and still loads the rest", () =>
   withTemp(async (root) => {
     const dir = await makeRun(root, "run-a");
     const missing = join(root, "no-such-run");
-    const { runs, warnings } = await loadRuns([missing, dir]);
-    assert.equal(runs.length, 1);
+    const { arms, warnings } = await loadRuns([missing, dir]);
+    assert.equal(arms.length, 1);
     assert.deepEqual(warnings, [`${missing}: no such file or folder; skipped`]);
   }));
 
@@ -40,8 +40,8 @@ Deno.test("loadRuns warns about a CSV that is not a metrics file, naming it and 
     const dir = await makeRun(root, "run-a");
     const other = join(root, "confusion.csv");
     await Deno.writeTextFile(other, "true,predicted,count\n0,0,5\n");
-    const { runs, warnings } = await loadRuns([other, dir]);
-    assert.equal(runs.length, 1);
+    const { arms, warnings } = await loadRuns([other, dir]);
+    assert.equal(arms.length, 1);
     assert.ok(
       warnings.some((w) =>
         w.includes(`${other} is not a metrics file`) &&
@@ -65,8 +65,8 @@ Deno.test("loadRuns warns about metrics columns that differ from the format and 
         "\n",
       ),
     );
-    const { runs, warnings } = await loadRuns([good, odd]);
-    assert.deepEqual(runs.map((r) => [r.label, r.rows.length]), [["run-a", 7], [
+    const { arms, warnings } = await loadRuns([good, odd]);
+    assert.deepEqual(arms.map((r) => [r.label, r.rows.length]), [["run-a", 7], [
       "run-b",
       0,
     ]]);
@@ -85,9 +85,9 @@ Deno.test("loadRuns keeps the rows before a truncated last line and says so", ()
       path,
       (await Deno.readTextFile(path)) + ",train,3,5,",
     );
-    const { runs, warnings } = await loadRuns([dir]);
-    assert.equal(runs[0].rows.length, 7);
-    assert.equal(runs[0].truncatedLine, 9);
+    const { arms, warnings } = await loadRuns([dir]);
+    assert.equal(arms[0].rows.length, 7);
+    assert.equal(arms[0].truncatedLine, 9);
     assert.match(warnings[0], /metrics\.csv:9: last line has no newline/);
   }));
 
@@ -99,8 +99,8 @@ Deno.test("loadRuns warns about a missing manifest and an unreadable one, and ke
       join(broken, "manifest.json"),
       '{"experiment": "fashion", ',
     );
-    const { runs, warnings } = await loadRuns([bare, broken]);
-    assert.deepEqual(runs.map((r) => [r.label, r.settings, r.rows.length]), [[
+    const { arms, warnings } = await loadRuns([bare, broken]);
+    assert.deepEqual(arms.map((r) => [r.label, r.settings, r.rows.length]), [[
       "bare",
       null,
       7,
@@ -122,14 +122,14 @@ Deno.test("loadRuns splits a multi-arm run into one run per arm", () =>
       experiment: "ablation",
       arms: ["both", "conv_frozen", "dense_frozen"],
     });
-    const { runs } = await loadRuns([dir]);
-    assert.deepEqual(runs.map((r) => r.label), [
+    const { arms } = await loadRuns([dir]);
+    assert.deepEqual(arms.map((r) => r.label), [
       "abl/both",
       "abl/conv_frozen",
       "abl/dense_frozen",
     ]);
     assert.ok(
-      runs.every((r) => r.rows.length === 7 && r.rows.every((row) => row.arm === r.arm)),
+      arms.every((r) => r.rows.length === 7 && r.rows.every((row) => row.arm === r.name)),
     );
   }));
 
@@ -142,14 +142,16 @@ Deno.test("loadRuns expands globs and folders of runs, and --experiment puts ref
     const globbed = await loadRuns([
       join(root, "fashion", "r*", "metrics.csv"),
     ]);
-    assert.deepEqual(globbed.runs.map((r) => r.label), ["r1", "r2"]);
+    assert.deepEqual(globbed.arms.map((r) => r.label), ["r1", "r2"]);
+    const deep = await loadRuns([join(root, "**", "r[12]")]);
+    assert.deepEqual(deep.arms.map((r) => r.label), ["r1", "r2"]);
     const folder = await loadRuns([join(root, "fashion")]);
-    assert.deepEqual(folder.runs.map((r) => r.label), ["r1", "r2"]);
+    assert.deepEqual(folder.arms.map((r) => r.label), ["r1", "r2"]);
     const experiment = await loadRuns([], {
       experiments: ["fashion"],
       resultsDir: root,
     });
-    assert.deepEqual(experiment.runs.map((r) => r.label), [
+    assert.deepEqual(experiment.arms.map((r) => r.label), [
       "reference/ref",
       "r1",
       "r2",
@@ -158,14 +160,14 @@ Deno.test("loadRuns expands globs and folders of runs, and --experiment puts ref
     await makeRun(join(root, "reference"), "zhou", { experiment: "zhou" });
     await makeRun(join(root, "zhou"), "z1", { experiment: "zhou" });
     const committed = await loadRuns([], { experiments: ["zhou"], resultsDir: root });
-    assert.equal(committed.runs.length, 2);
-    assert.match(committed.runs[0]!.label, /^reference\//);
-    assert.equal(committed.runs[1]!.label, "z1");
+    assert.equal(committed.arms.length, 2);
+    assert.match(committed.arms[0]!.label, /^reference\//);
+    assert.equal(committed.arms[1]!.label, "z1");
     const none = await loadRuns([join(root, "nothing*")], {
       experiments: ["cifar"],
       resultsDir: root,
     });
-    assert.equal(none.runs.length, 0);
+    assert.equal(none.arms.length, 0);
     assert.equal(none.warnings.length, 2);
     assert.match(none.warnings[0], /--experiment cifar: no runs in/);
     assert.match(none.warnings[1], /nothing\*: the pattern matches nothing/);
@@ -175,15 +177,15 @@ Deno.test("loadRuns labels two runs with the same id by their folders", () =>
   withTemp(async (root) => {
     const a = await makeRun(join(root, "x"), "same");
     const b = await makeRun(join(root, "y"), "same");
-    const { runs } = await loadRuns([a, b, a]);
-    assert.deepEqual(runs.map((r) => r.label), [a, b]);
+    const { arms } = await loadRuns([a, b, a]);
+    assert.deepEqual(arms.map((r) => r.label), [a, b]);
   }));
 
 Deno.test("loadRuns leaves out a folder with neither file, with a warning", () =>
   withTemp(async (root) => {
     await Deno.mkdir(join(root, "empty"));
-    const { runs, warnings } = await loadRuns([join(root, "empty")]);
-    assert.equal(runs.length, 0);
+    const { arms, warnings } = await loadRuns([join(root, "empty")]);
+    assert.equal(arms.length, 0);
     assert.match(warnings[0], /empty: not a run folder/);
     assert.equal(METRICS_COLUMNS.length, 9);
   }));

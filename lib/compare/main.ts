@@ -19,8 +19,9 @@ import { renderCsv } from "./render_csv.ts";
 export const HELP = `Usage: deno task compare [options] <run folder | metrics CSV | glob>...
 
 Compares runs: final metrics with differences from a baseline, the settings
-that differ (from manifest.json), reproducibility verdicts for runs sharing
-experiment, settings and seed, statistics over seeds, and a chart.
+and data that differ (from manifest.json), reproducibility verdicts for runs
+sharing experiment, settings and seed, statistics over the seeds of completed
+runs, and a chart.
 
 Inputs: a run folder (metrics.csv and manifest.json), a folder of run folders,
 a metrics CSV (its folder's manifest.json is read if present), or a quoted
@@ -39,7 +40,11 @@ Options:
                       there are more of those)
   --x epoch|samples   the chart's x axis (default: epoch)
   --group-by KEYS     comma-separated settings that define a group (default:
-                      every setting but seed); repeatable
+                      every setting but seed), and chart each group's mean ±
+                      standard deviation; repeatable. Runs of different
+                      experiments, data or arms are never grouped together
+  --include-incomplete  count runs that did not complete (failed, interrupted,
+                      diverged, running) in the group statistics
   --ignore KEYS       comma-separated settings left out of the diff, the
                       reproducibility pairing and the grouping; repeatable
   --markdown          write Markdown
@@ -94,6 +99,7 @@ export async function compareCli(
         x: { type: "string" },
         "group-by": { type: "string", multiple: true },
         ignore: { type: "string", multiple: true },
+        "include-incomplete": { type: "boolean" },
         markdown: { type: "boolean" },
         csv: { type: "boolean" },
         height: { type: "string" },
@@ -132,7 +138,7 @@ export async function compareCli(
     experiments: flags.experiment,
     resultsDir: flags.results,
   });
-  if (loaded.runs.length === 0) {
+  if (loaded.arms.length === 0) {
     const warnings = loaded.warnings.map((w) => `warning: ${w}\n`).join("");
     return {
       code: 1,
@@ -148,6 +154,7 @@ export async function compareCli(
       x: flags.x as XAxis | undefined,
       groupBy,
       ignore,
+      includeIncomplete: flags["include-incomplete"],
     });
   } catch (error) {
     return usage((error as Error).message);

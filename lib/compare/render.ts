@@ -37,10 +37,10 @@ export function renderText(
   options: TextOptions = {},
 ): string {
   const sections: string[] = [];
-  const baseline = comparison.runs[comparison.baseline]?.label;
+  const baseline = comparison.arms[comparison.baseline]?.label;
   sections.push(
     [
-      `Final metrics of ${comparison.runs.length} run(s)` +
+      `Final metrics of ${comparison.arms.length} run(s)` +
       (baseline !== undefined ? `; differences from the baseline, ${baseline}` : ""),
       alignTable(runsTable(comparison)),
     ].join("\n"),
@@ -84,7 +84,7 @@ export function renderMarkdown(
   comparison: Comparison,
   options: { chartHeight?: number } = {},
 ): string {
-  const baseline = comparison.runs[comparison.baseline]?.label;
+  const baseline = comparison.arms[comparison.baseline]?.label;
   const parts = [
     `## Final metrics`,
     baseline !== undefined ? `Differences are from the baseline, \`${baseline}\`.` : "No runs.",

@@ -29,6 +29,7 @@ export function renderCsv(
       "arm",
       ...keys,
       "runs",
+      "left_out",
       "metric",
       "n",
       "mean",
@@ -37,15 +38,16 @@ export function renderCsv(
       "max",
     ];
     const rows = comparison.groups.flatMap((group) => {
-      const first = comparison.runs[group.members[0]];
+      const first = comparison.arms[group.members[0]];
       return SUMMARY_METRICS.map((metric) => {
         const s = group.stats[metric];
         return [
           group.label,
           first.experiment ?? "",
-          first.arm,
+          first.name,
           ...keys.map((k) => csvSetting(group.values[k])),
-          group.members.map((i) => comparison.runs[i].label).join(" "),
+          group.members.map((i) => comparison.arms[i].label).join(" "),
+          group.leftOut.map((i) => comparison.arms[i].label).join(" "),
           metric,
           String(s.n),
           ...[s.mean, s.std, s.min, s.max].map(csvNumber),
@@ -67,12 +69,12 @@ export function renderCsv(
     ...comparison.settings.map((d) => `setting:${d.key}`),
     "source",
   ];
-  const rows = comparison.runs.map((run, i) => {
+  const rows = comparison.arms.map((arm, i) => {
     const summary = comparison.summaries[i];
     return [
-      run.label,
-      run.experiment ?? "",
-      run.arm,
+      arm.label,
+      arm.experiment ?? "",
+      arm.name,
       summary.state,
       i === comparison.baseline ? "true" : "false",
       summary.evalSplit ?? "",
@@ -83,8 +85,8 @@ export function renderCsv(
       ) => [csvNumber(summary[m]), csvNumber(comparison.deltas[i][m])]),
       ...comparison.settings.map((
         d,
-      ) => (run.settings === null ? "" : csvSetting(d.values[i]))),
-      run.dir ?? run.metricsPath ?? "",
+      ) => (arm.settings === null ? "" : csvSetting(d.values[i]))),
+      arm.dir ?? arm.metricsPath ?? "",
     ];
   });
   return stringify([header, ...rows], { record_delimiter: "unix" });

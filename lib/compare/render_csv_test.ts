@@ -6,20 +6,20 @@ import { renderCsv } from "./render_csv.ts";
 Deno.test("renderCsv writes one row per run, or per group and metric, at full precision", async () => {
   const { root, comparison } = await fixture();
   try {
-    const runs = parse(renderCsv(comparison), { columns: true }) as Record<
+    const arms = parse(renderCsv(comparison), { columns: true }) as Record<
       string,
       string
     >[];
     assert.deepEqual(
-      runs.map((r) => [r.run, r.baseline, r["setting:lr"], r["setting:seed"]]),
+      arms.map((r) => [r.run, r.baseline, r["setting:lr"], r["setting:seed"]]),
       [
         ["a", "true", "0.01", "1"],
         ["b", "false", "0.01", "1"],
         ["c", "false", "0.005", "2"],
       ],
     );
-    assert.equal(runs[2].eval_accuracy, "0.82");
-    assert.equal(Number(runs[2].eval_accuracy_delta), 0.82 - 0.8);
+    assert.equal(arms[2].eval_accuracy, "0.82");
+    assert.equal(Number(arms[2].eval_accuracy_delta), 0.82 - 0.8);
     const groups = parse(renderCsv(comparison, { groups: true }), {
       columns: true,
     }) as Record<string, string>[];

@@ -9,13 +9,15 @@ import type { SettingValue } from "../report/mod.ts";
 export interface SettingsSource {
   /** The experiment, from the manifest (null when unknown). */
   experiment: string | null;
+  /** The data read (see `dataIdentity`), null when unknown. */
+  data?: string | null;
   /** The settings, or null when the run has no readable manifest. */
   settings: Record<string, SettingValue> | null;
 }
 
 /** One setting whose value is not the same in every run. */
 export interface SettingDifference {
-  /** The setting's name (`experiment` when the experiments differ). */
+  /** The setting's name (`experiment` and `data` when those differ). */
   key: string;
   /** Its value in each run, in run order; undefined when the run lacks it or has no manifest. */
   values: (SettingValue | undefined)[];
@@ -29,35 +31,31 @@ export interface DiffOptions {
 
 /**
  * The settings whose values are not all equal, in key order (`experiment`
- * first when it differs). Runs without settings take no part in deciding
+ * and `data` first when they differ). Runs without settings take no part in deciding
  * what differs.
  *
- * @param runs the runs, in table order.
+ * @param arms the arms, in table order.
  * @param options settings to ignore.
  */
 export function diffSettings(
-  runs: readonly SettingsSource[],
+  arms: readonly SettingsSource[],
   options: DiffOptions = {},
 ): SettingDifference[] {
   const ignore = new Set(options.ignore ?? []);
-  const known = runs.filter((run) => run.settings !== null);
+  const known = arms.filter((arm) => arm.settings !== null);
   const differences: SettingDifference[] = [];
-  const experiments = new Set(
-    runs.filter((run) => run.experiment !== null).map((run) => run.experiment),
-  );
-  if (experiments.size > 1) {
-    differences.push({
-      key: "experiment",
-      values: runs.map((run) => run.experiment ?? undefined),
-    });
+  for (const key of ["experiment", "data"] as const) {
+    if (new Set(known.map((arm) => arm[key] ?? null)).size > 1) {
+      differences.push({ key, values: arms.map((arm) => arm[key] ?? undefined) });
+    }
   }
-  const keys = [...new Set(known.flatMap((run) => Object.keys(run.settings!)))]
+  const keys = [...new Set(known.flatMap((arm) => Object.keys(arm.settings!)))]
     .sort();
   for (const key of keys) {
     if (ignore.has(key)) continue;
-    const seen = new Set(known.map((run) => settingKey(run.settings![key])));
+    const seen = new Set(known.map((arm) => settingKey(arm.settings![key])));
     if (seen.size > 1) {
-      differences.push({ key, values: runs.map((run) => run.settings?.[key]) });
+      differences.push({ key, values: arms.map((arm) => arm.settings?.[key]) });
     }
   }
   return differences;

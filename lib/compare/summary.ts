@@ -4,7 +4,7 @@
  * @module
  */
 import type { ChartSeries, MetricsRow } from "../report/mod.ts";
-import type { Run } from "./load.ts";
+import type { Arm } from "./load.ts";
 
 /** The numbers of a run compared in the table and summarised over seeds. */
 export const SUMMARY_METRICS = [
@@ -30,7 +30,7 @@ export const SUMMARY_TITLES: Record<SummaryMetric, string> = {
 };
 
 /** A run's final numbers; null where unknown. */
-export interface RunSummary extends Record<SummaryMetric, number | null> {
+export interface ArmSummary extends Record<SummaryMetric, number | null> {
   /** Which split the evaluation numbers come from (`manifest` when taken from the manifest's final metrics). */
   evalSplit: "test" | "validation" | "manifest" | null;
   /** The last epoch in the metrics. */
@@ -48,19 +48,19 @@ export interface RunSummary extends Record<SummaryMetric, number | null> {
  * `elapsed_s`); samples per second = the last train row's `samples_seen` over
  * its `elapsed_s`.
  */
-export function summarizeRun(run: Run): RunSummary {
-  const last = (split: string) => run.rows.findLast((row) => row.split === split);
+export function summarizeArm(arm: Arm): ArmSummary {
+  const last = (split: string) => arm.rows.findLast((row) => row.split === split);
   const evaluation = last("test") ?? last("validation");
   const train = last("train");
-  const manifest = run.manifest;
-  const prefix = run.arm === "" ? "" : `${run.arm}/`;
+  const manifest = arm.manifest;
+  const prefix = arm.name === "" ? "" : `${arm.name}/`;
   const final = manifest?.final_metrics?.[`${prefix}test`] ??
     manifest?.final_metrics?.[`${prefix}validation`];
-  const lastRow = run.rows.at(-1);
+  const lastRow = arm.rows.at(-1);
   const wall = typeof manifest?.wall_seconds === "number"
     ? manifest.wall_seconds
     : lastRow !== undefined
-    ? Math.max(...run.rows.map((row) => row.elapsed_s))
+    ? Math.max(...arm.rows.map((row) => row.elapsed_s))
     : null;
   return {
     evalSplit: evaluation !== undefined
@@ -74,27 +74,27 @@ export function summarizeRun(run: Run): RunSummary {
     "train_loss": train?.loss ?? null,
     "wall_seconds": wall,
     "samples_per_second": train !== undefined && train.elapsed_s > 0 ? train.samples_seen / train.elapsed_s : null,
-    epochs: lastRow !== undefined ? Math.max(...run.rows.map((row) => row.epoch)) : null,
+    epochs: lastRow !== undefined ? Math.max(...arm.rows.map((row) => row.epoch)) : null,
     samplesSeen: train?.samples_seen ??
-      (run.arm === "" && manifest ? manifest.samples_seen : null),
-    state: runState(run),
+      (arm.name === "" && manifest ? manifest.samples_seen : null),
+    state: armState(arm),
   };
 }
 
 /** The manifest's status, with what the metrics themselves show. */
-function runState(run: Run): string {
+function armState(arm: Arm): string {
   const notes: string[] = [];
-  const status = run.manifest?.status;
+  const status = arm.manifest?.status;
   if (status === undefined) notes.push("unknown (no manifest)");
   else if (status === "running") notes.push("running or killed");
   else notes.push(status);
   if (
-    status !== "diverged" && run.rows.some((row) => !Number.isFinite(row.loss))
+    status !== "diverged" && arm.rows.some((row) => !Number.isFinite(row.loss))
   ) {
     notes.push("diverged (non-finite loss)");
   }
-  if (run.truncatedLine !== null) notes.push("truncated metrics");
-  if (run.metricsPath === null) notes.push("no metrics");
+  if (arm.truncatedLine !== null) notes.push("truncated metrics");
+  if (arm.metricsPath === null) notes.push("no metrics");
   return notes.join(", ");
 }
 
@@ -115,25 +115,22 @@ export interface ChartMetric {
 export function parseChartMetric(name: string): ChartMetric {
   const match = /^(?:(train|validation|test|eval)_)?(loss|accuracy|macro_f1)$/
     .exec(name);
-  if (match === null) {
+  if (match === null || (match[1] === "train" && match[2] === "macro_f1")) {
     throw new Error(
-      `--metric must be [train_|validation_|test_|eval_](loss|accuracy|macro_f1), got ${JSON.stringify(name)}`,
+      `--metric ${JSON.stringify(name)} is not a metric; the metrics are loss, accuracy and macro_f1, alone ` +
+        `(the evaluation split's) or after train_, validation_, test_ or eval_ (training rows have no macro_f1)`,
     );
   }
-  const split = (match[1] ?? "eval") as ChartMetric["split"];
-  if (split === "train" && match[2] === "macro_f1") {
-    throw new Error(`--metric train_macro_f1: training rows have no macro_f1`);
-  }
-  return { split, column: match[2] as ChartMetric["column"] };
+  return { split: (match[1] ?? "eval") as ChartMetric["split"], column: match[2] as ChartMetric["column"] };
 }
 
 /**
  * The split a run's curve of `metric` is drawn from: the metric's own, or for
  * `eval` whichever of validation and test has more rows (test on a tie).
  */
-export function chartSplit(run: Run, metric: ChartMetric): MetricsRow["split"] {
+export function chartSplit(arm: Arm, metric: ChartMetric): MetricsRow["split"] {
   if (metric.split !== "eval") return metric.split;
-  const count = (s: string) => run.rows.filter((row) => row.split === s).length;
+  const count = (s: string) => arm.rows.filter((row) => row.split === s).length;
   return count("validation") > count("test") ? "validation" : "test";
 }
 
@@ -157,15 +154,15 @@ export function chartMetricTitle(
  * @returns the series named by the run's label; empty values when it has no such rows.
  */
 export function metricSeries(
-  run: Run,
+  arm: Arm,
   metric: ChartMetric,
   x: "epoch" | "samples",
 ): ChartSeries {
-  const split = chartSplit(run, metric);
-  const stepsPerEpoch = Math.max(0, ...run.rows.map((row) => row.step));
-  const rows = run.rows.filter((row) => row.split === split && row[metric.column] !== null);
+  const split = chartSplit(arm, metric);
+  const stepsPerEpoch = Math.max(0, ...arm.rows.map((row) => row.step));
+  const rows = arm.rows.filter((row) => row.split === split && row[metric.column] !== null);
   return {
-    name: run.label,
+    name: arm.label,
     values: rows.map((row) => row[metric.column] as number),
     x: rows.map((row) => xOf(row, x, stepsPerEpoch)),
   };

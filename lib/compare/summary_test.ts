@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import type { MetricsRow } from "../report/mod.ts";
 import { BASE_SETTINGS, fakeRows } from "./_fixtures.ts";
-import type { Run } from "./load.ts";
-import { chartMetricTitle, metricSeries, parseChartMetric, summarizeRun } from "./summary.ts";
+import type { Arm } from "./load.ts";
+import { chartMetricTitle, metricSeries, parseChartMetric, summarizeArm } from "./summary.ts";
 
-function runOf(rows: MetricsRow[], extra: Partial<Run> = {}): Run {
+function armOf(rows: MetricsRow[], extra: Partial<Arm> = {}): Arm {
   return {
     label: "r",
     runId: "r",
@@ -13,7 +13,8 @@ function runOf(rows: MetricsRow[], extra: Partial<Run> = {}): Run {
     manifestPath: null,
     manifest: null,
     experiment: null,
-    arm: "",
+    name: "",
+    data: null,
     settings: null,
     rows,
     raw: [],
@@ -26,7 +27,7 @@ function runOf(rows: MetricsRow[], extra: Partial<Run> = {}): Run {
 const rows = fakeRows(BASE_SETTINGS, "", { testAccuracy: 0.75 });
 
 Deno.test("summarizeRun takes the last test row for evaluation and the last train row for training", () => {
-  const summary = summarizeRun(runOf(rows));
+  const summary = summarizeArm(armOf(rows));
   assert.equal(summary.evalSplit, "test");
   assert.equal(summary.eval_accuracy, 0.75);
   assert.equal(summary.eval_macro_f1, 0.74);
@@ -40,8 +41,8 @@ Deno.test("summarizeRun takes the last test row for evaluation and the last trai
 });
 
 Deno.test("summarizeRun falls back to the last validation row when there is no test row", () => {
-  const summary = summarizeRun(
-    runOf(rows.filter((row) => row.split !== "test")),
+  const summary = summarizeArm(
+    armOf(rows.filter((row) => row.split !== "test")),
   );
   assert.equal(summary.evalSplit, "validation");
   assert.equal(
@@ -55,7 +56,7 @@ Deno.test("summarizeRun marks non-finite losses and truncated metrics", () => {
     row,
     i,
   ) => (i === 3 ? { ...row, loss: NaN } : row));
-  const summary = summarizeRun(runOf(diverged, { truncatedLine: 9 }));
+  const summary = summarizeArm(armOf(diverged, { truncatedLine: 9 }));
   assert.equal(
     summary.state,
     "unknown (no manifest), diverged (non-finite loss), truncated metrics",
@@ -75,7 +76,10 @@ Deno.test("parseChartMetric reads prefixes and names the flag on a bad value", (
     chartMetricTitle(parseChartMetric("validation_macro_f1")),
     "validation macro-F1",
   );
-  assert.throws(() => parseChartMetric("acc"), /--metric must be .*got "acc"/);
+  assert.throws(
+    () => parseChartMetric("acc"),
+    /--metric "acc" is not a metric; the metrics are loss, accuracy and macro_f1/,
+  );
   assert.throws(
     () => parseChartMetric("train_macro_f1"),
     /training rows have no macro_f1/,
@@ -84,13 +88,13 @@ Deno.test("parseChartMetric reads prefixes and names the flag on a bad value", (
 
 Deno.test("metricSeries places train rows at fractional epochs and evaluation on the busier split", () => {
   const train = metricSeries(
-    runOf(rows),
+    armOf(rows),
     parseChartMetric("train_loss"),
     "epoch",
   );
   assert.deepEqual(train.x, [0.5, 1, 1.5, 2]);
   const evaluation = metricSeries(
-    runOf(rows),
+    armOf(rows),
     parseChartMetric("accuracy"),
     "samples",
   );

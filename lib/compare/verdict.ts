@@ -5,7 +5,7 @@
  * @module
  */
 import { METRICS_COLUMNS, type MetricsColumn, TIMING_COLUMNS } from "../report/mod.ts";
-import type { Run } from "./load.ts";
+import type { Arm } from "./load.ts";
 import { settingsKey } from "./settings_diff.ts";
 
 /** Where two runs' metrics first part. */
@@ -36,7 +36,7 @@ export interface Verdict {
   identical: boolean;
   /** The first difference, when not identical and both have rows. */
   difference: FirstDifference | null;
-  /** Why no comparison could be made (a run without metric rows), else null. */
+  /** Why the metrics were not compared (different data, or an arm without metric rows), else null. */
   problem: string | null;
 }
 
@@ -48,51 +48,56 @@ export const COMPARED_COLUMNS: readonly MetricsColumn[] = METRICS_COLUMNS
 
 /**
  * The verdict for every pair of runs sharing experiment, arm and settings
- * (the seed is a setting). Runs without a manifest are never paired.
+ * (the seed is a setting). Runs without a manifest are never paired; a pair
+ * that read different data is not compared (its problem says so).
  *
- * @param runs the runs.
+ * @param arms the arms.
  * @param options settings to ignore when deciding which runs should match.
  */
 export function reproducibilityVerdicts(
-  runs: readonly Run[],
+  arms: readonly Arm[],
   options: { ignore?: readonly string[] } = {},
 ): Verdict[] {
-  const keys = runs.map((run) =>
-    run.settings === null || run.experiment === null ? null : JSON.stringify([
-      run.experiment,
-      run.arm,
-      settingsKey(run.settings, options.ignore),
+  const keys = arms.map((arm) =>
+    arm.settings === null || arm.experiment === null ? null : JSON.stringify([
+      arm.experiment,
+      arm.name,
+      settingsKey(arm.settings, options.ignore),
     ])
   );
   const verdicts: Verdict[] = [];
-  for (let a = 0; a < runs.length; a++) {
-    for (let b = a + 1; b < runs.length; b++) {
+  for (let a = 0; a < arms.length; a++) {
+    for (let b = a + 1; b < arms.length; b++) {
       if (keys[a] === null || keys[a] !== keys[b]) continue;
-      verdicts.push(compareRuns(runs[a], runs[b], a, b));
+      verdicts.push(compareArms(arms[a], arms[b], a, b));
     }
   }
   return verdicts;
 }
 
 /** Compares two runs' metric rows cell by cell, timing excluded. */
-function compareRuns(runA: Run, runB: Run, a: number, b: number): Verdict {
-  for (const run of [runA, runB]) {
-    if (run.raw.length === 0) {
+function compareArms(armA: Arm, armB: Arm, a: number, b: number): Verdict {
+  if (armA.data !== armB.data) {
+    const problem = `different data (${armA.data ?? "none recorded"} vs ${armB.data ?? "none recorded"})`;
+    return { a, b, identical: false, difference: null, problem };
+  }
+  for (const arm of [armA, armB]) {
+    if (arm.raw.length === 0) {
       return {
         a,
         b,
         identical: false,
         difference: null,
-        problem: `${run.label} has no metric rows`,
+        problem: `cannot tell: ${arm.label} has no metric rows`,
       };
     }
   }
-  const rows = Math.max(runA.raw.length, runB.raw.length);
+  const rows = Math.max(armA.raw.length, armB.raw.length);
   for (let i = 0; i < rows; i++) {
-    const rowA = runA.raw[i];
-    const rowB = runB.raw[i];
-    const lineA = runA.lines[i] ?? null;
-    const lineB = runB.lines[i] ?? null;
+    const rowA = armA.raw[i];
+    const rowB = armB.raw[i];
+    const lineA = armA.lines[i] ?? null;
+    const lineB = armB.lines[i] ?? null;
     const present = rowA ?? rowB;
     const where = `${present.split} epoch ${present.epoch} step ${present.step}`;
     if (rowA === undefined || rowB === undefined) {

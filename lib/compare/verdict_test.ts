@@ -8,9 +8,9 @@ Deno.test("reproducibilityVerdicts calls two same-seed runs identical despite di
   withTemp(async (root) => {
     const a = await makeRun(root, "a");
     const b = await makeRun(root, "b", { timeOffset: 3.5 });
-    const { runs } = await loadRuns([a, b]);
-    assert.notEqual(runs[0].raw[0].elapsed_s, runs[1].raw[0].elapsed_s);
-    assert.deepEqual(reproducibilityVerdicts(runs), [
+    const { arms } = await loadRuns([a, b]);
+    assert.notEqual(arms[0].raw[0].elapsed_s, arms[1].raw[0].elapsed_s);
+    assert.deepEqual(reproducibilityVerdicts(arms), [
       { a: 0, b: 1, identical: true, difference: null, problem: null },
     ]);
   }));
@@ -25,14 +25,14 @@ Deno.test("reproducibilityVerdicts names the first differing row and column with
           i,
         ) => (i >= 3 ? { ...row, accuracy: row.accuracy + 1e-12 } : row)),
     });
-    const { runs } = await loadRuns([a, b]);
-    const [verdict] = reproducibilityVerdicts(runs);
+    const { arms } = await loadRuns([a, b]);
+    const [verdict] = reproducibilityVerdicts(arms);
     assert.equal(verdict.identical, false);
     assert.deepEqual(verdict.difference, {
       row: 4,
       column: "accuracy",
-      valueA: runs[0].raw[3].accuracy,
-      valueB: runs[1].raw[3].accuracy,
+      valueA: arms[0].raw[3].accuracy,
+      valueB: arms[1].raw[3].accuracy,
       lineA: 5,
       lineB: 5,
       where: "train epoch 2 step 5",
@@ -48,8 +48,8 @@ Deno.test("reproducibilityVerdicts reports a run that stops early as a missing r
       status: "interrupted",
       edit: (rows) => rows.slice(0, 4),
     });
-    const { runs } = await loadRuns([a, b]);
-    const [verdict] = reproducibilityVerdicts(runs);
+    const { arms } = await loadRuns([a, b]);
+    const [verdict] = reproducibilityVerdicts(arms);
     assert.equal(verdict.difference?.row, 5);
     assert.equal(verdict.difference?.column, "(row)");
     assert.equal(verdict.difference?.lineB, null);
@@ -65,10 +65,10 @@ Deno.test("reproducibilityVerdicts pairs only runs sharing experiment, settings,
       await makeRun(root, "bare", { noManifest: true }),
       await makeRun(root, "a2", { settings: { out: "elsewhere" } }),
     ];
-    const { runs } = await loadRuns(dirs);
-    assert.deepEqual(reproducibilityVerdicts(runs), []);
+    const { arms } = await loadRuns(dirs);
+    assert.deepEqual(reproducibilityVerdicts(arms), []);
     assert.deepEqual(
-      reproducibilityVerdicts(runs, { ignore: ["out"] }).map((
+      reproducibilityVerdicts(arms, { ignore: ["out"] }).map((
         v,
       ) => [v.a, v.b, v.identical]),
       [[0, 5, true]],
@@ -79,9 +79,9 @@ Deno.test("reproducibilityVerdicts pairs only runs sharing experiment, settings,
     const abl2 = await makeRun(join(root, "y"), "abl", {
       arms: ["both", "conv_frozen"],
     });
-    const arms = await loadRuns([abl, abl2]);
+    const multiArm = await loadRuns([abl, abl2]);
     assert.deepEqual(
-      reproducibilityVerdicts(arms.runs).map((v) => [v.a, v.b, v.identical]),
+      reproducibilityVerdicts(multiArm.arms).map((v) => [v.a, v.b, v.identical]),
       [
         [0, 2, true],
         [1, 3, true],

@@ -1,17 +1,18 @@
 /**
- * ASCII line charts of one or more series, overlaid, drawn with asciichart.
+ * ASCII line charts of one or more series, overlaid.
  *
  * Each series is resampled onto a common set of columns (at most 70 by
- * default), every finite stretch of it is plotted by asciichart against the
- * common minimum and maximum, and the cells are merged, the first series on
- * top. With `color: false` (files, pipes) every series gets its own ASCII
- * marker and the text holds no escape codes; with `color: true` (terminals)
- * the lines are box-drawing characters in one colour per series.
+ * default) and drawn on one grid, the first series on top; a non-finite value
+ * leaves a gap. With `color: false` (files, pipes) every series has its own
+ * ASCII marker; with `color: true` (terminals) the first ten are box-drawing
+ * lines in ten colours and the rest coloured markers. A series may carry a
+ * band (e.g. ± one standard deviation), shaded under the lines.
+ *
+ * The line shapes follow asciichart's, which is not used because it cannot
+ * leave gaps (a NaN makes `plot` throw) and has one set of symbols per chart.
  *
  * @module
  */
-// @ts-types="npm:@types/asciichart@1.5.8"
-import asciichart from "asciichart";
 
 /** One line of a chart. */
 export interface ChartSeries {
@@ -25,6 +26,8 @@ export interface ChartSeries {
    * stretched over the full width.
    */
   x?: number[];
+  /** Half the height of a band drawn around each value (e.g. a standard deviation). */
+  band?: number[];
 }
 
 /** How `renderChart` draws. */
@@ -41,251 +44,176 @@ export interface ChartOptions {
   maxWidth?: number;
 }
 
-const COLORS = [
-  asciichart.blue,
-  asciichart.green,
-  asciichart.red,
-  asciichart.yellow,
-  asciichart.magenta,
-  asciichart.cyan,
-  asciichart.lightred,
-  asciichart.lightgreen,
-  asciichart.lightblue,
-  asciichart.lightmagenta,
-];
-const MARKERS = ["*", "+", "o", "x", "#", "@", "%", "=", "~", "^"];
-const BOX_LINE = "─";
-type Symbols = [
-  string,
-  string,
-  string,
-  string,
-  string,
-  string,
-  string,
-  string,
-  string,
-  string,
-];
+/** ANSI colour codes, one per series in turn. */
+const COLORS = [34, 32, 31, 33, 35, 36, 91, 92, 94, 95];
+const MARKERS = "*+ox#@%=~^abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+/** Glyphs: a stretch's start, flat, down-in, up-in, down-out, up-out, vertical (asciichart's). */
+const BOX = "╶─╮╯╰╭│";
+
+/** The most series one chart tells apart: one marker each. */
+export const CHART_MAX_SERIES: number = MARKERS.length;
+
+type Cell = { char: string; series: number };
 
 /**
  * Draws `series` overlaid in one chart, with a legend and min/max labels.
  *
- * @param series the lines; each gets a colour (or a marker) in order.
+ * @param series the lines (at most `CHART_MAX_SERIES`); each gets a colour and a line style or marker, in order.
  * @param options title, height, colour, x label, maximum width.
  * @returns the chart as lines of text, ending without a newline.
+ * @throws {RangeError} when there are more series than markers.
  * @example
  * ```ts
  * console.log(renderChart([{ name: "lr 0.01", values: [0.7, 0.8, 0.85] }], { title: "accuracy" }));
  * ```
  */
-export function renderChart(
-  series: ChartSeries[],
-  options: ChartOptions = {},
-): string {
+export function renderChart(series: ChartSeries[], options: ChartOptions = {}): string {
+  if (series.length > CHART_MAX_SERIES) {
+    throw new RangeError(`renderChart: at most ${CHART_MAX_SERIES} series can be told apart, got ${series.length}`);
+  }
   const color = options.color ?? false;
   const height = Math.max(1, Math.round(options.height ?? 10));
-  const maxWidth = Math.max(2, Math.round(options.maxWidth ?? 70));
-  const lines: string[] = [];
-  if (options.title !== undefined) lines.push(options.title);
-
-  const shared = series.length > 0 && series.every((s) => s.x !== undefined);
   const longest = Math.max(0, ...series.map((s) => s.values.length));
-  const width = Math.min(maxWidth, Math.max(longest, 40));
-  const xs = series.flatMap((s) => (shared ? (s.x ?? []) : []).filter(Number.isFinite));
-  const x0 = shared ? Math.min(...xs) : 0;
-  const x1 = shared ? Math.max(...xs) : 1;
-  const columns = series.map((s) => resample(s, width, shared ? [x0, x1] : null));
-
-  const finite = columns.flat().filter(Number.isFinite);
-  if (finite.length === 0) {
-    lines.push("(no finite values to plot)");
-    lines.push(legend(series, color));
-    return lines.join("\n");
-  }
-  const min = Math.min(...finite);
-  const max = Math.max(...finite);
-  const range = max - min;
-  const ratio = range !== 0 ? height / range : 1;
-  const min2 = Math.round(min * ratio);
-  const rows = Math.abs(Math.round(max * ratio) - min2);
-
-  // The plot area: rows + 1 lines of width - 1 cells (a cell joins value c to value c + 1).
-  const grid: { char: string; series: number }[][] = Array.from(
-    { length: rows + 1 },
-    () => Array.from({ length: width - 1 }, () => ({ char: " ", series: -1 })),
+  const width = Math.min(Math.max(2, Math.round(options.maxWidth ?? 70)), Math.max(longest, 40));
+  const shared = series.length > 0 && series.every((s) => s.x !== undefined);
+  const xs = shared ? series.flatMap((s) => s.x!).filter(Number.isFinite) : [0, 1];
+  const xRange: [number, number] = [Math.min(...xs), Math.max(...xs)];
+  const columns = series.map((s) => resample(s.values, width, shared ? s.x : undefined, xRange));
+  const bands = series.map((s) => s.band ? resample(s.band, width, shared ? s.x : undefined, xRange) : null);
+  const edges = columns.flatMap((values, j) =>
+    values.flatMap((v, c) => [v - (bands[j]?.[c] || 0), v + (bands[j]?.[c] || 0)])
   );
-  const firstMarks: { row: number; series: number }[] = [];
-  for (let j = series.length - 1; j >= 0; j--) {
-    const symbols = symbolsFor(j, color);
-    for (const [start, values] of finiteRuns(columns[j])) {
-      const markerRow = rows - (Math.round(values[0] * ratio) - min2);
-      if (start === 0) firstMarks.push({ row: markerRow, series: j });
-      else grid[markerRow][start - 1] = { char: symbols[0], series: j };
-      if (values.length < 2) continue;
-      const plotted = asciichart.plot(values, {
-        min,
-        max,
-        height,
-        symbols,
-        format: () => "   ",
-      }).split("\n");
-      plotted.forEach((text, row) => {
-        // Each asciichart line is a 3-character label, a space, the axis, then the cells.
-        const cells = text.slice(5);
-        for (let c = 0; c < cells.length && start + c < width - 1; c++) {
-          if (cells[c] !== " ") {
-            grid[row][start + c] = { char: cells[c], series: j };
-          }
-        }
-      });
-    }
-  }
+  const finite = edges.filter(Number.isFinite);
+  const lines = options.title === undefined ? [] : [options.title];
+  if (finite.length === 0) return [...lines, "(no finite values to plot)", legend(series, color)].join("\n");
+
+  const [min, max] = [Math.min(...finite), Math.max(...finite)];
+  const rowOf = (v: number) =>
+    Number.isFinite(v) ? height - Math.round(max === min ? 0 : ((v - min) / (max - min)) * height) : NaN;
+  const grid: Cell[][] = Array.from(
+    { length: height + 1 },
+    () => Array.from({ length: width }, () => ({ char: " ", series: -1 })),
+  );
+  for (let j = series.length - 1; j >= 0; j--) drawBand(grid, columns[j], bands[j], rowOf, j, color);
+  for (let j = series.length - 1; j >= 0; j--) drawLine(grid, columns[j].map(rowOf), glyphs(j, color), j);
 
   const format = labelFormat(min, max, height);
-  const labels = Array.from(
-    { length: rows + 1 },
-    (_, row) => format(rows > 0 ? max - (row * range) / rows : min),
-  );
+  const labels = grid.map((_, row) => format(max - (row * (max - min)) / height));
   const labelWidth = Math.max(...labels.map((label) => label.length));
-  const axis = color ? "┤" : "|";
   grid.forEach((cells, row) => {
-    // The lowest-numbered series is on top, as in the plot area.
-    const mark = firstMarks.filter((m) => m.row === row)
-      .sort((x, y) => x.series - y.series)[0];
-    const axisCell = mark === undefined ? axis : paint(symbolsFor(mark.series, color)[0], mark.series, color);
-    const body = joinCells(cells, color);
+    const axis = cells[0].series < 0 ? [{ char: color ? "┤" : "|", series: -1 }] : [];
     lines.push(
-      `${labels[row].padStart(labelWidth)} ${axisCell}${body}`.trimEnd(),
+      `${labels[row].padStart(labelWidth)} ${joinCells([...axis, ...cells.slice(axis.length)], color)}`.trimEnd(),
     );
   });
-
   const indent = " ".repeat(labelWidth + 1);
-  lines.push(
-    `${indent}${color ? "└" : "+"}${(color ? "─" : "-").repeat(width - 1)}`,
-  );
-  const left = shared ? formatX(x0) : "start";
-  const right = shared ? formatX(x1) : "end";
+  lines.push(`${indent}${color ? "└" : "+"}${(color ? "─" : "-").repeat(width - 1)}`);
+  const [left, right] = shared ? xRange.map(formatX) : ["start", "end"];
   const middle = options.xLabel ?? "";
   const gap = Math.max(1, width - left.length - right.length - middle.length);
   const before = Math.floor(gap / 2);
-  lines.push(
-    `${indent} ${left}${" ".repeat(before)}${middle}${" ".repeat(gap - before)}${right}`
-      .trimEnd(),
-  );
-  lines.push(legend(series, color));
-  return lines.join("\n");
+  lines.push(`${indent} ${left}${" ".repeat(before)}${middle}${" ".repeat(gap - before)}${right}`.trimEnd());
+  return [...lines, legend(series, color)].join("\n");
 }
 
-/** A row of cells as text, one escape sequence per stretch of one colour. */
-function joinCells(
-  cells: { char: string; series: number }[],
+/**
+ * Draws a series into `grid` as asciichart does: column c + 1 joins value c
+ * to value c + 1, and a stretch of finite values starts with a mark in the
+ * column before its first value (the axis for column 0).
+ */
+function drawLine(grid: Cell[][], rows: number[], glyph: string, series: number): void {
+  const put = (row: number, column: number, char: string) => grid[row][column] = { char, series };
+  rows.forEach((y, c) => {
+    const previous = rows[c - 1] ?? NaN;
+    if (Number.isNaN(y)) return;
+    else if (Number.isNaN(previous)) put(y, c, glyph[0]);
+    else if (previous === y) put(y, c, glyph[1]);
+    else {
+      const down = y > previous; // rows count downwards
+      for (let row = Math.min(y, previous) + 1; row < Math.max(y, previous); row++) put(row, c, glyph[6]);
+      put(previous, c, down ? glyph[2] : glyph[3]);
+      put(y, c, down ? glyph[4] : glyph[5]);
+    }
+  });
+}
+
+/** Shades the rows between value - band and value + band in each column. */
+function drawBand(
+  grid: Cell[][],
+  values: number[],
+  band: number[] | null,
+  rowOf: (v: number) => number,
+  series: number,
   color: boolean,
-): string {
+): void {
+  values.forEach((v, c) => {
+    const half = band?.[c] ?? NaN;
+    if (!Number.isFinite(v) || !Number.isFinite(half)) return;
+    for (let row = rowOf(v + half); row <= rowOf(v - half); row++) grid[row][c] = { char: color ? "░" : ".", series };
+  });
+}
+
+/** A series' glyphs: box drawing for the first ten in colour, else its marker throughout. */
+function glyphs(series: number, color: boolean): string {
+  return color && series < COLORS.length ? BOX : MARKERS[series].repeat(BOX.length);
+}
+
+/** A row of cells as text, one escape sequence per stretch of one series. */
+function joinCells(cells: Cell[], color: boolean): string {
   let text = "";
-  let c = 0;
-  while (c < cells.length) {
-    let end = c + 1;
-    while (end < cells.length && cells[end].series === cells[c].series) end++;
+  for (let c = 0, end = 0; c < cells.length; c = end) {
+    for (end = c + 1; end < cells.length && cells[end].series === cells[c].series;) end++;
     const chars = cells.slice(c, end).map((cell) => cell.char).join("");
     text += cells[c].series < 0 ? chars : paint(chars, cells[c].series, color);
-    c = end;
   }
   return text;
 }
 
-/** The legend line: each series' colour or marker, then its name. */
+/** The legend: each series' line or marker, then its name; one per line when they would not fit in 120 characters. */
 function legend(series: ChartSeries[], color: boolean): string {
-  return series.map((s, j) =>
-    color ? `${paint(BOX_LINE.repeat(3), j, true)} ${s.name}` : `${MARKERS[j % MARKERS.length]} ${s.name}`
-  ).join("   ");
+  const entries = series.map((s, j) =>
+    `${paint(color ? glyphs(j, true)[1].repeat(3) : MARKERS[j], j, color)} ${s.name}`
+  );
+  const length = series.reduce((sum, s) => sum + s.name.length + 7, 0);
+  return entries.join(length > 120 ? "\n" : "   ");
 }
 
 function paint(text: string, series: number, color: boolean): string {
-  return color ? asciichart.colored(text, COLORS[series % COLORS.length]) : text;
-}
-
-/** asciichart's symbols: the series' marker everywhere in plain mode, box drawing in colour. */
-function symbolsFor(series: number, color: boolean): Symbols {
-  if (color) return ["┼", "┤", "╶", "╴", "─", "╰", "╭", "╮", "╯", "│"];
-  const m = MARKERS[series % MARKERS.length];
-  return [m, "|", m, m, m, m, m, m, m, m];
+  return color ? `\x1b[${COLORS[series % COLORS.length]}m${text}\x1b[0m` : text;
 }
 
 /**
- * The series' value in each of `width` columns: the mean of the points that
- * fall in a column, else linear interpolation between neighbours; NaN outside
- * the series' x range or next to a non-finite value.
+ * The values in each of `width` columns spanning `xRange` (or the series'
+ * own length without `x`): the mean of the points that fall in a column,
+ * else linear interpolation between neighbours; NaN outside the series' x
+ * range or next to a non-finite value.
  */
-function resample(
-  series: ChartSeries,
-  width: number,
-  xRange: [number, number] | null,
-): number[] {
-  const n = series.values.length;
-  const out = new Array<number>(width).fill(NaN);
-  if (n === 0) return out;
-  const xs = xRange === null || series.x === undefined
-    ? series.values.map((_, i) => (n === 1 ? 0 : i / (n - 1)))
-    : series.x;
-  const [x0, x1] = xRange ?? [0, 1];
-  const span = x1 - x0;
-  const step = span / (width - 1);
-  // Map every point to its nearest column; columns with points average them.
+function resample(values: number[], width: number, x: number[] | undefined, xRange: [number, number]): number[] {
+  const n = values.length;
+  const xs = x ?? values.map((_, i) => (n === 1 ? 0 : i / (n - 1)));
+  const [x0, x1] = x === undefined ? [0, 1] : xRange;
   const sums = new Array<number>(width).fill(0);
   const counts = new Array<number>(width).fill(0);
-  const poisoned = new Array<boolean>(width).fill(false);
   for (let i = 0; i < n; i++) {
-    const column = span === 0 ? 0 : Math.round((xs[i] - x0) / step);
-    if (column < 0 || column >= width || !Number.isFinite(xs[i])) continue;
-    if (Number.isFinite(series.values[i])) {
-      sums[column] += series.values[i];
-      counts[column]++;
-    } else {
-      poisoned[column] = true;
-    }
+    const column = x1 === x0 ? 0 : Math.round(((xs[i] - x0) / (x1 - x0)) * (width - 1));
+    if (!(column >= 0 && column < width)) continue;
+    sums[column] += values[i]; // a non-finite value poisons its column
+    counts[column]++;
   }
+  const out = sums.map((sum, c) => (counts[c] > 0 ? sum / counts[c] : NaN));
   let previous = -1; // the last column holding points
-  for (let c = 0; c < width; c++) {
-    if (counts[c] === 0 && !poisoned[c]) continue;
-    out[c] = poisoned[c] ? NaN : sums[c] / counts[c];
-    if (
-      previous >= 0 && c - previous > 1 && !poisoned[c] && !poisoned[previous]
-    ) {
-      for (let k = previous + 1; k < c; k++) {
-        const t = (k - previous) / (c - previous);
-        out[k] = out[previous] + t * (out[c] - out[previous]);
-      }
+  out.forEach((value, c) => {
+    if (counts[c] === 0) return;
+    for (let k = previous + 1; previous >= 0 && k < c; k++) {
+      out[k] = out[previous] + ((k - previous) / (c - previous)) * (value - out[previous]);
     }
     previous = c;
-  }
+  });
   return out;
 }
 
-/** The maximal stretches of finite values, as [first column, values]. */
-function finiteRuns(values: number[]): [number, number[]][] {
-  const runs: [number, number[]][] = [];
-  let current: number[] | null = null;
-  values.forEach((value, c) => {
-    if (!Number.isFinite(value)) {
-      current = null;
-      return;
-    }
-    if (current === null) {
-      current = [];
-      runs.push([c, current]);
-    }
-    current.push(value);
-  });
-  return runs;
-}
-
 /** Enough decimals to tell adjacent rows apart, at least two below 1000. */
-function labelFormat(
-  min: number,
-  max: number,
-  height: number,
-): (value: number) => string {
+function labelFormat(min: number, max: number, height: number): (value: number) => string {
   const step = (max - min) / height;
   const magnitude = Math.max(Math.abs(min), Math.abs(max));
   let decimals = step > 0 ? Math.ceil(-Math.log10(step)) + 1 : 2;

@@ -66,12 +66,41 @@ Deno.test("renderChart puts shared x values in the same columns", () => {
   );
 });
 
+/** For each column of the plot area, whether any row holds a mark. */
+function markedColumns(text: string, rows: number): boolean[] {
+  const plot = text.split("\n").slice(0, rows).map((line) => line.slice(line.search(/[|*+]/)));
+  return Array.from({ length: 40 }, (_, c) => plot.some((line) => (line[c] ?? " ") !== " " && line[c] !== "|"));
+}
+
 Deno.test("renderChart leaves a gap at NaN and survives all-NaN and flat series", () => {
-  const text = renderChart([{ name: "diverged", values: [1, 2, NaN, NaN, 3] }]);
-  assert.ok(!text.includes("NaN"));
+  const marked = markedColumns(renderChart([{ name: "diverged", values: [1, 2, NaN, NaN, 3] }]), 11);
+  // Values 0..4 land in columns 0, 10, 20, 29, 39: the line runs to column 10, then nothing until the 3 at the end.
+  assert.deepEqual(marked.slice(0, 11), new Array(11).fill(true));
+  assert.deepEqual(marked.slice(11, 39), new Array(28).fill(false));
+  assert.equal(marked[39], true);
   assert.match(renderChart([{ name: "x", values: [NaN] }]), /no finite values/);
   const flat = renderChart([{ name: "flat", values: [1, 1, 1] }]);
   assert.match(flat, /^1\.00 \*+$/m);
+});
+
+Deno.test("renderChart tells more than ten series apart, in plain text and in colour", () => {
+  const many = Array.from({ length: 12 }, (_, j) => ({ name: `run${j}`, values: [j, j + 0.5] }));
+  const plain = renderChart(many, { height: 22 });
+  // 23 plot rows, the axis and its labels, then one legend line per series (twelve do not fit on one).
+  const legend = plain.split("\n").slice(25).map((entry) => entry.split(" ")[0]);
+  assert.equal(new Set(legend).size, 12, legend.join(" "));
+  for (const marker of legend) assert.ok(plain.split("\n").slice(0, 23).some((l) => l.includes(marker)), marker);
+  const colored = renderChart(many, { color: true });
+  const samples = colored.split("\n").slice(13).map((entry) => entry.split(" ")[0]);
+  assert.equal(new Set(samples).size, 12, samples.join(" "));
+  assert.throws(() => renderChart(Array.from({ length: 63 }, () => many[0])), /at most 62 series/);
+});
+
+Deno.test("renderChart shades a series' band under its line", () => {
+  const lines = renderChart([{ name: "mean", values: [1, 1, 1], band: [0.5, 0.5, 0.5] }], { height: 4 }).split("\n");
+  assert.match(lines[0], /^1\.50 \.+$/);
+  assert.match(lines[2], /^1\.00 \*+$/);
+  assert.match(lines[4], /^0\.50 \.+$/);
 });
 
 Deno.test("renderChart draws the first series on top where series overlap", () => {
