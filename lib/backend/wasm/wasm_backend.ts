@@ -27,9 +27,10 @@ interface Kernels {
     ...args: [Ptr, Ptr, Ptr, number, number, number, number, number, number, number, number, Ptr]
   ): void;
   addBias(y: Ptr, b: Ptr, N: number, F: number, plane: number, perPosition: number): void;
-  conv2dWeightGradient(
-    ...args: [Ptr, Ptr, Ptr, number, number, number, number, number, number, number, number]
-  ): void;
+  nonZeros(dy: Ptr, F: number, OH: number, OW: number, Wp: number, offsets: Ptr, values: Ptr, starts: Ptr): number;
+  convWeightGradient(...args: [Ptr, Ptr, number, number, Ptr, Ptr, Ptr, number, Ptr]): void;
+  convInputGradientScatter(...args: [Ptr, Ptr, Ptr, number, number, Ptr, Ptr, Ptr, number]): void;
+  copyRows(src: Ptr, dst: Ptr, count: number, width: number, srcStride: number, dstStride: number): void;
   flipFilters(w: Ptr, out: Ptr, F: number, C: number, KH: number, KW: number): void;
   biasGradient(dy: Ptr, db: Ptr, N: number, F: number, plane: number, perPosition: number): void;
   gemm(a: Ptr, b: Ptr, c: Ptr, bias: Ptr, M: number, K: number, N: number, nz: Ptr): void;
@@ -70,6 +71,14 @@ export interface WasmBackendOptions {
 }
 
 const isF32 = (a: FloatArray): a is Float32Array => a instanceof Float32Array;
+
+/**
+ * The row width of a padded convolution input for `outWidth` outputs and a
+ * kernel `kernelWidth` wide: the forward reads 16 outputs' windows at a time,
+ * the backward a kernel row as up to 8 floats; a multiple of 4.
+ */
+const paddedWidth = (outWidth: number, kernelWidth: number) =>
+  Math.ceil(Math.max(Math.ceil(outWidth / 16) * 16 + kernelWidth - 1, outWidth + 8) / 4) * 4;
 
 /**
  * A new `wasm` backend with its own memory.
@@ -119,21 +128,18 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
     return { ptr, finish };
   };
 
-  /** The input gradient of a stride-1 convolution: dy, padded, convolved with the filters turned around. */
-  const inputGradient = (dyPtr: Ptr, cache: WasmConv2dCache, wPtr: Ptr): Tensor => {
-    const { x, w, padding: pad, outShape: [N, F, OH, OW] } = cache;
+  /**
+   * The input gradient of one stride-1 convolution sample where dy is dense:
+   * dy, padded, convolved with the filters turned around (`turned`, paired).
+   */
+  const denseInputGradient = (dyN: Ptr, dxN: Ptr, cache: WasmConv2dCache, turned: Ptr): void => {
+    const { x, w, padding: pad, outShape: [, F, OH, OW] } = cache;
     const [, C, H, W] = x.shape as [number, number, number, number];
     const [, , KH, KW] = w.shape as [number, number, number, number];
-    const rows = H + KH - 1, cols = Math.ceil(W / 16) * 16 + KW - 1 + 3 & ~3, taps = F * KH * KW;
-    const flipped = temp(F * C * KH * KW), pairs = temp(Math.ceil(C / 2) * 2 * taps), scratch = temp(16);
-    k.flipFilters(wPtr, flipped, F, C, KH, KW);
-    k.pairFilters(flipped, pairs, C, taps);
-    const dyPadded = temp(F * rows * cols), dx = temp(N * C * H * W);
-    for (let n = 0; n < N; n++) {
-      k.padInput(dyPtr + n * F * OH * OW * 4, dyPadded, F, OH, OW, rows, cols, KH - 1 - pad.top, KW - 1 - pad.left);
-      k.conv2dForward(dyPadded, pairs, dx + n * C * H * W * 4, F, rows, cols, C, KH, KW, H, W, scratch);
-    }
-    return { data: f32(dx, N * C * H * W), shape: [...x.shape] };
+    const rows = H + KH - 1, cols = paddedWidth(W, KW);
+    const dyPadded = temp(F * rows * cols);
+    k.padInput(dyN, dyPadded, F, OH, OW, rows, cols, KH - 1 - pad.top, KW - 1 - pad.left);
+    k.conv2dForward(dyPadded, turned, dxN, F, rows, cols, C, KH, KW, H, W, temp(16));
   };
 
   return {
@@ -154,7 +160,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       if (!isF32(x.data) || !isF32(w.data) || (bias && !isF32(bias.data)) || !covered) {
         return reference.conv2dForward(x, w, options);
       }
-      const rows = OH + KH - 1, cols = Math.ceil(OW / 16) * 16 + KW - 1 + 3 & ~3, taps = C * KH * KW;
+      const rows = OH + KH - 1, cols = paddedWidth(OW, KW), taps = C * KH * KW;
       const xPtr = ptrOf(x.data), wPtr = ptrOf(w.data);
       const padded = temp(N * C * rows * cols), pairs = temp(Math.ceil(F / 2) * 2 * taps), scratch = temp(16);
       const y = temp(N * F * OH * OW);
@@ -177,29 +183,60 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       return { y: { data: f32(y, N * F * OH * OW), shape: [N, F, OH, OW] }, cache };
     },
     conv2dBackward(dy, cache, options = {}) {
-      if (!("padded" in cache) || !isF32(dy.data)) return reference.conv2dBackward(dy, cache, options);
-      const { x, w, outShape: [N, F, OH, OW], padded } = cache as WasmConv2dCache;
-      const C = x.shape[1]!;
-      const [, , KH, KW] = w.shape as [number, number, number, number];
-      const dyPtr = ptrOf(dy.data), wPtr = ptrOf(w.data), rowWidth = Math.ceil(OW / 4) * 4;
-      const dw = target(options.dw, w.data.length);
-      f32(dw.ptr, w.data.length).fill(0);
-      const dyRows = temp(F * OH * rowWidth);
-      for (let n = 0; n < N; n++) {
-        k.padInput(dyPtr + n * F * OH * OW * 4, dyRows, F, OH, OW, OH, rowWidth, 0, 0);
-        const xp = padded.ptr + n * C * padded.rows * padded.cols * 4;
-        k.conv2dWeightGradient(dyRows, xp, dw.ptr, C, padded.rows, padded.cols, F, KH, KW, OH, rowWidth);
+      const [, , KH, KW] = cache.w.shape as [number, number, number, number];
+      if (!("padded" in cache) || !isF32(dy.data) || KW > 8) return reference.conv2dBackward(dy, cache, options);
+      const { x, w, padding: pad, outShape: [N, F, OH, OW], padded: { ptr: xp, rows: Hp, cols: Wp } } =
+        cache as WasmConv2dCache;
+      const [, C, H, W] = x.shape as [number, number, number, number];
+      // Each kernel row (c, kh) as one or two vectors; four kernel rows at a time in registers.
+      const R = C * KH, R4 = Math.ceil(R / 4) * 4, VR = KW <= 4 ? 1 : 2, width = 4 * VR, plane = OH * OW;
+      const dyPtr = ptrOf(dy.data), wPtr = ptrOf(w.data), rows = temp(R4);
+      new Int32Array(memory.buffer, rows, R4).set(
+        Array.from({ length: R4 }, (_, r) => Math.min(r, R - 1)).map((r) => (Math.floor(r / KH) * Hp + r % KH) * Wp),
+      );
+      const offsets = temp(F * plane + 1), values = temp(F * plane + 1), starts = temp(F + 1);
+      const dwPadded = temp(F * R4 * width);
+      f32(dwPadded, F * R4 * width).fill(0);
+      const wantDx = options.inputGradient ?? true;
+      const dx = wantDx ? temp(N * C * H * W) : 0, dxp = wantDx ? temp(C * Hp * Wp + 8) : 0;
+      let wPadded = 0, turned = 0;
+      if (wantDx) {
+        k.copyRows(wPtr, wPadded = temp(F * R * width), F * R, KW, KW, width);
+        k.flipFilters(wPtr, turned = temp(F * C * KH * KW), F, C, KH, KW);
+        k.pairFilters(turned, turned = temp(Math.ceil(C / 2) * 2 * F * KH * KW), C, F * KH * KW);
       }
-      let dx: Tensor | null = null;
-      if (options.inputGradient ?? true) dx = inputGradient(dyPtr, cache as WasmConv2dCache, wPtr);
+      for (let n = 0; n < N; n++) {
+        const dyN = dyPtr + n * F * plane * 4, xpN = xp + n * C * Hp * Wp * 4, dxN = dx + n * C * H * W * 4;
+        const count = k.nonZeros(dyN, F, OH, OW, Wp, offsets, values, starts);
+        k.convWeightGradient(xpN, rows, R4, VR, offsets, values, starts, F, dwPadded);
+        if (!wantDx) continue;
+        // A scatter pays while dy is mostly zeros; past that the dense form does less work.
+        if (count * 3 > F * plane) {
+          denseInputGradient(dyN, dxN, cache as WasmConv2dCache, turned);
+          continue;
+        }
+        f32(dxp, C * Hp * Wp + 8).fill(0);
+        k.convInputGradientScatter(dxp, wPadded, rows, R, VR, offsets, values, starts, F);
+        for (let c = 0; c < C; c++) {
+          k.copyRows(dxp + ((c * Hp + pad.top) * Wp + pad.left) * 4, dxN + c * H * W * 4, H, W, Wp, W);
+        }
+      }
+      const dw = target(options.dw, w.data.length);
+      for (let f = 0; f < F; f++) {
+        k.copyRows(dwPadded + f * R4 * width * 4, dw.ptr + f * R * KW * 4, R, KW, width, KW);
+      }
       let db: Tensor | null = null;
       if (cache.biasShape !== null) {
         const length = sizeOf(cache.biasShape);
         const out = target(options.db, length);
-        k.biasGradient(dyPtr, out.ptr, N, F, OH * OW, length === F ? 0 : 1);
+        k.biasGradient(dyPtr, out.ptr, N, F, plane, length === F ? 0 : 1);
         db = { data: out.finish(), shape: [...cache.biasShape] };
       }
-      return { dx, dw: { data: dw.finish(), shape: [...w.shape] }, db };
+      return {
+        dx: wantDx ? { data: f32(dx, N * C * H * W), shape: [...x.shape] } : null,
+        dw: { data: dw.finish(), shape: [...w.shape] },
+        db,
+      };
     },
     denseForward(x, w, options = {}) {
       const { N, I, O, bias } = reference.denseSizes(x, w, options);

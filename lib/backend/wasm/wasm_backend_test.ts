@@ -14,6 +14,13 @@ const random = (shape: number[], rng: Rng, zeroEvery = 0): Tensor => {
   return { data, shape };
 };
 
+/** Normal samples at every `keepEvery`-th position, zeros elsewhere. */
+const sparse = (shape: number[], rng: Rng, keepEvery: number): Tensor => {
+  const t = random(shape, rng);
+  for (let i = 0; i < t.data.length; i++) if (i % keepEvery) t.data[i] = 0;
+  return t;
+};
+
 /** The largest |a - b| relative to max(1, |b|), or Infinity when the lengths differ. */
 function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
@@ -75,12 +82,14 @@ for (const c of convCases) {
     const expected = reference.conv2dForward(x, w, options), actual = backend.conv2dForward(x, w, options);
     assert.deepEqual(actual.y.shape, expected.y.shape);
     assertClose(actual.y.data, expected.y.data, "y");
-    const dy = random([...expected.y.shape], rng, 3); // a third zeros, as after pooling
-    const want = reference.conv2dBackward(dy, expected.cache), got = backend.conv2dBackward(dy, actual.cache);
-    assertClose(got.dx!.data, want.dx!.data, "dx");
-    assertClose(got.dw.data, want.dw.data, "dw");
-    if (want.db) assertClose(got.db!.data, want.db.data, "db");
-    assert.equal(backend.conv2dBackward(dy, actual.cache, { inputGradient: false }).dx, null);
+    // A third zeros (the dense input gradient), then four fifths zeros, as after max-pooling (the scatter).
+    for (const dy of [random([...expected.y.shape], rng, 3), sparse([...expected.y.shape], rng, 5)]) {
+      const want = reference.conv2dBackward(dy, expected.cache), got = backend.conv2dBackward(dy, actual.cache);
+      assertClose(got.dx!.data, want.dx!.data, "dx");
+      assertClose(got.dw.data, want.dw.data, "dw");
+      if (want.db) assertClose(got.db!.data, want.db.data, "db");
+      assert.equal(backend.conv2dBackward(dy, actual.cache, { inputGradient: false }).dx, null);
+    }
   });
 }
 

@@ -119,40 +119,112 @@ export function addInto(y: usize, x: usize, n: i32): void {
 }
 
 /**
- * Adds one sample's weight gradient of a stride-1 convolution into `dw`
- * [F, C, KH, KW]: for each filter row, the correlation of `dyp` [F, OH, OWr]
- * (dy with rows zero-padded to OWr, a multiple of 4) with the padded input
- * `xp` [C, Hp, Wp], vectorised along the row, four taps at a time.
+ * Lists the non-zero entries of one sample's `dy` [F, OH, OW], filter by
+ * filter: `offsets` (int32) gets each entry's position oh * Wp + ow in a padded
+ * [Hp, Wp] plane, `values` its value, and `starts` [F + 1] (int32) where each
+ * filter's entries begin. After max-pooling and ReLU most of dy is zero, and a
+ * zero carries no gradient. Branch-free: every entry is written, and the
+ * count moves only past non-zeros. Returns the count.
  */
-export function conv2dWeightGradient(
-  dyp: usize, xp: usize, dw: usize, C: i32, Hp: i32, Wp: i32, F: i32, KH: i32, KW: i32, OH: i32, OWr: i32,
-): void {
+export function nonZeros(dy: usize, F: i32, OH: i32, OW: i32, Wp: i32, offsets: usize, values: usize, starts: usize): i32 {
+  let count = 0;
   for (let f = 0; f < F; f++) {
-    for (let c = 0; c < C; c++) {
-      for (let kh = 0; kh < KH; kh++) {
-        for (let kw0 = 0; kw0 < KW; kw0 += 4) {
-          let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
-          for (let oh = 0; oh < OH; oh++) {
-            const d = at(dyp, (f * OH + oh) * OWr);
-            const x = at(xp, (c * Hp + oh + kh) * Wp + kw0);
-            for (let o = 0; o < OWr; o += 4) {
-              const g = v128.load(at(d, o));
-              const p = at(x, o);
-              a0 = f32x4.add(a0, f32x4.mul(g, v128.load(p)));
-              a1 = f32x4.add(a1, f32x4.mul(g, v128.load(p, 4)));
-              a2 = f32x4.add(a2, f32x4.mul(g, v128.load(p, 8)));
-              a3 = f32x4.add(a3, f32x4.mul(g, v128.load(p, 12)));
-            }
-          }
-          const tap = at(dw, ((f * C + c) * KH + kh) * KW + kw0);
-          const left = KW - kw0;
-          store<f32>(tap, load<f32>(tap) + hsum(a0));
-          if (left > 1) store<f32>(tap, load<f32>(tap, 4) + hsum(a1), 4);
-          if (left > 2) store<f32>(tap, load<f32>(tap, 8) + hsum(a2), 8);
-          if (left > 3) store<f32>(tap, load<f32>(tap, 12) + hsum(a3), 12);
-        }
+    store<i32>(at(starts, f), count);
+    for (let oh = 0; oh < OH; oh++) {
+      const row = at(dy, (f * OH + oh) * OW);
+      for (let ow = 0; ow < OW; ow++) {
+        const g = load<f32>(at(row, ow));
+        store<i32>(at(offsets, count), oh * Wp + ow);
+        store<f32>(at(values, count), g);
+        count += i32(g != 0);
       }
     }
+  }
+  store<i32>(at(starts, F), count);
+  return count;
+}
+
+/**
+ * Adds one sample's weight gradient into `dwPad` [F, R4, 4 * VR]: every kernel
+ * row (c, kh) padded to VR vectors (1 or 2), R4 rows rounded up to 4. For each
+ * filter, four kernel rows at a time stay in registers while its non-zero dy
+ * entries add g times the input window. `rows` [R4] (int32) holds each kernel
+ * row's offset (c * Hp + kh) * Wp in the padded input `xp`.
+ */
+export function convWeightGradient(
+  xp: usize, rows: usize, R4: i32, VR: i32, offsets: usize, values: usize, starts: usize, F: i32, dwPad: usize,
+): void {
+  for (let f = 0; f < F; f++) {
+    const first = load<i32>(at(starts, f)), end = load<i32>(at(starts, f + 1));
+    for (let r = 0; r < R4; r += 4) {
+      const x0 = at(xp, load<i32>(at(rows, r))), x1 = at(xp, load<i32>(at(rows, r + 1)));
+      const x2 = at(xp, load<i32>(at(rows, r + 2))), x3 = at(xp, load<i32>(at(rows, r + 3)));
+      const out = at(dwPad, (f * R4 + r) * 4 * VR);
+      let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+      for (let j = first; j < end; j++) {
+        const p = <usize>load<i32>(at(offsets, j)) << 2;
+        const g = v128.load32_splat(at(values, j));
+        a0 = f32x4.add(a0, f32x4.mul(g, v128.load(x0 + p)));
+        a1 = f32x4.add(a1, f32x4.mul(g, v128.load(x1 + p)));
+        a2 = f32x4.add(a2, f32x4.mul(g, v128.load(x2 + p)));
+        a3 = f32x4.add(a3, f32x4.mul(g, v128.load(x3 + p)));
+        if (VR == 2) {
+          b0 = f32x4.add(b0, f32x4.mul(g, v128.load(x0 + p, 16)));
+          b1 = f32x4.add(b1, f32x4.mul(g, v128.load(x1 + p, 16)));
+          b2 = f32x4.add(b2, f32x4.mul(g, v128.load(x2 + p, 16)));
+          b3 = f32x4.add(b3, f32x4.mul(g, v128.load(x3 + p, 16)));
+        }
+      }
+      if (VR == 1) {
+        v128.store(out, f32x4.add(v128.load(out), a0));
+        v128.store(out, f32x4.add(v128.load(out, 16), a1), 16);
+        v128.store(out, f32x4.add(v128.load(out, 32), a2), 32);
+        v128.store(out, f32x4.add(v128.load(out, 48), a3), 48);
+      } else {
+        v128.store(out, f32x4.add(v128.load(out), a0));
+        v128.store(out, f32x4.add(v128.load(out, 16), b0), 16);
+        v128.store(out, f32x4.add(v128.load(out, 32), a1), 32);
+        v128.store(out, f32x4.add(v128.load(out, 48), b1), 48);
+        v128.store(out, f32x4.add(v128.load(out, 64), a2), 64);
+        v128.store(out, f32x4.add(v128.load(out, 80), b2), 80);
+        v128.store(out, f32x4.add(v128.load(out, 96), a3), 96);
+        v128.store(out, f32x4.add(v128.load(out, 112), b3), 112);
+      }
+    }
+  }
+}
+
+/**
+ * Adds one sample's input gradient into the padded `dxp` [C, Hp, Wp] by
+ * scattering g times each filter over the window of each non-zero dy entry;
+ * `wPad` [F, R, 4 * VR] holds the filters with kernel rows zero-padded, so the
+ * extra lanes add zero.
+ */
+export function convInputGradientScatter(
+  dxp: usize, wPad: usize, rows: usize, R: i32, VR: i32, offsets: usize, values: usize, starts: usize, F: i32,
+): void {
+  for (let f = 0; f < F; f++) {
+    const first = load<i32>(at(starts, f)), end = load<i32>(at(starts, f + 1));
+    const wf = at(wPad, f * R * 4 * VR);
+    for (let j = first; j < end; j++) {
+      const p = <usize>load<i32>(at(offsets, j)) << 2;
+      const g = v128.load32_splat(at(values, j));
+      for (let r = 0; r < R; r++) {
+        const d = at(dxp, load<i32>(at(rows, r))) + p;
+        const wr = wf + (<usize>(r * VR) << 4);
+        v128.store(d, f32x4.add(v128.load(d), f32x4.mul(g, v128.load(wr))));
+        if (VR == 2) v128.store(d, f32x4.add(v128.load(d, 16), f32x4.mul(g, v128.load(wr, 16))), 16);
+      }
+    }
+  }
+}
+
+/** Copies `count` rows of `width` floats from `src` (rows `srcStride` apart) to `dst` (rows `dstStride` apart), zeroing each destination row past `width`. */
+export function copyRows(src: usize, dst: usize, count: i32, width: i32, srcStride: i32, dstStride: i32): void {
+  for (let r = 0; r < count; r++) {
+    const d = at(dst, r * dstStride);
+    memory.copy(d, at(src, r * srcStride), <usize>width << 2);
+    if (dstStride > width) memory.fill(at(d, width), 0, <usize>(dstStride - width) << 2);
   }
 }
 
