@@ -94,7 +94,8 @@ export async function benchmarkTraining(
   const backend = options.backend ?? tsBackend, batch = options.batch ?? 1, rounds = options.rounds ?? 7;
   const steps = options.steps ?? Math.max(20, Math.ceil(2000 / batch));
   const settings = { ...experiment.defaults, batchSize: batch };
-  const prepared = experiment.prepare(data, settings);
+  // Training only: the evaluations after each epoch are not part of a step.
+  const prepared = { ...experiment.prepare(data, settings), evaluations: [] };
   const model = experiment.model({
     rng: createRng(0),
     dtype: "float32",

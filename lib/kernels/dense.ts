@@ -7,6 +7,7 @@
  */
 import { assertRank, formatShape, type Tensor, zerosLike } from "../tensor/mod.ts";
 import type { GradientTargets } from "./conv2d.ts";
+import { sgdUpdate } from "./sgd.ts";
 
 /** What {@linkcode denseBackward} needs from the forward pass. */
 export interface DenseCache {
@@ -79,13 +80,14 @@ export function denseForward(
  *
  * @param dy `[N, O]`.
  * @param cache from the forward pass.
- * @param options where to write `dw` and `db` (the input gradient is always computed).
+ * @param options where to write `dw` and `db` (the input gradient is always computed); `sgdLr` also applies
+ *   `w -= sgdLr * dw` to the weights (fused SGD), after `dx` is computed from the weights as they were.
  * @returns `dx` `[N, I]`, `dw` `[I, O]`, `db` `[O]` (null without a bias).
  */
 export function denseBackward(
   dy: Tensor,
   cache: DenseCache,
-  options: Omit<GradientTargets, "inputGradient"> = {},
+  options: Omit<GradientTargets, "inputGradient"> & { sgdLr?: number } = {},
 ): { dx: Tensor; dw: Tensor; db: Tensor | null } {
   const { x, w } = cache;
   const [N, I] = x.shape as [number, number];
@@ -111,6 +113,7 @@ export function denseBackward(
       dx[n * I + i] = sum;
     }
   }
+  if (options.sgdLr !== undefined) sgdUpdate(wd, dw, options.sgdLr);
   return {
     dx: { data: dx, shape: [N, I] },
     dw: { data: dw, shape: [I, O] },

@@ -9,6 +9,7 @@ import type { Rng } from "../rng/mod.ts";
 import type { Param, Tensor } from "../tensor/mod.ts";
 import { gaussianOver, type Initializer, zerosInit } from "./initializers.ts";
 import {
+  applyFusedSgd,
   type BackwardOptions,
   type Layer,
   makeParam,
@@ -101,6 +102,7 @@ export class Conv2d implements Layer {
       db: this.bias?.grad,
       inputGradient: options.inputGradient,
     });
+    applyFusedSgd([this.kernel, this.bias], this.#backend);
     return dx ?? noGradient;
   }
 

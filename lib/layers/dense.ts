@@ -8,7 +8,7 @@ import type { DenseCache } from "../kernels/mod.ts";
 import type { Rng } from "../rng/mod.ts";
 import type { Param, Tensor } from "../tensor/mod.ts";
 import { gaussianOver, type Initializer, zerosInit } from "./initializers.ts";
-import { type Layer, makeParam, moveParams, type ParamOptions, requireCache } from "./layer.ts";
+import { applyFusedSgd, type Layer, makeParam, moveParams, type ParamOptions, requireCache } from "./layer.ts";
 
 /** Options of {@linkcode Dense}. */
 export interface DenseLayerOptions extends ParamOptions {
@@ -61,7 +61,15 @@ export class Dense implements Layer {
 
   backward(dy: Tensor): Tensor {
     const cache = requireCache(this.#cache, this.kind);
-    return this.#backend.denseBackward(dy, cache, { dw: this.weight.grad, db: this.bias?.grad }).dx;
+    const { weight, bias } = this;
+    // The weight's fused update happens inside the kernel, where it saves two passes over the weights.
+    const { dx } = this.#backend.denseBackward(dy, cache, {
+      dw: weight.grad,
+      db: bias?.grad,
+      sgdLr: weight.fusedSgdLr,
+    });
+    applyFusedSgd([bias], this.#backend);
+    return dx;
   }
 
   useBackend(backend: Backend): void {

@@ -61,6 +61,11 @@ export function moveParams(params: readonly Param[], backend: Backend): void {
   }
 }
 
+/** Applies the fused SGD update of every parameter that has one (see `Param.fusedSgdLr`). */
+export function applyFusedSgd(params: readonly (Param | null)[], backend: Backend): void {
+  for (const p of params) if (p?.fusedSgdLr !== undefined) backend.sgdUpdate(p.value, p.grad, p.fusedSgdLr);
+}
+
 /** The empty tensor a layer returns when no input gradient was asked for. */
 export const noGradient: Tensor = { data: new Float32Array(0), shape: [0] };
 

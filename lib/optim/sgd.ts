@@ -23,14 +23,19 @@ export class Sgd implements Optimizer {
   readonly #params: Param[];
   readonly #backend: Backend;
 
-  /** Keeps the params that are not frozen; `lr` is the learning rate; `backend` runs the update (default ts). */
-  constructor(params: Param[], options: { lr: number; backend?: Backend }) {
+  /**
+   * Keeps the params that are not frozen; `lr` is the learning rate; `backend` runs the update (default ts).
+   * `fused: true` hands each update to the layer's backward (`Param.fusedSgdLr`), which applies it as
+   * soon as the gradient is known, with the same arithmetic; `step()` then has nothing left to do.
+   */
+  constructor(params: Param[], options: { lr: number; backend?: Backend; fused?: boolean }) {
     this.lr = options.lr;
     this.#params = params.filter((p) => !p.frozen);
     this.#backend = options.backend ?? tsBackend;
+    if (options.fused) { for (const p of this.#params) p.fusedSgdLr = this.lr; }
   }
 
   step(): void {
-    for (const p of this.#params) this.#backend.sgdUpdate(p.value, p.grad, this.lr);
+    for (const p of this.#params) if (p.fusedSgdLr === undefined) this.#backend.sgdUpdate(p.value, p.grad, this.lr);
   }
 }

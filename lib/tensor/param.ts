@@ -18,4 +18,10 @@ export interface Param {
   shape: readonly number[];
   /** When true, optimizers leave `value` untouched. */
   frozen: boolean;
+  /**
+   * Set by a fused SGD optimizer: the learning rate of an update
+   * `value -= fusedSgdLr * grad` that the layer's backward applies itself, as
+   * soon as the gradient is known; `grad` may then be left unwritten.
+   */
+  fusedSgdLr?: number;
 }

@@ -22,7 +22,7 @@ type Ptr = number;
 /** The exports of the compiled kernels; every pointer is a byte offset. */
 interface Kernels {
   padInput(x: Ptr, xp: Ptr, C: number, H: number, W: number, Hp: number, Wp: number, t: number, l: number): void;
-  pairFilters(w: Ptr, wt: Ptr, F: number, taps: number): void;
+  groupFilters(w: Ptr, wt: Ptr, F: number, taps: number): void;
   conv2dForward(
     ...args: [Ptr, Ptr, Ptr, number, number, number, number, number, number, number, number, Ptr]
   ): void;
@@ -43,6 +43,7 @@ interface Kernels {
   reluForward(x: Ptr, y: Ptr, n: number): void;
   reluBackward(dy: Ptr, y: Ptr, dx: Ptr, n: number): void;
   sgdUpdate(w: Ptr, g: Ptr, n: number, lr: number): void;
+  denseBackwardSgd(x: Ptr, dy: Ptr, w: Ptr, dx: Ptr, I: number, O: number, lr: number): void;
 }
 
 /** A padded copy of a convolution's input, kept for its backward. */
@@ -162,9 +163,9 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       }
       const rows = OH + KH - 1, cols = paddedWidth(OW, KW), taps = C * KH * KW;
       const xPtr = ptrOf(x.data), wPtr = ptrOf(w.data);
-      const padded = temp(N * C * rows * cols), pairs = temp(Math.ceil(F / 2) * 2 * taps), scratch = temp(16);
+      const padded = temp(N * C * rows * cols), pairs = temp(Math.ceil(F / 3) * 3 * taps), scratch = temp(16);
       const y = temp(N * F * OH * OW);
-      k.pairFilters(wPtr, pairs, F, taps);
+      k.groupFilters(wPtr, pairs, F, taps);
       for (let n = 0; n < N; n++) {
         const xp = padded + n * C * rows * cols * 4;
         k.padInput(xPtr + n * C * H * W * 4, xp, C, H, W, rows, cols, pad.top, pad.left);
@@ -203,7 +204,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       if (wantDx) {
         k.copyRows(wPtr, wPadded = temp(F * R * width), F * R, KW, KW, width);
         k.flipFilters(wPtr, turned = temp(F * C * KH * KW), F, C, KH, KW);
-        k.pairFilters(turned, turned = temp(Math.ceil(C / 2) * 2 * F * KH * KW), C, F * KH * KW);
+        k.groupFilters(turned, turned = temp(Math.ceil(C / 3) * 3 * F * KH * KW), C, F * KH * KW);
       }
       for (let n = 0; n < N; n++) {
         const dyN = dyPtr + n * F * plane * 4, xpN = xp + n * C * Hp * Wp * 4, dxN = dx + n * C * H * W * 4;
@@ -253,6 +254,18 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       const O = w.shape[1]!;
       const dyPtr = ptrOf(dy.data), xPtr = ptrOf(x.data);
       const dx = temp(N * I);
+      const lr = options.sgdLr;
+      if (lr !== undefined && N === 1 && w.data.buffer === memory.buffer) {
+        k.denseBackwardSgd(xPtr, dyPtr, w.data.byteOffset, dx, I, O, lr);
+        let db: Tensor | null = null;
+        if (cache.hasBias) {
+          const out = target(options.db, O);
+          k.biasGradient(dyPtr, out.ptr, 1, 1, O, 1);
+          db = { data: out.finish(), shape: [O] };
+        }
+        // The weight gradient was folded into the update and is not written.
+        return { dx: { data: f32(dx, I), shape: [1, I] }, dw: { data: options.dw ?? w.data, shape: [I, O] }, db };
+      }
       k.denseInputGradient(dyPtr, ptrOf(w.data), dx, N, I, O);
       // dw = x^T dy; a batch of one needs no transpose: x is already a column.
       let xT = xPtr;
@@ -265,6 +278,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
         k.biasGradient(dyPtr, out.ptr, N, 1, O, 1);
         db = { data: out.finish(), shape: [O] };
       }
+      if (lr !== undefined) this.sgdUpdate(w.data, dw.finish(), lr);
       return { dx: { data: f32(dx, N * I), shape: [N, I] }, dw: { data: dw.finish(), shape: [I, O] }, db };
     },
     maxPool2dForward(x, options) {

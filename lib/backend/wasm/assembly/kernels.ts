@@ -22,15 +22,13 @@ export function padInput(x: usize, xp: usize, C: i32, H: i32, W: i32, Hp: i32, W
   }
 }
 
-/** Filters [F, C, KH, KW] regrouped as pairs [ceil(F/2), C, KH, KW, 2], a missing second filter as zeros. */
-export function pairFilters(w: usize, wt: usize, F: i32, taps: i32): void {
+/** Filters [F, C, KH, KW] regrouped in threes [ceil(F/3), C, KH, KW, 3], missing filters as zeros. */
+export function groupFilters(w: usize, wt: usize, F: i32, taps: i32): void {
+  const groups = (F + 2) / 3;
+  memory.fill(wt, 0, <usize>(groups * taps * 3) << 2);
   for (let f = 0; f < F; f++) {
-    const pair = at(wt, (f >> 1) * taps * 2 + (f & 1));
-    for (let t = 0; t < taps; t++) store<f32>(pair + (<usize>t << 3), load<f32>(at(w, f * taps + t)));
-  }
-  if (F & 1) {
-    const pair = at(wt, (F >> 1) * taps * 2 + 1);
-    for (let t = 0; t < taps; t++) store<f32>(pair + (<usize>t << 3), 0);
+    const group = at(wt, (f / 3) * taps * 3 + f % 3);
+    for (let t = 0; t < taps; t++) store<f32>(group + <usize>(t * 12), load<f32>(at(w, f * taps + t)));
   }
 }
 
@@ -52,26 +50,27 @@ export function pairFilters(w: usize, wt: usize, F: i32, taps: i32): void {
 
 /**
  * One sample of a stride-1 convolution from the padded input `xp` [C, Hp, Wp] and
- * paired filters `wt` into `y` [F, OH, OW]; no bias. Two filters by 16 outputs of
- * a row at a time: eight accumulators, vectorised along the row. Needs
- * Wp >= ceil(OW / 16) * 16 + KW - 1.
+ * filters grouped in threes `wt` into `y` [F, OH, OW]; no bias. Three filters by
+ * 16 outputs of a row at a time: twelve accumulators, vectorised along the row.
+ * Needs Wp >= ceil(OW / 16) * 16 + KW - 1.
  */
 export function conv2dForward(
   xp: usize, wt: usize, y: usize, C: i32, Hp: i32, Wp: i32, F: i32, KH: i32, KW: i32, OH: i32, OW: i32, tmp: usize,
 ): void {
   const taps = C * KH * KW;
-  for (let f0 = 0; f0 < F; f0 += 2) {
-    const pair = at(wt, f0 * taps);
+  for (let f0 = 0; f0 < F; f0 += 3) {
+    const group = at(wt, f0 * taps);
     for (let oh = 0; oh < OH; oh++) {
       for (let ow0 = 0; ow0 < OW; ow0 += 16) {
         let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-        let wp = pair;
+        let c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+        let wp = group;
         for (let c = 0; c < C; c++) {
           for (let kh = 0; kh < KH; kh++) {
             let p = at(xp, (c * Hp + oh + kh) * Wp + ow0);
             for (let kw = 0; kw < KW; kw++) {
               const x0 = v128.load(p), x1 = v128.load(p, 16), x2 = v128.load(p, 32), x3 = v128.load(p, 48);
-              const w0 = v128.load32_splat(wp), w1 = v128.load32_splat(wp, 4);
+              const w0 = v128.load32_splat(wp), w1 = v128.load32_splat(wp, 4), w2 = v128.load32_splat(wp, 8);
               a0 = f32x4.add(a0, f32x4.mul(w0, x0));
               a1 = f32x4.add(a1, f32x4.mul(w0, x1));
               a2 = f32x4.add(a2, f32x4.mul(w0, x2));
@@ -80,14 +79,19 @@ export function conv2dForward(
               b1 = f32x4.add(b1, f32x4.mul(w1, x1));
               b2 = f32x4.add(b2, f32x4.mul(w1, x2));
               b3 = f32x4.add(b3, f32x4.mul(w1, x3));
+              c0 = f32x4.add(c0, f32x4.mul(w2, x0));
+              c1 = f32x4.add(c1, f32x4.mul(w2, x1));
+              c2 = f32x4.add(c2, f32x4.mul(w2, x2));
+              c3 = f32x4.add(c3, f32x4.mul(w2, x3));
               p += 4;
-              wp += 8;
+              wp += 12;
             }
           }
         }
         const count = min(16, OW - ow0);
         store16(at(y, (f0 * OH + oh) * OW + ow0), a0, a1, a2, a3, count, tmp);
         if (f0 + 1 < F) store16(at(y, ((f0 + 1) * OH + oh) * OW + ow0), b0, b1, b2, b3, count, tmp);
+        if (f0 + 2 < F) store16(at(y, ((f0 + 2) * OH + oh) * OW + ow0), c0, c1, c2, c3, count, tmp);
       }
     }
   }
@@ -364,33 +368,70 @@ export function transpose(a: usize, out: usize, rows: i32, cols: i32): void {
 
 /**
  * Max pooling without padding over `x` [NC, H, W] into `y` [NC, OH, OW]; `arg`
- * (int32) gets the flat index in x of each maximum, the first on ties.
+ * (int32) gets the flat index in x of each maximum, the first on ties. The
+ * comparisons run on the floats' bit patterns mapped to ordered integers: V8
+ * turns a data-dependent float select into a branch, an integer one into a
+ * conditional move.
  */
 export function maxPoolForward(
   x: usize, y: usize, arg: usize, NC: i32, H: i32, W: i32, PH: i32, PW: i32, SH: i32, SW: i32, OH: i32, OW: i32,
 ): void {
+  if (PH == 2 && PW == 2 && SH == 2 && SW == 2) {
+    maxPool2x2(x, y, arg, NC, H, W, OH, OW);
+    return;
+  }
   let out = 0;
   for (let nc = 0; nc < NC; nc++) {
     const base = nc * H * W;
     for (let oh = 0; oh < OH; oh++) {
       for (let ow = 0; ow < OW; ow++) {
         let best = base + oh * SH * W + ow * SW;
-        let bestValue = load<f32>(at(x, best));
+        let bestKey = orderedKey(load<i32>(at(x, best)));
         for (let ph = 0; ph < PH; ph++) {
           const row = base + (oh * SH + ph) * W + ow * SW;
           for (let pw = 0; pw < PW; pw++) {
-            const v = load<f32>(at(x, row + pw));
-            const better = v > bestValue;
-            bestValue = select<f32>(v, bestValue, better);
+            const key = orderedKey(load<i32>(at(x, row + pw)));
+            const better = key > bestKey;
+            bestKey = select<i32>(key, bestKey, better);
             best = select<i32>(row + pw, best, better);
           }
         }
-        store<f32>(at(y, out), bestValue);
+        store<f32>(at(y, out), load<f32>(at(x, best)));
         store<i32>(at(arg, out), best);
         out++;
       }
     }
   }
+}
+
+/** The common 2x2 window with stride 2, unrolled; the same order of comparisons as the general loop. */
+function maxPool2x2(x: usize, y: usize, arg: usize, NC: i32, H: i32, W: i32, OH: i32, OW: i32): void {
+  let out = 0;
+  for (let nc = 0; nc < NC; nc++) {
+    for (let oh = 0; oh < OH; oh++) {
+      const top = nc * H * W + 2 * oh * W;
+      for (let ow = 0; ow < OW; ow++) {
+        const i = top + 2 * ow;
+        let best = i, bestKey = orderedKey(load<i32>(at(x, i)));
+        let key = orderedKey(load<i32>(at(x, i + 1)));
+        best = select<i32>(i + 1, best, key > bestKey);
+        bestKey = max(key, bestKey);
+        key = orderedKey(load<i32>(at(x, i + W)));
+        best = select<i32>(i + W, best, key > bestKey);
+        bestKey = max(key, bestKey);
+        key = orderedKey(load<i32>(at(x, i + W + 1)));
+        best = select<i32>(i + W + 1, best, key > bestKey);
+        store<f32>(at(y, out), load<f32>(at(x, best)));
+        store<i32>(at(arg, out), best);
+        out++;
+      }
+    }
+  }
+}
+
+/** A float's bits as an integer that orders like the float (for non-NaN values). */
+@inline function orderedKey(bits: i32): i32 {
+  return bits ^ ((bits >> 31) & 0x7fffffff);
 }
 
 /** dx (length size, zeroed here) gets each dy routed to its maximum's position. */
@@ -434,4 +475,31 @@ export function sgdUpdate(w: usize, g: usize, n: i32, lr: f32): void {
     v128.store(at(w, i), f32x4.sub(v128.load(at(w, i)), f32x4.mul(l, v128.load(at(g, i)))));
   }
   for (; i < n; i++) store<f32>(at(w, i), load<f32>(at(w, i)) - lr * load<f32>(at(g, i)));
+}
+
+/**
+ * The backward of a dense layer for one sample with its SGD weight update
+ * fused in: dx = w dy from the weights as they were, then w -= lr * (x dy^T),
+ * row by row, skipping rows whose input is zero. One pass over w from memory
+ * instead of three (dx, dw, the update), with the same arithmetic.
+ */
+export function denseBackwardSgd(x: usize, dy: usize, w: usize, dx: usize, I: i32, O: i32, lr: f32): void {
+  const ls = f32x4.splat(lr);
+  for (let i = 0; i < I; i++) {
+    const wr = at(w, i * O);
+    let s = f32x4.splat(0);
+    let o = 0;
+    for (; o + 4 <= O; o += 4) s = f32x4.add(s, f32x4.mul(v128.load(at(dy, o)), v128.load(at(wr, o))));
+    let sum = hsum(s);
+    for (; o < O; o++) sum += load<f32>(at(dy, o)) * load<f32>(at(wr, o));
+    store<f32>(at(dx, i), sum);
+    const xi = load<f32>(at(x, i));
+    if (xi == 0) continue;
+    const xs = f32x4.splat(xi);
+    o = 0;
+    for (; o + 4 <= O; o += 4) {
+      v128.store(at(wr, o), f32x4.sub(v128.load(at(wr, o)), f32x4.mul(ls, f32x4.mul(xs, v128.load(at(dy, o))))));
+    }
+    for (; o < O; o++) store<f32>(at(wr, o), load<f32>(at(wr, o)) - lr * (xi * load<f32>(at(dy, o))));
+  }
 }
