@@ -2,14 +2,11 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { sha256Hex } from "./checksum.ts";
 import { loadDataset } from "./discover.ts";
-import { dataDirEnvVar } from "./registry.ts";
 import {
   gzip,
   lit,
-  tarArchive,
   TINY_TEST_LABELS,
   TINY_TRAIN_LABELS,
-  tinyCifarFiles,
   tinyMnistFiles,
   withTempDir,
   writeFiles,
@@ -491,88 +488,3 @@ Deno.test("loadDataset() lists every place tried when all fail", () =>
       await server.close();
     }
   }));
-
-// ---------------------------------------------------------------------------
-// CIFAR-10: the extracted batches have no registry sums
-
-Deno.test("loadDataset() reads CIFAR-10 from a data dir holding cifar-10-batches-bin/", () =>
-  withTempDir(async (dir) => {
-    const files = tinyCifarFiles();
-    const batches = join(dir, "cifar-10-batches-bin");
-    await writeFiles(batches, files);
-    const loaded = await loadDataset("cifar-10", { dataDir: dir });
-    assert.equal(loaded.record.dir, batches);
-    assert.deepEqual([loaded.train.count, loaded.test.count], [10, 3]);
-    assert.deepEqual([...loaded.train.labels], [1, 3, 2, 6, 3, 9, 4, 2, 5, 5]);
-    assert.deepEqual([...loaded.test.labels], [3, 8, 0]);
-    assert.deepEqual([loaded.train.channels, loaded.train.height], [3, 32]);
-    // No sum is known for the extracted files: read, recorded, not verified, not "modified".
-    assert.ok(
-      loaded.record.files.every((f) => !f.verified && f.expected === ""),
-    );
-    assert.equal(loaded.record.modified, false);
-    assert.match(
-      loaded.tried[0],
-      /0 of 6 files SHA-256 verified; no known sum for data_batch_1\.bin/,
-    );
-  }));
-
-Deno.test("loadDataset() downloads the CIFAR-10 archive, extracts it and records the sums", () =>
-  withTempDir(async (root) => {
-    const files = tinyCifarFiles();
-    const archive = gzip(tarArchive([
-      {
-        name: "cifar-10-batches-bin/batches.meta.txt",
-        data: new TextEncoder().encode("airplane\n"),
-      },
-      ...[...files].map(([name, data]) => ({
-        name: `cifar-10-batches-bin/${name}`,
-        data,
-      })),
-    ]));
-    const server = serve(new Map([["/kriz/cifar-10-binary.tar.gz", archive]]));
-    try {
-      const loaded = await loadDataset("cifar-10", {
-        root,
-        mirrors: [`${server.base}/kriz/`],
-        checksums: { "cifar-10-binary.tar.gz": sha256Hex(archive) },
-      });
-      assert.equal(loaded.record.source, "download");
-      assert.ok(
-        loaded.record.files.every((f) => f.verified),
-        "checked against SHA256SUMS",
-      );
-      assert.deepEqual([...loaded.test.labels], [3, 8, 0]);
-      const cache = join(root, "datasets", "cifar-10", "cache");
-      assert.deepEqual(
-        await listDir(cache),
-        ["SHA256SUMS", ...files.keys()].sort(),
-      );
-      assert.ok(
-        loaded.tried.some((line) => /^extract .*: 6 files, sums recorded in SHA256SUMS$/.test(line)),
-      );
-
-      // Later loads from the cache check the recorded sums, and catch a changed file.
-      const again = await loadDataset("cifar-10", { root, download: false });
-      assert.equal(again.record.source, "cache");
-      assert.ok(again.record.files.every((f) => f.verified));
-      await Deno.writeFile(join(cache, "test_batch.bin"), new Uint8Array(3073));
-      await assert.rejects(
-        loadDataset("cifar-10", { root, download: false }),
-        /cache .*: checksum mismatch for .*test_batch\.bin/,
-      );
-    } finally {
-      await server.close();
-    }
-  }));
-
-Deno.test("dataDirEnvVar() names each dataset's variable", () => {
-  assert.deepEqual(
-    [
-      dataDirEnvVar("mnist"),
-      dataDirEnvVar("fashion-mnist"),
-      dataDirEnvVar("cifar-10"),
-    ],
-    ["MNIST_DATA_DIR", "FASHION_MNIST_DATA_DIR", "CIFAR10_DATA_DIR"],
-  );
-});

@@ -22,7 +22,7 @@ export interface ImageSet {
   readonly labels: Uint8Array;
   /** The number of images. */
   readonly count: number;
-  /** Channels per image (1 for MNIST, 3 for CIFAR-10). */
+  /** Channels per image (1 for MNIST). */
   readonly channels: number;
   /** Rows per image. */
   readonly height: number;
