@@ -9,8 +9,19 @@
  */
 
 import { createHash } from "node:crypto";
-import type { DatasetFileRecord } from "../report/manifest.ts";
 import { baseName, messageOf, plainBytes } from "./_util.ts";
+
+/** One data file a run read, with its checksum. */
+export interface DatasetFileRecord {
+  /** The file's name, e.g. `train-images-idx3-ubyte.gz`. */
+  name: string;
+  /** Its SHA-256, as computed when it was loaded. */
+  sha256: string;
+  /** The SHA-256 the suite expects for it. */
+  expected: string;
+  /** Whether the two agree. */
+  verified: boolean;
+}
 
 /** How the files a reader loads are checked. */
 export interface ChecksumOptions {

@@ -25,7 +25,7 @@
 
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { DatasetRecord } from "../report/manifest.ts";
+import type { DatasetFileRecord } from "./checksum.ts";
 import type { ImageSet } from "./image_set.ts";
 import { type LoadedSplit, readIdxPair } from "./idx.ts";
 import { type DatasetName, type DatasetSpec, datasetSpec, type SplitFiles } from "./registry.ts";
@@ -43,6 +43,20 @@ export type DatasetSource =
   | "cache"
   | "system"
   | "download";
+
+/** Where one dataset came from. */
+export interface DatasetRecord {
+  /** The dataset's name, e.g. `fashion-mnist`. */
+  name: string;
+  /** How it was found: an explicit folder, the environment, the repository, the cache, the system, a download. */
+  source: string;
+  /** The folder its files were read from. */
+  dir: string;
+  /** Each file read, with its checksum. */
+  files: DatasetFileRecord[];
+  /** True when a copy whose checksums differ was accepted on request. */
+  modified: boolean;
+}
 
 /** Options of {@linkcode loadDataset}. */
 export interface LoadOptions {

@@ -15,8 +15,7 @@
  */
 
 import { gunzipSync } from "node:zlib";
-import type { DatasetFileRecord } from "../report/manifest.ts";
-import { type ChecksumOptions, readChecked } from "./checksum.ts";
+import { type ChecksumOptions, type DatasetFileRecord, readChecked } from "./checksum.ts";
 import { DIGIT_CLASS_NAMES, type ImageSet } from "./image_set.ts";
 import { firstLabelAtLeast, messageOf, plainBytes } from "./_util.ts";
 

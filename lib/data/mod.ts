@@ -17,5 +17,4 @@ export * from "./idx.ts";
 export * from "./discover.ts";
 export * from "./transforms.ts";
 export * from "./batch.ts";
-export type { DatasetFileRecord, DatasetRecord } from "../report/manifest.ts";
 export type { DType, FloatArray, Tensor } from "../tensor/mod.ts";
