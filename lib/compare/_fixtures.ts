@@ -164,11 +164,8 @@ export async function makeRun(
   return dir;
 }
 
-/** Three runs compared: a and b the same seed and lr, c another seed and lr; the caller removes `root`. */
-export async function threeRuns(): Promise<
-  { root: string; comparison: Comparison }
-> {
-  const root = await Deno.makeTempDir({ prefix: "compare_render_" });
+/** Three runs made in `root` and compared: a and b the same seed and lr, c another seed and lr. */
+export async function threeRuns(root: string): Promise<Comparison> {
   const dirs = [
     await makeRun(root, "a", { testAccuracy: 0.8 }),
     await makeRun(root, "b", { testAccuracy: 0.8, timeOffset: 1 }),
@@ -177,15 +174,5 @@ export async function threeRuns(): Promise<
       settings: { lr: 0.005, seed: 2 },
     }),
   ];
-  return { root, comparison: buildComparison(await loadRuns(dirs)) };
-}
-
-/** Runs `fn` with a fresh temporary folder, removed afterwards. */
-export async function withTemp(fn: (root: string) => Promise<void>): Promise<void> {
-  const root = await Deno.makeTempDir({ prefix: "compare_test_" });
-  try {
-    await fn(root);
-  } finally {
-    await Deno.remove(root, { recursive: true });
-  }
+  return buildComparison(await loadRuns(dirs));
 }

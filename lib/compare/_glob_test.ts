@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { expandGlob, isGlob } from "./_glob.ts";
+import { needs, withTempDir } from "../testing/io.ts";
 
-Deno.test("expandGlob matches *, ?, [..] and ** below a folder, sorted", async () => {
-  const root = await Deno.makeTempDir({ prefix: "compare_glob_" });
-  try {
+/** Tests that make a temporary folder. */
+const io = needs("read", "write");
+
+Deno.test("expandGlob matches *, ?, [..] and ** below a folder, sorted", io, () =>
+  withTempDir(async (root) => {
     for (
       const path of [
         "a/r1/metrics.csv",
@@ -34,7 +37,4 @@ Deno.test("expandGlob matches *, ?, [..] and ** below a folder, sorted", async (
       join(root, "b/deep/r3/metrics.csv"),
     ]);
     assert.deepEqual(await expandGlob(join(root, "c", "*")), []);
-  } finally {
-    await Deno.remove(root, { recursive: true });
-  }
-});
+  }));

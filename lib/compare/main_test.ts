@@ -1,11 +1,15 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
-import { makeRun, withTemp } from "./_fixtures.ts";
+import { makeRun } from "./_fixtures.ts";
 import { compareCli } from "./main.ts";
+import { needs, withTempDir } from "../testing/io.ts";
 
-Deno.test("compareCli says identical for two same-seed runs", () =>
-  withTemp(async (root) => {
+/** Tests that make a temporary folder. */
+const io = needs("read", "write");
+
+Deno.test("compareCli says identical for two same-seed runs", io, () =>
+  withTempDir(async (root) => {
     const a = await makeRun(root, "a");
     const b = await makeRun(root, "b", { timeOffset: 2 });
     const result = await compareCli([a, b]);
@@ -18,181 +22,197 @@ Deno.test("compareCli says identical for two same-seed runs", () =>
     );
   }));
 
-Deno.test("compareCli shows where a one-value difference parts two same-seed runs", () =>
-  withTemp(async (root) => {
-    const a = await makeRun(root, "a");
-    const b = await makeRun(root, "b", {
-      edit: (rows) => rows.map((row, i) => (i === 5 ? { ...row, macro_f1: 0.25 } : row)),
-    });
-    const { stdout } = await compareCli([a, b]);
-    assert.match(
-      stdout,
-      /^a vs b: differ at row 6 \(validation epoch 2 step 10; line 7 of a, line 7 of b\), column macro_f1: 0\.701 vs 0\.25$/m,
-    );
-  }));
+Deno.test(
+  "compareCli shows where a one-value difference parts two same-seed runs",
+  io,
+  () =>
+    withTempDir(async (root) => {
+      const a = await makeRun(root, "a");
+      const b = await makeRun(root, "b", {
+        edit: (rows) => rows.map((row, i) => (i === 5 ? { ...row, macro_f1: 0.25 } : row)),
+      });
+      const { stdout } = await compareCli([a, b]);
+      assert.match(
+        stdout,
+        /^a vs b: differ at row 6 \(validation epoch 2 step 10; line 7 of a, line 7 of b\), column macro_f1: 0\.701 vs 0\.25$/m,
+      );
+    }),
+);
 
-Deno.test("compareCli shows differing seeds and learning rates with metric deltas", () =>
-  withTemp(async (root) => {
-    const a = await makeRun(root, "a", { testAccuracy: 0.8 });
-    const seed = await makeRun(root, "seed2", {
-      testAccuracy: 0.81,
-      settings: { seed: 2 },
-    });
-    const lr = await makeRun(root, "lr", {
-      testAccuracy: 0.75,
-      settings: { lr: 0.005 },
-    });
-    const { code, stdout } = await compareCli([a, seed, lr]);
-    assert.equal(code, 0);
-    assert.match(stdout, /^setting\s+a\s+seed2\s+lr$/m);
-    assert.match(stdout, /^lr\s+0\.01\s+0\.01\s+0\.005$/m);
-    assert.match(stdout, /^seed\s+1\s+2\s+1$/m);
-    assert.match(stdout, /^seed2 .* 0\.8100 \(\+0\.0100\)/m);
-    assert.match(stdout, /^lr .* 0\.7500 \(-0\.0500\)/m);
-    assert.match(stdout, /No two runs share experiment, settings and seed\./);
-    const markdown = await compareCli([
-      a,
-      seed,
-      lr,
-      "--markdown",
-      "--baseline",
-      "lr",
-    ]);
-    assert.match(
-      markdown.stdout,
-      /^\| a \| completed \| test \| 2 \| 0\.2000 \(-0\.0500\) \| 0\.8000 \(\+0\.0500\) \|/m,
-    );
-  }));
+Deno.test(
+  "compareCli shows differing seeds and learning rates with metric deltas",
+  io,
+  () =>
+    withTempDir(async (root) => {
+      const a = await makeRun(root, "a", { testAccuracy: 0.8 });
+      const seed = await makeRun(root, "seed2", {
+        testAccuracy: 0.81,
+        settings: { seed: 2 },
+      });
+      const lr = await makeRun(root, "lr", {
+        testAccuracy: 0.75,
+        settings: { lr: 0.005 },
+      });
+      const { code, stdout } = await compareCli([a, seed, lr]);
+      assert.equal(code, 0);
+      assert.match(stdout, /^setting\s+a\s+seed2\s+lr$/m);
+      assert.match(stdout, /^lr\s+0\.01\s+0\.01\s+0\.005$/m);
+      assert.match(stdout, /^seed\s+1\s+2\s+1$/m);
+      assert.match(stdout, /^seed2 .* 0\.8100 \(\+0\.0100\)/m);
+      assert.match(stdout, /^lr .* 0\.7500 \(-0\.0500\)/m);
+      assert.match(stdout, /No two runs share experiment, settings and seed\./);
+      const markdown = await compareCli([
+        a,
+        seed,
+        lr,
+        "--markdown",
+        "--baseline",
+        "lr",
+      ]);
+      assert.match(
+        markdown.stdout,
+        /^\| a \| completed \| test \| 2 \| 0\.2000 \(-0\.0500\) \| 0\.8000 \(\+0\.0500\) \|/m,
+      );
+    }),
+);
 
-Deno.test("compareCli groups five seeds of two learning rates: mean, std, min, max", () =>
-  withTemp(async (root) => {
-    const values: Record<string, number[]> = {
-      "0.005": [0.8, 0.82, 0.84, 0.86, 0.88],
-      "0.01": [0.85, 0.86, 0.87, 0.88, 0.89],
-    };
-    for (const [lr, accuracies] of Object.entries(values)) {
-      for (const [i, testAccuracy] of accuracies.entries()) {
-        await makeRun(join(root, "fashion"), `lr${lr}-seed${i + 1}`, {
-          settings: { lr: Number(lr), seed: i + 1 },
-          testAccuracy,
-        });
+Deno.test(
+  "compareCli groups five seeds of two learning rates: mean, std, min, max",
+  io,
+  () =>
+    withTempDir(async (root) => {
+      const values: Record<string, number[]> = {
+        "0.005": [0.8, 0.82, 0.84, 0.86, 0.88],
+        "0.01": [0.85, 0.86, 0.87, 0.88, 0.89],
+      };
+      for (const [lr, accuracies] of Object.entries(values)) {
+        for (const [i, testAccuracy] of accuracies.entries()) {
+          await makeRun(join(root, "fashion"), `lr${lr}-seed${i + 1}`, {
+            settings: { lr: Number(lr), seed: i + 1 },
+            testAccuracy,
+          });
+        }
       }
-    }
-    const text = await compareCli([
-      "--experiment",
-      "fashion",
-      "--results",
-      root,
-      "--group-by",
-      "lr",
-    ]);
-    assert.equal(text.code, 0);
-    assert.match(text.stdout, /Groups \(by lr;/);
-    assert.match(
-      text.stdout,
-      /^lr=0\.005 .*eval loss .*\n\s+eval accuracy\s+5\s+0\.8400\s+0\.0316\s+0\.8000\s+0\.8800$/m,
-    );
-    assert.match(
-      text.stdout,
-      /^\s+eval accuracy\s+5\s+0\.8700\s+0\.0158\s+0\.8500\s+0\.8900$/m,
-    );
-    const csv = await compareCli([
-      "--experiment",
-      "fashion",
-      "--results",
-      root,
-      "--group-by",
-      "lr",
-      "--csv",
-    ]);
-    const rows = parse(csv.stdout, { columns: true }) as Record<
-      string,
-      string
-    >[];
-    const accuracy = rows.filter((row) => row.metric === "eval_accuracy");
-    assert.deepEqual(accuracy.map((row) => [row.lr, row.n]), [["0.005", "5"], [
-      "0.01",
-      "5",
-    ]]);
-    assert.ok(Math.abs(Number(accuracy[0].std) - Math.sqrt(0.001)) < 1e-12);
-    assert.ok(Math.abs(Number(accuracy[1].std) - Math.sqrt(0.00025)) < 1e-12);
-    assert.equal(Number(accuracy[1].min), 0.85);
-  }));
+      const text = await compareCli([
+        "--experiment",
+        "fashion",
+        "--results",
+        root,
+        "--group-by",
+        "lr",
+      ]);
+      assert.equal(text.code, 0);
+      assert.match(text.stdout, /Groups \(by lr;/);
+      assert.match(
+        text.stdout,
+        /^lr=0\.005 .*eval loss .*\n\s+eval accuracy\s+5\s+0\.8400\s+0\.0316\s+0\.8000\s+0\.8800$/m,
+      );
+      assert.match(
+        text.stdout,
+        /^\s+eval accuracy\s+5\s+0\.8700\s+0\.0158\s+0\.8500\s+0\.8900$/m,
+      );
+      const csv = await compareCli([
+        "--experiment",
+        "fashion",
+        "--results",
+        root,
+        "--group-by",
+        "lr",
+        "--csv",
+      ]);
+      const rows = parse(csv.stdout, { columns: true }) as Record<
+        string,
+        string
+      >[];
+      const accuracy = rows.filter((row) => row.metric === "eval_accuracy");
+      assert.deepEqual(accuracy.map((row) => [row.lr, row.n]), [["0.005", "5"], [
+        "0.01",
+        "5",
+      ]]);
+      assert.ok(Math.abs(Number(accuracy[0].std) - Math.sqrt(0.001)) < 1e-12);
+      assert.ok(Math.abs(Number(accuracy[1].std) - Math.sqrt(0.00025)) < 1e-12);
+      assert.equal(Number(accuracy[1].min), 0.85);
+    }),
+);
 
-Deno.test("compareCli warns about each bad input by file and still shows the rest", () =>
-  withTemp(async (root) => {
-    const good = await makeRun(root, "good");
-    const twin = await makeRun(root, "twin", { timeOffset: 1 });
-    const bare = await makeRun(root, "bare", { noManifest: true });
-    const broken = await makeRun(root, "broken");
-    await Deno.writeTextFile(join(broken, "manifest.json"), "{ not json");
-    const cut = await makeRun(root, "cut", { status: "interrupted" });
-    await Deno.writeTextFile(join(cut, "metrics.csv"), ",train,3,5,1", {
-      append: true,
-    });
-    const wide = await makeRun(root, "wide");
-    const text = await Deno.readTextFile(join(wide, "metrics.csv"));
-    // One more column than the format: a run written by a variant of the writer.
-    const widened = text.trimEnd().split("\n").map((line, i) => `${line},${i === 0 ? "lr" : "0.01"}`);
-    await Deno.writeTextFile(
-      join(wide, "metrics.csv"),
-      widened.join("\n") + "\n",
-    );
-    const other = join(root, "notes.csv");
-    await Deno.writeTextFile(other, "a,b\n1,2\n");
-    const missing = join(root, "gone");
-    const { code, stdout } = await compareCli([
-      good,
-      twin,
-      missing,
-      other,
-      bare,
-      broken,
-      cut,
-      wide,
-    ]);
-    assert.equal(code, 0);
-    const warnings = stdout.slice(stdout.indexOf("\nWarnings\n"));
-    assert.match(warnings, new RegExp(`- ${missing}: no such file or folder`));
-    assert.match(
-      warnings,
-      new RegExp(`- readMetrics: ${other} is not a metrics file`),
-    );
-    assert.match(
-      warnings,
-      new RegExp(`- ${join(bare, "metrics.csv")}: no manifest.json beside it`),
-    );
-    assert.match(
-      warnings,
-      new RegExp(
-        `- manifest ${join(broken, "manifest.json")} is not valid JSON`,
-      ),
-    );
-    assert.match(
-      warnings,
-      new RegExp(`- ${join(cut, "metrics.csv")}:9: last line has no newline`),
-    );
-    assert.match(
-      warnings,
-      new RegExp(
-        `- readMetrics: ${join(wide, "metrics.csv")} is not a metrics file.*unexpected lr`,
-      ),
-    );
-    assert.match(stdout, /^good vs twin: identical \(7 rows\)$/m);
-    assert.match(stdout, /^bare\s+unknown \(no manifest\)\s+test/m);
-    assert.match(stdout, /^cut\s+interrupted, truncated metrics\s+test/m);
-    assert.match(
-      stdout,
-      /^wide\s+completed, no metrics\s+manifest\s+-\s+0\.2990/m,
-    );
-    assert.match(
-      stdout,
-      /Settings that differ\nNone among the runs with a manifest\./,
-    );
-  }));
+Deno.test(
+  "compareCli warns about each bad input by file and still shows the rest",
+  io,
+  () =>
+    withTempDir(async (root) => {
+      const good = await makeRun(root, "good");
+      const twin = await makeRun(root, "twin", { timeOffset: 1 });
+      const bare = await makeRun(root, "bare", { noManifest: true });
+      const broken = await makeRun(root, "broken");
+      await Deno.writeTextFile(join(broken, "manifest.json"), "{ not json");
+      const cut = await makeRun(root, "cut", { status: "interrupted" });
+      await Deno.writeTextFile(join(cut, "metrics.csv"), ",train,3,5,1", {
+        append: true,
+      });
+      const wide = await makeRun(root, "wide");
+      const text = await Deno.readTextFile(join(wide, "metrics.csv"));
+      // One more column than the format: a run written by a variant of the writer.
+      const widened = text.trimEnd().split("\n").map((line, i) => `${line},${i === 0 ? "lr" : "0.01"}`);
+      await Deno.writeTextFile(
+        join(wide, "metrics.csv"),
+        widened.join("\n") + "\n",
+      );
+      const other = join(root, "notes.csv");
+      await Deno.writeTextFile(other, "a,b\n1,2\n");
+      const missing = join(root, "gone");
+      const { code, stdout } = await compareCli([
+        good,
+        twin,
+        missing,
+        other,
+        bare,
+        broken,
+        cut,
+        wide,
+      ]);
+      assert.equal(code, 0);
+      const warnings = stdout.slice(stdout.indexOf("\nWarnings\n"));
+      assert.match(warnings, new RegExp(`- ${missing}: no such file or folder`));
+      assert.match(
+        warnings,
+        new RegExp(`- readMetrics: ${other} is not a metrics file`),
+      );
+      assert.match(
+        warnings,
+        new RegExp(`- ${join(bare, "metrics.csv")}: no manifest.json beside it`),
+      );
+      assert.match(
+        warnings,
+        new RegExp(
+          `- manifest ${join(broken, "manifest.json")} is not valid JSON`,
+        ),
+      );
+      assert.match(
+        warnings,
+        new RegExp(`- ${join(cut, "metrics.csv")}:9: last line has no newline`),
+      );
+      assert.match(
+        warnings,
+        new RegExp(
+          `- readMetrics: ${join(wide, "metrics.csv")} is not a metrics file.*unexpected lr`,
+        ),
+      );
+      assert.match(stdout, /^good vs twin: identical \(7 rows\)$/m);
+      assert.match(stdout, /^bare\s+unknown \(no manifest\)\s+test/m);
+      assert.match(stdout, /^cut\s+interrupted, truncated metrics\s+test/m);
+      assert.match(
+        stdout,
+        /^wide\s+completed, no metrics\s+manifest\s+-\s+0\.2990/m,
+      );
+      assert.match(
+        stdout,
+        /Settings that differ\nNone among the runs with a manifest\./,
+      );
+    }),
+);
 
-Deno.test("compareCli marks diverged runs in the table", () =>
-  withTemp(async (root) => {
+Deno.test("compareCli marks diverged runs in the table", io, () =>
+  withTempDir(async (root) => {
     const a = await makeRun(root, "a");
     const nan = await makeRun(root, "nan", {
       status: "diverged",
@@ -236,27 +256,31 @@ Deno.test("compareCli rejects bad flags naming the flag and value", async () => 
   }
 });
 
-Deno.test("compareCli names bad --metric and --baseline values, and fails when nothing is readable", () =>
-  withTemp(async (root) => {
-    const a = await makeRun(root, "a");
-    const metric = await compareCli([a, "--metric", "speed"]);
-    assert.equal(metric.code, 2);
-    assert.match(metric.stderr, /--metric must be .*got "speed"/);
-    const baseline = await compareCli([a, "--baseline", "zz"]);
-    assert.match(
-      baseline.stderr,
-      /--baseline "zz" matches no run; the runs are: a/,
-    );
-    const none = await compareCli([join(root, "gone")]);
-    assert.equal(none.code, 1);
-    assert.match(
-      none.stderr,
-      /gone: no such file or folder[\s\S]*error: no run could be read/,
-    );
-  }));
+Deno.test(
+  "compareCli names bad --metric and --baseline values, and fails when nothing is readable",
+  io,
+  () =>
+    withTempDir(async (root) => {
+      const a = await makeRun(root, "a");
+      const metric = await compareCli([a, "--metric", "speed"]);
+      assert.equal(metric.code, 2);
+      assert.match(metric.stderr, /--metric must be .*got "speed"/);
+      const baseline = await compareCli([a, "--baseline", "zz"]);
+      assert.match(
+        baseline.stderr,
+        /--baseline "zz" matches no run; the runs are: a/,
+      );
+      const none = await compareCli([join(root, "gone")]);
+      assert.equal(none.code, 1);
+      assert.match(
+        none.stderr,
+        /gone: no such file or folder[\s\S]*error: no run could be read/,
+      );
+    }),
+);
 
-Deno.test("compareCli colours the chart only on a terminal without NO_COLOR", () =>
-  withTemp(async (root) => {
+Deno.test("compareCli colours the chart only on a terminal without NO_COLOR", io, () =>
+  withTempDir(async (root) => {
     const a = await makeRun(root, "a");
     assert.ok(
       (await compareCli([a], { isTerminal: true })).stdout.includes("\x1b["),

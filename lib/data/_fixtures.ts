@@ -83,18 +83,6 @@ export async function writeFiles(
   return sums;
 }
 
-/** Runs `fn` with a fresh temporary folder, removed afterwards whatever happens. */
-export async function withTempDir(
-  fn: (dir: string) => Promise<void>,
-): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "lib_data_test_" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
 /** A regex source matching `text` literally, to put a path into an expected message. */
 export function lit(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");

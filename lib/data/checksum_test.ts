@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { checkBytes, readChecked, sha256Hex } from "./checksum.ts";
-import { lit, withTempDir } from "./_fixtures.ts";
+import { lit } from "./_fixtures.ts";
+import { needs, withTempDir } from "../testing/io.ts";
+
+/** Tests that make a temporary folder. */
+const io = needs("read", "write");
 
 const ABC_SHA256 = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
 const abc = new TextEncoder().encode("abc");
@@ -47,7 +51,7 @@ Deno.test("checkBytes() names the file, the expected and the actual sum on a mis
   assert.equal(accepted.expected, "0".repeat(64));
 });
 
-Deno.test("readChecked() reads a file and names a missing one", () =>
+Deno.test("readChecked() reads a file and names a missing one", io, () =>
   withTempDir(async (dir) => {
     const path = join(dir, "abc.bin");
     await Deno.writeFile(path, abc);

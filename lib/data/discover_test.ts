@@ -2,15 +2,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { sha256Hex } from "./checksum.ts";
 import { loadDataset } from "./discover.ts";
-import {
-  gzip,
-  lit,
-  TINY_TEST_LABELS,
-  TINY_TRAIN_LABELS,
-  tinyMnistFiles,
-  withTempDir,
-  writeFiles,
-} from "./_fixtures.ts";
+import { gzip, lit, TINY_TEST_LABELS, TINY_TRAIN_LABELS, tinyMnistFiles, writeFiles } from "./_fixtures.ts";
+import { needs, withTempDir } from "../testing/io.ts";
+
+/** Tests that make a temporary folder, and those that also serve files on 127.0.0.1. */
+const io = needs("read", "write");
+const web = needs("read", "write", { name: "net", host: "127.0.0.1" });
 
 /** Labels per class. */
 function classCounts(labels: Uint8Array, classes: number): number[] {
@@ -61,7 +58,7 @@ async function listDir(dir: string): Promise<string[]> {
 // ---------------------------------------------------------------------------
 // The real data
 
-Deno.test("loadDataset() loads the embedded Fashion-MNIST, verified", async () => {
+Deno.test("loadDataset() loads the embedded Fashion-MNIST, verified", needs("read"), async () => {
   const { train, test, record, tried } = await loadDataset("fashion-mnist", {
     download: false,
   });
@@ -109,8 +106,9 @@ Deno.test("loadDataset() loads the embedded Fashion-MNIST, verified", async () =
   assert.equal(train.images.buffer.byteLength, 16 + 60000 * 784);
 });
 
-const mnistDir = Deno.env.get("MNIST_DATA_DIR");
-if (!mnistDir) {
+const mayReadMnist = !needs("read", "env").ignore;
+const mnistDir = mayReadMnist ? Deno.env.get("MNIST_DATA_DIR") : undefined;
+if (mayReadMnist && !mnistDir) {
   console.log(
     "MNIST tests skipped: set MNIST_DATA_DIR to a folder holding the four MNIST .gz files " +
       "to run them (MNIST is not committed).",
@@ -163,14 +161,14 @@ Deno.test({
 });
 
 const debianFashion = "/usr/share/datasets/fashion-mnist";
-const hasDebianFashion = (() => {
+const hasDebianFashion = !io.ignore && (() => {
   try {
     return Deno.statSync(debianFashion).isDirectory;
   } catch {
     return false;
   }
 })();
-if (!hasDebianFashion) {
+if (!io.ignore && !hasDebianFashion) {
   console.log(
     `Debian fallback test skipped: ${debianFashion} is absent (apt-get install dataset-fashion-mnist).`,
   );
@@ -196,7 +194,7 @@ Deno.test({
 // ---------------------------------------------------------------------------
 // Discovery order, on tiny generated files
 
-Deno.test("loadDataset() prefers an explicit data dir over the embedded copy", () =>
+Deno.test("loadDataset() prefers an explicit data dir over the embedded copy", io, () =>
   withTempDir(async (dir) => {
     const { files, checksums } = tinyMnist();
     const root = join(dir, "repo");
@@ -222,62 +220,70 @@ Deno.test("loadDataset() prefers an explicit data dir over the embedded copy", (
     assert.equal(env.record.source, "env");
   }));
 
-Deno.test("loadDataset() fails on an explicit data dir lacking files, trying nothing else", () =>
-  withTempDir(async (dir) => {
-    const { files, checksums } = tinyMnist();
-    const root = join(dir, "repo");
-    await writeFiles(join(root, "datasets", "mnist"), files); // a good copy it must not use
-    const dataDir = join(dir, "partial");
-    await writeFiles(dataDir, new Map([...files].slice(0, 2)));
-    await assert.rejects(
-      loadDataset("mnist", {
-        root,
-        systemDirs: [],
-        download: false,
-        checksums,
-        dataDir,
-      }),
-      new RegExp(
-        `the mnist data dir ${lit(dataDir)} \\(from --data-dir\\): missing ` +
-          `t10k-images-idx3-ubyte\\.gz, t10k-labels-idx1-ubyte\\.gz\\. .*no other place was tried` +
-          `.*--data-dir DIR or set MNIST_DATA_DIR=DIR`,
-      ),
-    );
-    const absent = join(dir, "absent");
-    await assert.rejects(
-      loadDataset("mnist", { root, dataDir: absent, dataDirSource: "env" }),
-      new RegExp(
-        `data dir ${lit(absent)} \\(from MNIST_DATA_DIR\\): folder does not exist`,
-      ),
-    );
-  }));
+Deno.test(
+  "loadDataset() fails on an explicit data dir lacking files, trying nothing else",
+  io,
+  () =>
+    withTempDir(async (dir) => {
+      const { files, checksums } = tinyMnist();
+      const root = join(dir, "repo");
+      await writeFiles(join(root, "datasets", "mnist"), files); // a good copy it must not use
+      const dataDir = join(dir, "partial");
+      await writeFiles(dataDir, new Map([...files].slice(0, 2)));
+      await assert.rejects(
+        loadDataset("mnist", {
+          root,
+          systemDirs: [],
+          download: false,
+          checksums,
+          dataDir,
+        }),
+        new RegExp(
+          `the mnist data dir ${lit(dataDir)} \\(from --data-dir\\): missing ` +
+            `t10k-images-idx3-ubyte\\.gz, t10k-labels-idx1-ubyte\\.gz\\. .*no other place was tried` +
+            `.*--data-dir DIR or set MNIST_DATA_DIR=DIR`,
+        ),
+      );
+      const absent = join(dir, "absent");
+      await assert.rejects(
+        loadDataset("mnist", { root, dataDir: absent, dataDirSource: "env" }),
+        new RegExp(
+          `data dir ${lit(absent)} \\(from MNIST_DATA_DIR\\): folder does not exist`,
+        ),
+      );
+    }),
+);
 
-Deno.test("loadDataset() rejects a checksum mismatch in a data dir unless allowModified", () =>
-  withTempDir(async (dir) => {
-    const { files } = tinyMnist();
-    await writeFiles(dir, files);
-    const actual = sha256Hex(files.get("train-images-idx3-ubyte.gz")!);
-    // No `checksums` option: the registry's MNIST sums apply, and the tiny files differ.
-    await assert.rejects(
-      loadDataset("mnist", { dataDir: dir, download: false }),
-      new RegExp(
-        `checksum mismatch for ${lit(join(dir, "train-images-idx3-ubyte.gz"))}: expected ` +
-          `SHA-256 440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609, got ${actual}`,
-      ),
-    );
-    const loaded = await loadDataset("mnist", {
-      dataDir: dir,
-      allowModified: true,
-    });
-    assert.equal(loaded.record.modified, true);
-    assert.ok(
-      loaded.record.files.every((f) => !f.verified && f.expected !== ""),
-    );
-    assert.equal(loaded.record.files[0].sha256, actual);
-    assert.match(loaded.tried[0], /modified copy accepted/);
-  }));
+Deno.test(
+  "loadDataset() rejects a checksum mismatch in a data dir unless allowModified",
+  io,
+  () =>
+    withTempDir(async (dir) => {
+      const { files } = tinyMnist();
+      await writeFiles(dir, files);
+      const actual = sha256Hex(files.get("train-images-idx3-ubyte.gz")!);
+      // No `checksums` option: the registry's MNIST sums apply, and the tiny files differ.
+      await assert.rejects(
+        loadDataset("mnist", { dataDir: dir, download: false }),
+        new RegExp(
+          `checksum mismatch for ${lit(join(dir, "train-images-idx3-ubyte.gz"))}: expected ` +
+            `SHA-256 440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609, got ${actual}`,
+        ),
+      );
+      const loaded = await loadDataset("mnist", {
+        dataDir: dir,
+        allowModified: true,
+      });
+      assert.equal(loaded.record.modified, true);
+      assert.ok(
+        loaded.record.files.every((f) => !f.verified && f.expected !== ""),
+      );
+      assert.equal(loaded.record.files[0].sha256, actual);
+      assert.match(loaded.tried[0], /modified copy accepted/);
+    }),
+);
 
-Deno.test("loadDataset() finds the embedded copy, then the cache", () =>
+Deno.test("loadDataset() finds the embedded copy, then the cache", io, () =>
   withTempDir(async (root) => {
     const { files, checksums } = tinyMnist();
     const options = { root, systemDirs: [], download: false, checksums };
@@ -299,7 +305,7 @@ Deno.test("loadDataset() finds the embedded copy, then the cache", () =>
     assert.equal(embedded.tried.length, 1);
   }));
 
-Deno.test("loadDataset() moves past a corrupt implicit copy and says so", () =>
+Deno.test("loadDataset() moves past a corrupt implicit copy and says so", io, () =>
   withTempDir(async (root) => {
     const { files, checksums } = tinyMnist();
     const home = join(root, "datasets", "mnist");
@@ -325,7 +331,7 @@ Deno.test("loadDataset() moves past a corrupt implicit copy and says so", () =>
     );
   }));
 
-Deno.test("loadDataset() finds a system folder given in options.systemDirs", () =>
+Deno.test("loadDataset() finds a system folder given in options.systemDirs", io, () =>
   withTempDir(async (dir) => {
     const { files, checksums } = tinyMnist();
     const system = join(dir, "usr-share");
@@ -348,97 +354,105 @@ Deno.test("loadDataset() finds a system folder given in options.systemDirs", () 
     assert.match(loaded.tried[2], /folder does not exist/);
   }));
 
-Deno.test("loadDataset() downloads into the cache, retrying once on the next mirror", () =>
-  withTempDir(async (root) => {
-    const { files, checksums } = tinyMnist();
-    const served = new Map(
-      [...files].map(([name, bytes]) => [`/second/${name}`, bytes]),
-    );
-    const server = serve(served);
-    try {
-      const logged: string[] = [];
-      const loaded = await loadDataset("mnist", {
-        root,
-        systemDirs: [],
-        checksums,
-        mirrors: [`${server.base}/first/`, `${server.base}/second/`],
-        log: (line) => logged.push(line),
-      });
-      assert.equal(loaded.record.source, "download");
-      const cache = join(root, "datasets", "mnist", "cache");
-      assert.equal(loaded.record.dir, cache);
-      assert.ok(loaded.record.files.every((f) => f.verified));
-      assert.deepEqual([...loaded.train.labels], TINY_TRAIN_LABELS);
-      // Each file: the first mirror 404s, the retry on the second serves it.
-      assert.deepEqual(server.requests.slice(0, 2), [
-        "/first/train-images-idx3-ubyte.gz",
-        "/second/train-images-idx3-ubyte.gz",
-      ]);
-      assert.equal(server.requests.length, 8);
-      assert.equal(logged.length, 8);
-      assert.ok(
-        loaded.tried.some((line) => /\/first\/train-images.*: HTTP 404/.test(line)),
+Deno.test(
+  "loadDataset() downloads into the cache, retrying once on the next mirror",
+  web,
+  () =>
+    withTempDir(async (root) => {
+      const { files, checksums } = tinyMnist();
+      const served = new Map(
+        [...files].map(([name, bytes]) => [`/second/${name}`, bytes]),
       );
-      // Landed whole (temporary file renamed away), with the served bytes.
-      assert.deepEqual(await listDir(cache), [...files.keys()].sort());
-      for (const [name, bytes] of files) {
-        assert.deepEqual(await Deno.readFile(join(cache, name)), bytes);
-      }
-      // A second load finds the cache without the network.
-      const again = await loadDataset("mnist", {
-        root,
-        systemDirs: [],
-        checksums,
-        download: false,
-      });
-      assert.equal(again.record.source, "cache");
-    } finally {
-      await server.close();
-    }
-  }));
-
-Deno.test("loadDataset() discards a download with the wrong checksum, writing nothing", () =>
-  withTempDir(async (root) => {
-    const { files, checksums } = tinyMnist();
-    const bad = gzip(new Uint8Array([1, 2, 3]));
-    const served = new Map([
-      ["/a/train-images-idx3-ubyte.gz", bad],
-      ["/b/train-images-idx3-ubyte.gz", bad],
-    ]);
-    const server = serve(served);
-    try {
-      await assert.rejects(
-        loadDataset("mnist", {
+      const server = serve(served);
+      try {
+        const logged: string[] = [];
+        const loaded = await loadDataset("mnist", {
           root,
           systemDirs: [],
           checksums,
-          mirrors: [
-            `${server.base}/a/`,
-            `${server.base}/b/`,
-            `${server.base}/c/`,
-          ],
-        }),
-        new RegExp(
-          `download ${lit(server.base)}/b/train-images-idx3-ubyte\\.gz: got ${bad.length} bytes ` +
-            `with SHA-256 ${sha256Hex(bad)}, expected ${checksums["train-images-idx3-ubyte.gz"]}; discarded`,
-        ),
-      );
-      // Two attempts only (one retry), and nothing landed in the cache.
-      assert.deepEqual(server.requests, [
-        "/a/train-images-idx3-ubyte.gz",
-        "/b/train-images-idx3-ubyte.gz",
-      ]);
-      assert.deepEqual(
-        await listDir(join(root, "datasets", "mnist", "cache")),
-        [],
-      );
-      assert.equal(files.size, 4);
-    } finally {
-      await server.close();
-    }
-  }));
+          mirrors: [`${server.base}/first/`, `${server.base}/second/`],
+          log: (line) => logged.push(line),
+        });
+        assert.equal(loaded.record.source, "download");
+        const cache = join(root, "datasets", "mnist", "cache");
+        assert.equal(loaded.record.dir, cache);
+        assert.ok(loaded.record.files.every((f) => f.verified));
+        assert.deepEqual([...loaded.train.labels], TINY_TRAIN_LABELS);
+        // Each file: the first mirror 404s, the retry on the second serves it.
+        assert.deepEqual(server.requests.slice(0, 2), [
+          "/first/train-images-idx3-ubyte.gz",
+          "/second/train-images-idx3-ubyte.gz",
+        ]);
+        assert.equal(server.requests.length, 8);
+        assert.equal(logged.length, 8);
+        assert.ok(
+          loaded.tried.some((line) => /\/first\/train-images.*: HTTP 404/.test(line)),
+        );
+        // Landed whole (temporary file renamed away), with the served bytes.
+        assert.deepEqual(await listDir(cache), [...files.keys()].sort());
+        for (const [name, bytes] of files) {
+          assert.deepEqual(await Deno.readFile(join(cache, name)), bytes);
+        }
+        // A second load finds the cache without the network.
+        const again = await loadDataset("mnist", {
+          root,
+          systemDirs: [],
+          checksums,
+          download: false,
+        });
+        assert.equal(again.record.source, "cache");
+      } finally {
+        await server.close();
+      }
+    }),
+);
 
-Deno.test("loadDataset() lists every place tried when all fail", () =>
+Deno.test(
+  "loadDataset() discards a download with the wrong checksum, writing nothing",
+  web,
+  () =>
+    withTempDir(async (root) => {
+      const { files, checksums } = tinyMnist();
+      const bad = gzip(new Uint8Array([1, 2, 3]));
+      const served = new Map([
+        ["/a/train-images-idx3-ubyte.gz", bad],
+        ["/b/train-images-idx3-ubyte.gz", bad],
+      ]);
+      const server = serve(served);
+      try {
+        await assert.rejects(
+          loadDataset("mnist", {
+            root,
+            systemDirs: [],
+            checksums,
+            mirrors: [
+              `${server.base}/a/`,
+              `${server.base}/b/`,
+              `${server.base}/c/`,
+            ],
+          }),
+          new RegExp(
+            `download ${lit(server.base)}/b/train-images-idx3-ubyte\\.gz: got ${bad.length} bytes ` +
+              `with SHA-256 ${sha256Hex(bad)}, expected ${checksums["train-images-idx3-ubyte.gz"]}; discarded`,
+          ),
+        );
+        // Two attempts only (one retry), and nothing landed in the cache.
+        assert.deepEqual(server.requests, [
+          "/a/train-images-idx3-ubyte.gz",
+          "/b/train-images-idx3-ubyte.gz",
+        ]);
+        assert.deepEqual(
+          await listDir(join(root, "datasets", "mnist", "cache")),
+          [],
+        );
+        assert.equal(files.size, 4);
+      } finally {
+        await server.close();
+      }
+    }),
+);
+
+Deno.test("loadDataset() lists every place tried when all fail", web, () =>
   withTempDir(async (root) => {
     const server = serve(new Map());
     const nowhere = join(root, "nowhere");

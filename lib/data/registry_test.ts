@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { needs } from "../testing/io.ts";
 import { dataDirEnvVar, DATASET_NAMES, DATASETS, datasetSpec, isDatasetName } from "./registry.ts";
 
 const datasetsDir = fileURLToPath(new URL("../../datasets/", import.meta.url));
@@ -42,7 +43,7 @@ Deno.test("DATASETS entries are consistent: splits name listed files, sums are h
   }
 });
 
-Deno.test("datasets/<name>/README.md lists every file, sum and mirror of the registry", async () => {
+Deno.test("datasets/<name>/README.md lists every file, sum and mirror of the registry", needs("read"), async () => {
   for (const spec of Object.values(DATASETS)) {
     const readme = await Deno.readTextFile(
       `${datasetsDir}${spec.name}/README.md`,
@@ -77,7 +78,7 @@ Deno.test("datasets/<name>/README.md lists every file, sum and mirror of the reg
   }
 });
 
-Deno.test("datasets/fashion-mnist embeds its MIT licence", async () => {
+Deno.test("datasets/fashion-mnist embeds its MIT licence", needs("read"), async () => {
   const licence = await Deno.readTextFile(
     `${datasetsDir}fashion-mnist/LICENSE`,
   );
