@@ -16,6 +16,7 @@ import {
   readMetrics,
   type SettingValue,
 } from "../report/mod.ts";
+import { isFile } from "../_fs.ts";
 import { expandGlob, isGlob } from "./_glob.ts";
 
 /** One series to compare: a run, or one arm of a multi-arm run. */
@@ -292,13 +293,5 @@ function uniquifyLabels(runs: Run[]): void {
     for (let n = 2; used.has(label); n++) label = `${run.label} (${n})`;
     run.label = label;
     used.add(label);
-  }
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isFile;
-  } catch {
-    return false;
   }
 }

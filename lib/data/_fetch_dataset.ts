@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { sha256Hex } from "./checksum.ts";
 import type { DatasetSpec } from "./registry.ts";
 import { downloadVerified, joinUrl } from "./_download.ts";
-import { expectedSums, fileNames, isFile, type SumOptions } from "./_locate.ts";
+import { isFile } from "../_fs.ts";
+import { expectedSums, fileNames, type SumOptions } from "./_locate.ts";
 
 /** The download settings `loadDataset` passes on. */
 export interface FetchOptions extends SumOptions {

@@ -6,6 +6,7 @@
  */
 
 import { join } from "node:path";
+import { pathKind } from "../_fs.ts";
 import type { DatasetSpec } from "./registry.ts";
 
 /** Where expected sums may be supplied by the caller. */
@@ -18,33 +19,22 @@ export function fileNames(spec: DatasetSpec): string[] {
   return [spec.train.images, spec.train.labels, spec.test.images, spec.test.labels];
 }
 
-export async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isFile;
-  } catch {
-    return false;
-  }
-}
-
-export async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isDirectory;
-  } catch {
-    return false;
-  }
-}
-
-/** `dir` when it holds every file of the dataset, or what is missing. */
+/** `dir` when it holds every file of the dataset, or what is missing or not a file. */
 export async function locate(
   dir: string,
   spec: DatasetSpec,
 ): Promise<{ dir: string } | { problem: string }> {
-  if (!(await isDirectory(dir))) return { problem: "folder does not exist" };
-  const missing: string[] = [];
+  if ((await pathKind(dir)) !== "directory") return { problem: "folder does not exist" };
+  const missing: string[] = [], problems: string[] = [];
   for (const name of fileNames(spec)) {
-    if (!(await isFile(join(dir, name)))) missing.push(name);
+    const kind = await pathKind(join(dir, name));
+    if (kind === "missing") missing.push(name);
+    else if (kind !== "file") {
+      problems.push(`${name} is ${kind === "directory" ? "a directory" : "something else"}, not a file`);
+    }
   }
-  return missing.length === 0 ? { dir } : { problem: `missing ${missing.join(", ")}` };
+  if (missing.length > 0) problems.unshift(`missing ${missing.join(", ")}`);
+  return problems.length === 0 ? { dir } : { problem: problems.join("; ") };
 }
 
 /** Accepted sums by file name: the caller's, else the registry's. */

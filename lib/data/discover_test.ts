@@ -255,6 +255,21 @@ Deno.test(
 );
 
 Deno.test(
+  "loadDataset() says a data file that is a directory is a directory, not missing",
+  io,
+  () =>
+    withTempDir(async (dataDir) => {
+      const { files, checksums } = tinyMnist();
+      await writeFiles(dataDir, new Map([...files].slice(1)));
+      await Deno.mkdir(join(dataDir, "train-images-idx3-ubyte.gz"));
+      await assert.rejects(
+        loadDataset("mnist", { dataDir, checksums }),
+        /data dir .* \(from --data-dir\): train-images-idx3-ubyte\.gz is a directory, not a file\. /,
+      );
+    }),
+);
+
+Deno.test(
   "loadDataset() rejects a checksum mismatch in a data dir unless allowModified",
   io,
   () =>

@@ -35,18 +35,7 @@ export interface ImageSet {
 }
 
 /** The class names of the ten digits, `"0"` to `"9"`. */
-export const DIGIT_CLASS_NAMES: readonly string[] = Object.freeze([
-  "0",
-  "1",
-  "2",
-  "3",
-  "4",
-  "5",
-  "6",
-  "7",
-  "8",
-  "9",
-]);
+export const DIGIT_CLASS_NAMES: readonly string[] = Object.freeze([..."0123456789"]);
 
 /**
  * The number of bytes one image of `set` occupies, `channels * height * width`.

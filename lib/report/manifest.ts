@@ -8,6 +8,7 @@
  * @module
  */
 
+import { writeAtomically } from "../_fs.ts";
 import type { DatasetRecord } from "../data/discover.ts";
 
 /** How a run ended; `running` while it is under way (or if the process was killed hard). */
@@ -69,9 +70,7 @@ export interface Manifest {
 
 /** Writes `manifest` to `path` atomically: a temporary file beside it, then a rename. */
 export async function writeManifest(path: string, manifest: Manifest): Promise<void> {
-  const temporary = `${path}.tmp`;
-  await Deno.writeTextFile(temporary, JSON.stringify(manifest, null, 2) + "\n");
-  await Deno.rename(temporary, path);
+  await writeAtomically(path, JSON.stringify(manifest, null, 2) + "\n");
 }
 
 /**

@@ -28,6 +28,13 @@ Deno.test("writeManifest() writes atomically and readManifest() reads it back", 
     assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["manifest.json"], "no temporary file is left");
   }));
 
+Deno.test("writeManifest() leaves no temporary file when the rename fails", io, () =>
+  withTempDir(async (dir) => {
+    await Deno.mkdir(`${dir}/manifest.json/x`, { recursive: true });
+    await assert.rejects(writeManifest(`${dir}/manifest.json`, manifest));
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["manifest.json"]);
+  }));
+
 Deno.test(
   "readManifest() names the file when it is missing, not JSON, or not a manifest",
   io,
