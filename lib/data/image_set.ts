@@ -7,8 +7,6 @@
  * @module
  */
 
-import { firstLabelAtLeast } from "./_util.ts";
-
 /**
  * One split of an image classification dataset, NCHW bytes plus labels.
  *
@@ -45,39 +43,4 @@ export const DIGIT_CLASS_NAMES: readonly string[] = Object.freeze([..."012345678
  */
 export function imageSize(set: ImageSet): number {
   return set.channels * set.height * set.width;
-}
-
-/**
- * Throws unless `set`'s arrays agree with its counts and every label is below
- * `classes`; the message names `where` and the first disagreement.
- *
- * @param set The split to check.
- * @param where Who is asking, for the message (a function or file name).
- * @throws {RangeError} on the first inconsistency found.
- */
-export function assertImageSet(set: ImageSet, where: string): void {
-  const size = imageSize(set);
-  if (set.images.length !== set.count * size) {
-    throw new RangeError(
-      `${where}: expected ${set.count} images of ${size} bytes ` +
-        `(${set.count * size} bytes), got ${set.images.length}`,
-    );
-  }
-  if (set.labels.length !== set.count) {
-    throw new RangeError(
-      `${where}: expected ${set.count} labels, got ${set.labels.length}`,
-    );
-  }
-  if (set.classNames.length !== set.classes) {
-    throw new RangeError(
-      `${where}: expected ${set.classes} class names, got ${set.classNames.length}`,
-    );
-  }
-  const index = firstLabelAtLeast(set.labels, set.classes);
-  if (index >= 0) {
-    throw new RangeError(
-      `${where}: label ${set.labels[index]} at index ${index} is out of range ` +
-        `for ${set.classes} classes`,
-    );
-  }
 }
