@@ -2,11 +2,21 @@ import { createWasmBackend } from "../lib/backend/mod.ts";
 import { createRng } from "../lib/rng/mod.ts";
 const rng = createRng(1);
 const be = createWasmBackend();
-const rand = (shape: number[]) => { const a = be.allocate(shape.reduce((x, y) => x * y, 1)); for (let i = 0; i < a.length; i++) a[i] = rng.normal(); return { data: a, shape }; };
+const rand = (shape: number[]) => {
+  const a = be.allocate(shape.reduce((x, y) => x * y, 1));
+  for (let i = 0; i < a.length; i++) a[i] = rng.normal();
+  return { data: a, shape };
+};
 function time(name: string, fn: () => void, n = 3000) {
-  for (let i = 0; i < 500; i++) { be.beginStep(); fn(); }
+  for (let i = 0; i < 500; i++) {
+    be.beginStep();
+    fn();
+  }
   const t = performance.now();
-  for (let i = 0; i < n; i++) { be.beginStep(); fn(); }
+  for (let i = 0; i < n; i++) {
+    be.beginStep();
+    fn();
+  }
   console.log(name.padEnd(40), ((performance.now() - t) * 1000 / n).toFixed(2), "us");
 }
 const x1 = rand([1, 1, 28, 28]), w8 = rand([8, 1, 3, 3]);
@@ -17,7 +27,8 @@ time("conv bwd 1->8 (dense dy, no dx)", () => be.conv2dBackward(dyc, c.cache, { 
 const x6 = rand([1, 6, 28, 28]), w6 = rand([6, 6, 5, 5]), b6 = rand([6, 28, 28]);
 time("conv fwd 6->6 5x5 same", () => be.conv2dForward(x6, w6, { padding: "same", bias: b6 }));
 const c6 = be.conv2dForward(x6, w6, { padding: "same", bias: b6 });
-const dy6 = rand([1, 6, 28, 28]); for (let i = 0; i < dy6.data.length; i++) if (i % 5) dy6.data[i] = 0;
+const dy6 = rand([1, 6, 28, 28]);
+for (let i = 0; i < dy6.data.length; i++) if (i % 5) dy6.data[i] = 0;
 time("conv bwd 6->6 (1/5 dense dy)", () => be.conv2dBackward(dy6, c6.cache));
 const p = be.maxPool2dForward(x6, { window: 2 });
 time("pool fwd", () => be.maxPool2dForward(x6, { window: 2 }));
