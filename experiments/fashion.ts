@@ -47,7 +47,8 @@ export const fashion: Experiment = {
   }),
   model: ({ rng, dtype }) => {
     // The write-up's initialisation: kernels N(0,1)/25 with one bias per output pixel N(0,1)/1024;
-    // dense weights N(0,1)/fan-in and biases N(0,1)/fan-out.
+    // dense weights N(0,1)/fan-in and biases N(0,1)/fan-out. gaussianOver("fanIn") divides by the
+    // fan-in itself, not by its square root as He and LeCun initialisation do: far smaller weights.
     const conv5x5 = (channels: number) =>
       new Conv2d({
         input: [channels, 28, 28],

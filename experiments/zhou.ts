@@ -49,6 +49,8 @@ export const zhou: Experiment = {
     evaluations: [{ split: "test", set: data.test }],
     transform: scaleCentered, // image / 255 - 0.5
   }),
+  // Zhou's randn / 9 filters and randn / 1352 dense weights divide by the fan-in itself, not by its
+  // square root as He and LeCun initialisation do.
   model: ({ rng, dtype }) =>
     new Sequential([
       new Conv2d({

@@ -7,7 +7,7 @@ import { type Backend, type BackendName, tsBackend } from "./backend.ts";
 import { createWasmBackend, wasmKernelsModule } from "./wasm/wasm_backend.ts";
 
 export * from "./backend.ts";
-export { createWasmBackend, wasmKernelsModule } from "./wasm/wasm_backend.ts";
+export { createWasmBackend, type WasmBackendOptions, wasmKernelsModule } from "./wasm/wasm_backend.ts";
 
 /** The backend names, default first. */
 export const backendNames: readonly BackendName[] = ["wasm", "ts"];

@@ -8,7 +8,6 @@ import { join } from "node:path";
 import { buildComparison, type Comparison } from "./comparison.ts";
 import { loadRuns } from "./load.ts";
 import {
-  type DatasetRecord,
   type Manifest,
   MetricsCsv,
   type MetricsRow,
@@ -16,6 +15,7 @@ import {
   type SettingValue,
   writeManifest,
 } from "../report/mod.ts";
+import type { DatasetRecord } from "../data/mod.ts";
 
 /** How a fake run looks. */
 export interface FakeRun {
@@ -167,11 +167,8 @@ export async function makeRun(
   return dir;
 }
 
-/** Three runs compared: a and b the same seed and lr, c another seed and lr; the caller removes `root`. */
-export async function threeRuns(): Promise<
-  { root: string; comparison: Comparison }
-> {
-  const root = await Deno.makeTempDir({ prefix: "compare_render_" });
+/** Three runs made in `root` and compared: a and b the same seed and lr, c another seed and lr. */
+export async function threeRuns(root: string): Promise<Comparison> {
   const dirs = [
     await makeRun(root, "a", { testAccuracy: 0.8 }),
     await makeRun(root, "b", { testAccuracy: 0.8, timeOffset: 1 }),
@@ -180,15 +177,5 @@ export async function threeRuns(): Promise<
       settings: { lr: 0.005, seed: 2 },
     }),
   ];
-  return { root, comparison: buildComparison(await loadRuns(dirs)) };
-}
-
-/** Runs `fn` with a fresh temporary folder, removed afterwards. */
-export async function withTemp(fn: (root: string) => Promise<void>): Promise<void> {
-  const root = await Deno.makeTempDir({ prefix: "compare_test_" });
-  try {
-    await fn(root);
-  } finally {
-    await Deno.remove(root, { recursive: true });
-  }
+  return buildComparison(await loadRuns(dirs));
 }

@@ -11,7 +11,6 @@ import { createHash } from "node:crypto";
 import { glob } from "node:fs/promises";
 import { basename, dirname, join, sep } from "node:path";
 import {
-  type DatasetRecord,
   type Manifest,
   type MetricsColumn,
   type MetricsRow,
@@ -19,6 +18,8 @@ import {
   readMetrics,
   type SettingValue,
 } from "../report/mod.ts";
+import type { DatasetRecord } from "../data/mod.ts";
+import { isFile } from "../_fs.ts";
 
 /**
  * What compare puts side by side: one arm of a run. A single-arm run has one
@@ -321,13 +322,5 @@ function uniquifyLabels(arms: Arm[]): void {
     for (let n = 2; used.has(label); n++) label = `${arm.label} (${n})`;
     arm.label = label;
     used.add(label);
-  }
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isFile;
-  } catch {
-    return false;
   }
 }

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { writeAtomically } from "../_fs.ts";
 import { sha256Hex } from "./checksum.ts";
 import { messageOf } from "./_util.ts";
 
@@ -49,24 +50,6 @@ async function fetchBytes(url: string, timeoutMs: number): Promise<Uint8Array> {
     throw error;
   } finally {
     clearTimeout(timer);
-  }
-}
-
-/**
- * Writes `bytes` to `path` atomically: a temporary file beside it, then a
- * rename, so a reader never sees half a file.
- */
-export async function writeAtomically(
-  path: string,
-  bytes: Uint8Array,
-): Promise<void> {
-  const temporary = `${path}.${Deno.pid}.tmp`;
-  try {
-    await Deno.writeFile(temporary, bytes);
-    await Deno.rename(temporary, path);
-  } catch (error) {
-    await Deno.remove(temporary).catch(() => {});
-    throw error;
   }
 }
 

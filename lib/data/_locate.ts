@@ -6,8 +6,8 @@
  */
 
 import { join } from "node:path";
-import { parseSumsFile, SUMS_FILE } from "./checksum.ts";
-import type { DatasetSpec, SplitFiles } from "./registry.ts";
+import { pathKind } from "../_fs.ts";
+import type { DatasetSpec } from "./registry.ts";
 
 /** Where expected sums may be supplied by the caller. */
 export interface SumOptions {
@@ -15,75 +15,34 @@ export interface SumOptions {
   readonly checksums?: Readonly<Record<string, string>>;
 }
 
-export function splitPaths(split: SplitFiles): string[] {
-  return split.format === "idx" ? [split.images, split.labels] : [...split.batches];
-}
-
 export function fileNames(spec: DatasetSpec): string[] {
-  return [...splitPaths(spec.train), ...splitPaths(spec.test)];
+  return [spec.train.images, spec.train.labels, spec.test.images, spec.test.labels];
 }
 
-export async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isFile;
-  } catch {
-    return false;
-  }
-}
-
-export async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isDirectory;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The folder under `dir` holding every file (`dir` itself, or for an
- * archive dataset the archive's folder inside it), or what is missing.
- */
+/** `dir` when it holds every file of the dataset, or what is missing or not a file. */
 export async function locate(
   dir: string,
   spec: DatasetSpec,
 ): Promise<{ dir: string } | { problem: string }> {
-  if (!(await isDirectory(dir))) return { problem: "folder does not exist" };
-  const candidates = spec.archive ? [dir, join(dir, spec.archive.folder)] : [dir];
-  let firstMissing: string[] = [];
-  for (const candidate of candidates) {
-    const missing: string[] = [];
-    for (const name of fileNames(spec)) {
-      if (!(await isFile(join(candidate, name)))) missing.push(name);
+  if ((await pathKind(dir)) !== "directory") return { problem: "folder does not exist" };
+  const missing: string[] = [], problems: string[] = [];
+  for (const name of fileNames(spec)) {
+    const kind = await pathKind(join(dir, name));
+    if (kind === "missing") missing.push(name);
+    else if (kind !== "file") {
+      problems.push(`${name} is ${kind === "directory" ? "a directory" : "something else"}, not a file`);
     }
-    if (missing.length === 0) return { dir: candidate };
-    if (candidate === dir) firstMissing = missing;
   }
-  const where = spec.archive ? ` (looked in it and in ${spec.archive.folder}/)` : "";
-  return { problem: `missing ${firstMissing.join(", ")}${where}` };
+  if (missing.length > 0) problems.unshift(`missing ${missing.join(", ")}`);
+  return problems.length === 0 ? { dir } : { problem: problems.join("; ") };
 }
 
-/** Accepted sums by file name: the caller's, else the registry's, else the folder's SHA256SUMS. */
-export async function expectedSums(
-  spec: DatasetSpec,
-  dir: string,
-  options: SumOptions,
-): Promise<Record<string, string[]>> {
-  let recorded: Map<string, string> | null = null;
+/** Accepted sums by file name: the caller's, else the registry's. */
+export function expectedSums(spec: DatasetSpec, options: SumOptions): Record<string, string[]> {
   const expected: Record<string, string[]> = {};
   for (const file of spec.files) {
     const given = options.checksums?.[file.name];
-    if (given !== undefined) {
-      expected[file.name] = [given.toLowerCase()];
-    } else if (file.sums.length > 0) {
-      expected[file.name] = file.sums.map((s) => s.sha256);
-    } else {
-      if (recorded === null) {
-        const sumsPath = join(dir, SUMS_FILE);
-        recorded = (await isFile(sumsPath)) ? parseSumsFile(await Deno.readTextFile(sumsPath), sumsPath) : new Map();
-      }
-      const sum = recorded.get(file.name);
-      if (sum !== undefined) expected[file.name] = [sum];
-    }
+    expected[file.name] = given !== undefined ? [given.toLowerCase()] : file.sums.map((s) => s.sha256);
   }
   return expected;
 }

@@ -9,11 +9,19 @@
  */
 
 import { createHash } from "node:crypto";
-import type { DatasetFileRecord } from "../report/manifest.ts";
 import { baseName, messageOf, plainBytes } from "./_util.ts";
 
-/** The file expected sums may be kept in beside the data, in `sha256sum`'s format. */
-export const SUMS_FILE = "SHA256SUMS";
+/** One data file a run read, with its checksum. */
+export interface DatasetFileRecord {
+  /** The file's name, e.g. `train-images-idx3-ubyte.gz`. */
+  name: string;
+  /** Its SHA-256, as computed when it was loaded. */
+  sha256: string;
+  /** The SHA-256 the suite expects for it. */
+  expected: string;
+  /** Whether the two agree. */
+  verified: boolean;
+}
 
 /** How the files a reader loads are checked. */
 export interface ChecksumOptions {
@@ -103,41 +111,4 @@ export async function readChecked(
     throw new Error(`cannot read data file ${path}: ${why}`, { cause: error });
   }
   return { bytes, record: checkBytes(bytes, path, options) };
-}
-
-/**
- * Parses the text of a `SHA256SUMS` file, as `sha256sum` writes it.
- *
- * @param text Lines of `<64 hex digits>  <file name>` (a `*` before the name is allowed).
- * @param path The file's path, for the message.
- * @returns Sums by file name.
- * @throws {Error} naming the file and line when a line is not a sum and a name.
- */
-export function parseSumsFile(text: string, path: string): Map<string, string> {
-  const sums = new Map<string, string>();
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim();
-    if (line === "" || line.startsWith("#")) continue;
-    const match = /^([0-9a-fA-F]{64}) [ *]?(.+)$/.exec(line);
-    if (!match) {
-      throw new Error(
-        `${path}:${i + 1}: expected "<sha256>  <file name>", got "${line}"`,
-      );
-    }
-    sums.set(baseName(match[2].trim()), match[1].toLowerCase());
-  }
-  return sums;
-}
-
-/**
- * Writes sums in `sha256sum`'s format, one `<sha256>  <name>` line each.
- *
- * @param sums Sums by file name.
- * @returns The file's text.
- */
-export function formatSumsFile(sums: ReadonlyMap<string, string>): string {
-  let text = "";
-  for (const [name, sha256] of sums) text += `${sha256}  ${name}\n`;
-  return text;
 }

@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { checkBytes, formatSumsFile, parseSumsFile, readChecked, sha256Hex } from "./checksum.ts";
-import { lit, withTempDir } from "./_fixtures.ts";
+import { checkBytes, readChecked, sha256Hex } from "./checksum.ts";
+import { lit } from "./_fixtures.ts";
+import { needs, withTempDir } from "../testing/io.ts";
+
+/** Tests that make a temporary folder. */
+const io = needs("read", "write");
 
 const ABC_SHA256 = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
 const abc = new TextEncoder().encode("abc");
@@ -47,7 +51,7 @@ Deno.test("checkBytes() names the file, the expected and the actual sum on a mis
   assert.equal(accepted.expected, "0".repeat(64));
 });
 
-Deno.test("readChecked() reads a file and names a missing one", () =>
+Deno.test("readChecked() reads a file and names a missing one", io, () =>
   withTempDir(async (dir) => {
     const path = join(dir, "abc.bin");
     await Deno.writeFile(path, abc);
@@ -62,23 +66,3 @@ Deno.test("readChecked() reads a file and names a missing one", () =>
       new RegExp(`cannot read data file ${lit(missing)}: no such file`),
     );
   }));
-
-Deno.test("parseSumsFile() reads sha256sum output and formatSumsFile() writes it back", () => {
-  const text = `${ABC_SHA256}  abc.bin\n${"A".repeat(64)} *dir/b.bin\n\n`;
-  const sums = parseSumsFile(text, "SHA256SUMS");
-  assert.deepEqual([...sums], [["abc.bin", ABC_SHA256], [
-    "b.bin",
-    "a".repeat(64),
-  ]]);
-  assert.equal(
-    formatSumsFile(sums),
-    `${ABC_SHA256}  abc.bin\n${"a".repeat(64)}  b.bin\n`,
-  );
-});
-
-Deno.test("parseSumsFile() names the file and line of a malformed entry", () => {
-  assert.throws(
-    () => parseSumsFile(`${ABC_SHA256}  a\nnot a sum\n`, "/d/SHA256SUMS"),
-    /\/d\/SHA256SUMS:2: expected "<sha256> {2}<file name>", got "not a sum"/,
-  );
-});

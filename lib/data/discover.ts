@@ -25,12 +25,11 @@
 
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { DatasetRecord } from "../report/manifest.ts";
-import { readCifarBatches } from "./cifar.ts";
+import type { DatasetFileRecord } from "./checksum.ts";
 import type { ImageSet } from "./image_set.ts";
 import { type LoadedSplit, readIdxPair } from "./idx.ts";
 import { type DatasetName, type DatasetSpec, datasetSpec, type SplitFiles } from "./registry.ts";
-import { downloadArchive, downloadFiles } from "./_fetch_dataset.ts";
+import { downloadFiles } from "./_fetch_dataset.ts";
 import { expectedSums, fileNames, locate } from "./_locate.ts";
 import { messageOf } from "./_util.ts";
 
@@ -44,6 +43,20 @@ export type DatasetSource =
   | "cache"
   | "system"
   | "download";
+
+/** Where one dataset came from. */
+export interface DatasetRecord {
+  /** The dataset's name, e.g. `fashion-mnist`. */
+  name: string;
+  /** How it was found: an explicit folder, the environment, the repository, the cache, the system, a download. */
+  source: string;
+  /** The folder its files were read from. */
+  dir: string;
+  /** Each file read, with its checksum. */
+  files: DatasetFileRecord[];
+  /** True when a copy whose checksums differ was accepted on request. */
+  modified: boolean;
+}
 
 /** Options of {@linkcode loadDataset}. */
 export interface LoadOptions {
@@ -61,10 +74,7 @@ export interface LoadOptions {
   readonly mirrors?: readonly string[];
   /** Accept files whose SHA-256 is not the expected one; the record then says `modified: true`. */
   readonly allowModified?: boolean;
-  /**
-   * Expected SHA-256 by file name, replacing the registry's: to pin files it
-   * has no sum for (the extracted CIFAR-10 batches), or to load test fixtures.
-   */
+  /** Expected SHA-256 by file name, replacing the registry's (to load test fixtures). */
   readonly checksums?: Readonly<Record<string, string>>;
   /** Give up on one download address after this many milliseconds. Default 10 minutes. */
   readonly downloadTimeoutMs?: number;
@@ -98,17 +108,10 @@ async function loadSplit(
     allowModified?: boolean;
   },
 ): Promise<LoadedSplit> {
-  const common = { ...options, classNames: spec.classNames };
-  const loaded = split.format === "idx"
-    ? await readIdxPair(
-      join(dir, split.images),
-      join(dir, split.labels),
-      common,
-    )
-    : await readCifarBatches(
-      split.batches.map((name) => join(dir, name)),
-      common,
-    );
+  const loaded = await readIdxPair(join(dir, split.images), join(dir, split.labels), {
+    ...options,
+    classNames: spec.classNames,
+  });
   const { set } = loaded;
   if (
     set.channels !== spec.channels || set.height !== spec.height ||
@@ -128,7 +131,7 @@ async function loadFrom(
   source: DatasetSource,
   options: LoadOptions,
 ): Promise<Omit<LoadedDataset, "tried">> {
-  const expectedSha256 = await expectedSums(spec, dir, options);
+  const expectedSha256 = expectedSums(spec, options);
   const check = { expectedSha256, allowModified: options.allowModified };
   const train = await loadSplit(spec, spec.train, dir, check);
   const test = await loadSplit(spec, spec.test, dir, check);
@@ -141,7 +144,7 @@ async function loadFrom(
       source,
       dir,
       files,
-      modified: files.some((f) => !f.verified && f.expected !== ""),
+      modified: files.some((f) => !f.verified),
     },
   };
 }
@@ -151,18 +154,15 @@ function outcome(loaded: Omit<LoadedDataset, "tried">): string {
   const verified = files.filter((f) => f.verified).length;
   let text = `loaded, ${verified} of ${files.length} files SHA-256 verified`;
   if (loaded.record.modified) text += " (modified copy accepted)";
-  const unknown = files.filter((f) => f.expected === "").map((f) => f.name);
-  if (unknown.length > 0) text += `; no known sum for ${unknown.join(", ")}`;
   return text;
 }
 
 /** How to supply the files by hand, for the end of an error message. */
 function howToSupply(spec: DatasetSpec): string {
   const where = spec.mirrors.length > 0 ? ` from ${spec.mirrors[0]}` : "";
-  const get = spec.archive
-    ? `download ${spec.archive.name}${where} and extract it (it holds ${spec.archive.folder}/)`
-    : `download ${fileNames(spec).join(", ")}${where}`;
-  return `To supply the files by hand: ${get}; check them against the SHA-256 sums in ` +
+  return `To supply the files by hand: download ${
+    fileNames(spec).join(", ")
+  }${where}; check them against the SHA-256 sums in ` +
     `datasets/${spec.name}/README.md; then pass --data-dir DIR or set ${spec.envVar}=DIR ` +
     `for the folder holding them.`;
 }
@@ -175,7 +175,7 @@ function howToSupply(spec: DatasetSpec): string {
  * `datasets/<name>/cache/`, the system folders, then a download into the
  * cache. See the module documentation for the rules.
  *
- * @param name `mnist`, `fashion-mnist` or `cifar-10`.
+ * @param name `mnist` or `fashion-mnist`.
  * @param options Where to look, whether to download, checksum policy.
  * @returns Train and test splits, the provenance record, and every place tried.
  * @throws {Error} when the explicit folder lacks a file or a file there is bad, or when every
@@ -269,9 +269,7 @@ export async function loadDataset(
     let landed = false;
     try {
       await Deno.mkdir(cache, { recursive: true });
-      landed = spec.archive
-        ? await downloadArchive(spec, cache, options, tried)
-        : await downloadFiles(spec, cache, options, tried);
+      landed = await downloadFiles(spec, cache, options, tried);
     } catch (error) {
       tried.push(`download into ${cache}: ${messageOf(error)}`);
     }

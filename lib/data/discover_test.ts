@@ -2,18 +2,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { sha256Hex } from "./checksum.ts";
 import { loadDataset } from "./discover.ts";
-import { dataDirEnvVar } from "./registry.ts";
-import {
-  gzip,
-  lit,
-  tarArchive,
-  TINY_TEST_LABELS,
-  TINY_TRAIN_LABELS,
-  tinyCifarFiles,
-  tinyMnistFiles,
-  withTempDir,
-  writeFiles,
-} from "./_fixtures.ts";
+import { gzip, lit, TINY_TEST_LABELS, TINY_TRAIN_LABELS, tinyMnistFiles, writeFiles } from "./_fixtures.ts";
+import { needs, withTempDir } from "../testing/io.ts";
+
+/** Tests that make a temporary folder, and those that also serve files on 127.0.0.1. */
+const io = needs("read", "write");
+const web = needs("read", "write", { name: "net", host: "127.0.0.1" });
 
 /** Labels per class. */
 function classCounts(labels: Uint8Array, classes: number): number[] {
@@ -64,7 +58,7 @@ async function listDir(dir: string): Promise<string[]> {
 // ---------------------------------------------------------------------------
 // The real data
 
-Deno.test("loadDataset() loads the embedded Fashion-MNIST, verified", async () => {
+Deno.test("loadDataset() loads the embedded Fashion-MNIST, verified", needs("read"), async () => {
   const { train, test, record, tried } = await loadDataset("fashion-mnist", {
     download: false,
   });
@@ -112,8 +106,9 @@ Deno.test("loadDataset() loads the embedded Fashion-MNIST, verified", async () =
   assert.equal(train.images.buffer.byteLength, 16 + 60000 * 784);
 });
 
-const mnistDir = Deno.env.get("MNIST_DATA_DIR");
-if (!mnistDir) {
+const mayReadMnist = !needs("read", "env").ignore;
+const mnistDir = mayReadMnist ? Deno.env.get("MNIST_DATA_DIR") : undefined;
+if (mayReadMnist && !mnistDir) {
   console.log(
     "MNIST tests skipped: set MNIST_DATA_DIR to a folder holding the four MNIST .gz files " +
       "to run them (MNIST is not committed).",
@@ -166,14 +161,14 @@ Deno.test({
 });
 
 const debianFashion = "/usr/share/datasets/fashion-mnist";
-const hasDebianFashion = (() => {
+const hasDebianFashion = !io.ignore && (() => {
   try {
     return Deno.statSync(debianFashion).isDirectory;
   } catch {
     return false;
   }
 })();
-if (!hasDebianFashion) {
+if (!io.ignore && !hasDebianFashion) {
   console.log(
     `Debian fallback test skipped: ${debianFashion} is absent (apt-get install dataset-fashion-mnist).`,
   );
@@ -199,7 +194,7 @@ Deno.test({
 // ---------------------------------------------------------------------------
 // Discovery order, on tiny generated files
 
-Deno.test("loadDataset() prefers an explicit data dir over the embedded copy", () =>
+Deno.test("loadDataset() prefers an explicit data dir over the embedded copy", io, () =>
   withTempDir(async (dir) => {
     const { files, checksums } = tinyMnist();
     const root = join(dir, "repo");
@@ -225,62 +220,85 @@ Deno.test("loadDataset() prefers an explicit data dir over the embedded copy", (
     assert.equal(env.record.source, "env");
   }));
 
-Deno.test("loadDataset() fails on an explicit data dir lacking files, trying nothing else", () =>
-  withTempDir(async (dir) => {
-    const { files, checksums } = tinyMnist();
-    const root = join(dir, "repo");
-    await writeFiles(join(root, "datasets", "mnist"), files); // a good copy it must not use
-    const dataDir = join(dir, "partial");
-    await writeFiles(dataDir, new Map([...files].slice(0, 2)));
-    await assert.rejects(
-      loadDataset("mnist", {
-        root,
-        systemDirs: [],
-        download: false,
-        checksums,
-        dataDir,
-      }),
-      new RegExp(
-        `the mnist data dir ${lit(dataDir)} \\(from --data-dir\\): missing ` +
-          `t10k-images-idx3-ubyte\\.gz, t10k-labels-idx1-ubyte\\.gz\\. .*no other place was tried` +
-          `.*--data-dir DIR or set MNIST_DATA_DIR=DIR`,
-      ),
-    );
-    const absent = join(dir, "absent");
-    await assert.rejects(
-      loadDataset("mnist", { root, dataDir: absent, dataDirSource: "env" }),
-      new RegExp(
-        `data dir ${lit(absent)} \\(from MNIST_DATA_DIR\\): folder does not exist`,
-      ),
-    );
-  }));
+Deno.test(
+  "loadDataset() fails on an explicit data dir lacking files, trying nothing else",
+  io,
+  () =>
+    withTempDir(async (dir) => {
+      const { files, checksums } = tinyMnist();
+      const root = join(dir, "repo");
+      await writeFiles(join(root, "datasets", "mnist"), files); // a good copy it must not use
+      const dataDir = join(dir, "partial");
+      await writeFiles(dataDir, new Map([...files].slice(0, 2)));
+      await assert.rejects(
+        loadDataset("mnist", {
+          root,
+          systemDirs: [],
+          download: false,
+          checksums,
+          dataDir,
+        }),
+        new RegExp(
+          `the mnist data dir ${lit(dataDir)} \\(from --data-dir\\): missing ` +
+            `t10k-images-idx3-ubyte\\.gz, t10k-labels-idx1-ubyte\\.gz\\. .*no other place was tried` +
+            `.*--data-dir DIR or set MNIST_DATA_DIR=DIR`,
+        ),
+      );
+      const absent = join(dir, "absent");
+      await assert.rejects(
+        loadDataset("mnist", { root, dataDir: absent, dataDirSource: "env" }),
+        new RegExp(
+          `data dir ${lit(absent)} \\(from MNIST_DATA_DIR\\): folder does not exist`,
+        ),
+      );
+    }),
+);
 
-Deno.test("loadDataset() rejects a checksum mismatch in a data dir unless allowModified", () =>
-  withTempDir(async (dir) => {
-    const { files } = tinyMnist();
-    await writeFiles(dir, files);
-    const actual = sha256Hex(files.get("train-images-idx3-ubyte.gz")!);
-    // No `checksums` option: the registry's MNIST sums apply, and the tiny files differ.
-    await assert.rejects(
-      loadDataset("mnist", { dataDir: dir, download: false }),
-      new RegExp(
-        `checksum mismatch for ${lit(join(dir, "train-images-idx3-ubyte.gz"))}: expected ` +
-          `SHA-256 440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609, got ${actual}`,
-      ),
-    );
-    const loaded = await loadDataset("mnist", {
-      dataDir: dir,
-      allowModified: true,
-    });
-    assert.equal(loaded.record.modified, true);
-    assert.ok(
-      loaded.record.files.every((f) => !f.verified && f.expected !== ""),
-    );
-    assert.equal(loaded.record.files[0].sha256, actual);
-    assert.match(loaded.tried[0], /modified copy accepted/);
-  }));
+Deno.test(
+  "loadDataset() says a data file that is a directory is a directory, not missing",
+  io,
+  () =>
+    withTempDir(async (dataDir) => {
+      const { files, checksums } = tinyMnist();
+      await writeFiles(dataDir, new Map([...files].slice(1)));
+      await Deno.mkdir(join(dataDir, "train-images-idx3-ubyte.gz"));
+      await assert.rejects(
+        loadDataset("mnist", { dataDir, checksums }),
+        /data dir .* \(from --data-dir\): train-images-idx3-ubyte\.gz is a directory, not a file\. /,
+      );
+    }),
+);
 
-Deno.test("loadDataset() finds the embedded copy, then the cache", () =>
+Deno.test(
+  "loadDataset() rejects a checksum mismatch in a data dir unless allowModified",
+  io,
+  () =>
+    withTempDir(async (dir) => {
+      const { files } = tinyMnist();
+      await writeFiles(dir, files);
+      const actual = sha256Hex(files.get("train-images-idx3-ubyte.gz")!);
+      // No `checksums` option: the registry's MNIST sums apply, and the tiny files differ.
+      await assert.rejects(
+        loadDataset("mnist", { dataDir: dir, download: false }),
+        new RegExp(
+          `checksum mismatch for ${lit(join(dir, "train-images-idx3-ubyte.gz"))}: expected ` +
+            `SHA-256 440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609, got ${actual}`,
+        ),
+      );
+      const loaded = await loadDataset("mnist", {
+        dataDir: dir,
+        allowModified: true,
+      });
+      assert.equal(loaded.record.modified, true);
+      assert.ok(
+        loaded.record.files.every((f) => !f.verified && f.expected !== ""),
+      );
+      assert.equal(loaded.record.files[0].sha256, actual);
+      assert.match(loaded.tried[0], /modified copy accepted/);
+    }),
+);
+
+Deno.test("loadDataset() finds the embedded copy, then the cache", io, () =>
   withTempDir(async (root) => {
     const { files, checksums } = tinyMnist();
     const options = { root, systemDirs: [], download: false, checksums };
@@ -302,7 +320,7 @@ Deno.test("loadDataset() finds the embedded copy, then the cache", () =>
     assert.equal(embedded.tried.length, 1);
   }));
 
-Deno.test("loadDataset() moves past a corrupt implicit copy and says so", () =>
+Deno.test("loadDataset() moves past a corrupt implicit copy and says so", io, () =>
   withTempDir(async (root) => {
     const { files, checksums } = tinyMnist();
     const home = join(root, "datasets", "mnist");
@@ -328,7 +346,7 @@ Deno.test("loadDataset() moves past a corrupt implicit copy and says so", () =>
     );
   }));
 
-Deno.test("loadDataset() finds a system folder given in options.systemDirs", () =>
+Deno.test("loadDataset() finds a system folder given in options.systemDirs", io, () =>
   withTempDir(async (dir) => {
     const { files, checksums } = tinyMnist();
     const system = join(dir, "usr-share");
@@ -351,97 +369,105 @@ Deno.test("loadDataset() finds a system folder given in options.systemDirs", () 
     assert.match(loaded.tried[2], /folder does not exist/);
   }));
 
-Deno.test("loadDataset() downloads into the cache, retrying once on the next mirror", () =>
-  withTempDir(async (root) => {
-    const { files, checksums } = tinyMnist();
-    const served = new Map(
-      [...files].map(([name, bytes]) => [`/second/${name}`, bytes]),
-    );
-    const server = serve(served);
-    try {
-      const logged: string[] = [];
-      const loaded = await loadDataset("mnist", {
-        root,
-        systemDirs: [],
-        checksums,
-        mirrors: [`${server.base}/first/`, `${server.base}/second/`],
-        log: (line) => logged.push(line),
-      });
-      assert.equal(loaded.record.source, "download");
-      const cache = join(root, "datasets", "mnist", "cache");
-      assert.equal(loaded.record.dir, cache);
-      assert.ok(loaded.record.files.every((f) => f.verified));
-      assert.deepEqual([...loaded.train.labels], TINY_TRAIN_LABELS);
-      // Each file: the first mirror 404s, the retry on the second serves it.
-      assert.deepEqual(server.requests.slice(0, 2), [
-        "/first/train-images-idx3-ubyte.gz",
-        "/second/train-images-idx3-ubyte.gz",
-      ]);
-      assert.equal(server.requests.length, 8);
-      assert.equal(logged.length, 8);
-      assert.ok(
-        loaded.tried.some((line) => /\/first\/train-images.*: HTTP 404/.test(line)),
+Deno.test(
+  "loadDataset() downloads into the cache, retrying once on the next mirror",
+  web,
+  () =>
+    withTempDir(async (root) => {
+      const { files, checksums } = tinyMnist();
+      const served = new Map(
+        [...files].map(([name, bytes]) => [`/second/${name}`, bytes]),
       );
-      // Landed whole (temporary file renamed away), with the served bytes.
-      assert.deepEqual(await listDir(cache), [...files.keys()].sort());
-      for (const [name, bytes] of files) {
-        assert.deepEqual(await Deno.readFile(join(cache, name)), bytes);
-      }
-      // A second load finds the cache without the network.
-      const again = await loadDataset("mnist", {
-        root,
-        systemDirs: [],
-        checksums,
-        download: false,
-      });
-      assert.equal(again.record.source, "cache");
-    } finally {
-      await server.close();
-    }
-  }));
-
-Deno.test("loadDataset() discards a download with the wrong checksum, writing nothing", () =>
-  withTempDir(async (root) => {
-    const { files, checksums } = tinyMnist();
-    const bad = gzip(new Uint8Array([1, 2, 3]));
-    const served = new Map([
-      ["/a/train-images-idx3-ubyte.gz", bad],
-      ["/b/train-images-idx3-ubyte.gz", bad],
-    ]);
-    const server = serve(served);
-    try {
-      await assert.rejects(
-        loadDataset("mnist", {
+      const server = serve(served);
+      try {
+        const logged: string[] = [];
+        const loaded = await loadDataset("mnist", {
           root,
           systemDirs: [],
           checksums,
-          mirrors: [
-            `${server.base}/a/`,
-            `${server.base}/b/`,
-            `${server.base}/c/`,
-          ],
-        }),
-        new RegExp(
-          `download ${lit(server.base)}/b/train-images-idx3-ubyte\\.gz: got ${bad.length} bytes ` +
-            `with SHA-256 ${sha256Hex(bad)}, expected ${checksums["train-images-idx3-ubyte.gz"]}; discarded`,
-        ),
-      );
-      // Two attempts only (one retry), and nothing landed in the cache.
-      assert.deepEqual(server.requests, [
-        "/a/train-images-idx3-ubyte.gz",
-        "/b/train-images-idx3-ubyte.gz",
-      ]);
-      assert.deepEqual(
-        await listDir(join(root, "datasets", "mnist", "cache")),
-        [],
-      );
-      assert.equal(files.size, 4);
-    } finally {
-      await server.close();
-    }
-  }));
+          mirrors: [`${server.base}/first/`, `${server.base}/second/`],
+          log: (line) => logged.push(line),
+        });
+        assert.equal(loaded.record.source, "download");
+        const cache = join(root, "datasets", "mnist", "cache");
+        assert.equal(loaded.record.dir, cache);
+        assert.ok(loaded.record.files.every((f) => f.verified));
+        assert.deepEqual([...loaded.train.labels], TINY_TRAIN_LABELS);
+        // Each file: the first mirror 404s, the retry on the second serves it.
+        assert.deepEqual(server.requests.slice(0, 2), [
+          "/first/train-images-idx3-ubyte.gz",
+          "/second/train-images-idx3-ubyte.gz",
+        ]);
+        assert.equal(server.requests.length, 8);
+        assert.equal(logged.length, 8);
+        assert.ok(
+          loaded.tried.some((line) => /\/first\/train-images.*: HTTP 404/.test(line)),
+        );
+        // Landed whole (temporary file renamed away), with the served bytes.
+        assert.deepEqual(await listDir(cache), [...files.keys()].sort());
+        for (const [name, bytes] of files) {
+          assert.deepEqual(await Deno.readFile(join(cache, name)), bytes);
+        }
+        // A second load finds the cache without the network.
+        const again = await loadDataset("mnist", {
+          root,
+          systemDirs: [],
+          checksums,
+          download: false,
+        });
+        assert.equal(again.record.source, "cache");
+      } finally {
+        await server.close();
+      }
+    }),
+);
 
-Deno.test("loadDataset() lists every place tried when all fail", () =>
+Deno.test(
+  "loadDataset() discards a download with the wrong checksum, writing nothing",
+  web,
+  () =>
+    withTempDir(async (root) => {
+      const { files, checksums } = tinyMnist();
+      const bad = gzip(new Uint8Array([1, 2, 3]));
+      const served = new Map([
+        ["/a/train-images-idx3-ubyte.gz", bad],
+        ["/b/train-images-idx3-ubyte.gz", bad],
+      ]);
+      const server = serve(served);
+      try {
+        await assert.rejects(
+          loadDataset("mnist", {
+            root,
+            systemDirs: [],
+            checksums,
+            mirrors: [
+              `${server.base}/a/`,
+              `${server.base}/b/`,
+              `${server.base}/c/`,
+            ],
+          }),
+          new RegExp(
+            `download ${lit(server.base)}/b/train-images-idx3-ubyte\\.gz: got ${bad.length} bytes ` +
+              `with SHA-256 ${sha256Hex(bad)}, expected ${checksums["train-images-idx3-ubyte.gz"]}; discarded`,
+          ),
+        );
+        // Two attempts only (one retry), and nothing landed in the cache.
+        assert.deepEqual(server.requests, [
+          "/a/train-images-idx3-ubyte.gz",
+          "/b/train-images-idx3-ubyte.gz",
+        ]);
+        assert.deepEqual(
+          await listDir(join(root, "datasets", "mnist", "cache")),
+          [],
+        );
+        assert.equal(files.size, 4);
+      } finally {
+        await server.close();
+      }
+    }),
+);
+
+Deno.test("loadDataset() lists every place tried when all fail", web, () =>
   withTempDir(async (root) => {
     const server = serve(new Map());
     const nowhere = join(root, "nowhere");
@@ -491,88 +517,3 @@ Deno.test("loadDataset() lists every place tried when all fail", () =>
       await server.close();
     }
   }));
-
-// ---------------------------------------------------------------------------
-// CIFAR-10: the extracted batches have no registry sums
-
-Deno.test("loadDataset() reads CIFAR-10 from a data dir holding cifar-10-batches-bin/", () =>
-  withTempDir(async (dir) => {
-    const files = tinyCifarFiles();
-    const batches = join(dir, "cifar-10-batches-bin");
-    await writeFiles(batches, files);
-    const loaded = await loadDataset("cifar-10", { dataDir: dir });
-    assert.equal(loaded.record.dir, batches);
-    assert.deepEqual([loaded.train.count, loaded.test.count], [10, 3]);
-    assert.deepEqual([...loaded.train.labels], [1, 3, 2, 6, 3, 9, 4, 2, 5, 5]);
-    assert.deepEqual([...loaded.test.labels], [3, 8, 0]);
-    assert.deepEqual([loaded.train.channels, loaded.train.height], [3, 32]);
-    // No sum is known for the extracted files: read, recorded, not verified, not "modified".
-    assert.ok(
-      loaded.record.files.every((f) => !f.verified && f.expected === ""),
-    );
-    assert.equal(loaded.record.modified, false);
-    assert.match(
-      loaded.tried[0],
-      /0 of 6 files SHA-256 verified; no known sum for data_batch_1\.bin/,
-    );
-  }));
-
-Deno.test("loadDataset() downloads the CIFAR-10 archive, extracts it and records the sums", () =>
-  withTempDir(async (root) => {
-    const files = tinyCifarFiles();
-    const archive = gzip(tarArchive([
-      {
-        name: "cifar-10-batches-bin/batches.meta.txt",
-        data: new TextEncoder().encode("airplane\n"),
-      },
-      ...[...files].map(([name, data]) => ({
-        name: `cifar-10-batches-bin/${name}`,
-        data,
-      })),
-    ]));
-    const server = serve(new Map([["/kriz/cifar-10-binary.tar.gz", archive]]));
-    try {
-      const loaded = await loadDataset("cifar-10", {
-        root,
-        mirrors: [`${server.base}/kriz/`],
-        checksums: { "cifar-10-binary.tar.gz": sha256Hex(archive) },
-      });
-      assert.equal(loaded.record.source, "download");
-      assert.ok(
-        loaded.record.files.every((f) => f.verified),
-        "checked against SHA256SUMS",
-      );
-      assert.deepEqual([...loaded.test.labels], [3, 8, 0]);
-      const cache = join(root, "datasets", "cifar-10", "cache");
-      assert.deepEqual(
-        await listDir(cache),
-        ["SHA256SUMS", ...files.keys()].sort(),
-      );
-      assert.ok(
-        loaded.tried.some((line) => /^extract .*: 6 files, sums recorded in SHA256SUMS$/.test(line)),
-      );
-
-      // Later loads from the cache check the recorded sums, and catch a changed file.
-      const again = await loadDataset("cifar-10", { root, download: false });
-      assert.equal(again.record.source, "cache");
-      assert.ok(again.record.files.every((f) => f.verified));
-      await Deno.writeFile(join(cache, "test_batch.bin"), new Uint8Array(3073));
-      await assert.rejects(
-        loadDataset("cifar-10", { root, download: false }),
-        /cache .*: checksum mismatch for .*test_batch\.bin/,
-      );
-    } finally {
-      await server.close();
-    }
-  }));
-
-Deno.test("dataDirEnvVar() names each dataset's variable", () => {
-  assert.deepEqual(
-    [
-      dataDirEnvVar("mnist"),
-      dataDirEnvVar("fashion-mnist"),
-      dataDirEnvVar("cifar-10"),
-    ],
-    ["MNIST_DATA_DIR", "FASHION_MNIST_DATA_DIR", "CIFAR10_DATA_DIR"],
-  );
-});

@@ -15,15 +15,14 @@
  */
 
 import { gunzipSync } from "node:zlib";
-import type { DatasetFileRecord } from "../report/manifest.ts";
-import { type ChecksumOptions, readChecked } from "./checksum.ts";
+import { type ChecksumOptions, type DatasetFileRecord, readChecked } from "./checksum.ts";
 import { DIGIT_CLASS_NAMES, type ImageSet } from "./image_set.ts";
 import { firstLabelAtLeast, messageOf, plainBytes } from "./_util.ts";
 
 /** The magic number of an IDX file of unsigned-byte images (3 dimensions). */
-export const IDX_IMAGES_MAGIC = 2051;
+const IDX_IMAGES_MAGIC = 2051;
 /** The magic number of an IDX file of unsigned-byte labels (1 dimension). */
-export const IDX_LABELS_MAGIC = 2049;
+const IDX_LABELS_MAGIC = 2049;
 
 /** The contents of an IDX images file. */
 export interface IdxImages {
@@ -77,7 +76,7 @@ function hexBytes(bytes: Uint8Array, n: number): string {
  * @returns The uncompressed bytes.
  * @throws {Error} naming the file when a `.gz` is not gzip or the stream is truncated or corrupt.
  */
-export function idxBytes(bytes: Uint8Array, path: string): Uint8Array {
+function idxBytes(bytes: Uint8Array, path: string): Uint8Array {
   const gzip = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
   if (!gzip) {
     if (path.endsWith(".gz")) {
@@ -187,7 +186,7 @@ export function decodeIdx(
  * @returns The split, viewing the decoded bytes (no copy).
  * @throws {Error} naming the files when the counts differ or a label is out of range.
  */
-export function pairIdx(
+function pairIdx(
   images: IdxImages,
   labels: IdxLabels,
   options: {

@@ -2,7 +2,11 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { sha256Hex } from "./checksum.ts";
 import { decodeIdx, readIdxPair } from "./idx.ts";
-import { gzip, idxImages, idxLabels, lit, withTempDir } from "./_fixtures.ts";
+import { gzip, idxImages, idxLabels, lit } from "./_fixtures.ts";
+import { needs, withTempDir } from "../testing/io.ts";
+
+/** Tests that make a temporary folder. */
+const io = needs("read", "write");
 
 /** Writes an images and a labels file in `dir` and returns their paths. */
 async function writePair(
@@ -33,7 +37,7 @@ Deno.test("decodeIdx() reads raw images and labels with their header sizes", () 
   assert.deepEqual([...labels.data], [9, 0, 3]);
 });
 
-Deno.test("readIdxPair() round-trips gzip and raw files", async (t) => {
+Deno.test("readIdxPair() round-trips gzip and raw files", io, async (t) => {
   const images = idxImages(3, 5, 2);
   const labels = idxLabels([2, 0, 1]);
   for (
@@ -148,7 +152,7 @@ Deno.test("decodeIdx() rejects a file named .gz that is not gzip", () => {
   );
 });
 
-Deno.test("readIdxPair() rejects mismatched image and label counts", () =>
+Deno.test("readIdxPair() rejects mismatched image and label counts", io, () =>
   withTempDir(async (dir) => {
     const [images, labels] = await writePair(
       dir,
@@ -163,7 +167,7 @@ Deno.test("readIdxPair() rejects mismatched image and label counts", () =>
     );
   }));
 
-Deno.test("readIdxPair() rejects a label out of range", () =>
+Deno.test("readIdxPair() rejects a label out of range", io, () =>
   withTempDir(async (dir) => {
     const [images, labels] = await writePair(
       dir,
@@ -184,22 +188,26 @@ Deno.test("readIdxPair() rejects a label out of range", () =>
     );
   }));
 
-Deno.test("readIdxPair() rejects images and labels files given the wrong way round", () =>
-  withTempDir(async (dir) => {
-    const [images, labels] = await writePair(
-      dir,
-      gzip(idxImages(2, 2, 2)),
-      gzip(idxLabels([1, 2])),
-    );
-    await assert.rejects(
-      readIdxPair(labels, images),
-      new RegExp(
-        `readIdxPair: ${lit(labels)} holds labels \\(magic 2049\\), expected images`,
-      ),
-    );
-  }));
+Deno.test(
+  "readIdxPair() rejects images and labels files given the wrong way round",
+  io,
+  () =>
+    withTempDir(async (dir) => {
+      const [images, labels] = await writePair(
+        dir,
+        gzip(idxImages(2, 2, 2)),
+        gzip(idxLabels([1, 2])),
+      );
+      await assert.rejects(
+        readIdxPair(labels, images),
+        new RegExp(
+          `readIdxPair: ${lit(labels)} holds labels \\(magic 2049\\), expected images`,
+        ),
+      );
+    }),
+);
 
-Deno.test("readIdxPair() names a missing or unreadable path", () =>
+Deno.test("readIdxPair() names a missing or unreadable path", io, () =>
   withTempDir(async (dir) => {
     const [images, labels] = await writePair(
       dir,
@@ -218,7 +226,7 @@ Deno.test("readIdxPair() names a missing or unreadable path", () =>
     );
   }));
 
-Deno.test("readIdxPair() rejects a checksum mismatch unless allowModified", () =>
+Deno.test("readIdxPair() rejects a checksum mismatch unless allowModified", io, () =>
   withTempDir(async (dir) => {
     const imageBytes = gzip(idxImages(2, 2, 2));
     const [images, labels] = await writePair(

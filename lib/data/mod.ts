@@ -1,6 +1,6 @@
 /**
- * Datasets: finding, checking and loading MNIST, Fashion-MNIST and CIFAR-10
- * as bytes, and turning selected images into float batches.
+ * Datasets: finding, checking and loading MNIST and Fashion-MNIST as bytes,
+ * and turning selected images into float batches.
  *
  * ```ts ignore
  * import { batchOf, loadDataset, scaleUnit, takeFirst } from "./mod.ts";
@@ -14,9 +14,7 @@ export * from "./image_set.ts";
 export * from "./registry.ts";
 export * from "./checksum.ts";
 export * from "./idx.ts";
-export * from "./cifar.ts";
 export * from "./discover.ts";
 export * from "./transforms.ts";
 export * from "./batch.ts";
-export type { DatasetFileRecord, DatasetRecord } from "../report/manifest.ts";
 export type { DType, FloatArray, Tensor } from "../tensor/mod.ts";

@@ -8,16 +8,16 @@
  *
  * @module
  */
-import { CIFAR10_CLASS_NAMES } from "./cifar.ts";
+import { DIGIT_CLASS_NAMES } from "./image_set.ts";
 
 /** MNIST and Fashion-MNIST share the IDX file names of both splits. */
 const IDX_SPLITS = {
-  train: { format: "idx", images: "train-images-idx3-ubyte.gz", labels: "train-labels-idx1-ubyte.gz" },
-  test: { format: "idx", images: "t10k-images-idx3-ubyte.gz", labels: "t10k-labels-idx1-ubyte.gz" },
+  train: { images: "train-images-idx3-ubyte.gz", labels: "train-labels-idx1-ubyte.gz" },
+  test: { images: "t10k-images-idx3-ubyte.gz", labels: "t10k-labels-idx1-ubyte.gz" },
 } as const;
 
 /** The datasets the suite can load. */
-export type DatasetName = "mnist" | "fashion-mnist" | "cifar-10";
+export type DatasetName = "mnist" | "fashion-mnist";
 
 /** A SHA-256 the suite accepts for a file, and where bytes with that sum come from. */
 export interface KnownSum {
@@ -31,40 +31,16 @@ export interface KnownSum {
 export interface DatasetFile {
   /** The standard file name, e.g. `train-images-idx3-ubyte.gz`. */
   readonly name: string;
-  /**
-   * Every SHA-256 accepted for the file, first the one the download mirrors
-   * serve. Empty when no sum is known for certain (the extracted CIFAR-10
-   * batches): such a file is checked against a sum supplied by the caller or
-   * recorded in a `SHA256SUMS` file beside it, and otherwise read unverified.
-   */
+  /** Every SHA-256 accepted for the file, first the one the download mirrors serve. */
   readonly sums: readonly KnownSum[];
 }
 
-/** The files of one split. */
-export type SplitFiles =
-  | {
-    /** IDX files, as MNIST and Fashion-MNIST ship them. */
-    readonly format: "idx";
-    /** The images file (magic 2051). */
-    readonly images: string;
-    /** The labels file (magic 2049). */
-    readonly labels: string;
-  }
-  | {
-    /** CIFAR-10 binary batches: records of 1 label byte then 3072 pixel bytes. */
-    readonly format: "cifar-binary";
-    /** The batch files, read in this order. */
-    readonly batches: readonly string[];
-  };
-
-/** A dataset whose mirrors serve one archive rather than the files themselves. */
-export interface DatasetArchive {
-  /** The archive's file name, appended to each mirror address. */
-  readonly name: string;
-  /** Its SHA-256. */
-  readonly sha256: string;
-  /** The folder inside the archive (and, when extracted by hand, inside a data dir) holding the files. */
-  readonly folder: string;
+/** The IDX files of one split, as MNIST and Fashion-MNIST ship them. */
+export interface SplitFiles {
+  /** The images file (magic 2051). */
+  readonly images: string;
+  /** The labels file (magic 2049). */
+  readonly labels: string;
 }
 
 /** Everything the suite knows about one dataset. */
@@ -91,10 +67,8 @@ export interface DatasetSpec {
   readonly train: SplitFiles;
   /** The test split's files. */
   readonly test: SplitFiles;
-  /** Download addresses (each ends in `/`; a file's or archive's name is appended), in the order tried. */
+  /** Download addresses (each ends in `/`; a file's name is appended), in the order tried. */
   readonly mirrors: readonly string[];
-  /** Set when the mirrors serve an archive to extract rather than the files. */
-  readonly archive?: DatasetArchive;
   /** Folders where system packages install the files. */
   readonly systemDirs: readonly string[];
   /** The environment variable the command line reads for a folder holding the files. */
@@ -114,7 +88,7 @@ const MNIST: DatasetSpec = {
   channels: 1,
   height: 28,
   width: 28,
-  classNames: ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"],
+  classNames: DIGIT_CLASS_NAMES,
   files: [
     {
       name: "train-images-idx3-ubyte.gz",
@@ -239,64 +213,7 @@ const FASHION_MNIST: DatasetSpec = {
   envVar: "FASHION_MNIST_DATA_DIR",
 };
 
-const CIFAR_BATCHES = [
-  "data_batch_1.bin",
-  "data_batch_2.bin",
-  "data_batch_3.bin",
-  "data_batch_4.bin",
-  "data_batch_5.bin",
-];
-
-const CIFAR_10: DatasetSpec = {
-  name: "cifar-10",
-  title: "CIFAR-10 (binary version)",
-  homepage: "https://www.cs.toronto.edu/~kriz/cifar.html",
-  license: "no explicit licence; cite Krizhevsky (2009); not committed here",
-  channels: 3,
-  height: 32,
-  width: 32,
-  classNames: CIFAR10_CLASS_NAMES,
-  // No per-file sums of the extracted batches are known for certain: they
-  // are recorded in the cache's SHA256SUMS when the verified archive is
-  // extracted, or supplied by the caller.
-  files: [...CIFAR_BATCHES, "test_batch.bin"].map((name) => ({
-    name,
-    sums: [],
-  })),
-  train: { format: "cifar-binary", batches: CIFAR_BATCHES },
-  test: { format: "cifar-binary", batches: ["test_batch.bin"] },
-  mirrors: ["https://www.cs.toronto.edu/~kriz/"],
-  archive: {
-    name: "cifar-10-binary.tar.gz",
-    sha256: "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd",
-    folder: "cifar-10-batches-bin",
-  },
-  systemDirs: [],
-  envVar: "CIFAR10_DATA_DIR",
-};
-
-/** Every dataset the suite knows, by name. */
-export const DATASETS: Readonly<Record<DatasetName, DatasetSpec>> = Object
-  .freeze({
-    "mnist": MNIST,
-    "fashion-mnist": FASHION_MNIST,
-    "cifar-10": CIFAR_10,
-  });
-
-/** The names of the datasets the suite knows. */
-export const DATASET_NAMES: readonly DatasetName[] = Object.freeze(
-  Object.keys(DATASETS) as DatasetName[],
-);
-
-/**
- * Whether `name` is one of the datasets the suite knows.
- *
- * @param name Any string, e.g. from a command line.
- * @returns True for `mnist`, `fashion-mnist` and `cifar-10`.
- */
-export function isDatasetName(name: string): name is DatasetName {
-  return Object.hasOwn(DATASETS, name);
-}
+const DATASETS: Readonly<Record<DatasetName, DatasetSpec>> = { "mnist": MNIST, "fashion-mnist": FASHION_MNIST };
 
 /**
  * The registry entry of a dataset.
@@ -312,12 +229,12 @@ export function isDatasetName(name: string): name is DatasetName {
  * ```
  */
 export function datasetSpec(name: string): DatasetSpec {
-  if (!isDatasetName(name)) {
+  if (!Object.hasOwn(DATASETS, name)) {
     throw new Error(
-      `datasetSpec: unknown dataset "${name}"; expected one of ${DATASET_NAMES.join(", ")}`,
+      `datasetSpec: unknown dataset "${name}"; expected one of ${Object.keys(DATASETS).join(", ")}`,
     );
   }
-  return DATASETS[name];
+  return DATASETS[name as DatasetName];
 }
 
 /**
@@ -325,7 +242,7 @@ export function datasetSpec(name: string): DatasetSpec {
  * dataset's files. `lib/data` itself never reads it.
  *
  * @param name The dataset's name.
- * @returns `MNIST_DATA_DIR`, `FASHION_MNIST_DATA_DIR` or `CIFAR10_DATA_DIR`.
+ * @returns `MNIST_DATA_DIR` or `FASHION_MNIST_DATA_DIR`.
  *
  * @example
  * ```ts

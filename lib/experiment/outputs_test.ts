@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { ablation } from "../../experiments/ablation.ts";
 import type { MetricsRow } from "../report/mod.ts";
+import { tinyArmsExperiment as experiment } from "../testing/tiny_experiment.ts";
 import { chartsOf, evaluationTable, recordSettings } from "./outputs.ts";
 
 const row = (split: MetricsRow["split"], arm: string, epoch: number, accuracy: number): MetricsRow => ({
@@ -16,14 +16,14 @@ const row = (split: MetricsRow["split"], arm: string, epoch: number, accuracy: n
 });
 
 Deno.test("recordSettings() flattens settings and records per-arm differences", () => {
-  const base = ablation.defaults;
-  const record = recordSettings(ablation, new Map([["both", base], ["fast", { ...base, lr: 0.01 }]]));
+  const base = experiment.defaults;
+  const record = recordSettings(experiment, new Map([["trained", base], ["fast", { ...base, lr: 0.01 }]]));
   assert.equal(record.dataset, "fashion-mnist");
-  assert.equal(record.lr, 0.001);
+  assert.equal(record.lr, 0.005);
   assert.equal(record.batch_size, 1);
-  assert.equal(record.arms, "both,fast");
+  assert.equal(record.arms, "trained,fast");
   assert.equal(record["fast.lr"], 0.01);
-  assert.equal(record["both.lr"], undefined, "only differences are recorded per arm");
+  assert.equal(record["trained.lr"], undefined, "only differences are recorded per arm");
 });
 
 Deno.test("evaluationTable() lists every evaluation row, with arms when there are several", () => {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { fashion } from "../../experiments/fashion.ts";
+import { tinyExperiment } from "../testing/tiny_experiment.ts";
 import { helpText, parseCommandLine, parseSeeds, UsageError } from "./settings.ts";
 
 const parse = (args: string[], env: { dataDir?: string } = {}) =>
-  parseCommandLine(args, { defaults: fashion.defaults, armNames: [], out: "results", env });
+  parseCommandLine(args, { defaults: tinyExperiment.defaults, armNames: [], out: "results", env });
 
 Deno.test("parseCommandLine() applies flags over the defaults and records only what was set", () => {
   const { settings, overrides, controls } = parse([
@@ -57,7 +57,7 @@ Deno.test("parseCommandLine() takes the data folder from the flag, else from the
 });
 
 Deno.test("helpText() lists every flag with its default", () => {
-  const text = helpText("exp:fashion", { ...fashion, envVar: "FASHION_MNIST_DATA_DIR", out: "results" });
+  const text = helpText("exp:tiny", { ...tinyExperiment, envVar: "FASHION_MNIST_DATA_DIR", out: "results" });
   for (
     const flag of [
       "--seed",

@@ -8,7 +8,7 @@ import { type Tensor, zerosLike } from "../tensor/mod.ts";
 import type { LossResult } from "./softmax_cross_entropy.ts";
 
 /** Where the ablation write-up clips probabilities before the logarithm. */
-export const LOG_LOSS_CLIP = 1e-16;
+const LOG_LOSS_CLIP = 1e-16;
 
 /**
  * Mean binary log-loss of `sigmoid(logits)` against labels 0 and 1.

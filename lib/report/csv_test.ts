@@ -1,128 +1,132 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { CsvWriter, readCsv } from "./csv.ts";
+import { needs, withTempDir } from "../testing/io.ts";
 
-Deno.test("CsvWriter writes the header and quotes cells that need it", async () => {
-  const dir = await Deno.makeTempDir();
-  const path = join(dir, "a.csv");
-  const writer = await CsvWriter.create(path, ["name", "value", "note"]);
-  writer.write({ name: "a,b", value: 0.1 + 0.2, note: 'say "hi"' });
-  writer.write({ name: "c", value: null });
-  writer.close();
-  assert.equal(
-    await Deno.readTextFile(path),
-    'name,value,note\n"a,b",0.30000000000000004,"say ""hi"""\nc,,\n',
-  );
-  await Deno.remove(dir, { recursive: true });
-});
+/** Tests that make a temporary folder. */
+const io = needs("read", "write");
 
-Deno.test("CsvWriter.write puts each row on disk before returning", async () => {
-  const dir = await Deno.makeTempDir();
-  const path = join(dir, "a.csv");
-  const writer = await CsvWriter.create(path, ["x"]);
-  writer.write({ x: 1 });
-  // Read while the writer is still open, as a reader of an interrupted run would.
-  assert.equal(await Deno.readTextFile(path), "x\n1\n");
-  writer.close();
-  writer.close();
-  assert.throws(() => writer.write({ x: 2 }), /a\.csv.*closed/);
-  await Deno.remove(dir, { recursive: true });
-});
+Deno.test("CsvWriter writes the header and quotes cells that need it", io, () =>
+  withTempDir(async (dir) => {
+    const path = join(dir, "a.csv");
+    const writer = await CsvWriter.create(path, ["name", "value", "note"]);
+    writer.write({ name: "a,b", value: 0.1 + 0.2, note: 'say "hi"' });
+    writer.write({ name: "c", value: null });
+    writer.close();
+    assert.equal(
+      await Deno.readTextFile(path),
+      'name,value,note\n"a,b",0.30000000000000004,"say ""hi"""\nc,,\n',
+    );
+  }));
 
-Deno.test("CsvWriter.create refuses an existing file and a missing folder, naming the path", async () => {
-  const dir = await Deno.makeTempDir();
-  const path = join(dir, "a.csv");
-  await Deno.writeTextFile(path, "old\n");
-  await assert.rejects(CsvWriter.create(path, ["x"]), /a\.csv already exists/);
-  assert.equal(await Deno.readTextFile(path), "old\n");
-  await assert.rejects(
-    CsvWriter.create(join(dir, "nope", "b.csv"), ["x"]),
-    /nope\/b\.csv does not exist/,
-  );
-  await assert.rejects(
-    CsvWriter.create(join(dir, "c.csv"), ["x", "x"]),
-    /"x" appears twice/,
-  );
-  await Deno.remove(dir, { recursive: true });
-});
+Deno.test("CsvWriter.write puts each row on disk before returning", io, () =>
+  withTempDir(async (dir) => {
+    const path = join(dir, "a.csv");
+    const writer = await CsvWriter.create(path, ["x"]);
+    writer.write({ x: 1 });
+    // Read while the writer is still open, as a reader of an interrupted run would.
+    assert.equal(await Deno.readTextFile(path), "x\n1\n");
+    writer.close();
+    writer.close();
+    assert.throws(() => writer.write({ x: 2 }), /a\.csv.*closed/);
+  }));
 
-Deno.test("CsvWriter.write rejects a column not in the header", async () => {
-  const dir = await Deno.makeTempDir();
-  const writer = await CsvWriter.create(join(dir, "a.csv"), ["x"]);
-  assert.throws(
-    () => writer.write({ y: 1 }),
-    /a\.csv.*"y" is not in the header/,
-  );
-  writer.close();
-  await Deno.remove(dir, { recursive: true });
-});
+Deno.test(
+  "CsvWriter.create refuses an existing file and a missing folder, naming the path",
+  io,
+  () =>
+    withTempDir(async (dir) => {
+      const path = join(dir, "a.csv");
+      await Deno.writeTextFile(path, "old\n");
+      await assert.rejects(CsvWriter.create(path, ["x"]), /a\.csv already exists/);
+      assert.equal(await Deno.readTextFile(path), "old\n");
+      await assert.rejects(
+        CsvWriter.create(join(dir, "nope", "b.csv"), ["x"]),
+        /nope\/b\.csv does not exist/,
+      );
+      await assert.rejects(
+        CsvWriter.create(join(dir, "c.csv"), ["x", "x"]),
+        /"x" appears twice/,
+      );
+    }),
+);
 
-Deno.test("readCsv reads back what CsvWriter wrote", async () => {
-  const dir = await Deno.makeTempDir();
-  const path = join(dir, "a.csv");
-  const writer = await CsvWriter.create(path, ["name", "value"]);
-  writer.write({ name: 'a,"b"', value: -1.5e-7 });
-  writer.write({ name: "", value: 3 });
-  writer.close();
-  const table = await readCsv(path);
-  assert.deepEqual(table.columns, ["name", "value"]);
-  assert.deepEqual(table.rows, [{ name: 'a,"b"', value: "-1.5e-7" }, {
-    name: "",
-    value: "3",
-  }]);
-  assert.deepEqual(table.lines, [2, 3]);
-  assert.deepEqual(table.warnings, []);
-  await Deno.remove(dir, { recursive: true });
-});
+Deno.test("CsvWriter.write rejects a column not in the header", io, () =>
+  withTempDir(async (dir) => {
+    const writer = await CsvWriter.create(join(dir, "a.csv"), ["x"]);
+    assert.throws(
+      () => writer.write({ y: 1 }),
+      /a\.csv.*"y" is not in the header/,
+    );
+    writer.close();
+  }));
 
-Deno.test("readCsv drops a truncated last line with a warning naming the file and line", async () => {
-  const dir = await Deno.makeTempDir();
-  const path = join(dir, "a.csv");
-  await Deno.writeTextFile(path, "x,y\n1,2\n3,4\n5,0.12");
-  const table = await readCsv(path);
-  assert.deepEqual(table.rows, [{ x: "1", y: "2" }, { x: "3", y: "4" }]);
-  assert.equal(table.warnings.length, 1);
-  assert.match(
-    table.warnings[0],
-    /a\.csv:4: last line has no newline.*dropped/,
-  );
-  await Deno.remove(dir, { recursive: true });
-});
+Deno.test("readCsv reads back what CsvWriter wrote", io, () =>
+  withTempDir(async (dir) => {
+    const path = join(dir, "a.csv");
+    const writer = await CsvWriter.create(path, ["name", "value"]);
+    writer.write({ name: 'a,"b"', value: -1.5e-7 });
+    writer.write({ name: "", value: 3 });
+    writer.close();
+    const table = await readCsv(path);
+    assert.deepEqual(table.columns, ["name", "value"]);
+    assert.deepEqual(table.rows, [{ name: 'a,"b"', value: "-1.5e-7" }, {
+      name: "",
+      value: "3",
+    }]);
+    assert.deepEqual(table.lines, [2, 3]);
+    assert.deepEqual(table.warnings, []);
+  }));
 
-Deno.test("readCsv skips a row with the wrong field count, with a warning", async () => {
-  const dir = await Deno.makeTempDir();
-  const path = join(dir, "a.csv");
-  await Deno.writeTextFile(path, "x,y\n1,2\n3\n5,6\n");
-  const table = await readCsv(path);
-  assert.deepEqual(table.rows, [{ x: "1", y: "2" }, { x: "5", y: "6" }]);
-  assert.deepEqual(table.lines, [2, 4]);
-  assert.match(
-    table.warnings[0],
-    /a\.csv:3: row has 1 fields, the header has 2; skipped/,
-  );
-  await Deno.remove(dir, { recursive: true });
-});
+Deno.test(
+  "readCsv drops a truncated last line with a warning naming the file and line",
+  io,
+  () =>
+    withTempDir(async (dir) => {
+      const path = join(dir, "a.csv");
+      await Deno.writeTextFile(path, "x,y\n1,2\n3,4\n5,0.12");
+      const table = await readCsv(path);
+      assert.deepEqual(table.rows, [{ x: "1", y: "2" }, { x: "3", y: "4" }]);
+      assert.equal(table.warnings.length, 1);
+      assert.match(
+        table.warnings[0],
+        /a\.csv:4: last line has no newline.*dropped/,
+      );
+    }),
+);
 
-Deno.test("readCsv fails clearly on a missing, empty, binary or malformed file", async () => {
-  const dir = await Deno.makeTempDir();
-  await assert.rejects(
-    readCsv(join(dir, "none.csv")),
-    /none\.csv does not exist/,
-  );
-  await Deno.writeTextFile(join(dir, "empty.csv"), "\n");
-  await assert.rejects(readCsv(join(dir, "empty.csv")), /empty\.csv is empty/);
-  await Deno.writeFile(
-    join(dir, "bin.csv"),
-    new Uint8Array([31, 139, 8, 0, 1]),
-  );
-  await assert.rejects(
-    readCsv(join(dir, "bin.csv")),
-    /bin\.csv is not a CSV file/,
-  );
-  await Deno.writeTextFile(join(dir, "quote.csv"), 'x,y\n"1,2\n');
-  await assert.rejects(
-    readCsv(join(dir, "quote.csv")),
-    /quote\.csv is not a valid CSV file/,
-  );
-  await Deno.remove(dir, { recursive: true });
-});
+Deno.test("readCsv skips a row with the wrong field count, with a warning", io, () =>
+  withTempDir(async (dir) => {
+    const path = join(dir, "a.csv");
+    await Deno.writeTextFile(path, "x,y\n1,2\n3\n5,6\n");
+    const table = await readCsv(path);
+    assert.deepEqual(table.rows, [{ x: "1", y: "2" }, { x: "5", y: "6" }]);
+    assert.deepEqual(table.lines, [2, 4]);
+    assert.match(
+      table.warnings[0],
+      /a\.csv:3: row has 1 fields, the header has 2; skipped/,
+    );
+  }));
+
+Deno.test("readCsv fails clearly on a missing, empty, binary or malformed file", io, () =>
+  withTempDir(async (dir) => {
+    await assert.rejects(
+      readCsv(join(dir, "none.csv")),
+      /none\.csv does not exist/,
+    );
+    await Deno.writeTextFile(join(dir, "empty.csv"), "\n");
+    await assert.rejects(readCsv(join(dir, "empty.csv")), /empty\.csv is empty/);
+    await Deno.writeFile(
+      join(dir, "bin.csv"),
+      new Uint8Array([31, 139, 8, 0, 1]),
+    );
+    await assert.rejects(
+      readCsv(join(dir, "bin.csv")),
+      /bin\.csv is not a CSV file/,
+    );
+    await Deno.writeTextFile(join(dir, "quote.csv"), 'x,y\n"1,2\n');
+    await assert.rejects(
+      readCsv(join(dir, "quote.csv")),
+      /quote\.csv is not a valid CSV file/,
+    );
+  }));

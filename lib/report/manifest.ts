@@ -8,37 +8,14 @@
  * @module
  */
 
+import { writeAtomically } from "../_fs.ts";
+import type { DatasetRecord } from "../data/discover.ts";
+
 /** How a run ended; `running` while it is under way (or if the process was killed hard). */
 export type RunStatus = "running" | "completed" | "interrupted" | "diverged" | "failed";
 
 /** A setting's value, as recorded: JSON primitives only, so manifests compare by value. */
 export type SettingValue = string | number | boolean | null;
-
-/** One data file a run read, with its checksum. */
-export interface DatasetFileRecord {
-  /** The file's name, e.g. `train-images-idx3-ubyte.gz`. */
-  name: string;
-  /** Its SHA-256, as computed when it was loaded. */
-  sha256: string;
-  /** The SHA-256 the suite expects for it. */
-  expected: string;
-  /** Whether the two agree. */
-  verified: boolean;
-}
-
-/** Where one dataset came from. */
-export interface DatasetRecord {
-  /** The dataset's name, e.g. `fashion-mnist`. */
-  name: string;
-  /** How it was found: an explicit folder, the environment, the repository, the cache, the system, a download. */
-  source: string;
-  /** The folder its files were read from. */
-  dir: string;
-  /** Each file read, with its checksum. */
-  files: DatasetFileRecord[];
-  /** True when a copy whose checksums differ was accepted on request. */
-  modified: boolean;
-}
 
 /** Final evaluation metrics of one split (and, for multi-arm runs, one arm). */
 export interface FinalMetrics {
@@ -93,9 +70,7 @@ export interface Manifest {
 
 /** Writes `manifest` to `path` atomically: a temporary file beside it, then a rename. */
 export async function writeManifest(path: string, manifest: Manifest): Promise<void> {
-  const temporary = `${path}.tmp`;
-  await Deno.writeTextFile(temporary, JSON.stringify(manifest, null, 2) + "\n");
-  await Deno.rename(temporary, path);
+  await writeAtomically(path, JSON.stringify(manifest, null, 2) + "\n");
 }
 
 /**

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
 import { type Manifest, readManifest, writeManifest } from "./manifest.ts";
+import { needs, withTempDir } from "../testing/io.ts";
+
+/** Tests that make a temporary folder. */
+const io = needs("read", "write");
 
 const manifest: Manifest = {
   experiment: "zhou",
@@ -17,18 +21,29 @@ const manifest: Manifest = {
   files: {},
 };
 
-Deno.test("writeManifest() writes atomically and readManifest() reads it back", async () => {
-  const dir = await Deno.makeTempDir();
-  await writeManifest(`${dir}/manifest.json`, manifest);
-  assert.deepEqual(await readManifest(`${dir}/manifest.json`), manifest);
-  assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["manifest.json"], "no temporary file is left");
-});
+Deno.test("writeManifest() writes atomically and readManifest() reads it back", io, () =>
+  withTempDir(async (dir) => {
+    await writeManifest(`${dir}/manifest.json`, manifest);
+    assert.deepEqual(await readManifest(`${dir}/manifest.json`), manifest);
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["manifest.json"], "no temporary file is left");
+  }));
 
-Deno.test("readManifest() names the file when it is missing, not JSON, or not a manifest", async () => {
-  const dir = await Deno.makeTempDir();
-  await assert.rejects(readManifest(`${dir}/none.json`), /cannot read manifest .*none\.json/);
-  await Deno.writeTextFile(`${dir}/bad.json`, "{ not json");
-  await assert.rejects(readManifest(`${dir}/bad.json`), /manifest .*bad\.json is not valid JSON/);
-  await Deno.writeTextFile(`${dir}/other.json`, "[1, 2]");
-  await assert.rejects(readManifest(`${dir}/other.json`), /other\.json lacks "experiment" or "settings"/);
-});
+Deno.test("writeManifest() leaves no temporary file when the rename fails", io, () =>
+  withTempDir(async (dir) => {
+    await Deno.mkdir(`${dir}/manifest.json/x`, { recursive: true });
+    await assert.rejects(writeManifest(`${dir}/manifest.json`, manifest));
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["manifest.json"]);
+  }));
+
+Deno.test(
+  "readManifest() names the file when it is missing, not JSON, or not a manifest",
+  io,
+  () =>
+    withTempDir(async (dir) => {
+      await assert.rejects(readManifest(`${dir}/none.json`), /cannot read manifest .*none\.json/);
+      await Deno.writeTextFile(`${dir}/bad.json`, "{ not json");
+      await assert.rejects(readManifest(`${dir}/bad.json`), /manifest .*bad\.json is not valid JSON/);
+      await Deno.writeTextFile(`${dir}/other.json`, "[1, 2]");
+      await assert.rejects(readManifest(`${dir}/other.json`), /other\.json lacks "experiment" or "settings"/);
+    }),
+);

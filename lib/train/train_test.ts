@@ -18,14 +18,19 @@ function probabilityOfTruth(
   return exps[label]! / exps.reduce((a, b) => a + b, 0);
 }
 
-Deno.test("train() one SGD step on a sample raises the probability of its true class", () => {
+Deno.test("train() one SGD step on a sample raises the probability of its true class", async () => {
   const set = stripes(1);
   const model = smallModel(3);
   const { x, labels } = batchOf(set, Int32Array.of(0), { transform: scaleUnit });
   const before = probabilityOfTruth(model, x, labels[0]!);
-  const { dlogits } = softmaxCrossEntropy(model.forward(x), labels);
-  model.backward(dlogits);
-  new Sgd(model.params(), { lr: 0.1 }).step();
+  const result = await train(model, { train: set, transform: scaleUnit }, {
+    epochs: 1,
+    batchSize: 1,
+    optimizer: new Sgd(model.params(), { lr: 0.1 }),
+    loss: softmaxCrossEntropy,
+    rng: createRng(0),
+  });
+  assert.equal(result.samplesSeen, 1, "one step on one sample");
   const after = probabilityOfTruth(model, x, labels[0]!);
   assert.ok(after > before, `p(true) went from ${before} to ${after}`);
 });
@@ -57,7 +62,7 @@ Deno.test("train() learns the stripes and logs every interval", async () => {
   assert.ok(result.final.test!.accuracy > 0.9, `test accuracy ${result.final.test!.accuracy}`);
 });
 
-Deno.test("train() leaves frozen parameters bit-identical and averages mini-batch gradients", async () => {
+Deno.test("train() leaves frozen parameters bit-identical while the others move", async () => {
   const model = smallModel(5, { frozenConv: true });
   const frozen = model.params().filter((p) => p.frozen);
   assert.equal(frozen.length, 2, "conv kernel and bias are frozen");
@@ -73,6 +78,31 @@ Deno.test("train() leaves frozen parameters bit-identical and averages mini-batc
   });
   frozen.forEach((p, i) => assert.deepEqual(p.value, before[i]));
   assert.notDeepEqual(live.value, liveBefore);
+});
+
+Deno.test("train() averages mini-batch gradients: one step of 8 samples is the mean of 8 one-sample gradients", async () => {
+  const set = stripes(8);
+  const batched = smallModel(5);
+  await train(batched, { train: set, transform: scaleUnit }, {
+    epochs: 1,
+    batchSize: 8,
+    optimizer: new Sgd(batched.params(), { lr: 0.1 }),
+    loss: softmaxCrossEntropy,
+    rng: createRng(1),
+  });
+  const single = smallModel(5);
+  const sums = single.params().map((p) => new Float64Array(p.value.length));
+  for (let i = 0; i < set.count; i++) {
+    const { x, labels } = batchOf(set, Int32Array.of(i), { transform: scaleUnit });
+    single.backward(softmaxCrossEntropy(single.forward(x), labels).dlogits);
+    single.params().forEach((p, k) => p.grad.forEach((g, j) => sums[k]![j]! += g));
+  }
+  single.params().forEach((p, k) => {
+    const expected = p.value.map((w, j) => w - 0.1 * sums[k]![j]! / set.count);
+    const moved = batched.params()[k]!.value;
+    const worst = Math.max(...expected.map((w, j) => Math.abs(w - moved[j]!)));
+    assert.ok(worst < 1e-6, `${p.name}: differs from the mean gradient's step by up to ${worst}`);
+  });
 });
 
 Deno.test("train() with the same seed twice gives bit-identical weights, in every sample order", async () => {

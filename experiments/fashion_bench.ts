@@ -1,9 +1,6 @@
 // Whole training steps of the main job's model, per sample: `deno task bench`.
-import { fashion } from "../../experiments/fashion.ts";
-import { scaleCentered } from "../data/mod.ts";
-import { softmaxCrossEntropy } from "../losses/mod.ts";
-import { Sgd } from "../optim/mod.ts";
-import { createRng } from "../rng/mod.ts";
+import { createRng, scaleCentered, Sgd, softmaxCrossEntropy } from "../lib/mod.ts";
+import { fashion } from "./fashion.ts";
 
 const model = fashion.model({ rng: createRng(0), dtype: "float32", arm: "", settings: fashion.defaults });
 const optimizer = new Sgd(model.params(), { lr: 0.005 });
