@@ -140,7 +140,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
     const rows = H + KH - 1, cols = paddedWidth(W, KW);
     const dyPadded = temp(F * rows * cols);
     k.padInput(dyN, dyPadded, F, OH, OW, rows, cols, KH - 1 - pad.top, KW - 1 - pad.left);
-    k.conv2dForward(dyPadded, turned, dxN, F, rows, cols, C, KH, KW, H, W, temp(16));
+    k.conv2dForward(dyPadded, turned, dxN, F, rows, cols, C, KH, KW, H, W, temp(16 + F * KH * KW));
   };
 
   return {
@@ -163,7 +163,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       }
       const rows = OH + KH - 1, cols = paddedWidth(OW, KW), taps = C * KH * KW;
       const xPtr = ptrOf(x.data), wPtr = ptrOf(w.data);
-      const padded = temp(N * C * rows * cols), pairs = temp(Math.ceil(F / 3) * 3 * taps), scratch = temp(16);
+      const padded = temp(N * C * rows * cols), pairs = temp(Math.ceil(F / 3) * 3 * taps), scratch = temp(16 + taps);
       const y = temp(N * F * OH * OW);
       k.groupFilters(wPtr, pairs, F, taps);
       for (let n = 0; n < N; n++) {

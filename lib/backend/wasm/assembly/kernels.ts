@@ -52,12 +52,19 @@ export function groupFilters(w: usize, wt: usize, F: i32, taps: i32): void {
  * One sample of a stride-1 convolution from the padded input `xp` [C, Hp, Wp] and
  * filters grouped in threes `wt` into `y` [F, OH, OW]; no bias. Three filters by
  * 16 outputs of a row at a time: twelve accumulators, vectorised along the row.
- * Needs Wp >= ceil(OW / 16) * 16 + KW - 1.
+ * Needs Wp >= ceil(OW / 16) * 16 + KW - 1, and `tmp` room for 16 floats and C * KH * KW int32.
  */
 export function conv2dForward(
   xp: usize, wt: usize, y: usize, C: i32, Hp: i32, Wp: i32, F: i32, KH: i32, KW: i32, OH: i32, OW: i32, tmp: usize,
 ): void {
   const taps = C * KH * KW;
+  // Every tap's byte offset in the padded input, so the inner loop is one flat loop over taps.
+  const offsets = tmp + 64;
+  for (let c = 0, t = 0; c < C; c++) {
+    for (let kh = 0; kh < KH; kh++) {
+      for (let kw = 0; kw < KW; kw++, t++) store<i32>(at(offsets, t), ((c * Hp + kh) * Wp + kw) << 2);
+    }
+  }
   for (let f0 = 0; f0 < F; f0 += 3) {
     const group = at(wt, f0 * taps);
     for (let oh = 0; oh < OH; oh++) {
@@ -65,28 +72,24 @@ export function conv2dForward(
         let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
         let c0 = a0, c1 = a0, c2 = a0, c3 = a0;
         let wp = group;
-        for (let c = 0; c < C; c++) {
-          for (let kh = 0; kh < KH; kh++) {
-            let p = at(xp, (c * Hp + oh + kh) * Wp + ow0);
-            for (let kw = 0; kw < KW; kw++) {
-              const x0 = v128.load(p), x1 = v128.load(p, 16), x2 = v128.load(p, 32), x3 = v128.load(p, 48);
-              const w0 = v128.load32_splat(wp), w1 = v128.load32_splat(wp, 4), w2 = v128.load32_splat(wp, 8);
-              a0 = f32x4.add(a0, f32x4.mul(w0, x0));
-              a1 = f32x4.add(a1, f32x4.mul(w0, x1));
-              a2 = f32x4.add(a2, f32x4.mul(w0, x2));
-              a3 = f32x4.add(a3, f32x4.mul(w0, x3));
-              b0 = f32x4.add(b0, f32x4.mul(w1, x0));
-              b1 = f32x4.add(b1, f32x4.mul(w1, x1));
-              b2 = f32x4.add(b2, f32x4.mul(w1, x2));
-              b3 = f32x4.add(b3, f32x4.mul(w1, x3));
-              c0 = f32x4.add(c0, f32x4.mul(w2, x0));
-              c1 = f32x4.add(c1, f32x4.mul(w2, x1));
-              c2 = f32x4.add(c2, f32x4.mul(w2, x2));
-              c3 = f32x4.add(c3, f32x4.mul(w2, x3));
-              p += 4;
-              wp += 12;
-            }
-          }
+        const origin = at(xp, oh * Wp + ow0);
+        for (let t = 0; t < taps; t++) {
+          const p = origin + <usize>load<i32>(at(offsets, t));
+          const x0 = v128.load(p), x1 = v128.load(p, 16), x2 = v128.load(p, 32), x3 = v128.load(p, 48);
+          const w0 = v128.load32_splat(wp), w1 = v128.load32_splat(wp, 4), w2 = v128.load32_splat(wp, 8);
+          a0 = f32x4.add(a0, f32x4.mul(w0, x0));
+          a1 = f32x4.add(a1, f32x4.mul(w0, x1));
+          a2 = f32x4.add(a2, f32x4.mul(w0, x2));
+          a3 = f32x4.add(a3, f32x4.mul(w0, x3));
+          b0 = f32x4.add(b0, f32x4.mul(w1, x0));
+          b1 = f32x4.add(b1, f32x4.mul(w1, x1));
+          b2 = f32x4.add(b2, f32x4.mul(w1, x2));
+          b3 = f32x4.add(b3, f32x4.mul(w1, x3));
+          c0 = f32x4.add(c0, f32x4.mul(w2, x0));
+          c1 = f32x4.add(c1, f32x4.mul(w2, x1));
+          c2 = f32x4.add(c2, f32x4.mul(w2, x2));
+          c3 = f32x4.add(c3, f32x4.mul(w2, x3));
+          wp += 12;
         }
         const count = min(16, OW - ow0);
         store16(at(y, (f0 * OH + oh) * OW + ow0), a0, a1, a2, a3, count, tmp);
