@@ -14,3 +14,4 @@ export * from "./report/mod.ts";
 export * from "./rng/mod.ts";
 export * from "./tensor/mod.ts";
 export * from "./train/mod.ts";
+export * from "./bench/mod.ts";

@@ -12,6 +12,7 @@ import { Conv2d, Dense, type Sequential } from "../layers/mod.ts";
 import { Sgd } from "../optim/mod.ts";
 import { createRng } from "../rng/mod.ts";
 import { train } from "../train/mod.ts";
+import { stringify } from "csv-stringify/sync";
 
 /** One core's 128-bit peak here: 2.25 GHz x 2 FMA pipes x 4 lanes x 2 FLOP. */
 export const PEAK_GFLOPS_PER_CORE = 36;
@@ -76,7 +77,7 @@ export interface BenchOptions {
   backend?: Backend;
   /** Images per step; default 1. */
   batch?: number;
-  /** Steps per timed round; default 2,000 images' worth. */
+  /** Steps per timed round; default: as many as take about a quarter of a second. */
   steps?: number;
   /** Timed rounds, after one untimed warm-up round; the median is reported. Default 7. */
   rounds?: number;
@@ -92,7 +93,6 @@ export async function benchmarkTraining(
   options: BenchOptions = {},
 ): Promise<BenchRow> {
   const backend = options.backend ?? tsBackend, batch = options.batch ?? 1, rounds = options.rounds ?? 7;
-  const steps = options.steps ?? Math.max(20, Math.ceil(2000 / batch));
   const settings = { ...experiment.defaults, batchSize: batch };
   // Training only: the evaluations after each epoch are not part of a step.
   const prepared = { ...experiment.prepare(data, settings), evaluations: [] };
@@ -103,22 +103,26 @@ export async function benchmarkTraining(
     settings,
   });
   model.useBackend(backend);
-  const run = () =>
+  const run = (steps: number) =>
     train(model, prepared, {
       epochs: 1,
       stepsPerEpoch: steps,
       batchSize: batch,
-      optimizer: new Sgd(model.params(), { lr: settings.lr, backend }),
+      optimizer: new Sgd(model.params(), { lr: settings.lr, backend, fused: true }),
       loss: experiment.loss,
       rng: createRng(1),
       logEvery: steps,
       backend,
     });
-  await run();
+  // Warm-up (at least 0.3 s, so every kernel is compiled by the optimizing tier), which also sizes the rounds.
+  let start = performance.now(), warmSteps = 0;
+  while (performance.now() - start < 300) warmSteps += (await run(10)).samplesSeen / batch;
+  const perWarmStep = (performance.now() - start) / warmSteps;
+  const steps = options.steps ?? Math.max(10, Math.round(250 / perWarmStep));
   const perStep: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    const start = performance.now();
-    await run();
+    start = performance.now();
+    await run(steps);
     perStep.push((performance.now() - start) * 1000 / steps);
   }
   const us = median(perStep);
@@ -136,4 +140,42 @@ export async function benchmarkTraining(
     "fraction_of_peak": gflops / PEAK_GFLOPS_PER_CORE,
     "peak_rss_mb": peakRssMb(),
   };
+}
+
+const COLUMNS: (keyof BenchRow)[] = [
+  "network",
+  "backend",
+  "batch",
+  "threads",
+  "us_per_step_median",
+  "images_per_s",
+  "epoch_s_projected",
+  "gflops",
+  "fraction_of_peak",
+  "peak_rss_mb",
+];
+
+/** The rows as an aligned text table, one line per network, backend and batch. */
+export function formatBenchTable(rows: readonly BenchRow[]): string {
+  const cells = rows.map((row) =>
+    COLUMNS.map((column) => {
+      const value = row[column];
+      return typeof value === "number" && !Number.isInteger(value) ? value.toFixed(value < 1 ? 3 : 1) : String(value);
+    })
+  );
+  const widths = COLUMNS.map((column, i) => Math.max(column.length, ...cells.map((line) => line[i]!.length)));
+  return [COLUMNS as string[], ...cells].map((line) => line.map((cell, i) => cell.padStart(widths[i]!)).join("  "))
+    .join("\n");
+}
+
+/** Writes the rows as `DIR/<UTC time>.csv` (creating DIR) and returns the path. */
+export async function writeBenchCsv(rows: readonly BenchRow[], options: { dir: string }): Promise<string> {
+  await Deno.mkdir(options.dir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const path = `${options.dir}/${stamp}.csv`;
+  await Deno.writeTextFile(
+    path,
+    stringify(rows.map((row) => COLUMNS.map((c) => row[c])), { header: true, columns: COLUMNS }),
+  );
+  return path;
 }

@@ -1,0 +1,73 @@
+/**
+ * Training speed of the four experiments' networks: `deno task bench`.
+ *
+ * Times the real training loop (batch forming, forward, loss, backward, SGD
+ * update) on Fashion-MNIST images for each network, backend and batch size,
+ * prints a table and writes it to `results/bench/<UTC time>.csv`.
+ *
+ * Flags: `--backend wasm,ts` (default both), `--batch 1,64` (default 1 and 64),
+ * `--network fashion,zhou,...` (default all four), `--rounds N` (default 7).
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { ablation } from "./ablation.ts";
+import { bitsbrains } from "./bitsbrains.ts";
+import { fashion } from "./fashion.ts";
+import { zhou } from "./zhou.ts";
+import {
+  type BackendName,
+  backendNames,
+  benchmarkTraining,
+  type BenchRow,
+  createBackend,
+  formatBenchTable,
+  loadDataset,
+  writeBenchCsv,
+} from "../lib/mod.ts";
+
+const networks = { fashion, zhou, bitsbrains, ablation };
+
+/** Splits a comma list and checks every item against `allowed`, exiting 2 with a message otherwise. */
+function listOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T[] {
+  const items = value.split(",").map((s) => s.trim());
+  const bad = items.find((item) => !allowed.includes(item as T));
+  if (bad !== undefined) {
+    console.error(`bench: --${flag} ${bad} is not one of ${allowed.join(", ")}`);
+    Deno.exit(2);
+  }
+  return items as T[];
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      backend: { type: "string", default: backendNames.join(",") },
+      batch: { type: "string", default: "1,64" },
+      network: { type: "string", default: Object.keys(networks).join(",") },
+      rounds: { type: "string", default: "7" },
+    },
+  });
+  const backends = listOf("backend", values.backend, backendNames) as BackendName[];
+  const names = listOf("network", values.network, Object.keys(networks) as (keyof typeof networks)[]);
+  const batches = values.batch.split(",").map(Number);
+  const rounds = Number(values.rounds);
+  if (!batches.every((b) => Number.isInteger(b) && b >= 1) || !(Number.isInteger(rounds) && rounds >= 1)) {
+    console.error("bench: --batch takes positive integers (1,64) and --rounds a positive integer");
+    Deno.exit(2);
+  }
+  const data = await loadDataset("fashion-mnist");
+  const rows: BenchRow[] = [];
+  for (const name of names) {
+    for (const backend of backends) {
+      for (const batch of batches) {
+        const row = await benchmarkTraining(networks[name], data, { backend: createBackend(backend), batch, rounds });
+        rows.push(row);
+        console.error(`${name} ${backend} batch ${batch}: ${row.us_per_step_median.toFixed(1)} µs per step`);
+      }
+    }
+  }
+  console.log(formatBenchTable(rows));
+  console.log(`\nwrote ${await writeBenchCsv(rows, { dir: "results/bench" })}`);
+}
