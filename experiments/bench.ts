@@ -6,7 +6,9 @@
  * prints a table and writes it to `results/bench/<UTC time>.csv`.
  *
  * Flags: `--backend wasm,ts` (default both), `--batch 1,64` (default 1 and 64),
- * `--network fashion,zhou,...` (default all four), `--rounds N` (default 7).
+ * `--network fashion,zhou,...` (default all four), `--rounds N` (default 7),
+ * `--compare-tfjs`: also trains each network at batch 1 with TensorFlow.js's
+ * CPU and WebAssembly backends in this process, and prints the ratios.
  *
  * @module
  */
@@ -21,8 +23,10 @@ import {
   benchmarkTraining,
   type BenchRow,
   createBackend,
+  createRng,
   formatBenchTable,
   loadDataset,
+  type LoadedDataset,
   writeBenchCsv,
 } from "../lib/mod.ts";
 
@@ -39,6 +43,44 @@ function listOf<T extends string>(flag: string, value: string, allowed: readonly
   return items as T[];
 }
 
+/** Trains `name`'s network at batch 1 with TensorFlow.js's two backends (loaded only here: it takes seconds). */
+async function compareTfjs(name: keyof typeof networks, data: LoadedDataset): Promise<BenchRow[]> {
+  const { benchmarkTfjs } = await import("../lib/bench/tfjs.ts");
+  const experiment = networks[name];
+  const settings = experiment.defaults;
+  const model = experiment.model({
+    rng: createRng(0),
+    dtype: "float32",
+    arm: experiment.arms?.[0]?.name ?? "",
+    settings,
+  });
+  const prepared = experiment.prepare(data, settings);
+  const rows: BenchRow[] = [];
+  for (const backend of ["tfjs-cpu", "tfjs-wasm"] as const) {
+    rows.push(await benchmarkTfjs(model, { backend, data: prepared, network: name, lr: settings.lr }));
+    console.error(`${name} ${backend} batch 1: ${rows.at(-1)!.us_per_step_median.toFixed(1)} µs per step`);
+  }
+  return rows;
+}
+
+/** One line per network: the wasm backend's batch-1 speed against the faster TensorFlow.js backend. */
+function tfjsRatios(rows: readonly BenchRow[]): string[] {
+  return Object.keys(networks).flatMap((network) => {
+    const ours = rows.find((r) => r.network === network && r.backend === "wasm" && r.batch === 1);
+    const theirs = rows.filter((r) => r.network === network && r.backend.startsWith("tfjs-"));
+    if (!ours || theirs.length === 0) return [];
+    const best = theirs.reduce((a, b) => (a.us_per_step_median <= b.us_per_step_median ? a : b));
+    const ratio = best.us_per_step_median / ours.us_per_step_median;
+    return [
+      `${network}: wasm ${
+        ours.us_per_step_median.toFixed(0)
+      } µs per image, the faster TensorFlow.js backend (${best.backend}) ${best.us_per_step_median.toFixed(0)} µs: ${
+        ratio.toFixed(1)
+      }x`,
+    ];
+  });
+}
+
 if (import.meta.main) {
   const { values } = parseArgs({
     args: Deno.args,
@@ -47,6 +89,7 @@ if (import.meta.main) {
       batch: { type: "string", default: "1,64" },
       network: { type: "string", default: Object.keys(networks).join(",") },
       rounds: { type: "string", default: "7" },
+      "compare-tfjs": { type: "boolean", default: false },
     },
   });
   const backends = listOf("backend", values.backend, backendNames) as BackendName[];
@@ -67,7 +110,9 @@ if (import.meta.main) {
         console.error(`${name} ${backend} batch ${batch}: ${row.us_per_step_median.toFixed(1)} µs per step`);
       }
     }
+    if (values["compare-tfjs"]) rows.push(...await compareTfjs(name, data));
   }
   console.log(formatBenchTable(rows));
+  if (values["compare-tfjs"]) console.log(`\n${tfjsRatios(rows).join("\n")}`);
   console.log(`\nwrote ${await writeBenchCsv(rows, { dir: "results/bench" })}`);
 }

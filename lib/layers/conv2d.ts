@@ -4,7 +4,7 @@
  * @module
  */
 import { type Backend, tsBackend } from "../backend/mod.ts";
-import { type Conv2dCache, conv2dGeometry, type PaddingSpec } from "../kernels/mod.ts";
+import { type Conv2dCache, type Conv2dGeometry, conv2dGeometry, type PaddingSpec } from "../kernels/mod.ts";
 import type { Rng } from "../rng/mod.ts";
 import type { Param, Tensor } from "../tensor/mod.ts";
 import { gaussianOver, type Initializer, zerosInit } from "./initializers.ts";
@@ -52,6 +52,8 @@ export class Conv2d implements Layer {
   /** The bias, `[F]` per channel or `[F, OH, OW]` per position; null when `bias` is `"none"`. */
   readonly bias: Param | null;
   readonly #options: Conv2dLayerOptions;
+  /** Stride, padding per side and output size, resolved for the layer's input. */
+  readonly geometry: Conv2dGeometry;
   readonly #outShape: [number, number, number];
   #cache: Conv2dCache | null = null;
   #backend: Backend = tsBackend;
@@ -67,6 +69,7 @@ export class Conv2d implements Layer {
     } catch {
       throw new RangeError(`Conv2d: a ${KH}x${KW} kernel does not fit the input ${C}x${H}x${W}`);
     }
+    this.geometry = geometry;
     const { outHeight: OH, outWidth: OW } = geometry;
     this.#outShape = [options.filters, OH, OW];
     const dtype = options.dtype ?? "float32";

@@ -11,17 +11,18 @@ import { type Layer, requireCache } from "./layer.ts";
 /** Max over `window` x `window` patches (stride defaults to the window); ties go to the first maximum. */
 export class MaxPool2d implements Layer {
   readonly kind = "max_pool2d";
-  readonly #options: MaxPool2dOptions;
+  /** The window and stride, as given. */
+  readonly options: MaxPool2dOptions;
   #cache: MaxPool2dCache | null = null;
   #backend: Backend = tsBackend;
 
   /** Takes `window` as a number or `[rows, cols]`; `stride` defaults to the window. */
   constructor(options: MaxPool2dOptions) {
-    this.#options = options;
+    this.options = options;
   }
 
   forward(x: Tensor): Tensor {
-    const { y, cache } = this.#backend.maxPool2dForward(x, this.#options);
+    const { y, cache } = this.#backend.maxPool2dForward(x, this.options);
     this.#cache = cache;
     return y;
   }
@@ -36,7 +37,7 @@ export class MaxPool2d implements Layer {
 
   outputShape(input: readonly number[]): number[] {
     const [C, H, W] = input as [number, number, number];
-    const { outHeight, outWidth } = maxPool2dGeometry([H, W], this.#options);
+    const { outHeight, outWidth } = maxPool2dGeometry([H, W], this.options);
     return [C, outHeight, outWidth];
   }
 
@@ -49,7 +50,7 @@ export class MaxPool2d implements Layer {
   }
 
   describe(): string {
-    const { window, stride } = maxPool2dGeometry([Infinity, Infinity], this.#options);
+    const { window, stride } = maxPool2dGeometry([Infinity, Infinity], this.options);
     return `max_pool2d ${window.join("x")} stride ${stride.join("x")}`;
   }
 }
