@@ -113,7 +113,11 @@ Deno.test("wasm max-pool, ReLU and SGD match the reference exactly, ties and ove
   const rng = createRng(3), backend = createWasmBackend({ memoryMiB: 16 });
   const x = random([2, 3, 9, 8], rng);
   x.data.fill(1.5, 0, 6); // ties: the first maximum takes the gradient
-  for (const options of [{ window: 2 }, { window: 3, stride: 2 }, { window: [2, 3] as const, stride: 1 }]) {
+  const wide = random([1, 2, 6, 14], rng); // 2x2 windows: seven per row, four at a time and three one by one
+  const cases = [{ window: 2 }, { window: 3, stride: 2 }, { window: [2, 3] as const, stride: 1 }].map((o) =>
+    [x, o] as const
+  );
+  for (const [x, options] of [...cases, [wide, { window: 2 }] as const]) {
     const expected = reference.maxPool2dForward(x, options), actual = backend.maxPool2dForward(x, options);
     assert.deepEqual([...actual.y.data], [...expected.y.data]);
     assert.deepEqual([...actual.cache.argmax], [...expected.cache.argmax]);

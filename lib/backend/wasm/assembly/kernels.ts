@@ -407,29 +407,56 @@ export function maxPoolForward(
   }
 }
 
-/** The common 2x2 window with stride 2, unrolled; the same order of comparisons as the general loop. */
+/**
+ * The common 2x2 window with stride 2: four outputs at a time, the windows'
+ * four corners de-interleaved into vectors and compared as ordered integers,
+ * in the same order as the general loop (so the first maximum wins ties).
+ */
 function maxPool2x2(x: usize, y: usize, arg: usize, NC: i32, H: i32, W: i32, OH: i32, OW: i32): void {
   let out = 0;
+  const lanes = i32x4(0, 2, 4, 6), one = i32x4.splat(1), down = i32x4.splat(W), diagonal = i32x4.splat(W + 1);
   for (let nc = 0; nc < NC; nc++) {
     for (let oh = 0; oh < OH; oh++) {
       const top = nc * H * W + 2 * oh * W;
-      for (let ow = 0; ow < OW; ow++) {
+      let ow = 0;
+      for (; ow + 4 <= OW; ow += 4, out += 4) {
+        const i = top + 2 * ow, p = at(x, i), q = at(x, i + W);
+        const t0 = orderedKeys(v128.load(p)), t1 = orderedKeys(v128.load(p, 16));
+        const b0 = orderedKeys(v128.load(q)), b1 = orderedKeys(v128.load(q, 16));
+        let best = v128.shuffle<i32>(t0, t1, 0, 2, 4, 6), offset = i32x4.splat(0);
+        let key = v128.shuffle<i32>(t0, t1, 1, 3, 5, 7), better = i32x4.gt_s(key, best);
+        best = v128.bitselect(key, best, better);
+        offset = v128.bitselect(one, offset, better);
+        key = v128.shuffle<i32>(b0, b1, 0, 2, 4, 6);
+        better = i32x4.gt_s(key, best);
+        best = v128.bitselect(key, best, better);
+        offset = v128.bitselect(down, offset, better);
+        key = v128.shuffle<i32>(b0, b1, 1, 3, 5, 7);
+        better = i32x4.gt_s(key, best);
+        best = v128.bitselect(key, best, better);
+        offset = v128.bitselect(diagonal, offset, better);
+        v128.store(at(y, out), orderedKeys(best));
+        v128.store(at(arg, out), i32x4.add(i32x4.add(i32x4.splat(i), lanes), offset));
+      }
+      for (; ow < OW; ow++, out++) {
         const i = top + 2 * ow;
         let best = i, bestKey = orderedKey(load<i32>(at(x, i)));
-        let key = orderedKey(load<i32>(at(x, i + 1)));
-        best = select<i32>(i + 1, best, key > bestKey);
-        bestKey = max(key, bestKey);
-        key = orderedKey(load<i32>(at(x, i + W)));
-        best = select<i32>(i + W, best, key > bestKey);
-        bestKey = max(key, bestKey);
-        key = orderedKey(load<i32>(at(x, i + W + 1)));
-        best = select<i32>(i + W + 1, best, key > bestKey);
+        for (let k = 1; k < 4; k++) {
+          const j = i + (k >> 1) * W + (k & 1);
+          const key = orderedKey(load<i32>(at(x, j)));
+          best = select<i32>(j, best, key > bestKey);
+          bestKey = max(key, bestKey);
+        }
         store<f32>(at(y, out), load<f32>(at(x, best)));
         store<i32>(at(arg, out), best);
-        out++;
       }
     }
   }
+}
+
+/** orderedKey on four lanes; applied twice it gives the bits back. */
+@inline function orderedKeys(bits: v128): v128 {
+  return v128.xor(bits, v128.and(i32x4.shr_s(bits, 31), i32x4.splat(0x7fffffff)));
 }
 
 /** A float's bits as an integer that orders like the float (for non-NaN values). */
