@@ -91,11 +91,35 @@ export interface Manifest {
   files: Record<string, string>;
 }
 
-/** Writes `manifest` to `path` atomically: a temporary file beside it, then a rename. */
-export async function writeManifest(path: string, manifest: Manifest): Promise<void> {
+/** Writes bytes to a file: `Deno.writeFileSync`'s shape, so a test can inject a failing one. */
+export type WriteFile = (path: string, data: Uint8Array, options?: { append?: boolean }) => void;
+
+/**
+ * Writes `manifest` to `path` atomically: a temporary file beside it, then a
+ * rename. When the temporary file cannot be written (a full disk has no room
+ * for a second copy), it is removed and the manifest is rewritten in place.
+ *
+ * @throws {Error} naming the file and the cause when neither way works.
+ */
+export function writeManifest(path: string, manifest: Manifest, options: { write?: WriteFile } = {}): void {
+  const write = options.write ?? Deno.writeFileSync;
+  const bytes = new TextEncoder().encode(JSON.stringify(manifest, null, 2) + "\n");
   const temporary = `${path}.tmp`;
-  await Deno.writeTextFile(temporary, JSON.stringify(manifest, null, 2) + "\n");
-  await Deno.rename(temporary, path);
+  try {
+    write(temporary, bytes);
+    Deno.renameSync(temporary, path);
+  } catch {
+    try {
+      Deno.removeSync(temporary);
+    } catch {
+      // Never written.
+    }
+    try {
+      write(path, bytes);
+    } catch (error) {
+      throw new Error(`cannot write ${path}: ${(error as Error).message}`);
+    }
+  }
 }
 
 /**
