@@ -301,7 +301,7 @@ function recordDivergence(run: Run, plan: ArmPlan, error: DivergedError, before:
   const steps = (error.epoch - 1) * stepsPerEpoch + error.step - 1;
   const perEpoch = order === "with-replacement" ? stepsPerEpoch * batchSize : count;
   const samplesSeen = (error.epoch - 1) * perEpoch + (error.step - 1) * batchSize;
-  error.message += `, after ${steps} completed step${steps === 1 ? "" : "s"} (${samplesSeen} samples)`;
+  error.message += `; steps completed before it: ${steps}`;
   run.manifest.samples_seen = before + samplesSeen;
   try {
     record(run, plan, "train", { epoch: error.epoch, step: error.step, samplesSeen, loss: error.loss, accuracy: NaN });

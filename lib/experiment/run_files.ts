@@ -8,6 +8,20 @@ import { type Manifest, type WriteFile, writeManifest } from "../report/mod.ts";
 
 const encoder = new TextEncoder();
 
+/** `cannot write <path>: <cause>`, without the path Deno appends to its own message. */
+function writeError(path: string, error: unknown): Error {
+  return new Error(`cannot write ${path}: ${(error as Error).message.replace(/: \w+ '[^']*'$/, "")}`);
+}
+
+/** Runs a clean-up step whose failure leaves nothing more to do. */
+function attempt(step: () => void): void {
+  try {
+    step();
+  } catch {
+    // Nothing was written there, or nothing more can be done.
+  }
+}
+
 /** Writes into a run folder; every failure is an error naming the file and the cause. */
 export class RunFiles {
   /** The run folder. */
@@ -34,18 +48,14 @@ export class RunFiles {
     try {
       this.#write(path, bytes, { append: true });
     } catch (error) {
-      try {
-        Deno.truncateSync(path, size);
-      } catch {
-        // Nothing was written, or nothing more can be done.
-      }
-      throw new Error(`cannot write ${path}: ${(error as Error).message}`);
+      attempt(() => Deno.truncateSync(path, size));
+      throw writeError(path, error);
     }
     this.#sizes.set(name, size + bytes.length);
   }
 
   /**
-   * Writes `text` as the whole of `name`.
+   * Writes `text` as the whole of `name`; a file that could not be written whole is removed.
    *
    * @throws {Error} `cannot write <path>: <cause>`.
    */
@@ -54,7 +64,8 @@ export class RunFiles {
     try {
       this.#write(path, encoder.encode(text));
     } catch (error) {
-      throw new Error(`cannot write ${path}: ${(error as Error).message}`);
+      attempt(() => Deno.removeSync(path));
+      throw writeError(path, error);
     }
   }
 

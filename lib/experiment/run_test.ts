@@ -123,7 +123,7 @@ Deno.test("runExperiment() records a divergence before the first logged interval
   const out = await Deno.makeTempDir();
   const { runDir, manifest } = await runSmall(out, { overrides: { lr: 1e30, logEvery: 1000 } });
   assert.equal(manifest.status, "diverged");
-  const [, steps] = manifest.status_detail!.match(/at epoch 1, step \d+, after (\d+) completed steps? \(/) ?? [];
+  const [, steps] = manifest.status_detail!.match(/at epoch 1, step \d+; steps completed before it: (\d+)$/) ?? [];
   assert.ok(Number(steps) >= 1, manifest.status_detail ?? "");
   assert.equal(manifest.samples_seen, Number(steps), "batch 1: a sample a step");
   const { rows } = await readMetrics(`${runDir}/metrics.csv`);
