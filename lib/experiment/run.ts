@@ -108,11 +108,8 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
     for (const plan of plans) await trainArm(run, plan, options.signal);
     run.manifest.status = "completed";
   } catch (error) {
-    run.manifest.status = error instanceof InterruptedError
-      ? "interrupted"
-      : error instanceof DivergedError
-      ? "diverged"
-      : "failed";
+    const stops = [[InterruptedError, "interrupted"], [DivergedError, "diverged"]] as const;
+    run.manifest.status = stops.find(([kind]) => error instanceof kind)?.[1] ?? "failed";
     run.manifest.status_detail = (error as Error).message;
   }
   return finish(run, { quiet: controls.quiet, terminal });
@@ -212,19 +209,26 @@ async function openRun(
   return { experiment, files, manifest, rows: [], confusions: [], clock: performance.now(), ...options.output };
 }
 
-/** Builds and trains one arm, recording its rows, final metrics and confusion matrices. */
-async function trainArm(run: Run, plan: ArmPlan, signal?: AbortSignal): Promise<void> {
-  const { experiment, manifest, progress, say } = run;
-  const { name, settings, data } = plan;
-  const model = experiment.model({ rng: createRng(settings.seed).fork(1), dtype: "float32", arm: name, settings });
+/** Builds an arm's model, records its summary and initial weights, and announces it. */
+function buildArm(run: Run, plan: ArmPlan) {
+  const { name, settings, data, description } = plan;
+  const model = run.experiment.model({ rng: createRng(settings.seed).fork(1), dtype: "float32", arm: name, settings });
   const initial = new Map(model.params().map((p) => [p.name, p.value.slice()]));
-  manifest.models = { ...manifest.models, [name]: model.summary() };
+  run.manifest.models = { ...run.manifest.models, [name]: model.summary() };
   const label = name ? `[${name}] ` : "";
-  say(`${name ? `${label}${plan.description}\n` : ""}${model.summary()}`);
+  run.say(`${name ? `${label}${description}\n` : ""}${model.summary()}`);
   const evaluated = data.evaluations.map((e) => `${e.set.count} ${e.split}`).join(", ");
-  say(`${label}${data.train.count} training images; ${evaluated}`);
+  run.say(`${label}${data.train.count} training images; ${evaluated}`);
   const stepsPerEpoch = Math.ceil(data.train.count / settings.batchSize);
-  progress.start(name || experiment.name, stepsPerEpoch * settings.epochs * settings.batchSize);
+  run.progress.start(name || run.experiment.name, stepsPerEpoch * settings.epochs * settings.batchSize);
+  return { model, initial, label };
+}
+
+/** Trains one arm, recording its rows, final metrics and confusion matrices. */
+async function trainArm(run: Run, plan: ArmPlan, signal?: AbortSignal): Promise<void> {
+  const { experiment, manifest, progress } = run;
+  const { name, settings, data } = plan;
+  const { model, initial, label } = buildArm(run, plan);
   const before = manifest.samples_seen;
   const optimizer = createOptimizer(model.params(), {
     name: settings.optimizer,
@@ -262,7 +266,7 @@ macro-F1 ${macroF1.toFixed(4)}`);
     };
     run.confusions.push({ arm: name, split, matrix: e.confusion, classNames: data.train.classNames });
   }
-  await experiment.afterArm?.({ arm: name, model, initial, data, runDir: run.files.dir, log: say });
+  await experiment.afterArm?.({ arm: name, model, initial, data, runDir: run.files.dir, log: run.say });
 }
 
 /** The one place a metrics row is made: appended to `metrics.csv` (whole or not at all), then kept for the charts. */
@@ -322,14 +326,14 @@ function finish(run: Run, options: { quiet: boolean; terminal: boolean }): RunOu
   const evaluated = rows.some((r) => r.split !== "train");
   const table = evaluated ? evaluationTable(rows) : "";
   const problems: string[] = [];
-  for (
-    const [name, text] of [["charts.txt", charts], ["evaluations.md", table], [
-      "confusion.csv",
-      confusionCsv(run.confusions),
-    ]]
-  ) {
+  const outputs = {
+    "charts.txt": charts + "\n",
+    "evaluations.md": table && table + "\n",
+    "confusion.csv": run.confusions,
+  };
+  for (const [name, content] of Object.entries(outputs)) {
     try {
-      files.put(name!, text + (text && !text.endsWith("\n") ? "\n" : ""));
+      files.put(name, typeof content === "string" ? content : confusionCsv(content));
     } catch (error) {
       problems.push((error as Error).message);
     }
