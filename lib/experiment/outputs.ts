@@ -15,13 +15,13 @@ import type { Settings } from "./settings.ts";
  * hyper-parameters among them; per-arm differences as `<arm>.<key>`.
  *
  * @param experiment names the dataset.
- * @param perArm each arm's settings, with the name of its pixel transform when known.
+ * @param perArm each arm's settings.
  */
 export function recordSettings(
   experiment: Pick<Experiment, "dataset">,
-  perArm: Map<string, Settings & { transform?: string }>,
+  perArm: Map<string, Settings>,
 ): Record<string, SettingValue> {
-  const flat = (s: Settings & { transform?: string }): Record<string, SettingValue> => ({
+  const flat = (s: Settings): Record<string, SettingValue> => ({
     seed: s.seed,
     epochs: s.epochs,
     lr: s.lr,
@@ -32,7 +32,6 @@ export function recordSettings(
     log_every: s.logEvery,
     order: s.order,
     ...s.hyper,
-    ...(s.transform === undefined ? {} : { transform: s.transform }),
     ...Object.fromEntries(Object.entries(s.flags).map(([k, v]) => [`flag_${k}`, v])),
   });
   const entries = [...perArm.entries()];

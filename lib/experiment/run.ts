@@ -188,12 +188,11 @@ async function openRun(
   const seed = plans[0]!.settings.seed;
   const { dir, id } = await createRunFolder(controls.out, { experiment: experiment.name, seed, now: started });
   const files = new RunFiles(dir, options.write);
-  const settings = new Map(plans.map((p) => [p.name, { ...p.settings, transform: p.data.transform.name }]));
   const manifest: Manifest = {
     experiment: experiment.name,
     "run_id": id,
     status: "running",
-    settings: recordSettings(experiment, settings),
+    settings: recordSettings(experiment, new Map(plans.map((p) => [p.name, p.settings]))),
     datasets: [options.dataset],
     git: await gitState(REPO_ROOT),
     runtime: runtimeInfo(),
@@ -201,6 +200,7 @@ async function openRun(
     "ended_at": null,
     "wall_seconds": null,
     "samples_seen": 0,
+    transforms: Object.fromEntries(plans.map((p) => [p.name, p.data.transform.name])),
     "final_metrics": {},
     files: { metrics: "metrics.csv", charts: "charts.txt", confusion: "confusion.csv", evaluations: "evaluations.md" },
   };

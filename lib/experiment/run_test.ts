@@ -163,7 +163,7 @@ Deno.test("runExperiment() records the optimizer's hyper-parameters and the pixe
     overrides: { optimizer: "momentum", hyper: { momentum: 0.5 }, epochs: 1 },
   });
   assert.equal(manifest.settings.momentum, 0.5);
-  assert.equal(manifest.settings.transform, "x/255-0.5");
+  assert.deepEqual(manifest.transforms, { "": "x/255-0.5" });
   await assert.rejects(
     runSmall(out, { overrides: { hyper: { beta1: 0.5 } } }),
     /--beta1: the optimizer of this run \(sgd\)/,

@@ -85,6 +85,8 @@ export interface Manifest {
   "samples_seen": number;
   /** Each arm's model, one line per layer with its output shape (key "" for single-arm runs). */
   models?: Record<string, string>;
+  /** Each arm's pixel transform, by name (key "" for single-arm runs), e.g. `x/255-0.5`. */
+  transforms?: Record<string, string>;
   /** Final metrics, keyed `<split>` or `<arm>/<split>`, e.g. `test` or `both/validation`. */
   "final_metrics": Record<string, FinalMetrics>;
   /** The files of the run folder, by role. */
