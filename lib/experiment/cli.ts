@@ -62,12 +62,14 @@ export async function runExperimentCli(
   let code = 0;
   try {
     for (const [i, seed] of seeds.entries()) {
+      await new Promise((resolve) => setTimeout(resolve, 0)); // a signal that came during the last writes lands now
       if (stop.signal.aborted) break;
       if (seeds.length > 1) console.log(`\n=== seed ${seed} (${i + 1} of ${seeds.length}) ===`);
       const overrides = { ...parsed.overrides, seed };
       code = await runOnce(experiment, { ...options, overrides, controls: parsed.controls, signal: stop.signal });
       if (code !== 0) break; // an interrupted or failed seed stops the series
     }
+    await new Promise((resolve) => setTimeout(resolve, 0));
   } finally {
     stop.dispose();
   }

@@ -69,15 +69,16 @@ Deno.test("runExperimentCli() exits 2 on a limit larger than the data, before an
   assert.deepEqual([...Deno.readDirSync(out)], [], "no run folder was made");
 });
 
-Deno.test("runExperimentCli() completes a run that SIGTERM reaches during its final writes", async () => {
+Deno.test("runExperimentCli() completes a run that SIGTERM reaches during its final writes, and starts no further seed", async () => {
   const out = await Deno.makeTempDir();
   const write = (path: string, data: Uint8Array, options?: { append?: boolean }) => {
     if (path.endsWith("charts.txt")) Deno.kill(Deno.pid, "SIGTERM"); // deno test itself handles SIGINT
     Deno.writeFileSync(path, data, options);
   };
-  await quietly(() => runExperimentCli(fashion, small(out), { write }));
-  await new Promise((resolve) => setTimeout(resolve, 50)); // the signal, if still pending, lands now
-  const [run] = [...Deno.readDirSync(`${out}/fashion`)];
+  const { result } = await quietly(() => runExperimentCli(fashion, [...small(out), "--seeds", "0..1"], { write }));
+  assert.equal(result, 130, "a signalled command exits 130");
+  const [run, ...others] = [...Deno.readDirSync(`${out}/fashion`)];
+  assert.equal(others.length, 0, "the series stops: no second seed");
   const manifest = JSON.parse(await Deno.readTextFile(`${out}/fashion/${run!.name}/manifest.json`));
   assert.equal(manifest.status, "completed");
   assert.equal(manifest.samples_seen, 60);
@@ -101,10 +102,11 @@ Deno.test("runExperimentCli() treats SIGHUP (a closed terminal) like SIGTERM: in
   assert.ok(manifest.ended_at !== null && manifest.samples_seen >= 10);
 });
 
-const deniedOut = Deno.makeTempDirSync();
+const deniedOut = `/tmp/not-permitted-${crypto.randomUUID()}`;
 Deno.test({
   name: "runExperimentCli() refuses an --out it may not write, printing the deno run line to use instead",
   permissions: { read: true, write: ["results"], env: true, run: ["git"] },
+  ignore: (["read", "write", "env"] as const).some((name) => Deno.permissions.querySync({ name }).state !== "granted"),
   fn: async () => {
     const { result, err } = await quietly(() => runExperimentCli(fashion, ["--out", deniedOut, "--epochs", "1"]));
     assert.equal(result, 2);
@@ -115,7 +117,7 @@ Deno.test({
         `deno run --config=\\S+/deno.json --allow-read --allow-write=\\S+/results,\\S+/datasets/fashion-mnist/cache,${deniedOut} .* \\S+/experiments/fashion.ts --out ${deniedOut} --epochs 1`,
       ),
     );
-    assert.deepEqual([...Deno.readDirSync(deniedOut)], [], "nothing written");
+    assert.throws(() => Deno.statSync(deniedOut), Deno.errors.NotFound, "nothing written");
   },
 });
 
