@@ -280,7 +280,7 @@ export function helpText(
     `  --epochs N            passes over the training data (default ${d.epochs})`,
     `  --lr X                learning rate (default ${d.lr})`,
     `  --batch-size N        samples per step, gradients averaged (default ${d.batchSize})`,
-    `  --optimizer NAME      (default ${d.optimizer})`,
+    `  --optimizer NAME      one of these (default ${d.optimizer}):`,
     ...Object.entries(OPTIMIZERS).map(([key, spec]) => `      ${key.padEnd(16)}${spec.description}`),
     ...Object.entries(HYPER_FLAGS).map(([key, h]) =>
       `  --${key} X`.padEnd(24) + `${h.description} (default ${d.hyper?.[key] ?? h.default})`

@@ -115,6 +115,6 @@ Deno.test("parseCommandLine() resolves relative --data-dir and --out against the
 Deno.test("parseCommandLine() takes optimizer hyper-parameters and helpText() lists them with defaults", () => {
   assert.deepEqual(parse(["--optimizer", "adam", "--beta2", "0.99"]).overrides.hyper, { beta2: 0.99 });
   const text = helpText("exp:fashion", { ...fashion, envVar: "FASHION_MNIST_DATA_DIR", out: "results" });
-  assert.match(text, /--momentum X\s+decay of the velocity \(momentum only\) \(default 0.9\)/);
+  assert.match(text, /--momentum X\s+momentum's decay of the velocity \(default 0.9\)/);
   assert.match(text, /--epsilon X\s+.*\(default 1e-7\)/);
 });

@@ -38,15 +38,15 @@ export const OPTIMIZERS = {
   },
   momentum: {
     description: "heavy-ball momentum, as Keras' SGD(momentum)",
-    hyper: { momentum: { default: 0.9, description: "decay of the velocity (momentum only)" } },
+    hyper: { momentum: { default: 0.9, description: "momentum's decay of the velocity" } },
     create: (params, o) => new Momentum(params, { lr: o.lr!, momentum: o.momentum }),
   },
   adam: {
     description: "Adam, Keras' formula",
     hyper: {
-      beta1: { default: 0.9, description: "decay of Adam's mean of gradients" },
-      beta2: { default: 0.999, description: "decay of Adam's mean of squared gradients" },
-      epsilon: { default: 1e-7, description: "added to Adam's denominator (Keras' default)" },
+      beta1: { default: 0.9, description: "Adam's decay of the mean gradient" },
+      beta2: { default: 0.999, description: "Adam's decay of the mean squared gradient" },
+      epsilon: { default: 1e-7, description: "added to Adam's denominator (PyTorch uses 1e-8)" },
     },
     create: (params, o) => new Adam(params, { lr: o.lr, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon }),
   },
