@@ -230,14 +230,9 @@ async function trainArm(run: Run, plan: ArmPlan, signal?: AbortSignal): Promise<
   const { name, settings, data } = plan;
   const { model, initial, label } = buildArm(run, plan);
   const before = manifest.samples_seen;
-  const optimizer = createOptimizer(model.params(), {
-    name: settings.optimizer,
-    lr: settings.lr,
-    hyper: settings.hyper,
-  });
   const result = await train(model, data, {
     ...settings,
-    optimizer,
+    optimizer: createOptimizer(model.params(), settings),
     loss: experiment.loss,
     rng: createRng(settings.seed).fork(2),
     signal,

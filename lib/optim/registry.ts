@@ -70,15 +70,15 @@ export function hyperParameters(name: OptimizerName, given: Record<string, numbe
 }
 
 /**
- * Builds the optimizer `name` over `params`.
+ * Builds the optimizer a run's settings name, over `params`.
  *
  * @param params the model's parameters (frozen ones are left alone).
- * @param options the optimizer's name, the learning rate, and any hyper-parameters (defaults fill the rest).
+ * @param settings the optimizer's name, the learning rate, and any hyper-parameters (defaults fill the rest).
  */
 export function createOptimizer(
   params: Param[],
-  options: { name: OptimizerName; lr: number; hyper?: Record<string, number> },
+  settings: { optimizer: OptimizerName; lr: number; hyper?: Record<string, number> },
 ): Optimizer {
-  const spec: OptimizerSpec = OPTIMIZERS[options.name];
-  return spec.create(params, { lr: options.lr, ...hyperParameters(options.name, options.hyper ?? {}) });
+  const spec: OptimizerSpec = OPTIMIZERS[settings.optimizer];
+  return spec.create(params, { lr: settings.lr, ...hyperParameters(settings.optimizer, settings.hyper ?? {}) });
 }
