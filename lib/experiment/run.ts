@@ -105,6 +105,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
   const run = await openRun(experiment, { plans, dataset: loaded.record, controls, write: options.write, output });
   say(`run folder: ${run.files.dir}`);
   try {
+    run.files.append("metrics.csv", METRICS_COLUMNS.join(",") + "\n");
     for (const plan of plans) await trainArm(run, plan, options.signal);
     run.manifest.status = "completed";
   } catch (error) {
@@ -172,7 +173,7 @@ function limit(data: PreparedData, arm: Arm & { settings: Settings }): PreparedD
   return { ...data, train, evaluations };
 }
 
-/** Creates the run folder and writes the first manifest (status `running`) and the metrics header. */
+/** Creates the run folder and writes the first manifest (status `running`). */
 async function openRun(
   experiment: Experiment,
   options: {
@@ -205,7 +206,6 @@ async function openRun(
     files: { metrics: "metrics.csv", charts: "charts.txt", confusion: "confusion.csv", evaluations: "evaluations.md" },
   };
   files.manifest(manifest);
-  files.append("metrics.csv", METRICS_COLUMNS.join(",") + "\n");
   return { experiment, files, manifest, rows: [], confusions: [], clock: performance.now(), ...options.output };
 }
 
