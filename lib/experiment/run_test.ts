@@ -186,3 +186,15 @@ Deno.test("runExperiment() stopped before any evaluation prints its charts but n
   assert.match(printed.join("\n"), /loss against samples seen/);
   assert.doesNotMatch(printed.join("\n"), /\| epoch \| split \|/);
 });
+
+Deno.test("runExperiment() whose metrics header cannot be written ends 'failed', not 'running'", async () => {
+  const out = await Deno.makeTempDir();
+  const write = (path: string, data: Uint8Array, options?: { append?: boolean }) => {
+    if (path.endsWith("metrics.csv")) throw new Error("No space left on device (os error 28)");
+    Deno.writeFileSync(path, data, options);
+  };
+  const { runDir } = await runSmall(out, { write });
+  const saved = JSON.parse(await Deno.readTextFile(`${runDir}/manifest.json`));
+  assert.equal(saved.status, "failed");
+  assert.match(saved.status_detail, /^cannot write \S+\/metrics\.csv: No space left on device/);
+});
