@@ -198,3 +198,27 @@ Deno.test("runExperimentCli() warns of a batch larger than the training set", io
     assert.equal(result, 0);
     assert.match(err, /warning: --batch-size 100 is larger than the 60 training images/);
   }));
+
+Deno.test(
+  "runExperimentCli() runs on --backend ts and wasm, recording it in the manifest; a bad one exits 2 naming the allowed",
+  io,
+  () =>
+    withTempDir(async (out) => {
+      for (const backend of ["ts", "wasm"]) {
+        const args = [...small(`${out}/${backend}`), "--backend", backend, "--train-limit", "20", "--test-limit", "10"];
+        const { result } = await quietly(() => runExperimentCli(tinyExperiment, args));
+        assert.equal(result, 0, backend);
+        const [run] = [...Deno.readDirSync(`${out}/${backend}/tiny`)];
+        const manifest = JSON.parse(await Deno.readTextFile(`${out}/${backend}/tiny/${run!.name}/manifest.json`));
+        assert.equal(manifest.status, "completed");
+        assert.equal(manifest.settings.backend, backend);
+        assert.match(manifest.backends[""], new RegExp(`^${backend} \\(`), "its one-line description");
+      }
+      const { result, err } = await quietly(() =>
+        runExperimentCli(tinyExperiment, [...small(out), "--backend", "gpu"])
+      );
+      assert.equal(result, 2);
+      assert.match(err, /--backend: got 'gpu', expected one of wasm, ts/);
+      assert.deepEqual([...Deno.readDirSync(out)].map((e) => e.name).sort(), ["ts", "wasm"], "no run folder was made");
+    }),
+);

@@ -8,7 +8,7 @@ import { stringify } from "csv-stringify/sync";
 import type { MetricsRow, SettingValue } from "../report/mod.ts";
 import { renderChart } from "../report/mod.ts";
 import type { Experiment } from "./experiment.ts";
-import type { Settings } from "./settings.ts";
+import { DEFAULT_BACKEND, type Settings } from "./settings.ts";
 
 /**
  * Settings as recorded: snake_case, flat, JSON primitives, the optimizer's
@@ -31,6 +31,7 @@ export function recordSettings(
     test_limit: s.testLimit,
     log_every: s.logEvery,
     order: s.order,
+    backend: s.backend ?? DEFAULT_BACKEND,
     ...s.hyper,
     ...Object.fromEntries(Object.entries(s.flags).map(([k, v]) => [`flag_${k}`, v])),
   });

@@ -6,6 +6,7 @@
  * @module
  */
 import { stringify } from "csv-stringify/sync";
+import { createBackend } from "../backend/mod.ts";
 import { type DatasetRecord, loadDataset, type LoadedDataset, takeFirst } from "../data/mod.ts";
 import { createOptimizer, hyperParameters } from "../optim/mod.ts";
 import { formatMetricsRow, type Manifest, METRICS_COLUMNS, type MetricsRow, type WriteFile } from "../report/mod.ts";
@@ -16,7 +17,7 @@ import type { Arm, Experiment, PreparedData } from "./experiment.ts";
 import { chartsOf, confusionCsv, evaluationTable, recordSettings } from "./outputs.ts";
 import { createProgress, type Progress } from "./progress.ts";
 import { RunFiles } from "./run_files.ts";
-import { type RunControls, type Settings, UsageError } from "./settings.ts";
+import { DEFAULT_BACKEND, type RunControls, type Settings, UsageError } from "./settings.ts";
 
 /** The results root of this repository: `results/` beside `lib/`. */
 export const DEFAULT_RESULTS_ROOT: string = new URL("../../results", import.meta.url).pathname;
@@ -209,30 +210,36 @@ async function openRun(
   return { experiment, files, manifest, rows: [], confusions: [], clock: performance.now(), ...options.output };
 }
 
-/** Builds an arm's model, records its summary and initial weights, and announces it. */
+/** Builds an arm's model on its backend, records its summary, backend and initial weights, and announces it. */
 function buildArm(run: Run, plan: ArmPlan) {
   const { name, settings, data, description } = plan;
+  const backend = createBackend(settings.backend ?? DEFAULT_BACKEND, {
+    warn: (line) => console.error(`warning: ${line}`),
+  });
   const model = run.experiment.model({ rng: createRng(settings.seed).fork(1), dtype: "float32", arm: name, settings });
+  model.useBackend(backend);
   const initial = new Map(model.params().map((p) => [p.name, p.value.slice()]));
   run.manifest.models = { ...run.manifest.models, [name]: model.summary() };
+  run.manifest.backends = { ...run.manifest.backends, [name]: backend.description };
   const label = name ? `[${name}] ` : "";
   run.say(`${name ? `${label}${description}\n` : ""}${model.summary()}`);
   const evaluated = data.evaluations.map((e) => `${e.set.count} ${e.split}`).join(", ");
   run.say(`${label}${data.train.count} training images; ${evaluated}`);
   const stepsPerEpoch = Math.ceil(data.train.count / settings.batchSize);
   run.progress.start(name || run.experiment.name, stepsPerEpoch * settings.epochs * settings.batchSize);
-  return { model, initial, label };
+  return { model, initial, label, backend };
 }
 
 /** Trains one arm, recording its rows, final metrics and confusion matrices. */
 async function trainArm(run: Run, plan: ArmPlan, signal?: AbortSignal): Promise<void> {
   const { experiment, manifest, progress } = run;
   const { name, settings, data } = plan;
-  const { model, initial, label } = buildArm(run, plan);
+  const { model, initial, label, backend } = buildArm(run, plan);
   const before = manifest.samples_seen;
   const result = await train(model, data, {
     ...settings,
-    optimizer: createOptimizer(model.params(), settings),
+    optimizer: createOptimizer(model.params(), settings, { backend }),
+    backend,
     loss: experiment.loss,
     rng: createRng(settings.seed).fork(2),
     signal,

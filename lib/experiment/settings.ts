@@ -6,8 +6,12 @@
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { type BackendName, backendNames } from "../backend/mod.ts";
 import { type OptimizerName, OPTIMIZERS } from "../optim/mod.ts";
 import type { SampleOrder } from "../train/mod.ts";
+
+/** The backend of a run that names none: the first of `backendNames`, `wasm`. */
+export const DEFAULT_BACKEND: BackendName = backendNames[0];
 
 /** The most seeds one `--seeds` list may hold. */
 const MAX_SEEDS = 1000;
@@ -34,6 +38,8 @@ export interface Settings {
   logEvery: number;
   /** Sample order (see `SampleOrder`). */
   order: SampleOrder;
+  /** The kernels the run uses; default {@linkcode DEFAULT_BACKEND}. */
+  backend?: BackendName;
   /** Experiment-specific switches, e.g. Zhou's `full`. */
   flags: Record<string, boolean>;
 }
@@ -143,7 +149,7 @@ export interface ParsedCommandLine {
 /**
  * Parses `args` over `defaults`. Flags: `--seed --epochs --lr --batch-size
  * --optimizer --momentum --beta1 --beta2 --epsilon --train-limit --test-limit
- * --log-every --data-dir --allow-modified-data --out --quiet --arm --seeds
+ * --log-every --backend --data-dir --allow-modified-data --out --quiet --arm --seeds
  * --help`, plus the experiment's own boolean flags. Relative `--data-dir`
  * and `--out` folders resolve against `options.cwd`.
  *
@@ -163,7 +169,15 @@ export function parseCommandLine(
   },
 ): ParsedCommandLine {
   const extra = Object.keys(options.extraFlags ?? {});
-  const strings = [...Object.keys(NUMERIC_FLAGS), ...Object.keys(HYPER_FLAGS), "optimizer", "data-dir", "out", "seeds"];
+  const strings = [
+    ...Object.keys(NUMERIC_FLAGS),
+    ...Object.keys(HYPER_FLAGS),
+    "optimizer",
+    "backend",
+    "data-dir",
+    "out",
+    "seeds",
+  ];
   let parsed;
   try {
     parsed = parseArgs({
@@ -212,7 +226,7 @@ export function parseCommandLine(
   };
 }
 
-/** The numeric flags, `--optimizer` and the hyper-parameter flags, as settings. */
+/** The numeric flags, `--optimizer`, `--backend` and the hyper-parameter flags, as settings. */
 function parseSettingFlags(values: Record<string, unknown>, defaults: Settings): Partial<Settings> {
   const overrides: Record<string, unknown> = { flags: { ...defaults.flags } };
   for (const [flag, spec] of Object.entries(NUMERIC_FLAGS)) {
@@ -222,12 +236,14 @@ function parseSettingFlags(values: Record<string, unknown>, defaults: Settings):
     else if (spec.check(raw.trim())) overrides[spec.key] = Number(raw);
     else throw new UsageError(`--${flag}: got '${raw}', expected ${spec.allowed}`);
   }
-  const optimizer = values.optimizer;
-  if (typeof optimizer === "string") {
-    if (!Object.hasOwn(OPTIMIZERS, optimizer)) {
-      throw new UsageError(`--optimizer: got '${optimizer}', expected one of ${Object.keys(OPTIMIZERS).join(", ")}`);
+  const choices: [string, readonly string[]][] = [["optimizer", Object.keys(OPTIMIZERS)], ["backend", backendNames]];
+  for (const [flag, allowed] of choices) {
+    const value = values[flag];
+    if (typeof value !== "string") continue;
+    if (!allowed.includes(value)) {
+      throw new UsageError(`--${flag}: got '${value}', expected one of ${allowed.join(", ")}`);
     }
-    overrides.optimizer = optimizer;
+    overrides[flag] = value;
   }
   const hyper: Record<string, number> = {};
   for (const name of Object.keys(HYPER_FLAGS)) {
@@ -271,6 +287,7 @@ export function helpText(
 ): string {
   const d = options.defaults;
   const limit = (v: number | null) => (v === null ? "all" : String(v));
+  const backends = `${backendNames.join(" | ")}: WebAssembly SIMD or TypeScript kernels`;
   const lines = [
     `${options.title}`,
     "",
@@ -288,6 +305,7 @@ export function helpText(
     `  --train-limit N|all   use the first N training images (default ${limit(d.trainLimit)})`,
     `  --test-limit N|all    use the first N test images (default ${limit(d.testLimit)})`,
     `  --log-every N         steps per logged row (default ${d.logEvery})`,
+    `  --backend NAME        ${backends} (default ${d.backend ?? DEFAULT_BACKEND})`,
     `  --data-dir DIR        folder holding the dataset's files (default: $${options.envVar}, then the usual places)`,
     "  --allow-modified-data accept data files whose SHA-256 differs (recorded in the manifest)",
     `  --out DIR             results root (default ${options.out}; the deno tasks may write only under results/)`,

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Backend } from "../backend/mod.ts";
 import type { Param } from "../tensor/mod.ts";
 import { Adam } from "./adam.ts";
 import { Momentum } from "./momentum.ts";
@@ -25,8 +26,11 @@ export interface OptimizerSpec {
   description: string;
   /** Hyper-parameters by name (also the flag names, e.g. `--beta1`); all lie in [0, 1) except `epsilon` > 0. */
   hyper: Record<string, HyperParameter>;
-  /** Builds it over `params`; `options` holds `lr` and every hyper-parameter. */
-  create(params: Param[], options: Record<string, number>): Optimizer;
+  /**
+   * Builds it over `params`; `options` holds `lr` and every hyper-parameter;
+   * `backend` is the run's (only SGD uses it, for its update).
+   */
+  create(params: Param[], options: Record<string, number>, backend?: Backend): Optimizer;
 }
 
 /** The optimizers by name, as `--optimizer` takes them. */
@@ -34,7 +38,7 @@ export const OPTIMIZERS = {
   sgd: {
     description: "w -= lr * dw",
     hyper: {},
-    create: (params, o) => new Sgd(params, { lr: o.lr! }),
+    create: (params, o, backend) => new Sgd(params, { lr: o.lr!, backend, fused: true }),
   },
   momentum: {
     description: "heavy-ball momentum, as Keras' SGD(momentum)",
@@ -74,11 +78,14 @@ export function hyperParameters(name: OptimizerName, given: Record<string, numbe
  *
  * @param params the model's parameters (frozen ones are left alone).
  * @param settings the optimizer's name, the learning rate, and any hyper-parameters (defaults fill the rest).
+ * @param options `backend`: the one the model runs on (see `Sequential.useBackend`); SGD updates through it.
  */
 export function createOptimizer(
   params: Param[],
   settings: { optimizer: OptimizerName; lr: number; hyper?: Record<string, number> },
+  options: { backend?: Backend } = {},
 ): Optimizer {
   const spec: OptimizerSpec = OPTIMIZERS[settings.optimizer];
-  return spec.create(params, { lr: settings.lr, ...hyperParameters(settings.optimizer, settings.hyper ?? {}) });
+  const given = { lr: settings.lr, ...hyperParameters(settings.optimizer, settings.hyper ?? {}) };
+  return spec.create(params, given, options.backend);
 }

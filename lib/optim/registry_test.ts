@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { tsBackend } from "../backend/mod.ts";
 import { param } from "./_test_helpers.ts";
 import { Adam } from "./adam.ts";
 import { Momentum } from "./momentum.ts";
@@ -19,4 +20,11 @@ Deno.test("createOptimizer() builds each registered optimizer with the given hyp
 Deno.test("hyperParameters() keeps only the optimizer's own, defaults filling the rest", () => {
   assert.deepEqual(hyperParameters("sgd", { momentum: 0.5 }), {});
   assert.deepEqual(hyperParameters("adam", { beta1: 0.5 }), { beta1: 0.5, beta2: 0.999, epsilon: 1e-7 });
+});
+
+Deno.test("createOptimizer() fuses SGD's update into each layer's backward, and only SGD's", () => {
+  const [p, q] = [param([1], [1]), param([1], [1])];
+  createOptimizer([p], { optimizer: "sgd", lr: 0.1 }, { backend: tsBackend });
+  createOptimizer([q], { optimizer: "momentum", lr: 0.1 }, { backend: tsBackend });
+  assert.deepEqual([p.fusedSgdLr, q.fusedSgdLr], [0.1, undefined]);
 });

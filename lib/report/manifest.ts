@@ -66,6 +66,8 @@ export interface Manifest {
   models?: Record<string, string>;
   /** Each arm's pixel transform, by name (key "" for single-arm runs), e.g. `x/255-0.5`. */
   transforms?: Record<string, string>;
+  /** Each arm's backend, its one-line description (key "" for single-arm runs), e.g. `ts (TypeScript reference kernels)`. */
+  backends?: Record<string, string>;
   /** Final metrics, keyed `<split>` or `<arm>/<split>`, e.g. `test` or `both/validation`. */
   "final_metrics": Record<string, FinalMetrics>;
   /** The files of the run folder, by role. */
