@@ -43,7 +43,7 @@ export const zhou: Experiment = {
     flags: { full: false },
   },
   extraFlags: { full: { description: "train on all 60,000 images and test on all 10,000 (overrides the limits)" } },
-  resolve: (settings) => (settings.flags.full ? { ...settings, trainLimit: null, testLimit: null } : settings),
+  deriveSettings: (settings) => (settings.flags.full ? { ...settings, trainLimit: null, testLimit: null } : settings),
   prepare: (data) => ({
     train: data.train,
     evaluations: [{ split: "test", set: data.test }],

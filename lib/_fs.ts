@@ -22,18 +22,27 @@ export async function isFile(path: string): Promise<boolean> {
   return (await pathKind(path)) === "file";
 }
 
+/** Writes bytes to a file: `Deno.writeFileSync`'s shape, so a test can inject a failing one. */
+export type WriteFile = (path: string, data: Uint8Array, options?: { append?: boolean }) => void;
+
 /**
  * Writes `data` to `path` atomically: a temporary file beside it, then a
  * rename, so a reader never sees half a file. The temporary file is removed
- * when the write fails.
+ * when the write fails. Synchronous, so a run's last writes cannot be split
+ * by a signal; `options.write` replaces `Deno.writeFileSync` (tests inject a
+ * failing one).
  */
-export async function writeAtomically(path: string, data: Uint8Array | string): Promise<void> {
+export function writeAtomically(path: string, data: Uint8Array | string, options: { write?: WriteFile } = {}): void {
   const temporary = `${path}.${Deno.pid}.tmp`;
   try {
-    await (typeof data === "string" ? Deno.writeTextFile(temporary, data) : Deno.writeFile(temporary, data));
-    await Deno.rename(temporary, path);
+    (options.write ?? Deno.writeFileSync)(temporary, typeof data === "string" ? new TextEncoder().encode(data) : data);
+    Deno.renameSync(temporary, path);
   } catch (error) {
-    await Deno.remove(temporary).catch(() => {});
+    try {
+      Deno.removeSync(temporary);
+    } catch {
+      // Never written.
+    }
     throw error;
   }
 }

@@ -139,7 +139,7 @@ export async function makeRun(
     }
   }
   const last = rows.at(-1);
-  await writeManifest(join(dir, "manifest.json"), {
+  writeManifest(join(dir, "manifest.json"), {
     experiment: fake.experiment ?? "fashion",
     run_id: name,
     status: fake.status ?? "completed",

@@ -87,7 +87,7 @@ export async function downloadVerified(
       continue;
     }
     try {
-      await writeAtomically(dest, bytes);
+      writeAtomically(dest, bytes);
     } catch (error) {
       attempts.push(
         `download ${url}: verified, but cannot write ${dest}: ${messageOf(error)}`,

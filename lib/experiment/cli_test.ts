@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
+import { tinyMnistFiles, writeFiles } from "../data/_fixtures.ts";
 import { needs, withTempDir } from "../testing/io.ts";
-import { tinyArmsExperiment } from "../testing/tiny_experiment.ts";
+import { tinyArmsExperiment, tinyExperiment } from "../testing/tiny_experiment.ts";
 import { runExperimentCli } from "./cli.ts";
+import type { Experiment } from "./experiment.ts";
 
 /** Tests that make a temporary folder. */
 const io = needs("read", "write");
@@ -58,3 +60,165 @@ Deno.test("runExperimentCli() runs one folder per seed with --seeds", io, () =>
     assert.match(runs[1]!, /-seed4$/);
     assert.match(printed, /trained\/test: loss/);
   }));
+
+/** Flags of a small run into `out`. */
+const small = (out: string) => ["--train-limit", "60", "--test-limit", "30", "--epochs", "1", "--quiet", "--out", out];
+
+Deno.test(
+  "runExperimentCli() exits 2 on a limit larger than the data, before any run folder",
+  io,
+  () =>
+    withTempDir(async (out) => {
+      const { result, err } = await quietly(() =>
+        runExperimentCli(tinyExperiment, [...small(out), "--train-limit", "70000"])
+      );
+      assert.equal(result, 2);
+      assert.match(err, /--train-limit: got 70000, but the training set holds 60000 images/);
+      assert.deepEqual([...Deno.readDirSync(out)], [], "no run folder was made");
+    }),
+);
+
+Deno.test(
+  "runExperimentCli() completes a run that SIGTERM reaches during its final writes, and starts no further seed",
+  io,
+  () =>
+    withTempDir(async (out) => {
+      const write = (path: string, data: Uint8Array, options?: { append?: boolean }) => {
+        if (path.endsWith("charts.txt")) Deno.kill(Deno.pid, "SIGTERM"); // deno test itself handles SIGINT
+        Deno.writeFileSync(path, data, options);
+      };
+      const { result } = await quietly(() =>
+        runExperimentCli(tinyExperiment, [...small(out), "--seeds", "0..1"], { write })
+      );
+      assert.equal(result, 130, "a signalled command exits 130");
+      const [run, ...others] = [...Deno.readDirSync(`${out}/tiny`)];
+      assert.equal(others.length, 0, "the series stops: no second seed");
+      const manifest = JSON.parse(await Deno.readTextFile(`${out}/tiny/${run!.name}/manifest.json`));
+      assert.equal(manifest.status, "completed");
+      assert.equal(manifest.samples_seen, 60);
+      assert.ok(manifest.ended_at !== null);
+      assert.match(await Deno.readTextFile(`${out}/tiny/${run!.name}/evaluations.md`), /\| 1 \| test \|/);
+    }),
+);
+
+Deno.test(
+  "runExperimentCli() treats SIGHUP (a closed terminal) like SIGTERM: interrupted, exit 130",
+  io,
+  () =>
+    withTempDir(async (out) => {
+      const hangUp: Experiment = {
+        ...tinyExperiment,
+        formatInterval: (log) => (log.step === 10 && Deno.kill(Deno.pid, "SIGHUP"), ""),
+      };
+      const args = [...small(out), "--train-limit", "2000", "--log-every", "10"];
+      const { result } = await quietly(() => runExperimentCli(hangUp, args));
+      assert.equal(result, 130);
+      const [run] = [...Deno.readDirSync(`${out}/tiny`)];
+      const manifest = JSON.parse(await Deno.readTextFile(`${out}/tiny/${run!.name}/manifest.json`));
+      assert.equal(manifest.status, "interrupted");
+      assert.match(manifest.status_detail, /received SIGHUP/);
+      assert.ok(manifest.ended_at !== null && manifest.samples_seen >= 10);
+    }),
+);
+
+const deniedOut = `/tmp/not-permitted-${crypto.randomUUID()}`;
+Deno.test({
+  name: "runExperimentCli() refuses an --out it may not write, printing the deno run line to use instead",
+  permissions: { read: true, write: ["results"], env: true, run: ["git"] },
+  ...needs("read", "write", "env"),
+  fn: async () => {
+    // Named fashion, so the command line it prints comes from deno.json's exp:fashion task; nothing runs.
+    const named: Experiment = { ...tinyExperiment, name: "fashion" };
+    const { result, err } = await quietly(() => runExperimentCli(named, ["--out", deniedOut, "--epochs", "1"]));
+    assert.equal(result, 2);
+    assert.match(err, new RegExp(`--out: cannot write to ${deniedOut} with this command's permissions; run instead:`));
+    assert.match(
+      err,
+      new RegExp(
+        `deno run --config=\\S+/deno.json --allow-read --allow-write=\\S+/results,\\S+/datasets/fashion-mnist/cache,${deniedOut} .* \\S+/experiments/fashion.ts --out ${deniedOut} --epochs 1`,
+      ),
+    );
+    assert.throws(() => Deno.statSync(deniedOut), Deno.errors.NotFound, "nothing written");
+  },
+});
+
+Deno.test(
+  "runExperimentCli() resolves --data-dir against INIT_CWD and, quiet, still says the data was modified",
+  needs("read", "write", "env"),
+  () =>
+    withTempDir(async (cwd) => {
+      await writeFiles(`${cwd}/tiny`, tinyMnistFiles());
+      const before = Deno.env.get("INIT_CWD");
+      Deno.env.set("INIT_CWD", cwd);
+      try {
+        const args = [
+          "--data-dir",
+          "tiny",
+          "--allow-modified-data",
+          ...small("out"),
+          "--train-limit",
+          "6",
+          "--test-limit",
+          "4",
+        ];
+        const { result, err } = await quietly(() => runExperimentCli(tinyExperiment, args));
+        assert.equal(result, 0);
+        assert.equal(err.split("\n").length, 1);
+        assert.match(err, new RegExp(`data: fashion-mnist from ${cwd}/tiny .*SHA-256 differs`));
+        assert.equal([...Deno.readDirSync(`${cwd}/out/tiny`)].length, 1, "--out resolved against INIT_CWD too");
+      } finally {
+        if (before === undefined) Deno.env.delete("INIT_CWD");
+        else Deno.env.set("INIT_CWD", before);
+      }
+    }),
+);
+
+Deno.test(
+  "runExperimentCli() on bad data prints the error and no empty evaluation table",
+  io,
+  () =>
+    withTempDir((out) =>
+      withTempDir(async (empty) => {
+        const { result, out: printed, err } = await quietly(() =>
+          runExperimentCli(tinyExperiment, ["--data-dir", empty, "--out", out])
+        );
+        assert.equal(result, 1);
+        assert.match(err, new RegExp(`data dir ${empty}`));
+        assert.doesNotMatch(printed, /\| epoch \| split \|/);
+        assert.deepEqual([...Deno.readDirSync(out)], [], "no run folder was made");
+      })
+    ),
+);
+
+Deno.test("runExperimentCli() warns of a batch larger than the training set", io, () =>
+  withTempDir(async (out) => {
+    const { result, err } = await quietly(() =>
+      runExperimentCli(tinyExperiment, [...small(out), "--batch-size", "100"])
+    );
+    assert.equal(result, 0);
+    assert.match(err, /warning: --batch-size 100 is larger than the 60 training images/);
+  }));
+
+Deno.test(
+  "runExperimentCli() runs on --backend ts and wasm, recording it in the manifest; a bad one exits 2 naming the allowed",
+  io,
+  () =>
+    withTempDir(async (out) => {
+      for (const backend of ["ts", "wasm"]) {
+        const args = [...small(`${out}/${backend}`), "--backend", backend, "--train-limit", "20", "--test-limit", "10"];
+        const { result } = await quietly(() => runExperimentCli(tinyExperiment, args));
+        assert.equal(result, 0, backend);
+        const [run] = [...Deno.readDirSync(`${out}/${backend}/tiny`)];
+        const manifest = JSON.parse(await Deno.readTextFile(`${out}/${backend}/tiny/${run!.name}/manifest.json`));
+        assert.equal(manifest.status, "completed");
+        assert.equal(manifest.settings.backend, backend);
+        assert.match(manifest.backends[""], new RegExp(`^${backend} \\(`), "its one-line description");
+      }
+      const { result, err } = await quietly(() =>
+        runExperimentCli(tinyExperiment, [...small(out), "--backend", "gpu"])
+      );
+      assert.equal(result, 2);
+      assert.match(err, /--backend: got 'gpu', expected one of wasm, ts/);
+      assert.deepEqual([...Deno.readDirSync(out)].map((e) => e.name).sort(), ["ts", "wasm"], "no run folder was made");
+    }),
+);

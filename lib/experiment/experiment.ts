@@ -77,7 +77,7 @@ export interface Experiment {
   /** Arms, run one after another in one run; default a single unnamed arm. */
   arms?: Arm[];
   /** Derives settings from the experiment's own flags (Zhou's `--full` lifts the limits). */
-  resolve?(settings: Settings): Settings;
+  deriveSettings?(settings: Settings): Settings;
   /** Selects and transforms the loaded dataset. */
   prepare(dataset: LoadedDataset, settings: Settings): PreparedData;
   /** Builds the model; every draw from `context.rng`. */

@@ -4,12 +4,23 @@
  *
  * @module
  */
-import { CsvWriter, type MetricsRow, renderChart, type SettingValue } from "../report/mod.ts";
+import { stringify } from "csv-stringify/sync";
+import type { MetricsRow, SettingValue } from "../report/mod.ts";
+import { renderChart } from "../report/mod.ts";
 import type { Experiment } from "./experiment.ts";
-import type { Settings } from "./settings.ts";
+import { DEFAULT_BACKEND, type Settings } from "./settings.ts";
 
-/** Settings as recorded: snake_case, flat, JSON primitives; per-arm differences as `<arm>.<key>`. */
-export function recordSettings(experiment: Experiment, perArm: Map<string, Settings>): Record<string, SettingValue> {
+/**
+ * Settings as recorded: snake_case, flat, JSON primitives, the optimizer's
+ * hyper-parameters among them; per-arm differences as `<arm>.<key>`.
+ *
+ * @param experiment names the dataset.
+ * @param perArm each arm's settings.
+ */
+export function recordSettings(
+  experiment: Pick<Experiment, "dataset">,
+  perArm: Map<string, Settings>,
+): Record<string, SettingValue> {
   const flat = (s: Settings): Record<string, SettingValue> => ({
     seed: s.seed,
     epochs: s.epochs,
@@ -20,6 +31,8 @@ export function recordSettings(experiment: Experiment, perArm: Map<string, Setti
     test_limit: s.testLimit,
     log_every: s.logEvery,
     order: s.order,
+    backend: s.backend ?? DEFAULT_BACKEND,
+    ...s.hyper,
     ...Object.fromEntries(Object.entries(s.flags).map(([k, v]) => [`flag_${k}`, v])),
   });
   const entries = [...perArm.entries()];
@@ -85,30 +98,20 @@ export function chartsOf(rows: MetricsRow[], options: { color: boolean }): strin
   return parts.join("\n\n");
 }
 
-/** Writes each evaluated split's confusion matrix (per arm) as one CSV. */
-export async function writeConfusion(
-  path: string,
+/** Each evaluated split's confusion matrix (per arm) as one CSV text. */
+export function confusionCsv(
   confusions: { arm: string; split: string; matrix: number[][]; classNames: readonly string[] }[],
-) {
+): string {
   const classes = Math.max(0, ...confusions.map((c) => c.matrix.length));
-  const columns = [
+  const header = [
     "arm",
     "split",
     "true_class",
     "true_name",
     ...Array.from({ length: classes }, (_, k) => `predicted_${k}`),
   ];
-  const writer = await CsvWriter.create(path, columns);
-  for (const { arm, split, matrix, classNames } of confusions) {
-    matrix.forEach((row, t) =>
-      writer.write({
-        arm,
-        split,
-        true_class: t,
-        true_name: classNames[t] ?? "",
-        ...Object.fromEntries(row.map((count, p) => [`predicted_${p}`, count])),
-      })
-    );
-  }
-  writer.close();
+  const rows = confusions.flatMap(({ arm, split, matrix, classNames }) =>
+    matrix.map((row, t) => [arm, split, t, classNames[t] ?? "", ...row])
+  );
+  return stringify([header, ...rows], { record_delimiter: "unix" });
 }

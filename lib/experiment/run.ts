@@ -1,20 +1,23 @@
 /**
- * Runs an experiment: data, arms, training, and everything a run writes to
- * `results/<experiment>/<run id>/`.
+ * Runs an experiment, in four steps: derive each arm's settings and prepare
+ * its data, open the run folder, train the arms one after another, and write
+ * the outputs into `results/<experiment>/<run id>/`.
  *
  * @module
  */
-import { type DatasetName, loadDataset, takeFirst } from "../data/mod.ts";
-import { Adam, Momentum, type Optimizer, Sgd } from "../optim/mod.ts";
-import { type FinalMetrics, type Manifest, MetricsCsv, type MetricsRow, writeManifest } from "../report/mod.ts";
+import { stringify } from "csv-stringify/sync";
+import { createBackend } from "../backend/mod.ts";
+import { type DatasetRecord, loadDataset, type LoadedDataset, takeFirst } from "../data/mod.ts";
+import { createOptimizer, hyperParameters } from "../optim/mod.ts";
+import { formatMetricsRow, type Manifest, METRICS_COLUMNS, type MetricsRow, type WriteFile } from "../report/mod.ts";
 import { createRng } from "../rng/mod.ts";
-import type { Param } from "../tensor/mod.ts";
 import { DivergedError, type EvaluationLog, InterruptedError, type IntervalLog, train } from "../train/mod.ts";
 import { createRunFolder, gitState, runtimeInfo } from "./environment.ts";
 import type { Arm, Experiment, PreparedData } from "./experiment.ts";
-import { chartsOf, evaluationTable, recordSettings, writeConfusion } from "./outputs.ts";
-import { createProgress } from "./progress.ts";
-import type { RunControls, Settings } from "./settings.ts";
+import { chartsOf, confusionCsv, evaluationTable, recordSettings } from "./outputs.ts";
+import { createProgress, type Progress } from "./progress.ts";
+import { RunFiles } from "./run_files.ts";
+import { DEFAULT_BACKEND, type RunControls, type Settings, UsageError } from "./settings.ts";
 
 /** The results root of this repository: `results/` beside `lib/`. */
 export const DEFAULT_RESULTS_ROOT: string = new URL("../../results", import.meta.url).pathname;
@@ -40,38 +43,48 @@ export interface RunOptions {
   controls?: Partial<RunControls>;
   /** Whether stdout is a terminal (progress bar, colour); default: asked of Deno. */
   terminal?: boolean;
-  /** Stops the run as Ctrl-C would; signals are also listened for. */
+  /** Stops training as Ctrl-C does (the command line aborts it on SIGINT, SIGTERM and SIGHUP). */
   signal?: AbortSignal;
+  /** How the run's files are written; default `Deno.writeFileSync` (tests inject a failing one). */
+  write?: WriteFile;
 }
 
-/** The optimizer a settings object names, over the model's parameters. */
-export function makeOptimizer(params: Param[], settings: Pick<Settings, "optimizer" | "lr">): Optimizer {
-  switch (settings.optimizer) {
-    case "sgd":
-      return new Sgd(params, { lr: settings.lr });
-    case "momentum":
-      return new Momentum(params, { lr: settings.lr });
-    case "adam":
-      return new Adam(params, { lr: settings.lr });
-  }
+/** An arm with its derived settings and its data. */
+interface ArmPlan extends Arm {
+  settings: Settings;
+  data: PreparedData;
+}
+
+/** A run under way: its folder, manifest, rows so far, and how it talks. */
+interface Run {
+  experiment: Experiment;
+  files: RunFiles;
+  manifest: Manifest;
+  rows: MetricsRow[];
+  confusions: Parameters<typeof confusionCsv>[0];
+  say: (line: string) => void;
+  progress: Progress;
+  clock: number;
 }
 
 /**
  * Runs `experiment` with its defaults plus `options.overrides`, writing
  * `metrics.csv` (row by row, as training goes), `charts.txt`,
- * `confusion.csv` and `manifest.json` into a new run folder.
+ * `evaluations.md`, `confusion.csv` and `manifest.json` into a new run folder.
  *
- * Ends with the manifest's status `completed`, `interrupted` (Ctrl-C,
- * SIGTERM or `options.signal`), `diverged` (a non-finite loss) or `failed`
- * (for example, data that could not be loaded); rows written before stay.
+ * Ends with the manifest's status `completed`, `interrupted`
+ * (`options.signal` aborted during training), `diverged` (a non-finite
+ * loss) or `failed` (a write that failed, an error of the experiment); rows
+ * written before stay. The final writes are always attempted, and the
+ * manifest is the last of them.
  *
  * @param experiment the experiment file's declaration.
- * @param options overrides, controls, terminal, signal.
+ * @param options overrides, controls, terminal, signal, writer.
  * @returns the run folder, the final manifest and the charts.
- * @throws {Error} when the run folder cannot be created (nothing is trained then).
+ * @throws {UsageError} before any folder is made, when a limit exceeds the data or a flag fits no arm.
+ * @throws {Error} when the data cannot be loaded or the run folder cannot be created (nothing is trained then).
  */
 export async function runExperiment(experiment: Experiment, options: RunOptions = {}): Promise<RunOutcome> {
-  const overrides = options.overrides ?? {};
   const controls: RunControls = {
     dataDir: null,
     dataDirFromEnv: false,
@@ -83,192 +96,267 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
     ...options.controls,
   };
   const terminal = options.terminal ?? Deno.stdout.isTerminal();
-  const allArms: Arm[] = experiment.arms ?? [{ name: "", description: experiment.title }];
-  const arms = controls.arms.length ? allArms.filter((a) => controls.arms.includes(a.name)) : allArms;
-  const resolve = experiment.resolve ?? ((s: Settings) => s);
-  const perArm = new Map<string, Settings>(arms.map((arm) => [
-    arm.name,
-    resolve({
-      ...experiment.defaults,
-      ...arm.overrides,
-      ...overrides,
-      flags: { ...experiment.defaults.flags, ...overrides.flags },
-    }),
-  ]));
-  const seed = perArm.values().next().value!.seed;
+  const progress = createProgress({ quiet: controls.quiet, terminal });
+  const say = (line: string) => controls.quiet || progress.log(line);
+  const armSettings = deriveArmSettings(experiment, options.overrides ?? {}, controls.arms);
+  say(experiment.title);
+  const loaded = await loadData(experiment, controls, say);
+  const plans = armSettings.map((arm) => ({ ...arm, data: limit(experiment.prepare(loaded, arm.settings), arm) }));
+  const output = { say, progress };
+  const run = await openRun(experiment, { plans, dataset: loaded.record, controls, write: options.write, output });
+  say(`run folder: ${run.files.dir}`);
+  try {
+    run.files.append("metrics.csv", METRICS_COLUMNS.join(",") + "\n");
+    for (const plan of plans) await trainArm(run, plan, options.signal);
+    run.manifest.status = "completed";
+  } catch (error) {
+    const stops = [[InterruptedError, "interrupted"], [DivergedError, "diverged"]] as const;
+    run.manifest.status = stops.find(([kind]) => error instanceof kind)?.[1] ?? "failed";
+    run.manifest.status_detail = (error as Error).message;
+  }
+  return finish(run, { quiet: controls.quiet, terminal });
+}
 
+/** Each selected arm's settings: defaults, then the arm's own, then the flags, then the experiment's derivation. */
+function deriveArmSettings(
+  experiment: Experiment,
+  overrides: Partial<Settings>,
+  selected: string[],
+): (Arm & { settings: Settings })[] {
+  const all: Arm[] = experiment.arms ?? [{ name: "", description: experiment.title }];
+  const derive = experiment.deriveSettings ?? ((s: Settings) => s);
+  const arms = all.filter((a) => selected.length === 0 || selected.includes(a.name)).map((arm) => {
+    const flags = { ...experiment.defaults.flags, ...overrides.flags };
+    const settings = derive({ ...experiment.defaults, ...arm.overrides, ...overrides, flags });
+    return { ...arm, settings: { ...settings, hyper: hyperParameters(settings.optimizer, settings.hyper ?? {}) } };
+  });
+  for (const key of Object.keys(overrides.hyper ?? {})) {
+    if (!arms.some((a) => key in a.settings.hyper!)) {
+      const used = [...new Set(arms.map((a) => a.settings.optimizer))].join(", ");
+      throw new UsageError(`--${key}: the optimizer of this run (${used}) has no hyper-parameter ${key}`);
+    }
+  }
+  return arms;
+}
+
+/** Loads the experiment's dataset; a modified copy is reported on stderr even when quiet. */
+async function loadData(experiment: Experiment, controls: RunControls, say: (line: string) => void) {
+  const loaded: LoadedDataset = await loadDataset(experiment.dataset, {
+    dataDir: controls.dataDir ?? undefined,
+    dataDirSource: controls.dataDirFromEnv ? "env" : "flag",
+    allowModified: controls.allowModifiedData,
+    log: say,
+  });
+  const { name, dir, source, files, modified } = loaded.record;
+  const where = `data: ${name} from ${dir} (${source}`;
+  if (modified) console.error(`${where}, SHA-256 differs from the expected; accepted with --allow-modified-data)`);
+  else {
+    const sums = files.every((f) => f.verified) ? "SHA-256 verified" : "no expected SHA-256 for some files";
+    say(`${where}, ${sums}; sums recorded in the manifest)`);
+  }
+  return loaded;
+}
+
+/** Applies the train and test limits (first N images), which must not exceed the data; warns of a batch larger than it. */
+function limit(data: PreparedData, arm: Arm & { settings: Settings }): PreparedData {
+  const { trainLimit, testLimit, batchSize } = arm.settings;
+  const label = arm.name ? ` (arm ${arm.name})` : "";
+  const first = (flag: string, n: number | null, set: PreparedData["train"], what: string) => {
+    if (n === null) return set;
+    if (n > set.count) throw new UsageError(`--${flag}: got ${n}, but the ${what}${label} holds ${set.count} images`);
+    return takeFirst(set, n);
+  };
+  const train = first("train-limit", trainLimit, data.train, "training set");
+  if (batchSize > train.count) {
+    console.error(`warning: --batch-size ${batchSize} is larger than the ${train.count} training images${label}`);
+  }
+  const evaluations = data.evaluations.map((e) => ({ ...e, set: first("test-limit", testLimit, e.set, e.split) }));
+  return { ...data, train, evaluations };
+}
+
+/** Creates the run folder and writes the first manifest (status `running`). */
+async function openRun(
+  experiment: Experiment,
+  options: {
+    plans: ArmPlan[];
+    dataset: DatasetRecord;
+    controls: RunControls;
+    write?: WriteFile;
+    output: Pick<Run, "say" | "progress">;
+  },
+): Promise<Run> {
   const started = new Date();
-  const { dir: runDir, id } = await createRunFolder(controls.out, { experiment: experiment.name, seed, now: started });
-  const manifestPath = `${runDir}/manifest.json`;
+  const { plans, controls } = options;
+  const seed = plans[0]!.settings.seed;
+  const { dir, id } = await createRunFolder(controls.out, { experiment: experiment.name, seed, now: started });
+  const files = new RunFiles(dir, options.write);
   const manifest: Manifest = {
     experiment: experiment.name,
     "run_id": id,
     status: "running",
-    settings: recordSettings(experiment, perArm),
-    datasets: [],
+    settings: recordSettings(experiment, new Map(plans.map((p) => [p.name, p.settings]))),
+    datasets: [options.dataset],
     git: await gitState(REPO_ROOT),
     runtime: runtimeInfo(),
     "started_at": started.toISOString(),
     "ended_at": null,
     "wall_seconds": null,
     "samples_seen": 0,
+    transforms: Object.fromEntries(plans.map((p) => [p.name, p.data.transform.name])),
     "final_metrics": {},
     files: { metrics: "metrics.csv", charts: "charts.txt", confusion: "confusion.csv", evaluations: "evaluations.md" },
   };
-  await writeManifest(manifestPath, manifest);
-  const metrics = await MetricsCsv.create(`${runDir}/metrics.csv`);
-  const progress = createProgress({ quiet: controls.quiet, terminal });
-  const say = (line: string) => controls.quiet || progress.log(line);
-  const rows: MetricsRow[] = [];
-  const record = (row: MetricsRow) => {
-    rows.push(row);
-    metrics.write(row);
-  };
-
-  const abort = new AbortController();
-  options.signal?.addEventListener("abort", () => abort.abort(options.signal?.reason));
-  const onSignal = (name: string) => () => abort.abort(`received ${name}`);
-  const listeners: [Deno.Signal, () => void][] = Deno.build.os === "windows"
-    ? [["SIGINT", onSignal("SIGINT")]]
-    : [["SIGINT", onSignal("SIGINT")], ["SIGTERM", onSignal("SIGTERM")]];
-  for (const [signal, listener] of listeners) Deno.addSignalListener(signal, listener);
-
-  const runStart = performance.now();
-  const confusions: { arm: string; split: string; matrix: number[][]; classNames: readonly string[] }[] = [];
-  try {
-    say(`${experiment.title}\nrun folder: ${runDir}`);
-    const loaded = await loadDataset(experiment.dataset as DatasetName, {
-      dataDir: controls.dataDir ?? undefined,
-      dataDirSource: controls.dataDirFromEnv ? "env" : "flag",
-      allowModified: controls.allowModifiedData,
-      log: say,
-    });
-    manifest.datasets = [loaded.record];
-    await writeManifest(manifestPath, manifest);
-    const sums = loaded.record.modified
-      ? "SHA-256 differs from the expected (accepted with --allow-modified-data)"
-      : loaded.record.files.every((f) => f.verified)
-      ? "SHA-256 verified"
-      : "no expected SHA-256 for some files; sums recorded in the manifest";
-    say(`data: ${loaded.record.name} from ${loaded.record.dir} (${loaded.record.source}, ${sums})`);
-
-    for (const arm of arms) {
-      const settings = perArm.get(arm.name)!;
-      const prepared = limit(experiment.prepare(loaded, settings), settings);
-      const model = experiment.model({
-        rng: createRng(settings.seed).fork(1),
-        dtype: "float32",
-        arm: arm.name,
-        settings,
-      });
-      const initial = new Map(model.params().map((p) => [p.name, p.value.slice()]));
-      const summary = model.summary();
-      manifest.models = { ...manifest.models, [arm.name]: summary };
-      const label = arm.name ? `[${arm.name}] ` : "";
-      say(`${arm.name ? `${label}${arm.description}\n` : ""}${summary}`);
-      say(
-        `${label}${prepared.train.count} training images; ${
-          prepared.evaluations.map((e) => `${e.set.count} ${e.split}`).join(", ")
-        }`,
-      );
-      const stepsPerEpoch = Math.ceil(prepared.train.count / settings.batchSize);
-      progress.start(arm.name || experiment.name, stepsPerEpoch * settings.epochs * settings.batchSize);
-      const samplesBefore = manifest.samples_seen;
-      const result = await train(model, prepared, {
-        epochs: settings.epochs,
-        batchSize: settings.batchSize,
-        optimizer: makeOptimizer(model.params(), settings),
-        loss: experiment.loss,
-        rng: createRng(settings.seed).fork(2),
-        order: settings.order,
-        logEvery: settings.logEvery,
-        signal: abort.signal,
-        onEpochStart: (epoch: number) => progress.log(`${label}--- Epoch ${epoch} ---`),
-        onInterval: (log: IntervalLog) => {
-          manifest.samples_seen = samplesBefore + log.samplesSeen;
-          const elapsed = (performance.now() - runStart) / 1000;
-          record({
-            arm: arm.name,
-            split: "train",
-            epoch: log.epoch,
-            step: log.step,
-            samples_seen: log.samplesSeen,
-            loss: log.loss,
-            accuracy: log.accuracy,
-            macro_f1: null,
-            elapsed_s: elapsed,
-          });
-          progress.update(
-            log.samplesSeen,
-            label + (experiment.formatInterval?.(log, arm.name) ?? defaultInterval(log)),
-          );
-        },
-        onEvaluation: (log: EvaluationLog) => {
-          const elapsed = (performance.now() - runStart) / 1000;
-          record({
-            arm: arm.name,
-            split: log.split as MetricsRow["split"],
-            epoch: log.epoch,
-            step: log.step,
-            samples_seen: log.samplesSeen,
-            loss: log.loss,
-            accuracy: log.accuracy,
-            macro_f1: log.macroF1,
-            elapsed_s: elapsed,
-          });
-          progress.log(
-            `${label}epoch ${log.epoch} ${log.split}: loss ${log.loss.toFixed(4)}, accuracy ${
-              log.accuracy.toFixed(4)
-            }, macro-F1 ${log.macroF1.toFixed(4)}`,
-          );
-        },
-      }).finally(() => progress.stop());
-      manifest.samples_seen = samplesBefore + result.samplesSeen;
-      for (const [split, evaluation] of Object.entries(result.final)) {
-        const key = arm.name ? `${arm.name}/${split}` : split;
-        manifest.final_metrics[key] = {
-          loss: evaluation.loss,
-          accuracy: evaluation.accuracy,
-          macro_f1: evaluation.macroF1,
-        } satisfies FinalMetrics;
-        confusions.push({ arm: arm.name, split, matrix: evaluation.confusion, classNames: prepared.train.classNames });
-      }
-      await experiment.afterArm?.({ arm: arm.name, model, initial, data: prepared, runDir, log: say });
-    }
-    manifest.status = "completed";
-  } catch (error) {
-    if (error instanceof InterruptedError) manifest.status = "interrupted";
-    else if (error instanceof DivergedError) manifest.status = "diverged";
-    else manifest.status = "failed";
-    manifest.status_detail = (error as Error).message;
-  } finally {
-    for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);
-    metrics.close();
-  }
-
-  const charts = chartsOf(rows, { color: false });
-  await Deno.writeTextFile(`${runDir}/charts.txt`, charts + "\n");
-  const table = evaluationTable(rows);
-  await Deno.writeTextFile(`${runDir}/evaluations.md`, table + "\n");
-  await writeConfusion(`${runDir}/confusion.csv`, confusions);
-  const ended = new Date();
-  manifest.ended_at = ended.toISOString();
-  manifest.wall_seconds = (ended.getTime() - started.getTime()) / 1000;
-  await writeManifest(manifestPath, manifest);
-  if (!controls.quiet) console.log("\n" + (terminal ? chartsOf(rows, { color: true }) : charts) + "\n\n" + table);
-  return { runDir, manifest, charts };
+  files.manifest(manifest);
+  return { experiment, files, manifest, rows: [], confusions: [], clock: performance.now(), ...options.output };
 }
 
-/** Applies the train and test limits (first N images). */
-function limit(data: PreparedData, settings: Settings): PreparedData {
-  return {
-    ...data,
-    train: settings.trainLimit === null ? data.train : takeFirst(data.train, settings.trainLimit),
-    evaluations: data.evaluations.map((e) => ({
-      ...e,
-      set: settings.testLimit === null ? e.set : takeFirst(e.set, settings.testLimit),
-    })),
+/** Builds an arm's model on its backend, records its summary, backend and initial weights, and announces it. */
+function buildArm(run: Run, plan: ArmPlan) {
+  const { name, settings, data, description } = plan;
+  const backend = createBackend(settings.backend ?? DEFAULT_BACKEND, {
+    warn: (line) => console.error(`warning: ${line}`),
+  });
+  const model = run.experiment.model({ rng: createRng(settings.seed).fork(1), dtype: "float32", arm: name, settings });
+  model.useBackend(backend);
+  const initial = new Map(model.params().map((p) => [p.name, p.value.slice()]));
+  run.manifest.models = { ...run.manifest.models, [name]: model.summary() };
+  run.manifest.backends = { ...run.manifest.backends, [name]: backend.description };
+  const label = name ? `[${name}] ` : "";
+  run.say(`${name ? `${label}${description}\n` : ""}${model.summary()}`);
+  const evaluated = data.evaluations.map((e) => `${e.set.count} ${e.split}`).join(", ");
+  run.say(`${label}${data.train.count} training images; ${evaluated}`);
+  const stepsPerEpoch = Math.ceil(data.train.count / settings.batchSize);
+  run.progress.start(name || run.experiment.name, stepsPerEpoch * settings.epochs * settings.batchSize);
+  return { model, initial, label, backend };
+}
+
+/** Trains one arm, recording its rows, final metrics and confusion matrices. */
+async function trainArm(run: Run, plan: ArmPlan, signal?: AbortSignal): Promise<void> {
+  const { experiment, manifest, progress } = run;
+  const { name, settings, data } = plan;
+  const { model, initial, label, backend } = buildArm(run, plan);
+  const before = manifest.samples_seen;
+  const result = await train(model, data, {
+    ...settings,
+    optimizer: createOptimizer(model.params(), settings, { backend }),
+    backend,
+    loss: experiment.loss,
+    rng: createRng(settings.seed).fork(2),
+    signal,
+    onEpochStart: (epoch: number) => progress.log(`${label}--- Epoch ${epoch} ---`),
+    onInterval: (log: IntervalLog) => {
+      record(run, plan, "train", log);
+      manifest.samples_seen = before + log.samplesSeen;
+      progress.update(log.samplesSeen, label + (experiment.formatInterval?.(log, name) ?? defaultInterval(log)));
+    },
+    onEvaluation: (log: EvaluationLog) => {
+      record(run, plan, log.split as MetricsRow["split"], log);
+      const { loss, accuracy, macroF1 } = log;
+      progress.log(`${label}epoch ${log.epoch} ${log.split}: loss ${loss.toFixed(4)}, accuracy ${accuracy.toFixed(4)}, \
+macro-F1 ${macroF1.toFixed(4)}`);
+    },
+  }).catch((error) => {
+    if (error instanceof DivergedError) recordDivergence(run, plan, error, before);
+    throw error;
+  }).finally(() => progress.stop());
+  manifest.samples_seen = before + result.samplesSeen;
+  for (const [split, e] of Object.entries(result.final)) {
+    manifest.final_metrics[name ? `${name}/${split}` : split] = {
+      loss: e.loss,
+      accuracy: e.accuracy,
+      macro_f1: e.macroF1,
+    };
+    run.confusions.push({ arm: name, split, matrix: e.confusion, classNames: data.train.classNames });
+  }
+  await experiment.afterArm?.({ arm: name, model, initial, data, runDir: run.files.dir, log: run.say });
+}
+
+/** The one place a metrics row is made: appended to `metrics.csv` (whole or not at all), then kept for the charts. */
+function record(
+  run: Run,
+  plan: ArmPlan,
+  split: MetricsRow["split"],
+  log: { epoch: number; step: number; samplesSeen: number; loss: number; accuracy: number; macroF1?: number },
+): void {
+  const row: MetricsRow = {
+    arm: plan.name,
+    split,
+    epoch: log.epoch,
+    step: log.step,
+    "samples_seen": log.samplesSeen,
+    loss: log.loss,
+    accuracy: log.accuracy,
+    "macro_f1": log.macroF1 ?? null,
+    "elapsed_s": (performance.now() - run.clock) / 1000,
   };
+  const cells = formatMetricsRow(row);
+  run.files.append("metrics.csv", stringify([METRICS_COLUMNS.map((c) => cells[c])], { "record_delimiter": "unix" }));
+  run.rows.push(row);
+}
+
+/**
+ * Records a divergence: the steps that ran before the non-finite loss count
+ * as samples seen, and a `train` row at that step holds the loss (its
+ * accuracy NaN, as no interval was logged), so a run that diverged before
+ * its first logged interval still shows what it did.
+ */
+function recordDivergence(run: Run, plan: ArmPlan, error: DivergedError, before: number): void {
+  const { batchSize, order } = plan.settings;
+  const count = plan.data.train.count;
+  const stepsPerEpoch = Math.ceil(count / batchSize);
+  const steps = (error.epoch - 1) * stepsPerEpoch + error.step - 1;
+  const perEpoch = order === "with-replacement" ? stepsPerEpoch * batchSize : count;
+  const samplesSeen = (error.epoch - 1) * perEpoch + (error.step - 1) * batchSize;
+  error.message += `; steps completed before it: ${steps}`;
+  run.manifest.samples_seen = before + samplesSeen;
+  try {
+    record(run, plan, "train", { epoch: error.epoch, step: error.step, samplesSeen, loss: error.loss, accuracy: NaN });
+  } catch (writeError) {
+    error.message += `; ${(writeError as Error).message}`;
+  }
+}
+
+/**
+ * Writes charts, evaluation table and confusion matrices, then the manifest
+ * with its end time; a failed write turns a completed run into a failed one
+ * and is named in `status_detail`, never thrown. Prints the charts and the
+ * table unless quiet, and only what there is to show.
+ */
+function finish(run: Run, options: { quiet: boolean; terminal: boolean }): RunOutcome {
+  const { files, manifest, rows } = run;
+  const charts = chartsOf(rows, { color: false });
+  const evaluated = rows.some((r) => r.split !== "train");
+  const table = evaluated ? evaluationTable(rows) : "";
+  const problems: string[] = [];
+  const outputs = {
+    "charts.txt": charts + "\n",
+    "evaluations.md": table && table + "\n",
+    "confusion.csv": run.confusions,
+  };
+  for (const [name, content] of Object.entries(outputs)) {
+    try {
+      files.put(name, typeof content === "string" ? content : confusionCsv(content));
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  if (problems.length > 0) {
+    if (manifest.status === "completed") manifest.status = "failed";
+    manifest.status_detail = [manifest.status_detail, ...problems].filter((p) => p).join("; then ");
+  }
+  const ended = new Date();
+  manifest.ended_at = ended.toISOString();
+  manifest.wall_seconds = (ended.getTime() - Date.parse(manifest.started_at)) / 1000;
+  try {
+    files.manifest(manifest);
+  } catch (error) {
+    console.error(`${(error as Error).message}; the run ended ${manifest.status}: ${manifest.status_detail ?? ""}`);
+  }
+  if (!options.quiet && rows.length > 0) {
+    const shown = options.terminal ? chartsOf(rows, { color: true }) : charts;
+    console.log("\n" + shown + (evaluated ? "\n\n" + table : ""));
+  }
+  return { runDir: files.dir, manifest, charts };
 }
 
 function defaultInterval(log: IntervalLog): string {

@@ -2,20 +2,20 @@ import assert from "node:assert/strict";
 import { readMetrics } from "../report/mod.ts";
 import { needs, withTempDir } from "../testing/io.ts";
 import { tinyExperiment } from "../testing/tiny_experiment.ts";
-import { type Experiment, runExperiment } from "./mod.ts";
+import { type Experiment, type RunControls, runExperiment, type RunOptions, UsageError } from "./mod.ts";
 
 /** Runs read the embedded data and write run folders. */
 const io = needs("read", "write");
 
 async function runSmall(
   out: string,
-  options: { experiment?: Experiment; overrides?: Record<string, unknown>; signal?: AbortSignal } = {},
+  options: Omit<RunOptions, "controls"> & { experiment?: Experiment; controls?: Partial<RunControls> } = {},
 ) {
   return await runExperiment(options.experiment ?? tinyExperiment, {
+    ...options,
     overrides: options.overrides ?? {},
-    controls: { out, quiet: true },
+    controls: { out, quiet: true, ...options.controls },
     terminal: false,
-    signal: options.signal,
   });
 }
 
@@ -113,15 +113,135 @@ Deno.test("runExperiment() reports an unwritable results folder before training"
     await assert.rejects(runSmall(`${file}/results`), /cannot create the results folder .*results\/tiny/);
   }));
 
-Deno.test("runExperiment() records a data failure in the manifest", io, () =>
-  withTempDir(async (out) => {
-    const empty = `${out}/empty`;
-    await Deno.mkdir(empty);
-    const { manifest } = await runExperiment(tinyExperiment, {
-      overrides: {},
-      controls: { out, quiet: true, dataDir: empty },
-      terminal: false,
-    });
-    assert.equal(manifest.status, "failed");
-    assert.match(manifest.status_detail ?? "", new RegExp(empty));
-  }));
+Deno.test(
+  "runExperiment() refuses bad data before making a run folder",
+  io,
+  () =>
+    withTempDir((out) =>
+      withTempDir(async (empty) => {
+        await assert.rejects(runSmall(out, { controls: { dataDir: empty } }), new RegExp(`data dir ${empty}`));
+        assert.deepEqual([...Deno.readDirSync(out)], [], "no run folder");
+      })
+    ),
+);
+
+Deno.test(
+  "runExperiment() refuses a limit larger than the data, naming the flag and the size",
+  io,
+  () =>
+    withTempDir(async (out) => {
+      await assert.rejects(
+        runSmall(out, { overrides: { trainLimit: 60001 } }),
+        (e: unknown) =>
+          e instanceof UsageError && /--train-limit: got 60001, but the training set holds 60000/.test(e.message),
+      );
+      await assert.rejects(
+        runSmall(out, { overrides: { testLimit: 10001 } }),
+        /--test-limit: got 10001, but the test holds 10000/,
+      );
+      assert.deepEqual([...Deno.readDirSync(out)], [], "no run folder");
+    }),
+);
+
+Deno.test(
+  "runExperiment() records a divergence before the first logged interval, with the steps that ran",
+  io,
+  () =>
+    withTempDir(async (out) => {
+      const { runDir, manifest } = await runSmall(out, { overrides: { lr: 1e30, logEvery: 1000 } });
+      assert.equal(manifest.status, "diverged");
+      const [, steps] = manifest.status_detail!.match(/at epoch 1, step \d+; steps completed before it: (\d+)$/) ?? [];
+      assert.ok(Number(steps) >= 1, manifest.status_detail ?? "");
+      assert.equal(manifest.samples_seen, Number(steps), "batch 1: a sample a step");
+      const { rows } = await readMetrics(`${runDir}/metrics.csv`);
+      assert.equal(rows.length, 1);
+      assert.equal(rows[0]!.samples_seen, Number(steps));
+      assert.ok(!Number.isFinite(rows[0]!.loss));
+    }),
+);
+
+Deno.test(
+  "runExperiment() on a full disk stops at the first failed write, names it, and still ends the manifest",
+  io,
+  () =>
+    withTempDir(async (out) => {
+      let rows = 0;
+      // metrics.csv fills up half-way through its fourth row; then nothing fits but the manifest rewritten in place.
+      const write = (path: string, data: Uint8Array, options?: { append?: boolean }) => {
+        const full = () => new Error("No space left on device (os error 28)");
+        if (path.endsWith("metrics.csv") && ++rows > 4) {
+          Deno.writeFileSync(path, data.subarray(0, 10), options);
+          throw full();
+        }
+        if (/(charts|evaluations|confusion|\.tmp)/.test(path) && rows > 4) throw full();
+        Deno.writeFileSync(path, data, options);
+      };
+      const { runDir } = await runSmall(out, { write });
+      const saved = JSON.parse(await Deno.readTextFile(`${runDir}/manifest.json`));
+      assert.equal(saved.status, "failed");
+      assert.match(saved.status_detail, /^cannot write \S+\/metrics\.csv: No space left on device/);
+      assert.match(saved.status_detail, /then cannot write \S+\/charts\.txt: No space left/);
+      assert.ok(saved.ended_at !== null && saved.samples_seen === 60, "ended, with the samples of the rows kept");
+      const text = await Deno.readTextFile(`${runDir}/metrics.csv`);
+      assert.ok(text.endsWith("\n"), "no truncated line");
+      assert.equal(text.trim().split("\n").length, 4, "the header and three complete rows");
+      assert.deepEqual([...Deno.readDirSync(runDir)].map((e) => e.name).sort(), ["manifest.json", "metrics.csv"]);
+    }),
+);
+
+Deno.test(
+  "runExperiment() records the optimizer's hyper-parameters and the pixel transform",
+  io,
+  () =>
+    withTempDir(async (out) => {
+      const { manifest } = await runSmall(out, {
+        overrides: { optimizer: "momentum", hyper: { momentum: 0.5 }, epochs: 1 },
+      });
+      assert.equal(manifest.settings.momentum, 0.5);
+      assert.deepEqual(manifest.transforms, { "": "x/255-0.5" });
+      await assert.rejects(
+        runSmall(out, { overrides: { hyper: { beta1: 0.5 } } }),
+        /--beta1: the optimizer of this run \(sgd\)/,
+      );
+    }),
+);
+
+Deno.test(
+  "runExperiment() stopped before any evaluation prints its charts but no empty evaluation table",
+  io,
+  () =>
+    withTempDir(async (out) => {
+      const controller = new AbortController();
+      const experiment: Experiment = {
+        ...tinyExperiment,
+        formatInterval: () => (controller.abort("received SIGTERM"), ""),
+      };
+      const printed: string[] = [];
+      const log = console.log;
+      console.log = (...args: unknown[]) => printed.push(args.join(" "));
+      try {
+        const { manifest } = await runSmall(out, { experiment, signal: controller.signal, controls: { quiet: false } });
+        assert.equal(manifest.status, "interrupted");
+      } finally {
+        console.log = log;
+      }
+      assert.match(printed.join("\n"), /loss against samples seen/);
+      assert.doesNotMatch(printed.join("\n"), /\| epoch \| split \|/);
+    }),
+);
+
+Deno.test(
+  "runExperiment() whose metrics header cannot be written ends 'failed', not 'running'",
+  io,
+  () =>
+    withTempDir(async (out) => {
+      const write = (path: string, data: Uint8Array, options?: { append?: boolean }) => {
+        if (path.endsWith("metrics.csv")) throw new Error("No space left on device (os error 28)");
+        Deno.writeFileSync(path, data, options);
+      };
+      const { runDir } = await runSmall(out, { write });
+      const saved = JSON.parse(await Deno.readTextFile(`${runDir}/manifest.json`));
+      assert.equal(saved.status, "failed");
+      assert.match(saved.status_detail, /^cannot write \S+\/metrics\.csv: No space left on device/);
+    }),
+);

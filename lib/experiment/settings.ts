@@ -4,14 +4,17 @@
  *
  * @module
  */
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { type BackendName, backendNames } from "../backend/mod.ts";
+import { type OptimizerName, OPTIMIZERS } from "../optim/mod.ts";
 import type { SampleOrder } from "../train/mod.ts";
 
-/** The optimizers a run can name. */
-export const OPTIMIZERS = ["sgd", "momentum", "adam"] as const;
+/** The backend of a run that names none: the first of `backendNames`, `wasm`. */
+export const DEFAULT_BACKEND: BackendName = backendNames[0];
 
-/** One of {@linkcode OPTIMIZERS}. */
-export type OptimizerName = (typeof OPTIMIZERS)[number];
+/** The most seeds one `--seeds` list may hold. */
+const MAX_SEEDS = 1000;
 
 /** Everything that decides a run's numbers (and so goes into its manifest). */
 export interface Settings {
@@ -25,6 +28,8 @@ export interface Settings {
   batchSize: number;
   /** Which optimizer trains the model. */
   optimizer: OptimizerName;
+  /** The optimizer's hyper-parameters (`momentum`, `beta1`, ...); unset ones take the registry's defaults. */
+  hyper?: Record<string, number>;
   /** Use only the first N training images (after any validation hold-out); null for all. */
   trainLimit: number | null;
   /** Use only the first N test images; null for all. */
@@ -33,6 +38,8 @@ export interface Settings {
   logEvery: number;
   /** Sample order (see `SampleOrder`). */
   order: SampleOrder;
+  /** The kernels the run uses; default {@linkcode DEFAULT_BACKEND}. */
+  backend?: BackendName;
   /** Experiment-specific switches, e.g. Zhou's `full`. */
   flags: Record<string, boolean>;
 }
@@ -66,8 +73,8 @@ export function parseSeeds(text: string): number[] {
     const range = part.match(/^(\d+)\.\.(\d+)$/);
     if (range) {
       const [from, to] = [Number(range[1]), Number(range[2])];
-      if (to < from || to - from >= 1000) {
-        throw new UsageError(`--seeds: got '${text}', a range must run upwards and hold at most 1000 seeds`);
+      if (to < from || to - from >= MAX_SEEDS) {
+        throw new UsageError(`--seeds: got '${text}', a range must run upwards and hold at most ${MAX_SEEDS} seeds`);
       }
       for (let seed = from; seed <= to; seed++) seeds.push(seed);
     } else if (/^\d+$/.test(part)) {
@@ -79,7 +86,11 @@ export function parseSeeds(text: string): number[] {
   if (seeds.some((seed) => seed > 0xffffffff)) {
     throw new UsageError(`--seeds: got '${text}', seeds must be at most 4294967295`);
   }
-  return [...new Set(seeds)];
+  const unique = [...new Set(seeds)];
+  if (unique.length > MAX_SEEDS) {
+    throw new UsageError(`--seeds: got '${text}', ${unique.length} seeds; at most ${MAX_SEEDS} in all`);
+  }
+  return unique;
 }
 
 /** An experiment-specific boolean flag. */
@@ -97,31 +108,29 @@ export class UsageError extends Error {
   }
 }
 
-const NUMERIC_FLAGS = {
+/** Plain decimal digits: `0x10`, `1e3` and `+5` are refused, though `Number()` reads them. */
+const DIGITS = /^\d+$/;
+const positiveInteger = (raw: string) => DIGITS.test(raw) && Number(raw) >= 1;
+
+const NUMERIC_FLAGS: Record<string, { key: keyof Settings; allowed: string; check: (raw: string) => boolean }> = {
   seed: {
     key: "seed",
-    allowed: "an integer from 0 to 4294967295",
-    check: (v: number) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff,
+    allowed: "a plain decimal integer from 0 to 4294967295",
+    check: (raw) => DIGITS.test(raw) && Number(raw) <= 0xffffffff,
   },
-  epochs: { key: "epochs", allowed: "a positive integer", check: (v: number) => Number.isInteger(v) && v >= 1 },
-  lr: { key: "lr", allowed: "a positive number", check: (v: number) => Number.isFinite(v) && v > 0 },
-  "batch-size": {
-    key: "batchSize",
-    allowed: "a positive integer",
-    check: (v: number) => Number.isInteger(v) && v >= 1,
-  },
-  "log-every": { key: "logEvery", allowed: "a positive integer", check: (v: number) => Number.isInteger(v) && v >= 1 },
-  "train-limit": {
-    key: "trainLimit",
-    allowed: "a positive integer or 'all'",
-    check: (v: number) => Number.isInteger(v) && v >= 1,
-  },
-  "test-limit": {
-    key: "testLimit",
-    allowed: "a positive integer or 'all'",
-    check: (v: number) => Number.isInteger(v) && v >= 1,
-  },
-} as const;
+  epochs: { key: "epochs", allowed: "a positive integer", check: positiveInteger },
+  lr: { key: "lr", allowed: "a positive number", check: (raw) => Number(raw) > 0 && Number(raw) < Infinity },
+  "batch-size": { key: "batchSize", allowed: "a positive integer", check: positiveInteger },
+  "log-every": { key: "logEvery", allowed: "a positive integer", check: positiveInteger },
+  "train-limit": { key: "trainLimit", allowed: "a positive integer or 'all'", check: positiveInteger },
+  "test-limit": { key: "testLimit", allowed: "a positive integer or 'all'", check: positiveInteger },
+};
+
+/** Every optimizer hyper-parameter, each a flag (`--momentum`, `--beta1`, ...). */
+const HYPER_FLAGS = Object.fromEntries(Object.values(OPTIMIZERS).flatMap((spec) => Object.entries(spec.hyper)));
+
+/** Below this a float32 weight cannot move: `w - lr * dw` rounds back to `w`. */
+const TINY_LR = 1e-30;
 
 /** The parsed command line: settings, controls, or a request for help. */
 export interface ParsedCommandLine {
@@ -133,16 +142,19 @@ export interface ParsedCommandLine {
   controls: RunControls;
   /** Whether `--help` (or `-h`) was given. */
   help: boolean;
+  /** Flags that are allowed but probably a mistake, one line each (for stderr). */
+  warnings: string[];
 }
 
 /**
  * Parses `args` over `defaults`. Flags: `--seed --epochs --lr --batch-size
- * --optimizer --train-limit --test-limit --log-every --data-dir
- * --allow-modified-data --out --quiet --arm --help`, plus the experiment's
- * own boolean flags.
+ * --optimizer --momentum --beta1 --beta2 --epsilon --train-limit --test-limit
+ * --log-every --backend --data-dir --allow-modified-data --out --quiet --arm --seeds
+ * --help`, plus the experiment's own boolean flags. Relative `--data-dir`
+ * and `--out` folders resolve against `options.cwd`.
  *
  * @param args the command-line arguments.
- * @param options the defaults, the experiment's extra flags and arm names, and the default results root.
+ * @param options the defaults, extra flags, arm names, default results root, environment and working folder.
  * @throws {UsageError} naming the flag, the value and what is allowed.
  */
 export function parseCommandLine(
@@ -153,9 +165,19 @@ export function parseCommandLine(
     armNames?: string[];
     out: string;
     env?: { dataDir?: string };
+    cwd?: string;
   },
 ): ParsedCommandLine {
   const extra = Object.keys(options.extraFlags ?? {});
+  const strings = [
+    ...Object.keys(NUMERIC_FLAGS),
+    ...Object.keys(HYPER_FLAGS),
+    "optimizer",
+    "backend",
+    "data-dir",
+    "out",
+    "seeds",
+  ];
   let parsed;
   try {
     parsed = parseArgs({
@@ -163,71 +185,87 @@ export function parseCommandLine(
       strict: true,
       allowPositionals: false,
       options: {
-        ...Object.fromEntries(Object.keys(NUMERIC_FLAGS).map((name) => [name, { type: "string" as const }])),
-        optimizer: { type: "string" },
-        "data-dir": { type: "string" },
-        "allow-modified-data": { type: "boolean" },
-        out: { type: "string" },
-        quiet: { type: "boolean" },
+        ...Object.fromEntries(strings.map((name) => [name, { type: "string" as const }])),
+        ...Object.fromEntries(
+          ["allow-modified-data", "quiet", ...extra].map((name) => [name, { type: "boolean" as const }]),
+        ),
         arm: { type: "string", multiple: true },
-        seeds: { type: "string" },
         help: { type: "boolean", short: "h" },
-        ...Object.fromEntries(extra.map((name) => [name, { type: "boolean" as const }])),
       },
     });
   } catch (error) {
     throw new UsageError(`${(error as Error).message} (see --help)`);
   }
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
-  const overrides: Partial<Settings> = {};
-  for (const [flag, spec] of Object.entries(NUMERIC_FLAGS)) {
-    const raw = values[flag];
-    if (typeof raw !== "string") continue;
-    if ((flag === "train-limit" || flag === "test-limit") && raw === "all") {
-      (overrides as Record<string, unknown>)[spec.key] = null;
-      continue;
-    }
-    const value = raw.trim() === "" ? NaN : Number(raw);
-    if (!spec.check(value)) throw new UsageError(`--${flag}: got '${raw}', expected ${spec.allowed}`);
-    (overrides as Record<string, unknown>)[spec.key] = value;
+  const overrides = parseSettingFlags(values, options.defaults);
+  for (const name of extra) if (values[name] === true) overrides.flags![name] = true;
+  if (values.seed !== undefined && values.seeds !== undefined) {
+    throw new UsageError("--seeds and --seed: give one or the other (--seeds 0..4 runs seeds 0 to 4)");
   }
-  if (typeof values.optimizer === "string") {
-    if (!(OPTIMIZERS as readonly string[]).includes(values.optimizer)) {
-      throw new UsageError(`--optimizer: got '${values.optimizer}', expected one of ${OPTIMIZERS.join(", ")}`);
-    }
-    overrides.optimizer = values.optimizer as OptimizerName;
-  }
-  const flags = { ...options.defaults.flags };
-  for (const name of extra) if (values[name] === true) flags[name] = true;
-  overrides.flags = flags;
-  const arms = (values.arm as string[] | undefined ?? []).flatMap((a) => a.split(",")).map((a) => a.trim()).filter((
-    a,
-  ) => a);
-  for (const arm of arms) {
-    if (!(options.armNames ?? []).includes(arm)) {
-      throw new UsageError(
-        options.armNames?.length
-          ? `--arm: got '${arm}', expected one of ${options.armNames.join(", ")}`
-          : `--arm: got '${arm}', but this experiment has a single arm`,
-      );
-    }
-  }
-  const flagDir = typeof values["data-dir"] === "string" ? values["data-dir"] : undefined;
+  const at = (path: string) => resolve(options.cwd ?? ".", path);
+  const flagDir = values["data-dir"] as string | undefined;
   if (flagDir === "") throw new UsageError("--data-dir: got an empty path, expected a folder");
+  const envDir = flagDir === undefined ? options.env?.dataDir : undefined;
+  const warnings = typeof overrides.lr === "number" && overrides.lr < TINY_LR
+    ? [`--lr ${overrides.lr}: below ${TINY_LR}, float32 weights will not change`]
+    : [];
   return {
     settings: { ...options.defaults, ...overrides } as Settings,
     overrides,
     controls: {
-      dataDir: flagDir ?? options.env?.dataDir ?? null,
-      dataDirFromEnv: flagDir === undefined && options.env?.dataDir !== undefined,
+      dataDir: flagDir ?? envDir ? at((flagDir ?? envDir)!) : null,
+      dataDirFromEnv: envDir !== undefined,
       allowModifiedData: values["allow-modified-data"] === true,
-      out: typeof values.out === "string" ? values.out : options.out,
+      out: typeof values.out === "string" ? at(values.out) : options.out,
       quiet: values.quiet === true,
-      arms,
+      arms: parseArms(values.arm as string[] | undefined, options.armNames ?? []),
       seeds: typeof values.seeds === "string" ? parseSeeds(values.seeds) : null,
     },
     help: values.help === true,
+    warnings,
   };
+}
+
+/** The numeric flags, `--optimizer`, `--backend` and the hyper-parameter flags, as settings. */
+function parseSettingFlags(values: Record<string, unknown>, defaults: Settings): Partial<Settings> {
+  const overrides: Record<string, unknown> = { flags: { ...defaults.flags } };
+  for (const [flag, spec] of Object.entries(NUMERIC_FLAGS)) {
+    const raw = values[flag];
+    if (typeof raw !== "string") continue;
+    if (flag.endsWith("-limit") && raw === "all") overrides[spec.key] = null;
+    else if (spec.check(raw.trim())) overrides[spec.key] = Number(raw);
+    else throw new UsageError(`--${flag}: got '${raw}', expected ${spec.allowed}`);
+  }
+  const choices: [string, readonly string[]][] = [["optimizer", Object.keys(OPTIMIZERS)], ["backend", backendNames]];
+  for (const [flag, allowed] of choices) {
+    const value = values[flag];
+    if (typeof value !== "string") continue;
+    if (!allowed.includes(value)) {
+      throw new UsageError(`--${flag}: got '${value}', expected one of ${allowed.join(", ")}`);
+    }
+    overrides[flag] = value;
+  }
+  const hyper: Record<string, number> = {};
+  for (const name of Object.keys(HYPER_FLAGS)) {
+    const raw = values[name];
+    if (typeof raw !== "string") continue;
+    const value = raw.trim() === "" ? NaN : Number(raw);
+    const ok = name === "epsilon" ? value > 0 && value < Infinity : value >= 0 && value < 1;
+    if (!ok) throw new UsageError(`--${name}: got '${raw}', expected ${name === "epsilon" ? "> 0" : "0 <= x < 1"}`);
+    hyper[name] = value;
+  }
+  if (Object.keys(hyper).length > 0) overrides.hyper = hyper;
+  return overrides as Partial<Settings>;
+}
+
+/** `--arm` values, repeated or comma-separated, each one of `armNames`. */
+function parseArms(given: string[] | undefined, armNames: string[]): string[] {
+  if (given === undefined) return [];
+  const arms = given.flatMap((a) => a.split(",")).map((a) => a.trim()).filter((a) => a);
+  const expected = armNames.length ? `expected one of ${armNames.join(", ")}` : "but this experiment has a single arm";
+  if (arms.length === 0) throw new UsageError(`--arm: got '${given.join(" ")}', ${expected}`);
+  for (const arm of arms) if (!armNames.includes(arm)) throw new UsageError(`--arm: got '${arm}', ${expected}`);
+  return arms;
 }
 
 /**
@@ -249,30 +287,34 @@ export function helpText(
 ): string {
   const d = options.defaults;
   const limit = (v: number | null) => (v === null ? "all" : String(v));
+  const backends = `${backendNames.join(" | ")}: WebAssembly SIMD or TypeScript kernels`;
   const lines = [
     `${options.title}`,
     "",
     `Usage: deno task ${name} [flags]`,
     "",
-    `  --seed N              seed of the run's random generator (default ${d.seed})`,
+    `  --seed N              seed of the run's random generator, plain decimal (default ${d.seed})`,
     `  --epochs N            passes over the training data (default ${d.epochs})`,
     `  --lr X                learning rate (default ${d.lr})`,
     `  --batch-size N        samples per step, gradients averaged (default ${d.batchSize})`,
-    `  --optimizer NAME      ${OPTIMIZERS.join(" | ")} (default ${d.optimizer})`,
+    `  --optimizer NAME      one of these (default ${d.optimizer}):`,
+    ...Object.entries(OPTIMIZERS).map(([key, spec]) => `      ${key.padEnd(16)}${spec.description}`),
+    ...Object.entries(HYPER_FLAGS).map(([key, h]) =>
+      `  --${key} X`.padEnd(24) + `${h.description} (default ${d.hyper?.[key] ?? h.default})`
+    ),
     `  --train-limit N|all   use the first N training images (default ${limit(d.trainLimit)})`,
     `  --test-limit N|all    use the first N test images (default ${limit(d.testLimit)})`,
     `  --log-every N         steps per logged row (default ${d.logEvery})`,
+    `  --backend NAME        ${backends} (default ${d.backend ?? DEFAULT_BACKEND})`,
     `  --data-dir DIR        folder holding the dataset's files (default: $${options.envVar}, then the usual places)`,
     "  --allow-modified-data accept data files whose SHA-256 differs (recorded in the manifest)",
     `  --out DIR             results root (default ${options.out}; the deno tasks may write only under results/)`,
     "  --quiet               no progress bar or interval lines",
-    "  --seeds LIST          one run per seed, e.g. 0..4 or 1,5,9 (compare them with deno task compare --experiment NAME)",
+    `  --seeds LIST          one run per seed, e.g. 0..4 or 1,5,9, at most ${MAX_SEEDS}; not with --seed`,
   ];
   if (options.armNames?.length) {
     lines.push(
-      `  --arm NAME            run only these arms (repeat or comma-separate): ${
-        options.armNames.join(", ")
-      } (default all)`,
+      `  --arm NAME            run only these arms (repeat or comma-separate): ${options.armNames.join(", ")}`,
     );
   }
   for (const [flag, spec] of Object.entries(options.extraFlags ?? {})) {

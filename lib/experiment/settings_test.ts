@@ -33,7 +33,16 @@ Deno.test("parseCommandLine() names the flag, the value and what is allowed", ()
     [["--epochs", "2.5"], /--epochs: got '2.5', expected a positive integer/],
     [["--batch-size", "zero"], /--batch-size: got 'zero', expected a positive integer/],
     [["--optimizer", "rmsprop"], /--optimizer: got 'rmsprop', expected one of sgd, momentum, adam/],
-    [["--seed=-3"], /--seed: got '-3', expected an integer from 0 to 4294967295/],
+    [["--backend", "gpu"], /--backend: got 'gpu', expected one of wasm, ts/],
+    [["--seed=-3"], /--seed: got '-3', expected a plain decimal integer from 0 to 4294967295/],
+    [["--seed", "0x10"], /--seed: got '0x10', expected a plain decimal integer/],
+    [["--seed", "1e3"], /--seed: got '1e3', expected a plain decimal integer/],
+    [["--seed", "+5"], /--seed: got '\+5', expected a plain decimal integer/],
+    [["--epochs", "1e1"], /--epochs: got '1e1', expected a positive integer/],
+    [["--seed", "1", "--seeds", "0..4"], /--seeds and --seed: give one or the other/],
+    [["--arm", ","], /--arm: got ',', but this experiment has a single arm/],
+    [["--momentum", "1"], /--momentum: got '1', expected 0 <= x < 1/],
+    [["--epsilon", "0"], /--epsilon: got '0', expected > 0/],
     [["--train-limit", ""], /--train-limit: got '', expected a positive integer or 'all'/],
     [["--frobnicate"], /Unknown option '--frobnicate'/],
     [["--arm", "both"], /--arm: got 'both', but this experiment has a single arm/],
@@ -65,6 +74,7 @@ Deno.test("helpText() lists every flag with its default", () => {
       "--lr",
       "--batch-size",
       "--optimizer",
+      "--backend",
       "--train-limit",
       "--test-limit",
       "--data-dir",
@@ -84,5 +94,29 @@ Deno.test("parseSeeds() reads ranges and lists, and names a bad value", () => {
   assert.deepEqual(parseSeeds("0..2,7,1"), [0, 1, 2, 7]);
   assert.throws(() => parseSeeds("4..0"), /--seeds: got '4..0', a range must run upwards/);
   assert.throws(() => parseSeeds("a"), /--seeds: got 'a', expected seeds like 0..4/);
+  assert.throws(() => parseSeeds("0..999,1000..1999"), /--seeds: got '0..999,1000..1999', 2000 seeds; at most 1000/);
   assert.deepEqual(parse(["--seeds", "0..2"]).controls.seeds, [0, 1, 2]);
+});
+
+Deno.test("parseCommandLine() warns of a learning rate too small for float32 to learn", () => {
+  assert.deepEqual(parse(["--lr", "1e-31"]).warnings, ["--lr 1e-31: below 1e-30, float32 weights will not change"]);
+  assert.deepEqual(parse(["--lr", "1e-3"]).warnings, []);
+});
+
+Deno.test("parseCommandLine() resolves relative --data-dir and --out against the given working folder", () => {
+  const { controls } = parseCommandLine(["--data-dir", "data", "--out", "../runs"], {
+    defaults: tinyExperiment.defaults,
+    out: "results",
+    cwd: "/home/me/work",
+  });
+  assert.equal(controls.dataDir, "/home/me/work/data");
+  assert.equal(controls.out, "/home/me/runs");
+  assert.equal(parse(["--data-dir", "/abs"]).controls.dataDir, "/abs");
+});
+
+Deno.test("parseCommandLine() takes optimizer hyper-parameters and helpText() lists them with defaults", () => {
+  assert.deepEqual(parse(["--optimizer", "adam", "--beta2", "0.99"]).overrides.hyper, { beta2: 0.99 });
+  const text = helpText("exp:tiny", { ...tinyExperiment, envVar: "FASHION_MNIST_DATA_DIR", out: "results" });
+  assert.match(text, /--momentum X\s+momentum's decay of the velocity \(default 0.9\)/);
+  assert.match(text, /--epsilon X\s+.*\(default 1e-7\)/);
 });

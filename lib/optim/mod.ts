@@ -6,4 +6,5 @@
 export * from "./adam.ts";
 export * from "./momentum.ts";
 export * from "./optimizer.ts";
+export * from "./registry.ts";
 export * from "./sgd.ts";

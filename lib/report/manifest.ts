@@ -8,8 +8,10 @@
  * @module
  */
 
-import { writeAtomically } from "../_fs.ts";
+import { writeAtomically, type WriteFile } from "../_fs.ts";
 import type { DatasetRecord } from "../data/discover.ts";
+
+export type { WriteFile } from "../_fs.ts";
 
 /** How a run ended; `running` while it is under way (or if the process was killed hard). */
 export type RunStatus = "running" | "completed" | "interrupted" | "diverged" | "failed";
@@ -62,15 +64,35 @@ export interface Manifest {
   "samples_seen": number;
   /** Each arm's model, one line per layer with its output shape (key "" for single-arm runs). */
   models?: Record<string, string>;
+  /** Each arm's pixel transform, by name (key "" for single-arm runs), e.g. `x/255-0.5`. */
+  transforms?: Record<string, string>;
+  /** Each arm's backend, its one-line description (key "" for single-arm runs), e.g. `ts (TypeScript reference kernels)`. */
+  backends?: Record<string, string>;
   /** Final metrics, keyed `<split>` or `<arm>/<split>`, e.g. `test` or `both/validation`. */
   "final_metrics": Record<string, FinalMetrics>;
   /** The files of the run folder, by role. */
   files: Record<string, string>;
 }
 
-/** Writes `manifest` to `path` atomically: a temporary file beside it, then a rename. */
-export async function writeManifest(path: string, manifest: Manifest): Promise<void> {
-  await writeAtomically(path, JSON.stringify(manifest, null, 2) + "\n");
+/**
+ * Writes `manifest` to `path` atomically: a temporary file beside it, then a
+ * rename. When that fails (a full disk has no room for a second copy), the
+ * manifest is rewritten in place.
+ *
+ * @param options `write` replaces `Deno.writeFileSync` (tests inject a failing one).
+ * @throws {Error} naming the file and the cause when neither way works.
+ */
+export function writeManifest(path: string, manifest: Manifest, options: { write?: WriteFile } = {}): void {
+  const text = JSON.stringify(manifest, null, 2) + "\n";
+  try {
+    writeAtomically(path, text, options);
+  } catch {
+    try {
+      (options.write ?? Deno.writeFileSync)(path, new TextEncoder().encode(text));
+    } catch (error) {
+      throw new Error(`cannot write ${path}: ${(error as Error).message}`);
+    }
+  }
 }
 
 /**

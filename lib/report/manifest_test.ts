@@ -23,7 +23,7 @@ const manifest: Manifest = {
 
 Deno.test("writeManifest() writes atomically and readManifest() reads it back", io, () =>
   withTempDir(async (dir) => {
-    await writeManifest(`${dir}/manifest.json`, manifest);
+    writeManifest(`${dir}/manifest.json`, manifest);
     assert.deepEqual(await readManifest(`${dir}/manifest.json`), manifest);
     assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["manifest.json"], "no temporary file is left");
   }));
@@ -31,7 +31,18 @@ Deno.test("writeManifest() writes atomically and readManifest() reads it back", 
 Deno.test("writeManifest() leaves no temporary file when the rename fails", io, () =>
   withTempDir(async (dir) => {
     await Deno.mkdir(`${dir}/manifest.json/x`, { recursive: true });
-    await assert.rejects(writeManifest(`${dir}/manifest.json`, manifest));
+    assert.throws(() => writeManifest(`${dir}/manifest.json`, manifest), /cannot write \S+manifest\.json/);
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["manifest.json"]);
+  }));
+
+Deno.test("writeManifest() rewrites in place when no temporary copy fits", io, () =>
+  withTempDir(async (dir) => {
+    const write = (path: string, data: Uint8Array) => {
+      if (path.endsWith(".tmp")) throw new Error("No space left on device (os error 28)");
+      Deno.writeFileSync(path, data);
+    };
+    writeManifest(`${dir}/manifest.json`, manifest, { write });
+    assert.deepEqual(await readManifest(`${dir}/manifest.json`), manifest);
     assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["manifest.json"]);
   }));
 
