@@ -19,15 +19,25 @@ export const PEAK_GFLOPS_PER_CORE = 36;
 
 /** One row of `results/bench/*.csv`. */
 export interface BenchRow {
+  /** The experiment whose network was trained. */
   network: string;
+  /** `wasm`, `ts`, or a TensorFlow.js backend. */
   backend: string;
+  /** Images per step. */
   batch: number;
+  /** Threads that share a step. */
   threads: number;
+  /** Median over rounds of the mean wall time of one training step, in µs. */
   "us_per_step_median": number;
+  /** Training images per second at that median. */
   "images_per_s": number;
+  /** Seconds a 60,000-image epoch would take, evaluations not counted. */
   "epoch_s_projected": number;
+  /** Training FLOP per second (see {@linkcode trainingFlops}), in billions. */
   gflops: number;
+  /** `gflops` over one core's peak, {@linkcode PEAK_GFLOPS_PER_CORE}. */
   "fraction_of_peak": number;
+  /** The process's peak resident memory so far, in MB. */
   "peak_rss_mb": number;
 }
 
