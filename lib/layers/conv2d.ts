@@ -56,6 +56,8 @@ export class Conv2d implements Layer {
   readonly geometry: Conv2dGeometry;
   readonly #outShape: [number, number, number];
   #cache: Conv2dCache | null = null;
+  /** The initializers' names, for describe(): `kernel, bias`. */
+  readonly #init: string;
   #backend: Backend = tsBackend;
 
   /** Creates the kernel and bias and fills them with their initializers. */
@@ -78,14 +80,16 @@ export class Conv2d implements Layer {
     const context = { fanIn: C * KH * KW, fanOut: F * KH * KW, rng: options.rng };
     const kernelShape = [F, C, KH, KW];
     this.kernel = makeParam("kernel", kernelShape, { dtype, frozen });
-    (options.kernelInit ?? gaussianOver("fanIn")).fill(this.kernel.value, context);
+    const kernelInit = options.kernelInit ?? gaussianOver("fanIn"), biasInit = options.biasInit ?? zerosInit();
+    kernelInit.fill(this.kernel.value, context);
     const biasMode = options.bias ?? "channel";
     if (biasMode === "none") {
       this.bias = null;
     } else {
       this.bias = makeParam("bias", biasMode === "channel" ? [F] : [F, OH, OW], { dtype, frozen });
-      (options.biasInit ?? zerosInit()).fill(this.bias.value, context);
+      biasInit.fill(this.bias.value, context);
     }
+    this.#init = this.bias === null ? kernelInit.name : `${kernelInit.name}, ${biasInit.name}`;
   }
 
   forward(x: Tensor): Tensor {
@@ -128,6 +132,6 @@ export class Conv2d implements Layer {
     const padding = typeof o.padding === "string" ? o.padding : JSON.stringify(o.padding ?? "valid");
     return `conv2d ${C}->${F} ${KH}x${KW} stride ${JSON.stringify(o.stride ?? 1)} padding ${padding}, bias ${
       o.bias ?? "channel"
-    }${this.kernel.frozen ? ", frozen" : ""}`;
+    }, init ${this.#init}${this.kernel.frozen ? ", frozen" : ""}`;
   }
 }

@@ -34,6 +34,8 @@ export class Dense implements Layer {
   /** The bias, `[units]`; null when `bias` is false. */
   readonly bias: Param | null;
   #cache: DenseCache | null = null;
+  /** The initializers' names, for describe(): `weight, bias`. */
+  readonly #init: string;
   #backend: Backend = tsBackend;
 
   /** Creates the weight and bias and fills them with their initializers. */
@@ -42,13 +44,15 @@ export class Dense implements Layer {
     const frozen = options.frozen ?? false;
     const context = { fanIn: options.inputs, fanOut: options.units, rng: options.rng };
     this.weight = makeParam("weight", [options.inputs, options.units], { dtype, frozen });
-    (options.weightInit ?? gaussianOver("fanIn")).fill(this.weight.value, context);
+    const weightInit = options.weightInit ?? gaussianOver("fanIn"), biasInit = options.biasInit ?? zerosInit();
+    weightInit.fill(this.weight.value, context);
     if (options.bias ?? true) {
       this.bias = makeParam("bias", [options.units], { dtype, frozen });
-      (options.biasInit ?? zerosInit()).fill(this.bias.value, context);
+      biasInit.fill(this.bias.value, context);
     } else {
       this.bias = null;
     }
+    this.#init = this.bias === null ? weightInit.name : `${weightInit.name}, ${biasInit.name}`;
   }
 
   forward(x: Tensor): Tensor {
@@ -90,6 +94,8 @@ export class Dense implements Layer {
 
   describe(): string {
     const [I, O] = this.weight.shape;
-    return `dense ${I}->${O}${this.bias === null ? ", no bias" : ""}${this.weight.frozen ? ", frozen" : ""}`;
+    return `dense ${I}->${O}${this.bias === null ? ", no bias" : ""}, init ${this.#init}${
+      this.weight.frozen ? ", frozen" : ""
+    }`;
   }
 }

@@ -27,6 +27,9 @@ Deno.test("Sequential names parameters by position and kind, and summarises shap
   ]);
   const summary = model.summary();
   assert.match(summary, /max_pool2d 2x2 stride 2x2 -> 2x2x2/);
+  // The initializers are named, so the manifest's model summary records them.
+  assert.match(summary, /conv2d 1->2 3x3 .*, init normal\/fanIn, zeros, frozen -> /);
+  assert.match(summary, /dense 8->3, init normal\/fanIn, zeros -> 3/);
   assert.match(summary, /47 parameters, 27 trainable/);
   assert.deepEqual(model.outputShape([1, 6, 6]), [3]);
 });
