@@ -4,7 +4,7 @@
  * @module
  */
 import { type Backend, tsBackend } from "../backend/mod.ts";
-import type { Param, Tensor } from "../tensor/mod.ts";
+import { type Param, sizeOf, type Tensor } from "../tensor/mod.ts";
 import { type Layer, requireCache } from "./layer.ts";
 
 /** `max(0, x)`; the gradient at exactly 0 is 0. */
@@ -96,7 +96,7 @@ export class Flatten implements Layer {
   }
 
   outputShape(input: readonly number[]): number[] {
-    return [input.reduce((a, b) => a * b, 1)];
+    return [sizeOf(input)];
   }
 
   describe(): string {

@@ -7,6 +7,13 @@ import type { Param, Tensor } from "../tensor/mod.ts";
 import type { Backend } from "../backend/mod.ts";
 import type { BackwardOptions, Layer } from "./layer.ts";
 
+/** The name each parameter's own layer gave it, before any Sequential named it by its path. */
+const givenNames = new WeakMap<Param, string>();
+const givenName = (p: Param): string => {
+  if (!givenNames.has(p)) givenNames.set(p, p.name);
+  return givenNames.get(p)!;
+};
+
 /** Layers applied one after another. */
 export class Sequential implements Layer {
   readonly kind = "sequential";
@@ -15,9 +22,11 @@ export class Sequential implements Layer {
   /** The shape of one input sample, without the batch axis. */
   readonly inputShape: readonly number[];
   readonly #params: Param[];
+  readonly #names: string[];
 
   /**
-   * Chains the layers, checks their shapes and prefixes each param name with `<index>.<kind>.`.
+   * Chains the layers, checks their shapes and names each param by its path, `<index>.<kind>.<name>` (nested
+   * models add their own path: `1.sequential.0.dense.weight`).
    *
    * @param layers the layers, first to last.
    * @param options `inputShape` of one sample (e.g. `[1, 28, 28]`); every layer's shape is checked against it now.
@@ -40,12 +49,14 @@ export class Sequential implements Layer {
     // Checks the shapes now, so a mistake surfaces before training starts.
     let shape = this.inputShape;
     for (const layer of layers) shape = layer.outputShape(shape);
-    this.#params = layers.flatMap((layer, i) =>
-      layer.params().map((p) => {
-        p.name = `${i}.${layer.kind}.${p.name.replace(/^\d+\.[a-z_0-9]+\./, "")}`;
-        return p;
-      })
-    );
+    // A parameter's name is its path: position and kind at each level, then the name its own layer gave it.
+    const named = layers.flatMap((layer, i) => {
+      const local = layer instanceof Sequential ? layer.#names : layer.params().map(givenName);
+      return layer.params().map((p, k) => [p, `${i}.${layer.kind}.${local[k]}`] as const);
+    });
+    for (const [p, name] of named) p.name = name;
+    this.#params = named.map(([p]) => p);
+    this.#names = named.map(([, name]) => name);
   }
 
   forward(x: Tensor): Tensor {

@@ -47,3 +47,18 @@ Deno.test("Sequential.forward() and backward() run every layer", () => {
   assert.deepEqual(dx.shape, [1, 1, 6, 6]);
   assert.ok(model.params().every((p) => p.grad.some((g) => g !== 0)));
 });
+
+Deno.test("Sequential names the parameters of nested models by their whole path, and renaming is stable", () => {
+  const rng = createRng(2);
+  const block = () => new Sequential([new Dense({ inputs: 3, units: 3, rng }), new Relu()], { inputShape: [3] });
+  const inner = [block(), block()];
+  const outer = new Sequential(inner, { inputShape: [3] });
+  const names = outer.params().map((p) => p.name);
+  assert.deepEqual(names, [
+    "0.sequential.0.dense.weight",
+    "0.sequential.0.dense.bias",
+    "1.sequential.0.dense.weight",
+    "1.sequential.0.dense.bias",
+  ]);
+  assert.deepEqual(new Sequential(inner, { inputShape: [3] }).params().map((p) => p.name), names);
+});
