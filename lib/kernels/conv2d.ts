@@ -41,7 +41,7 @@ export interface Padding2d {
 export type PaddingSpec = number | readonly [number, number] | Padding2d | "valid" | "same";
 
 /** Resolves a {@linkcode PaddingSpec} for one input size, kernel and stride. */
-export function resolvePadding(
+function resolvePadding(
   padding: PaddingSpec,
   geometry: { input: readonly [number, number]; kernel: readonly [number, number]; stride: readonly [number, number] },
 ): Padding2d {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { conv2dBackward, conv2dForward, resolvePadding } from "./conv2d.ts";
+import { conv2dBackward, conv2dForward, conv2dGeometry } from "./conv2d.ts";
 
 const f64 = (values: number[], shape: number[]) => ({ data: Float64Array.from(values), shape });
 
@@ -29,14 +29,14 @@ Deno.test("conv2dForward() pads with zeros, strides, and adds a bias per positio
   assert.deepEqual([...strided.data], [0, 2, 4, 10, 12, 14, 20, 22, 24]);
 });
 
-Deno.test("resolvePadding() puts the odd extra row of 'same' at the bottom, as TensorFlow does", () => {
-  assert.deepEqual(resolvePadding("same", { input: [28, 28], kernel: [5, 5], stride: [1, 1] }), {
+Deno.test("conv2dGeometry() puts the odd extra row of 'same' at the bottom, as TensorFlow does", () => {
+  assert.deepEqual(conv2dGeometry([28, 28], { kernel: [5, 5], padding: "same" }).padding, {
     top: 2,
     bottom: 2,
     left: 2,
     right: 2,
   });
-  assert.deepEqual(resolvePadding("same", { input: [6, 5], kernel: [2, 4], stride: [1, 2] }), {
+  assert.deepEqual(conv2dGeometry([6, 5], { kernel: [2, 4], stride: [1, 2], padding: "same" }).padding, {
     top: 0,
     bottom: 1,
     left: 1,
