@@ -189,15 +189,16 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       const { x, w, padding: pad, outShape: [N, F, OH, OW], padded: { ptr: xp, rows: Hp, cols: Wp } } =
         cache as WasmConv2dCache;
       const [, C, H, W] = x.shape as [number, number, number, number];
-      // Each kernel row (c, kh) as one or two vectors; four kernel rows at a time in registers.
-      const R = C * KH, R4 = Math.ceil(R / 4) * 4, VR = KW <= 4 ? 1 : 2, width = 4 * VR, plane = OH * OW;
-      const dyPtr = ptrOf(dy.data), wPtr = ptrOf(w.data), rows = temp(R4);
-      new Int32Array(memory.buffer, rows, R4).set(
-        Array.from({ length: R4 }, (_, r) => Math.min(r, R - 1)).map((r) => (Math.floor(r / KH) * Hp + r % KH) * Wp),
+      // Each kernel row (c, kh) as one or two vectors, in tiles of four or six rows (see convWeightGradient).
+      const VR = KW <= 4 ? 1 : 2, tile = VR === 1 ? 4 : 6, width = 4 * VR, plane = OH * OW;
+      const R = C * KH, RT = Math.ceil(R / tile) * tile;
+      const dyPtr = ptrOf(dy.data), wPtr = ptrOf(w.data), rows = temp(RT);
+      new Int32Array(memory.buffer, rows, RT).set(
+        Array.from({ length: RT }, (_, r) => Math.min(r, R - 1)).map((r) => (Math.floor(r / KH) * Hp + r % KH) * Wp),
       );
       const offsets = temp(F * plane + 1), values = temp(F * plane + 1), starts = temp(F + 1);
-      const dwPadded = temp(F * R4 * width);
-      f32(dwPadded, F * R4 * width).fill(0);
+      const dwPadded = temp(F * RT * width);
+      f32(dwPadded, F * RT * width).fill(0);
       const wantDx = options.inputGradient ?? true;
       const dx = wantDx ? temp(N * C * H * W) : 0, dxp = wantDx ? temp(C * Hp * Wp + 8) : 0;
       let wPadded = 0, turned = 0;
@@ -209,7 +210,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       for (let n = 0; n < N; n++) {
         const dyN = dyPtr + n * F * plane * 4, xpN = xp + n * C * Hp * Wp * 4, dxN = dx + n * C * H * W * 4;
         const count = k.nonZeros(dyN, F, OH, OW, Wp, offsets, values, starts);
-        k.convWeightGradient(xpN, rows, R4, VR, offsets, values, starts, F, dwPadded);
+        k.convWeightGradient(xpN, rows, RT, VR, offsets, values, starts, F, dwPadded);
         if (!wantDx) continue;
         // A scatter pays while dy is mostly zeros; past that the dense form does less work.
         if (count * 3 > F * plane) {
@@ -224,7 +225,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       }
       const dw = target(options.dw, w.data.length);
       for (let f = 0; f < F; f++) {
-        k.copyRows(dwPadded + f * R4 * width * 4, dw.ptr + f * R * KW * 4, R, KW, width, KW);
+        k.copyRows(dwPadded + f * RT * width * 4, dw.ptr + f * R * KW * 4, R, KW, width, KW);
       }
       let db: Tensor | null = null;
       if (cache.biasShape !== null) {
