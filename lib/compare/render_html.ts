@@ -80,7 +80,7 @@ function curveCharts(comparison: Comparison) {
     );
     const { points, every } = thin(all);
     const subtitle = every > 1 ? `downsampled for the chart: every ${every}th point (the CSVs keep all)` : undefined;
-    const spec = curveSpec(points, { title, subtitle, x: xTitle, y: what });
+    const spec = curveSpec(points, { title, subtitle, x: xTitle, y: what, xDiscrete: x === "epoch" });
     return { name, spec, caption: `${what} by ${xTitle}`, points: points.filter((p) => Number.isFinite(p.y)).length };
   };
   const runs = comparison.arms.map((arm) => metricSeries(arm, metric, x)).filter((s) => s.values.length > 0);
