@@ -18,7 +18,6 @@
  */
 import {
   Conv2d,
-  conv2dForward,
   Dense,
   type Experiment,
   filterClasses,
@@ -30,9 +29,7 @@ import {
   Sequential,
   sigmoidLogLoss,
   standardizer,
-  takeFirst,
 } from "../lib/mod.ts";
-import { writeFeatureMaps } from "./_pictures.ts";
 
 export const ablation: Experiment = {
   name: "ablation",
@@ -93,8 +90,9 @@ export const ablation: Experiment = {
       }), // -> 1, sigmoid in the loss
     ], { inputShape: [1, 28, 28] }),
   loss: sigmoidLogLoss,
-  // The write-up shows images convolved with the initial and the trained filter.
-  afterArm: async ({ arm, model, initial, data, runDir, log }) => {
+  // The filter before and after training, as text; report.html shows it, and images convolved with the
+  // initial and the trained filter, as the write-up does.
+  afterArm: async ({ arm, model, initial, runDir, log }) => {
     const kernel = model.params().find((p) => p.name.endsWith("conv2d.kernel"))!;
     const before = initial.get(kernel.name)!;
     const format = (w: ArrayLike<number>) =>
@@ -104,13 +102,6 @@ export const ablation: Experiment = {
     }\n`;
     log(text);
     await Deno.writeTextFile(`${runDir}/filters.txt`, text, { append: true });
-    const samples = takeFirst(data.evaluations[0]!.set, 4);
-    await writeFeatureMaps(samples, {
-      transform: data.transform,
-      filters: { initial: before, trained: kernel.value },
-      convolve: (x, w) => conv2dForward(x, { data: w, shape: [1, 1, 3, 3] }, { padding: "same" }).y,
-      prefix: `${runDir}/${arm}`,
-    });
   },
 };
 

@@ -14,6 +14,7 @@ import { buildComparison, type XAxis } from "./comparison.ts";
 import { loadRuns } from "./load.ts";
 import { renderMarkdown, renderText } from "./render.ts";
 import { renderCsv } from "./render_csv.ts";
+import { renderHtml } from "./render_html.ts";
 
 /** The `--help` text. */
 export const HELP = `Usage: deno task compare [options] <run folder | metrics CSV | glob>...
@@ -48,6 +49,9 @@ Options:
   --ignore KEYS       comma-separated settings left out of the diff, the
                       reproducibility pairing and the grouping; repeatable
   --markdown          write Markdown
+  --html FILE         also write the comparison as a self-contained HTML page
+                      to FILE (charts as SVG; their Vega-Lite specs in
+                      FILE's name less .html, plus -charts/)
   --csv               write CSV: one row per run, or per group and metric when
                       --group-by is given (warnings go to stderr)
   --height N          the chart's height in rows (default: 10)
@@ -102,6 +106,7 @@ export async function compareCli(
         "include-incomplete": { type: "boolean" },
         markdown: { type: "boolean" },
         csv: { type: "boolean" },
+        html: { type: "string" },
         height: { type: "string" },
         "no-color": { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -159,18 +164,26 @@ export async function compareCli(
   } catch (error) {
     return usage((error as Error).message);
   }
+  let note = "";
+  if (flags.html !== undefined) {
+    try {
+      note = await writeHtml(comparison, flags.html);
+    } catch (error) {
+      return { code: 1, stdout: "", stderr: `error: --html ${flags.html}: ${(error as Error).message}\n` };
+    }
+  }
   if (flags.csv) {
     return {
       code: 0,
       stdout: renderCsv(comparison, { groups: groupBy !== undefined }),
-      stderr: loaded.warnings.map((w) => `warning: ${w}\n`).join(""),
+      stderr: loaded.warnings.map((w) => `warning: ${w}\n`).join("") + note,
     };
   }
   if (flags.markdown) {
     return {
       code: 0,
       stdout: renderMarkdown(comparison, { chartHeight: height }),
-      stderr: "",
+      stderr: note,
     };
   }
   const color = (environment.isTerminal ?? false) &&
@@ -178,8 +191,22 @@ export async function compareCli(
   return {
     code: 0,
     stdout: renderText(comparison, { color, chartHeight: height }),
-    stderr: "",
+    stderr: note,
   };
+}
+
+/** Writes the HTML page and its charts' specs; returns the line that says where. */
+async function writeHtml(comparison: Parameters<typeof renderHtml>[0], file: string): Promise<string> {
+  const stem = file.replace(/\.html?$/, "");
+  const specDir = `${stem}-charts`;
+  const base = specDir.slice(specDir.lastIndexOf("/") + 1);
+  const { html, specs } = await renderHtml(comparison, { specDir: base });
+  await Deno.writeTextFile(file, html);
+  await Deno.mkdir(specDir, { recursive: true });
+  for (const [name, spec] of specs) {
+    await Deno.writeTextFile(`${specDir}/${name}.vl.json`, JSON.stringify(spec, null, 1) + "\n");
+  }
+  return `HTML report: ${file} (${(html.length / 1024).toFixed(0)} KiB), chart specs in ${specDir}/\n`;
 }
 
 function usage(message: string): CliResult {

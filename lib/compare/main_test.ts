@@ -399,3 +399,29 @@ Deno.test(
       assert.ok(plot.filter((line) => /\|.*\./.test(line)).length >= 4, plot.join("\n"));
     }),
 );
+
+Deno.test(
+  "compareCli --html writes the page and its charts' Vega-Lite specs, and still prints the text",
+  io,
+  () =>
+    withTempDir(async (root) => {
+      const a = await makeRun(root, "a");
+      const b = await makeRun(root, "b", { timeOffset: 2 });
+      const file = join(root, "out", "cmp.html");
+      await Deno.mkdir(join(root, "out"));
+      const result = await compareCli([a, b, "--group-by", "lr", "--html", file]);
+      assert.equal(result.code, 0);
+      assert.match(result.stdout, /^a vs b: identical \(7 rows\)$/m);
+      assert.match(result.stderr, /^HTML report: .*cmp\.html \(\d+ KiB\), chart specs in .*cmp-charts\/\n$/);
+      const html = await Deno.readTextFile(file);
+      assert.match(html, /<li>a vs b: identical \(7 rows\)<\/li>/);
+      assert.match(html, /data-chart="runs"[^>]*><svg/);
+      assert.match(html, /data-chart="groups"[^>]*><svg/);
+      assert.match(html, /href="cmp-charts\/groups\.vl\.json"/);
+      const spec = JSON.parse(await Deno.readTextFile(join(root, "out", "cmp-charts", "groups.vl.json")));
+      assert.equal(spec.layer.length, 2, "the ± band and the mean line");
+      const bad = await compareCli([a, "--html", join(root, "no", "such", "dir", "x.html")]);
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /^error: --html .*x\.html: /);
+    }),
+);

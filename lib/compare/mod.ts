@@ -17,3 +17,4 @@ export * from "./render.ts";
 export * from "./render_csv.ts";
 export { compareCli, HELP } from "./main.ts";
 export type { CliEnvironment, CliResult } from "./main.ts";
+export * from "./render_html.ts";

@@ -15,6 +15,8 @@ import { DivergedError, type EvaluationLog, InterruptedError, type IntervalLog, 
 import { createRunFolder, gitState, runtimeInfo } from "./environment.ts";
 import type { Arm, Experiment, PreparedData } from "./experiment.ts";
 import { chartsOf, confusionCsv, evaluationTable, recordSettings } from "./outputs.ts";
+import { predictionsCsv, recordForReport } from "./report_data.ts";
+import { type ArmPictures, type PredictionRow, writeRunReport } from "../report/html/mod.ts";
 import { createProgress, type Progress } from "./progress.ts";
 import { RunFiles } from "./run_files.ts";
 import { DEFAULT_BACKEND, type RunControls, type Settings, UsageError } from "./settings.ts";
@@ -62,6 +64,10 @@ interface Run {
   manifest: Manifest;
   rows: MetricsRow[];
   confusions: Parameters<typeof confusionCsv>[0];
+  /** Per evaluated image, and pictures per arm, for the HTML report. */
+  predictions: PredictionRow[];
+  pictures: ArmPictures[];
+  imageSize: { height: number; width: number };
   say: (line: string) => void;
   progress: Progress;
   clock: number;
@@ -70,7 +76,8 @@ interface Run {
 /**
  * Runs `experiment` with its defaults plus `options.overrides`, writing
  * `metrics.csv` (row by row, as training goes), `charts.txt`,
- * `evaluations.md`, `confusion.csv` and `manifest.json` into a new run folder.
+ * `evaluations.md`, `confusion.csv`, `predictions.csv`, `pictures.json`,
+ * `report.html` (with `charts/*.vl.json`) and `manifest.json` into a new run folder.
  *
  * Ends with the manifest's status `completed`, `interrupted`
  * (`options.signal` aborted during training), `diverged` (a non-finite
@@ -114,7 +121,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
     run.manifest.status = stops.find(([kind]) => error instanceof kind)?.[1] ?? "failed";
     run.manifest.status_detail = (error as Error).message;
   }
-  return finish(run, { quiet: controls.quiet, terminal });
+  return await finish(run, { quiet: controls.quiet, terminal });
 }
 
 /** Each selected arm's settings: defaults, then the arm's own, then the flags, then the experiment's derivation. */
@@ -192,6 +199,8 @@ async function openRun(
   const files = new RunFiles(dir, options.write);
   const manifest: Manifest = {
     experiment: experiment.name,
+    title: experiment.title,
+    source: experiment.source,
     "run_id": id,
     status: "running",
     settings: recordSettings(experiment, new Map(plans.map((p) => [p.name, p.settings]))),
@@ -204,10 +213,29 @@ async function openRun(
     "samples_seen": 0,
     transforms: Object.fromEntries(plans.map((p) => [p.name, p.data.transform.name])),
     "final_metrics": {},
-    files: { metrics: "metrics.csv", charts: "charts.txt", confusion: "confusion.csv", evaluations: "evaluations.md" },
+    files: {
+      metrics: "metrics.csv",
+      charts: "charts.txt",
+      confusion: "confusion.csv",
+      evaluations: "evaluations.md",
+      predictions: "predictions.csv",
+      pictures: "pictures.json",
+      report: "report.html",
+    },
   };
   files.manifest(manifest);
-  return { experiment, files, manifest, rows: [], confusions: [], clock: performance.now(), ...options.output };
+  const { height, width } = plans[0]!.data.train;
+  const report = { predictions: [], pictures: [], imageSize: { height, width } };
+  return {
+    experiment,
+    files,
+    manifest,
+    rows: [],
+    confusions: [],
+    ...report,
+    clock: performance.now(),
+    ...options.output,
+  };
 }
 
 /** Builds an arm's model on its backend, records its summary, backend and initial weights, and announces it. */
@@ -268,6 +296,9 @@ macro-F1 ${macroF1.toFixed(4)}`);
     };
     run.confusions.push({ arm: name, split, matrix: e.confusion, classNames: data.train.classNames });
   }
+  const recorded = recordForReport(model, { arm: name, initial, data, loss: experiment.loss, backend });
+  run.predictions.push(...recorded.predictions);
+  run.pictures.push(recorded.pictures);
   await experiment.afterArm?.({ arm: name, model, initial, data, runDir: run.files.dir, log: run.say });
 }
 
@@ -317,12 +348,12 @@ function recordDivergence(run: Run, plan: ArmPlan, error: DivergedError, before:
 }
 
 /**
- * Writes charts, evaluation table and confusion matrices, then the manifest
- * with its end time; a failed write turns a completed run into a failed one
+ * Writes charts, evaluation table, confusion matrices, predictions and
+ * pictures, then `report.html` from the folder, then the manifest with its end time; a failed write turns a completed run into a failed one
  * and is named in `status_detail`, never thrown. Prints the charts and the
  * table unless quiet, and only what there is to show.
  */
-function finish(run: Run, options: { quiet: boolean; terminal: boolean }): RunOutcome {
+async function finish(run: Run, options: { quiet: boolean; terminal: boolean }): Promise<RunOutcome> {
   const { files, manifest, rows } = run;
   const charts = chartsOf(rows, { color: false });
   const evaluated = rows.some((r) => r.split !== "train");
@@ -332,6 +363,8 @@ function finish(run: Run, options: { quiet: boolean; terminal: boolean }): RunOu
     "charts.txt": charts + "\n",
     "evaluations.md": table && table + "\n",
     "confusion.csv": run.confusions,
+    "predictions.csv": predictionsCsv(run.predictions),
+    "pictures.json": JSON.stringify({ imageSize: run.imageSize, arms: run.pictures }),
   };
   for (const [name, content] of Object.entries(outputs)) {
     try {
@@ -347,6 +380,13 @@ function finish(run: Run, options: { quiet: boolean; terminal: boolean }): RunOu
   const ended = new Date();
   manifest.ended_at = ended.toISOString();
   manifest.wall_seconds = (ended.getTime() - Date.parse(manifest.started_at)) / 1000;
+  try {
+    await writeRunReport(files.dir, { manifest, put: (name, text) => files.put(name, text) });
+  } catch (error) {
+    if (manifest.status === "completed") manifest.status = "failed";
+    const problem = `report.html: ${(error as Error).message}`;
+    manifest.status_detail = [manifest.status_detail, problem].filter((p) => p).join("; then ");
+  }
   try {
     files.manifest(manifest);
   } catch (error) {

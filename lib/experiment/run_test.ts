@@ -67,6 +67,13 @@ Deno.test(
       const confusion = (await Deno.readTextFile(`${runDir}/confusion.csv`)).trim().split("\n");
       assert.equal(confusion.length, 11);
       assert.match(await Deno.readTextFile(`${runDir}/evaluations.md`), /\| 2 \| test \|/);
+      const predictions = (await Deno.readTextFile(`${runDir}/predictions.csv`)).trim().split("\n");
+      assert.equal(predictions[0], "arm,split,index,true_class,predicted_class,true_class_probability");
+      assert.equal(predictions.length, 1 + 30, "one row per test image");
+      const pictures = JSON.parse(await Deno.readTextFile(`${runDir}/pictures.json`));
+      assert.deepEqual(pictures.arms[0].filters.shape, [2, 1, 3, 3]);
+      assert.match(await Deno.readTextFile(`${runDir}/report.html`), /This run completed\./);
+      assert.ok((await Deno.stat(`${runDir}/charts/train-loss.vl.json`)).size > 0);
     }),
 );
 
@@ -96,13 +103,18 @@ Deno.test(
       const saved = JSON.parse(await Deno.readTextFile(`${runDir}/manifest.json`));
       assert.equal(saved.status, "interrupted");
       assert.equal(saved.samples_seen, 80, "samples up to the last logged interval");
+      assert.match(
+        await Deno.readTextFile(`${runDir}/report.html`),
+        /it ended interrupted: training interrupted at epoch 2/,
+      );
     }),
 );
 
 Deno.test("runExperiment() marks a diverged run and names the step", io, () =>
   withTempDir(async (out) => {
-    const { manifest } = await runSmall(out, { overrides: { lr: 1e30 } });
+    const { manifest, runDir } = await runSmall(out, { overrides: { lr: 1e30 } });
     assert.equal(manifest.status, "diverged");
+    assert.match(await Deno.readTextFile(`${runDir}/report.html`), /it ended diverged: training diverged/);
     assert.match(manifest.status_detail ?? "", /training diverged: loss (NaN|Infinity) at epoch 1, step \d+/);
   }));
 
@@ -173,7 +185,7 @@ Deno.test(
           Deno.writeFileSync(path, data.subarray(0, 10), options);
           throw full();
         }
-        if (/(charts|evaluations|confusion|\.tmp)/.test(path) && rows > 4) throw full();
+        if (/(charts|evaluations|confusion|predictions|pictures|report|\.tmp)/.test(path) && rows > 4) throw full();
         Deno.writeFileSync(path, data, options);
       };
       const { runDir } = await runSmall(out, { write });
@@ -181,6 +193,7 @@ Deno.test(
       assert.equal(saved.status, "failed");
       assert.match(saved.status_detail, /^cannot write \S+\/metrics\.csv: No space left on device/);
       assert.match(saved.status_detail, /then cannot write \S+\/charts\.txt: No space left/);
+      assert.match(saved.status_detail, /then report\.html: cannot write \S+\/report\.html: No space left/);
       assert.ok(saved.ended_at !== null && saved.samples_seen === 60, "ended, with the samples of the rows kept");
       const text = await Deno.readTextFile(`${runDir}/metrics.csv`);
       assert.ok(text.endsWith("\n"), "no truncated line");

@@ -33,6 +33,10 @@ export interface FinalMetrics {
 export interface Manifest {
   /** The experiment's name, e.g. `fashion`. */
   experiment: string;
+  /** The experiment's one-line title (runs before reports existed lack it). */
+  title?: string;
+  /** The write-up the experiment reproduces (runs before reports existed lack it). */
+  source?: string;
   /** The run folder's name. */
   "run_id": string;
   /** How the run ended. */
