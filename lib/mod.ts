@@ -15,3 +15,4 @@ export * from "./rng/mod.ts";
 export * from "./tensor/mod.ts";
 export * from "./train/mod.ts";
 export * from "./bench/mod.ts";
+export * from "./checkpoint/mod.ts";

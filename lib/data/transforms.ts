@@ -206,11 +206,14 @@ export function standardizer(
       std[p] += d * d;
     }
   }
-  const denominator = new Float64Array(size);
-  for (let p = 0; p < size; p++) {
-    std[p] = Math.sqrt(std[p] / count);
-    denominator[p] = std[p] + epsilon;
-  }
+  for (let p = 0; p < size; p++) std[p] = Math.sqrt(std[p] / count);
+  return standardizerOf(mean, std, epsilon);
+}
+
+/** The standardization `(x - mean) / (std + epsilon)` of fitted statistics (see {@linkcode standardizer}). */
+function standardizerOf(mean: Float64Array, std: Float64Array, epsilon: number): Standardizer {
+  const size = mean.length;
+  const denominator = std.map((s) => s + epsilon);
   return {
     name: "standardize",
     mean,
@@ -224,4 +227,34 @@ export function standardizer(
       }
     },
   };
+}
+
+/**
+ * A transform as JSON text, enough to rebuild it with {@linkcode transformFromRecord}: its name, and for a
+ * standardization its fitted statistics.
+ */
+export function transformRecord(transform: PixelTransform): string {
+  const { name, mean, std, epsilon } = transform as Partial<Standardizer>;
+  return JSON.stringify(mean && std ? { name, mean: [...mean], std: [...std], epsilon } : { name });
+}
+
+/**
+ * Rebuilds a transform from {@linkcode transformRecord}'s text.
+ *
+ * @throws {Error} when the text is not such a record or names an unknown transform.
+ */
+export function transformFromRecord(text: string): PixelTransform {
+  let record: { name?: unknown; mean?: number[]; std?: number[]; epsilon?: number };
+  try {
+    record = JSON.parse(text);
+  } catch {
+    throw new Error(`transformFromRecord: not JSON: ${text.slice(0, 60)}`);
+  }
+  const named = [scaleUnit, scaleCentered].find((t) => t.name === record.name);
+  if (named) return named;
+  const { mean, std, epsilon } = record;
+  if (record.name === "standardize" && Array.isArray(mean) && Array.isArray(std) && typeof epsilon === "number") {
+    return standardizerOf(Float64Array.from(mean), Float64Array.from(std), epsilon);
+  }
+  throw new Error(`transformFromRecord: unknown transform ${JSON.stringify(record.name)}`);
 }

@@ -1,7 +1,16 @@
 import assert from "node:assert/strict";
 import { tinySet } from "./_fixtures.ts";
 import type { ImageSet } from "./image_set.ts";
-import { filterClasses, holdOutLast, scaleCentered, scaleUnit, standardizer, takeFirst } from "./transforms.ts";
+import {
+  filterClasses,
+  holdOutLast,
+  scaleCentered,
+  scaleUnit,
+  standardizer,
+  takeFirst,
+  transformFromRecord,
+  transformRecord,
+} from "./transforms.ts";
 
 Deno.test("takeFirst() returns views of the first n images", () => {
   const set = tinySet();
@@ -105,4 +114,19 @@ Deno.test("standardizer() fits per-pixel mean and std and applies (x - mean) / (
   standardize.apply(set.images, 4, second, 0, 2);
   assert.deepEqual([...second], [2 / (2 + 1e-7), 0]);
   assert.equal(standardizer(set, { epsilon: 1 }).epsilon, 1);
+});
+
+Deno.test("transformFromRecord() rebuilds each transform from transformRecord(), statistics included", () => {
+  const set = tinySet();
+  const fitted = standardizer(set, { epsilon: 1e-7 });
+  for (const transform of [scaleUnit, scaleCentered, fitted]) {
+    const rebuilt = transformFromRecord(transformRecord(transform));
+    assert.equal(rebuilt.name, transform.name);
+    const [a, b] = [new Float64Array(set.images.length), new Float64Array(set.images.length)];
+    transform.apply(set.images, 0, a, 0, a.length);
+    rebuilt.apply(set.images, 0, b, 0, b.length);
+    assert.deepEqual(b, a);
+  }
+  assert.throws(() => transformFromRecord('{"name":"x/2"}'), /unknown transform "x\/2"/);
+  assert.throws(() => transformFromRecord('{"name":"standardize"}'), /unknown transform "standardize"/);
 });

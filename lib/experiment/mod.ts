@@ -10,3 +10,4 @@ export * from "./outputs.ts";
 export * from "./progress.ts";
 export * from "./run.ts";
 export * from "./settings.ts";
+export * from "./checkpoints.ts";

@@ -7,13 +7,16 @@
  */
 import { stringify } from "csv-stringify/sync";
 import { createBackend } from "../backend/mod.ts";
+import { type Checkpoint, loadCheckpoint } from "../checkpoint/mod.ts";
 import { type DatasetRecord, loadDataset, type LoadedDataset, takeFirst } from "../data/mod.ts";
+import type { Sequential } from "../layers/mod.ts";
 import { createOptimizer, hyperParameters } from "../optim/mod.ts";
 import { formatMetricsRow, type Manifest, METRICS_COLUMNS, type MetricsRow, type WriteFile } from "../report/mod.ts";
 import { createRng } from "../rng/mod.ts";
 import { DivergedError, type EvaluationLog, InterruptedError, type IntervalLog, train } from "../train/mod.ts";
 import { createRunFolder, gitState, runtimeInfo } from "./environment.ts";
 import type { Arm, Experiment, PreparedData } from "./experiment.ts";
+import { checkpointMetadata, checkpointName, initialWeights } from "./checkpoints.ts";
 import { chartsOf, confusionCsv, evaluationTable, recordSettings } from "./outputs.ts";
 import { predictionsCsv, recordForReport } from "./report_data.ts";
 import { type ArmPictures, type PredictionRow, writeRunReport } from "../report/html/mod.ts";
@@ -71,6 +74,10 @@ interface Run {
   say: (line: string) => void;
   progress: Progress;
   clock: number;
+  /** The weights every arm starts from (`--init-from`), or null for the initial draw. */
+  init: Checkpoint | null;
+  /** Write each arm's checkpoint every N epochs too (`--checkpoint-every`), or null. */
+  checkpointEvery: number | null;
 }
 
 /**
@@ -100,6 +107,8 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
     quiet: false,
     arms: [],
     seeds: null,
+    checkpointEvery: null,
+    initFrom: null,
     ...options.controls,
   };
   const terminal = options.terminal ?? Deno.stdout.isTerminal();
@@ -109,7 +118,8 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
   say(experiment.title);
   const loaded = await loadData(experiment, controls, say);
   const plans = armSettings.map((arm) => ({ ...arm, data: limit(experiment.prepare(loaded, arm.settings), arm) }));
-  const output = { say, progress };
+  const init = controls.initFrom === null ? null : initialWeights(experiment, plans, controls.initFrom);
+  const output = { say, progress, init, checkpointEvery: controls.checkpointEvery };
   const run = await openRun(experiment, { plans, dataset: loaded.record, controls, write: options.write, output });
   say(`run folder: ${run.files.dir}`);
   try {
@@ -189,7 +199,7 @@ async function openRun(
     dataset: DatasetRecord;
     controls: RunControls;
     write?: WriteFile;
-    output: Pick<Run, "say" | "progress">;
+    output: Pick<Run, "say" | "progress" | "init" | "checkpointEvery">;
   },
 ): Promise<Run> {
   const started = new Date();
@@ -212,6 +222,7 @@ async function openRun(
     "wall_seconds": null,
     "samples_seen": 0,
     transforms: Object.fromEntries(plans.map((p) => [p.name, p.data.transform.name])),
+    ...(options.output.init && { "init_from": { file: options.output.init.file, sha256: options.output.init.sha256 } }),
     "final_metrics": {},
     files: {
       metrics: "metrics.csv",
@@ -221,6 +232,7 @@ async function openRun(
       predictions: "predictions.csv",
       pictures: "pictures.json",
       report: "report.html",
+      ...Object.fromEntries(plans.map((p) => [p.name ? `model_${p.name}` : "model", checkpointName(p.name)])),
     },
   };
   files.manifest(manifest);
@@ -246,6 +258,7 @@ function buildArm(run: Run, plan: ArmPlan) {
   });
   const model = run.experiment.model({ rng: createRng(settings.seed).fork(1), dtype: "float32", arm: name, settings });
   model.useBackend(backend);
+  if (run.init) loadCheckpoint(run.init, model.params());
   const initial = new Map(model.params().map((p) => [p.name, p.value.slice()]));
   run.manifest.models = { ...run.manifest.models, [name]: model.summary() };
   run.manifest.backends = { ...run.manifest.backends, [name]: backend.description };
@@ -271,7 +284,11 @@ async function trainArm(run: Run, plan: ArmPlan, signal?: AbortSignal): Promise<
     loss: experiment.loss,
     rng: createRng(settings.seed).fork(2),
     signal,
-    onEpochStart: (epoch: number) => progress.log(`${label}--- Epoch ${epoch} ---`),
+    onEpochStart: (epoch: number) => {
+      const done = epoch - 1;
+      if (run.checkpointEvery && done > 0 && done % run.checkpointEvery === 0) saveCheckpoint(run, plan, model, done);
+      progress.log(`${label}--- Epoch ${epoch} ---`);
+    },
     onInterval: (log: IntervalLog) => {
       record(run, plan, "train", log);
       manifest.samples_seen = before + log.samplesSeen;
@@ -288,6 +305,7 @@ macro-F1 ${macroF1.toFixed(4)}`);
     throw error;
   }).finally(() => progress.stop());
   manifest.samples_seen = before + result.samplesSeen;
+  saveCheckpoint(run, plan, model, settings.epochs);
   for (const [split, e] of Object.entries(result.final)) {
     manifest.final_metrics[name ? `${name}/${split}` : split] = {
       loss: e.loss,
@@ -300,6 +318,22 @@ macro-F1 ${macroF1.toFixed(4)}`);
   run.predictions.push(...recorded.predictions);
   run.pictures.push(recorded.pictures);
   await experiment.afterArm?.({ arm: name, model, initial, data, runDir: run.files.dir, log: run.say });
+}
+
+/** Writes an arm's checkpoint after `epoch` epochs. */
+function saveCheckpoint(run: Run, plan: ArmPlan, model: Sequential, epoch: number): void {
+  const { name: arm, settings, data } = plan;
+  const runId = run.manifest.run_id, initFrom = run.init?.file;
+  const metadata = checkpointMetadata(model, {
+    experiment: run.experiment.name,
+    arm,
+    runId,
+    settings,
+    data,
+    epoch,
+    initFrom,
+  });
+  run.files.checkpoint(checkpointName(arm), model.params(), metadata);
 }
 
 /** The one place a metrics row is made: appended to `metrics.csv` (whole or not at all), then kept for the charts. */

@@ -4,7 +4,9 @@
  *
  * @module
  */
+import { writeCheckpoint } from "../checkpoint/mod.ts";
 import { type Manifest, type WriteFile, writeManifest } from "../report/mod.ts";
+import type { Param } from "../tensor/mod.ts";
 
 const encoder = new TextEncoder();
 
@@ -65,6 +67,20 @@ export class RunFiles {
       this.#write(path, encoder.encode(text));
     } catch (error) {
       attempt(() => Deno.removeSync(path));
+      throw writeError(path, error);
+    }
+  }
+
+  /**
+   * Writes `name` as a safetensors checkpoint of `params`, atomically (see `writeCheckpoint`).
+   *
+   * @throws {Error} `cannot write <path>: <cause>`.
+   */
+  checkpoint(name: string, params: readonly Param[], metadata: Record<string, string>): void {
+    const path = `${this.dir}/${name}`;
+    try {
+      writeCheckpoint(path, params, { metadata, write: this.#write });
+    } catch (error) {
       throw writeError(path, error);
     }
   }

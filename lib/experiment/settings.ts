@@ -60,6 +60,10 @@ export interface RunControls {
   arms: string[];
   /** Run once per seed, one run folder each (`--seeds 0..4`); null for one run. */
   seeds: number[] | null;
+  /** Also write each arm's checkpoint every N epochs (`--checkpoint-every N`); null for only at the end. */
+  checkpointEvery: number | null;
+  /** A checkpoint to start from instead of the initial weights (`--init-from FILE`); null for none. */
+  initFrom: string | null;
 }
 
 /**
@@ -150,7 +154,7 @@ export interface ParsedCommandLine {
  * Parses `args` over `defaults`. Flags: `--seed --epochs --lr --batch-size
  * --optimizer --momentum --beta1 --beta2 --epsilon --train-limit --test-limit
  * --log-every --backend --data-dir --allow-modified-data --out --quiet --arm --seeds
- * --help`, plus the experiment's own boolean flags. Relative `--data-dir`
+ * --checkpoint-every --init-from --help`, plus the experiment's own boolean flags. Relative `--data-dir`
  * and `--out` folders resolve against `options.cwd`.
  *
  * @param args the command-line arguments.
@@ -177,6 +181,8 @@ export function parseCommandLine(
     "data-dir",
     "out",
     "seeds",
+    "checkpoint-every",
+    "init-from",
   ];
   let parsed;
   try {
@@ -206,6 +212,12 @@ export function parseCommandLine(
   const flagDir = values["data-dir"] as string | undefined;
   if (flagDir === "") throw new UsageError("--data-dir: got an empty path, expected a folder");
   const envDir = flagDir === undefined ? options.env?.dataDir : undefined;
+  const every = values["checkpoint-every"] as string | undefined;
+  if (every !== undefined && !positiveInteger(every)) {
+    throw new UsageError(`--checkpoint-every: got '${every}', expected a positive integer (epochs)`);
+  }
+  const initFrom = values["init-from"] as string | undefined;
+  if (initFrom === "") throw new UsageError("--init-from: got an empty path, expected a .safetensors file");
   const warnings = typeof overrides.lr === "number" && overrides.lr < TINY_LR
     ? [`--lr ${overrides.lr}: below ${TINY_LR}, float32 weights will not change`]
     : [];
@@ -220,6 +232,8 @@ export function parseCommandLine(
       quiet: values.quiet === true,
       arms: parseArms(values.arm as string[] | undefined, options.armNames ?? []),
       seeds: typeof values.seeds === "string" ? parseSeeds(values.seeds) : null,
+      checkpointEvery: every === undefined ? null : Number(every),
+      initFrom: initFrom === undefined ? null : at(initFrom),
     },
     help: values.help === true,
     warnings,
@@ -311,6 +325,8 @@ export function helpText(
     `  --out DIR             results root (default ${options.out}; the deno tasks may write only under results/)`,
     "  --quiet               no progress bar or interval lines",
     `  --seeds LIST          one run per seed, e.g. 0..4 or 1,5,9, at most ${MAX_SEEDS}; not with --seed`,
+    "  --checkpoint-every N  also write model.safetensors every N epochs (default: only at the end of each arm)",
+    "  --init-from FILE      start from the weights of a .safetensors checkpoint, not the initial draw",
   ];
   if (options.armNames?.length) {
     lines.push(

@@ -120,3 +120,17 @@ Deno.test("parseCommandLine() takes optimizer hyper-parameters and helpText() li
   assert.match(text, /--momentum X\s+momentum's decay of the velocity \(default 0.9\)/);
   assert.match(text, /--epsilon X\s+.*\(default 1e-7\)/);
 });
+
+Deno.test("parseCommandLine() reads --checkpoint-every and --init-from", () => {
+  const { controls } = parseCommandLine(["--checkpoint-every", "2", "--init-from", "runs/model.safetensors"], {
+    defaults: tinyExperiment.defaults,
+    out: "results",
+    cwd: "/home/me",
+  });
+  assert.equal(controls.checkpointEvery, 2);
+  assert.equal(controls.initFrom, "/home/me/runs/model.safetensors");
+  assert.equal(parse([]).controls.checkpointEvery, null);
+  assert.equal(parse([]).controls.initFrom, null);
+  assert.throws(() => parse(["--checkpoint-every", "0"]), /--checkpoint-every: got '0', expected a positive integer/);
+  assert.throws(() => parse(["--init-from", ""]), /--init-from: got an empty path/);
+});

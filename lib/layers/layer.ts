@@ -6,6 +6,16 @@
 import type { Backend } from "../backend/mod.ts";
 import { type DType, type Param, sizeOf, type Tensor, zerosOf } from "../tensor/mod.ts";
 
+/** Options of {@linkcode Layer.forward}. */
+export interface ForwardOptions {
+  /**
+   * `true` while training (the loop's forward before backward), `false` for
+   * evaluation and prediction; default false. Layers whose behaviour depends
+   * on it (dropout, batch normalisation) read it; the present ones ignore it.
+   */
+  training?: boolean;
+}
+
 /** Options of {@linkcode Layer.backward}. */
 export interface BackwardOptions {
   /**
@@ -16,12 +26,20 @@ export interface BackwardOptions {
   inputGradient?: boolean;
 }
 
-/** The surface of every layer. */
+/**
+ * The surface of every layer.
+ *
+ * State a layer keeps but does not train (a batch normalisation's running
+ * mean and variance) belongs in `params()` as a `Param` with `frozen: true`,
+ * updated by the layer itself in a training forward, as Keras' non-trainable
+ * weights are: optimizers then leave it alone, `Sequential` names it and
+ * checkpoints save and restore it with the trained weights.
+ */
 export interface Layer {
   /** What kind of layer, e.g. `conv2d`. */
   readonly kind: string;
-  /** Computes the output and keeps what backward needs. */
-  forward(x: Tensor): Tensor;
+  /** Computes the output and keeps what backward needs; `options.training` tells training from evaluation. */
+  forward(x: Tensor, options?: ForwardOptions): Tensor;
   /**
    * Given the gradient of the loss with respect to the last forward's
    * output, writes each parameter's `grad` (overwriting it) and returns the

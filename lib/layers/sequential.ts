@@ -5,7 +5,7 @@
  */
 import type { Param, Tensor } from "../tensor/mod.ts";
 import type { Backend } from "../backend/mod.ts";
-import type { BackwardOptions, Layer } from "./layer.ts";
+import type { BackwardOptions, ForwardOptions, Layer } from "./layer.ts";
 
 /** The name each parameter's own layer gave it, before any Sequential named it by its path. */
 const givenNames = new WeakMap<Param, string>();
@@ -59,9 +59,10 @@ export class Sequential implements Layer {
     this.#names = named.map(([, name]) => name);
   }
 
-  forward(x: Tensor): Tensor {
+  /** Forward through every layer, each given the same `options` (training or evaluation). */
+  forward(x: Tensor, options: ForwardOptions = {}): Tensor {
     let y = x;
-    for (const layer of this.layers) y = layer.forward(y);
+    for (const layer of this.layers) y = layer.forward(y, options);
     return y;
   }
 

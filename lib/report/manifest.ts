@@ -72,6 +72,8 @@ export interface Manifest {
   transforms?: Record<string, string>;
   /** Each arm's backend, its one-line description (key "" for single-arm runs), e.g. `ts (TypeScript reference kernels)`. */
   backends?: Record<string, string>;
+  /** The checkpoint the run started from (`--init-from`), its path and its SHA-256; absent when none. */
+  "init_from"?: { file: string; sha256: string };
   /** Final metrics, keyed `<split>` or `<arm>/<split>`, e.g. `test` or `both/validation`. */
   "final_metrics": Record<string, FinalMetrics>;
   /** The files of the run folder, by role. */

@@ -52,7 +52,7 @@ export function evaluate(model: Layer, set: ImageSet, options: EvaluateOptions):
     (options.backend ?? tsBackend).beginStep();
     const indices = Int32Array.from({ length: end - start }, (_, i) => start + i);
     const { x, labels } = batchOf(set, indices, { transform: options.transform, dtype: options.dtype });
-    const result = options.loss(model.forward(x), labels);
+    const result = options.loss(model.forward(x, { training: false }), labels);
     for (let i = 0; i < result.losses.length; i++) lossSum += result.losses[i]!;
     predicted.set(result.predicted, start);
   }

@@ -150,7 +150,7 @@ export async function train(model: Layer, data: TrainData, options: TrainOptions
       }
       backend.beginStep();
       const { x, labels } = batchOf(data.train, indices, { transform: data.transform, dtype: options.dtype });
-      const result = loss(model.forward(x), labels);
+      const result = loss(model.forward(x, { training: true }), labels);
       if (!Number.isFinite(result.loss)) throw new DivergedError(epoch, step, result.loss);
       // Nothing needs the gradient with respect to the images.
       model.backward(result.dlogits, { inputGradient: false });

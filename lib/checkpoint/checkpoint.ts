@@ -1,0 +1,78 @@
+/**
+ * A model's parameters as a safetensors checkpoint: written atomically, read
+ * back only when every tensor fits the model being built.
+ *
+ * @module
+ */
+import { writeAtomically, type WriteFile } from "../_fs.ts";
+import { sha256Hex } from "../data/checksum.ts";
+import type { Param } from "../tensor/mod.ts";
+import { decodeSafetensors, encodeSafetensors, type Safetensors } from "./safetensors.ts";
+
+/** A checkpoint read from a file, with the file's path for messages. */
+export interface Checkpoint extends Safetensors {
+  /** Where it was read from. */
+  file: string;
+  /** The SHA-256 of the file's bytes, hex. */
+  sha256: string;
+}
+
+/**
+ * Writes every parameter by its name (float32, little-endian) and `metadata`
+ * to `path`, atomically (a temporary file, then a rename).
+ *
+ * @param path the file, e.g. `<run>/model.safetensors`.
+ * @param params the model's parameters, e.g. `model.params()`; read, never changed.
+ * @param options string `metadata` (`__metadata__`) and `write` (tests inject a failing one).
+ */
+export function writeCheckpoint(
+  path: string,
+  params: readonly Param[],
+  options: { metadata: Record<string, string>; write?: WriteFile },
+): void {
+  const tensors = params.map((p) => ({ name: p.name, shape: p.shape, data: Float32Array.from(p.value) }));
+  writeAtomically(path, encodeSafetensors({ tensors, metadata: options.metadata }), { write: options.write });
+}
+
+/**
+ * Reads and validates a checkpoint (see `decodeSafetensors`).
+ *
+ * @param path the file.
+ * @throws {Error} naming the file: it cannot be read, or it is not valid safetensors.
+ */
+export function readCheckpoint(path: string): Checkpoint {
+  let bytes: Uint8Array;
+  try {
+    bytes = Deno.readFileSync(path);
+  } catch (error) {
+    throw new Error(`${path}: cannot read the checkpoint (${(error as Error).message.replace(/: \w+ '[^']*'$/, "")})`);
+  }
+  return { ...decodeSafetensors(bytes, path), file: path, sha256: sha256Hex(bytes) };
+}
+
+/**
+ * Copies a checkpoint's tensors into `params` (`p.value.set`, so values that
+ * live in a backend's memory stay there), after checking that every
+ * parameter has a tensor of its name and shape and that no tensor is left
+ * over; on a mismatch nothing is changed.
+ *
+ * @param checkpoint from {@linkcode readCheckpoint}.
+ * @param params the model's parameters, e.g. `model.params()`.
+ * @throws {Error} naming the file and the tensor that does not fit.
+ */
+export function loadCheckpoint(checkpoint: Checkpoint, params: readonly Param[]): void {
+  const byName = new Map(checkpoint.tensors.map((t) => [t.name, t]));
+  const fail = (why: string): never => {
+    throw new Error(`${checkpoint.file}: does not fit this model: ${why}`);
+  };
+  for (const p of params) {
+    const t = byName.get(p.name) ?? fail(`tensor '${p.name}' [${p.shape}] is missing`);
+    if (t.shape.join("x") !== p.shape.join("x")) {
+      fail(`tensor '${p.name}' has shape [${t.shape}], expected [${p.shape}]`);
+    }
+  }
+  const names = new Set(params.map((p) => p.name));
+  const extra = checkpoint.tensors.find((t) => !names.has(t.name));
+  if (extra) fail(`tensor '${extra.name}' is not a parameter of this model`);
+  for (const p of params) p.value.set(byName.get(p.name)!.data);
+}

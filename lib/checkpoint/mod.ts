@@ -1,0 +1,7 @@
+/**
+ * Checkpoints: a model's parameters in the safetensors format, with metadata.
+ *
+ * @module
+ */
+export * from "./checkpoint.ts";
+export * from "./safetensors.ts";

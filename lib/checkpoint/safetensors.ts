@@ -1,0 +1,147 @@
+/**
+ * The safetensors format (Hugging Face; `safetensors.torch.load_file` reads
+ * it): an 8-byte little-endian header length N, N bytes of JSON naming each
+ * tensor's dtype, shape and byte range, then the tensors' bytes. Only float32
+ * (`F32`, little-endian) tensors are written and accepted here.
+ *
+ * @module
+ */
+
+/** One tensor: a name, a row-major shape and float32 values. */
+export interface NamedTensor {
+  /** Unique within the file. */
+  name: string;
+  /** Row-major shape; the product of its entries is `data.length`. */
+  shape: readonly number[];
+  /** The values. */
+  data: Float32Array;
+}
+
+/** The contents of a safetensors file. */
+export interface Safetensors {
+  /** The tensors in file order. */
+  tensors: NamedTensor[];
+  /** `__metadata__`: string keys and string values, as the format requires. */
+  metadata: Record<string, string>;
+}
+
+/** The longest header accepted (the reference reader's limit, 100 MB). */
+const MAX_HEADER = 100_000_000;
+
+/**
+ * Encodes tensors and metadata as a safetensors file, the header padded with
+ * spaces to a multiple of 8 bytes.
+ *
+ * @param contents tensors (float32 values, written little-endian) and string metadata.
+ * @returns the file's bytes.
+ */
+export function encodeSafetensors(contents: Safetensors): Uint8Array {
+  const header: Record<string, unknown> = { "__metadata__": contents.metadata };
+  let offset = 0;
+  for (const t of contents.tensors) {
+    const bytes = t.data.length * 4;
+    header[t.name] = { dtype: "F32", shape: t.shape, "data_offsets": [offset, offset + bytes] };
+    offset += bytes;
+  }
+  let json = JSON.stringify(header);
+  json += " ".repeat((8 - (new TextEncoder().encode(json).length + 8) % 8) % 8);
+  const head = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + head.length + offset);
+  const view = new DataView(out.buffer);
+  view.setBigUint64(0, BigInt(head.length), true);
+  out.set(head, 8);
+  let at = 8 + head.length;
+  for (const t of contents.tensors) {
+    for (let i = 0; i < t.data.length; i++, at += 4) view.setFloat32(at, t.data[i]!, true);
+  }
+  return out;
+}
+
+/**
+ * Decodes a safetensors file of float32 tensors, checking everything: the
+ * header length against the file, the JSON, each entry's dtype, shape and byte
+ * range against its shape, and that the ranges tile the data with no gap,
+ * overlap or trailing bytes.
+ *
+ * @param bytes the file's bytes.
+ * @param file the file's path, named in every message.
+ * @returns the tensors, in file order, and the metadata.
+ * @throws {Error} `<file>: ...` naming the tensor at fault.
+ */
+export function decodeSafetensors(bytes: Uint8Array, file: string): Safetensors {
+  const fail = (why: string): never => {
+    throw new Error(`${file}: not a valid safetensors file: ${why}`);
+  };
+  if (bytes.length < 8) fail(`${bytes.length} bytes, too short for the 8-byte header length`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const length = view.getBigUint64(0, true);
+  if (length > BigInt(Math.min(MAX_HEADER, bytes.length - 8))) {
+    fail(`header length ${length} exceeds the ${bytes.length - 8} bytes after it`);
+  }
+  const dataStart = 8 + Number(length);
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, dataStart)));
+  } catch (error) {
+    fail(`the header is not JSON (${(error as Error).message})`);
+  }
+  if (typeof header !== "object" || header === null || Array.isArray(header)) fail("the header is not a JSON object");
+  const { ["__metadata__"]: metadata = {}, ...entries } = header as Record<string, unknown>;
+  checkMetadata(metadata, fail);
+  const tensors = Object.entries(entries).map(([name, entry]) => tensorOf(name, entry, fail));
+  return { tensors: readData(tensors, bytes.subarray(dataStart), fail), metadata: metadata as Record<string, string> };
+}
+
+function checkMetadata(metadata: unknown, fail: (why: string) => never): void {
+  if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) {
+    fail("__metadata__ is not an object");
+  }
+  for (const [key, value] of Object.entries(metadata as object)) {
+    if (typeof value !== "string") fail(`__metadata__ entry '${key}' is not a string`);
+  }
+}
+
+/** A tensor entry of the header, before its data is read. */
+interface Entry {
+  name: string;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+function tensorOf(name: string, entry: unknown, fail: (why: string) => never): Entry {
+  const e = entry as { dtype?: unknown; shape?: unknown; ["data_offsets"]?: unknown };
+  if (typeof e !== "object" || e === null) fail(`tensor '${name}': the entry is not an object`);
+  if (e.dtype !== "F32") fail(`tensor '${name}': dtype ${JSON.stringify(e.dtype)}, expected "F32"`);
+  const isCounts = (v: unknown, n?: number): v is number[] =>
+    Array.isArray(v) && (n === undefined || v.length === n) && v.every((d) => Number.isSafeInteger(d) && d >= 0);
+  if (!isCounts(e.shape)) fail(`tensor '${name}': shape ${JSON.stringify(e.shape)} is not a list of sizes`);
+  if (!isCounts(e.data_offsets, 2)) fail(`tensor '${name}': data_offsets ${JSON.stringify(e.data_offsets)}`);
+  const shape = e.shape as number[], [begin, end] = e.data_offsets as [number, number];
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (end - begin !== size * 4) {
+    fail(
+      `tensor '${name}': data_offsets [${begin}, ${end}] hold ${end - begin} bytes, shape [${shape}] needs ${size * 4}`,
+    );
+  }
+  return { name, shape, begin, end };
+}
+
+/** Reads each entry's values, after checking the entries tile `data` exactly. */
+function readData(entries: Entry[], data: Uint8Array, fail: (why: string) => never): NamedTensor[] {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  let at = 0;
+  for (const e of [...entries].sort((a, b) => a.begin - b.begin)) {
+    if (e.begin !== at) fail(`tensor '${e.name}': data starts at byte ${e.begin}, expected ${at} (a gap or overlap)`);
+    if (e.end > data.length) {
+      fail(`tensor '${e.name}': data ends at byte ${e.end}, past the ${data.length} bytes stored`);
+    }
+    at = e.end;
+  }
+  if (at !== data.length) fail(`${data.length - at} bytes after the last tensor's data`);
+  return entries.map((e) => {
+    const values = new Float32Array((e.end - e.begin) / 4);
+    for (let i = 0; i < values.length; i++) values[i] = view.getFloat32(e.begin + 4 * i, true);
+    return { name: e.name, shape: e.shape, data: values };
+  });
+}

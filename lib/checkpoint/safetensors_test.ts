@@ -1,0 +1,97 @@
+import assert from "node:assert/strict";
+import { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
+
+const sample = () =>
+  encodeSafetensors({
+    tensors: [
+      { name: "a", shape: [2, 3], data: Float32Array.of(1, -0, 2.5, 1e-45, -Infinity, 3.4028234663852886e38) },
+      { name: "b", shape: [1], data: Float32Array.of(0.1) },
+    ],
+    metadata: { experiment: "tiny", epoch: "2" },
+  });
+
+/** The file with its header replaced by `json` (length fixed up). */
+function withHeader(json: string, data: Uint8Array = sample().subarray(8 + headerLength(sample()))): Uint8Array {
+  const head = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + head.length + data.length);
+  new DataView(out.buffer).setBigUint64(0, BigInt(head.length), true);
+  out.set(head, 8);
+  out.set(data, 8 + head.length);
+  return out;
+}
+const headerLength = (bytes: Uint8Array) => Number(new DataView(bytes.buffer).getBigUint64(0, true));
+const header = () => JSON.parse(new TextDecoder().decode(sample().subarray(8, 8 + headerLength(sample()))));
+
+Deno.test("encodeSafetensors() writes the layout safetensors readers expect", () => {
+  const bytes = sample();
+  assert.equal(headerLength(bytes) % 8, 0);
+  assert.deepEqual(header(), {
+    "__metadata__": { experiment: "tiny", epoch: "2" },
+    a: { dtype: "F32", shape: [2, 3], "data_offsets": [0, 24] },
+    b: { dtype: "F32", shape: [1], "data_offsets": [24, 28] },
+  });
+  const data = bytes.subarray(8 + headerLength(bytes));
+  assert.deepEqual([...data.subarray(0, 4)], [0, 0, 0x80, 0x3f]); // 1.0f, little-endian
+});
+
+Deno.test("decodeSafetensors() gives back every value bit for bit and the metadata", () => {
+  const decoded = decodeSafetensors(sample(), "m.safetensors");
+  assert.deepEqual(decoded.metadata, { experiment: "tiny", epoch: "2" });
+  assert.deepEqual(decoded.tensors.map((t) => [t.name, t.shape]), [["a", [2, 3]], ["b", [1]]]);
+  const bits = (a: Float32Array) => [...new Uint32Array(a.buffer)];
+  assert.deepEqual(
+    bits(decoded.tensors[0]!.data),
+    bits(Float32Array.of(1, -0, 2.5, 1e-45, -Infinity, 3.4028234663852886e38)),
+  );
+  assert.deepEqual(bits(decoded.tensors[1]!.data), bits(Float32Array.of(0.1)));
+});
+
+Deno.test("decodeSafetensors() names the file and the fault of each corrupt file", async (t) => {
+  const good = sample();
+  const h = header();
+  const cases: [string, Uint8Array, RegExp][] = [
+    ["truncated in the data", good.subarray(0, good.length - 3), /tensor 'b': data ends at byte 28, past the 25 bytes/],
+    ["truncated in the header length", good.subarray(0, 5), /5 bytes, too short for the 8-byte header length/],
+    [
+      "bad header length",
+      (() => {
+        const bad = good.slice();
+        new DataView(bad.buffer).setBigUint64(0, 1n << 40n, true);
+        return bad;
+      })(),
+      /header length 1099511627776 exceeds the \d+ bytes after it/,
+    ],
+    ["bad JSON", withHeader('{"a": {"dtype": "F32",'), /the header is not JSON/],
+    ["not an object", withHeader("[1, 2]"), /the header is not a JSON object/],
+    [
+      "wrong dtype",
+      withHeader(JSON.stringify({ ...h, a: { ...h.a, dtype: "F16" } })),
+      /tensor 'a': dtype "F16", expected "F32"/,
+    ],
+    [
+      "wrong shape for its bytes",
+      withHeader(JSON.stringify({ ...h, a: { ...h.a, shape: [2, 2] } })),
+      /tensor 'a': data_offsets \[0, 24\] hold 24 bytes, shape \[2,2\] needs 16/,
+    ],
+    [
+      "overlapping data",
+      withHeader(JSON.stringify({ ...h, b: { ...h.b, "data_offsets": [20, 24] } })),
+      /tensor 'b': data starts at byte 20, expected 24/,
+    ],
+    ["trailing bytes", withHeader(JSON.stringify(h), new Uint8Array(32)), /4 bytes after the last tensor's data/],
+    [
+      "metadata not strings",
+      withHeader(JSON.stringify({ ...h, "__metadata__": { epoch: 2 } })),
+      /__metadata__ entry 'epoch' is not a string/,
+    ],
+  ];
+  for (const [name, bytes, expected] of cases) {
+    await t.step(name, () => {
+      assert.throws(() => decodeSafetensors(bytes, "runs/m.safetensors"), (error: Error) => {
+        assert.match(error.message, /^runs\/m\.safetensors: not a valid safetensors file: /);
+        assert.match(error.message, expected);
+        return true;
+      });
+    });
+  }
+});

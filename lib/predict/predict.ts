@@ -1,0 +1,109 @@
+/**
+ * A trained run's model, rebuilt from its manifest and checkpoint, that
+ * classifies images.
+ *
+ * @module
+ */
+import { type Checkpoint, loadCheckpoint, readCheckpoint } from "../checkpoint/mod.ts";
+import { type PixelTransform, transformFromRecord } from "../data/mod.ts";
+import type { Experiment, Settings } from "../experiment/mod.ts";
+import type { Sequential } from "../layers/mod.ts";
+import type { Manifest } from "../report/mod.ts";
+import { createRng } from "../rng/mod.ts";
+
+/** A run's model, ready to classify. */
+export interface Predictor {
+  /** The class names, by class index. */
+  labels: readonly string[];
+  /** The input of one sample, `[channels, height, width]`. */
+  inputShape: readonly number[];
+  /** The model, its weights from the checkpoint. */
+  model: Sequential;
+  /** The pixel transform the run trained with. */
+  transform: PixelTransform;
+  /** The checkpoint it was built from. */
+  checkpoint: Checkpoint;
+}
+
+/** Options of {@linkcode loadPredictor}. */
+export interface LoadPredictorOptions {
+  /** The arm of a multi-arm run; required there, refused elsewhere. */
+  arm?: string;
+  /** Finds the experiment named in the manifest (the command line imports `experiments/<name>.ts`). */
+  experiment: (name: string) => Promise<Experiment>;
+}
+
+/**
+ * Rebuilds the model of a run folder: the experiment named in its manifest
+ * builds the arm's model with the checkpoint's settings, the checkpoint's
+ * weights are loaded into it, and the pixel transform the manifest names is
+ * rebuilt from the checkpoint (statistics included).
+ *
+ * @param runDir the run folder (holding `manifest.json` and `model.safetensors` or `model-<arm>.safetensors`).
+ * @param options the arm and how to find the experiment.
+ * @throws {Error} naming the file at fault: no manifest, an unknown or missing arm, no or a bad checkpoint.
+ */
+export async function loadPredictor(runDir: string, options: LoadPredictorOptions): Promise<Predictor> {
+  const manifest = readManifest(runDir);
+  const arms = Object.keys(manifest.transforms ?? manifest.models ?? { "": "" });
+  const arm = options.arm ?? "";
+  if (!arms.includes(arm)) {
+    const named = arms.filter((a) => a !== "");
+    throw new Error(
+      named.length === 0
+        ? `${runDir}: a single-arm run, --arm ${arm} does not apply`
+        : `${runDir}: ${options.arm === undefined ? "a multi-arm run, give --arm" : `no arm '${arm}'`}: one of ${
+          named.join(", ")
+        }`,
+    );
+  }
+  const checkpoint = readCheckpoint(`${runDir}/${arm ? `model-${arm}` : "model"}.safetensors`);
+  const meta = (key: string) => {
+    const value = checkpoint.metadata[key];
+    if (value === undefined) throw new Error(`${checkpoint.file}: no '${key}' in __metadata__`);
+    return value;
+  };
+  const settings: Settings = JSON.parse(meta("settings"));
+  const experiment = await options.experiment(manifest.experiment);
+  const model = experiment.model({ rng: createRng(0), dtype: "float32", arm, settings });
+  loadCheckpoint(checkpoint, model.params());
+  const transform = transformFromRecord(meta("transform"));
+  const named = manifest.transforms?.[arm];
+  if (named !== undefined && named !== transform.name) {
+    throw new Error(`${checkpoint.file}: transform ${transform.name}, but the manifest names ${named}`);
+  }
+  return { labels: JSON.parse(meta("labels")), inputShape: model.inputShape, model, transform, checkpoint };
+}
+
+function readManifest(runDir: string): Manifest {
+  try {
+    return JSON.parse(Deno.readTextFileSync(`${runDir}/manifest.json`));
+  } catch (error) {
+    throw new Error(`${runDir}/manifest.json: cannot read the run's manifest (${(error as Error).message})`);
+  }
+}
+
+/**
+ * Class probabilities of images already in the model's input form (bytes,
+ * before the pixel transform): softmax of the logits, or for one logit
+ * (a sigmoid model) `[1 - p, p]`.
+ *
+ * @param predictor from {@linkcode loadPredictor}.
+ * @param images one `channels * height * width` byte array per image.
+ * @returns one probability per class for each image.
+ */
+export function classify(predictor: Predictor, images: readonly Uint8Array[]): Float64Array[] {
+  const size = predictor.inputShape.reduce((a, b) => a * b, 1);
+  const x = new Float32Array(images.length * size);
+  images.forEach((image, n) => predictor.transform.apply(image, 0, x, n * size, size));
+  const logits = predictor.model.forward({ data: x, shape: [images.length, ...predictor.inputShape] }, {
+    training: false,
+  });
+  const k = logits.data.length / images.length;
+  return images.map((_, n) => {
+    const z = Array.from(logits.data.subarray(n * k, (n + 1) * k));
+    if (k === 1) return Float64Array.of(1 / (1 + Math.exp(z[0]!)), 1 / (1 + Math.exp(-z[0]!)));
+    const max = Math.max(...z), e = z.map((v) => Math.exp(v - max)), sum = e.reduce((a, b) => a + b, 0);
+    return Float64Array.from(e, (v) => v / sum);
+  });
+}
