@@ -93,6 +93,7 @@ export const ablation: Experiment = {
       }), // -> 1, sigmoid in the loss
     ], { inputShape: [1, 28, 28] }),
   loss: sigmoidLogLoss,
+  replica: { module: import.meta.url, export: "ablation" },
   // The write-up shows images convolved with the initial and the trained filter.
   afterArm: async ({ arm, model, initial, data, runDir, log }) => {
     const kernel = model.params().find((p) => p.name.endsWith("conv2d.kernel"))!;
