@@ -4,7 +4,7 @@ import { createBackend } from "../backend/mod.ts";
 import type { Sequential } from "../layers/mod.ts";
 import type { LossFunction } from "../losses/mod.ts";
 import { createRng } from "../rng/mod.ts";
-import type { SharedStep, WorkerInit } from "./parallel.ts";
+import { COUNT, DONE, GO, type SharedStep, SIZE, START, weighGradient, WORDS, type WorkerInit } from "./parallel.ts";
 
 const scope = globalThis as unknown as {
   postMessage(message: unknown): void;
@@ -35,11 +35,12 @@ function serve(
 ): void {
   const { control } = shared, params = model.params(), total = shared.params.length;
   const size = shared.x.length / shared.labels.length;
+  const at = WORDS * index;
   for (let seen = 0;;) {
-    Atomics.wait(control, 4 * index, seen);
-    seen = Atomics.load(control, 4 * index);
+    Atomics.wait(control, at + GO, seen);
+    seen = Atomics.load(control, at + GO);
     if (seen < 0) return;
-    const start = control[4 * index + 2]!, count = control[4 * index + 3]!;
+    const start = control[at + START]!, count = control[at + COUNT]!;
     beginStep();
     let offset = 0;
     for (const p of params) {
@@ -47,7 +48,10 @@ function serve(
       offset += p.value.length;
     }
     const x = { data: shared.x.slice(start * size, (start + count) * size), shape: [count, ...model.inputShape] };
-    const result = loss(model.forward(x), shared.labels.slice(start, start + count));
+    const result = weighGradient(
+      loss(model.forward(x), shared.labels.slice(start, start + count)),
+      count / control[at + SIZE]!,
+    );
     model.backward(result.dlogits, { inputGradient: false });
     offset = index * total;
     for (const p of params) {
@@ -56,7 +60,7 @@ function serve(
     }
     shared.predicted.set(result.predicted, start);
     shared.losses[index] = result.loss;
-    Atomics.store(control, 4 * index + 1, seen);
-    Atomics.notify(control, 4 * index + 1);
+    Atomics.store(control, at + DONE, seen);
+    Atomics.notify(control, at + DONE);
   }
 }

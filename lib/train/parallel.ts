@@ -6,10 +6,10 @@
  *
  * @module
  */
-import type { BackendName } from "../backend/mod.ts";
+import type { Backend, BackendName } from "../backend/mod.ts";
 import type { Sequential } from "../layers/mod.ts";
-import type { LossFunction } from "../losses/mod.ts";
-import type { Param, Tensor } from "../tensor/mod.ts";
+import type { LossFunction, LossResult } from "../losses/mod.ts";
+import type { Tensor } from "../tensor/mod.ts";
 
 /**
  * How a worker builds a model identical to the one being trained: it imports
@@ -26,15 +26,18 @@ export interface Replica {
   context?: Record<string, unknown>;
 }
 
-/** Per worker, four control words: go (the step to run, -1 to stop), done (the step done), start, count. */
-const GO = 0, DONE = 1, START = 2, COUNT = 3;
+/** Per worker, five control words: go (the step to run, -1 to stop), done (the step done), start, count, batch size. */
+export const GO = 0, DONE = 1, START = 2, COUNT = 3, SIZE = 4, WORDS = 5;
 
 /** The memory the main thread and its workers share. */
 export interface SharedStep {
+  /** {@linkcode WORDS} control words per worker. */
   control: Int32Array;
   /** The batch's pixels, after the transform. */
   x: Float32Array;
+  /** The batch's labels. */
   labels: Int32Array;
+  /** The predicted class of each sample of the batch. */
   predicted: Int32Array;
   /** Each worker's mean loss over its share. */
   losses: Float64Array;
@@ -46,10 +49,13 @@ export interface SharedStep {
 
 /** What a worker is sent once, before its first step. */
 export interface WorkerInit {
+  /** The shared memory. */
   shared: SharedStep;
   /** Which worker, from 0. */
   index: number;
+  /** How to build the model. */
   replica: Replica;
+  /** The backend to run on. */
   backend: BackendName;
   /** The loss function's name, checked against the replica's. */
   lossName: string;
@@ -75,23 +81,37 @@ export interface Team {
 export interface TeamOptions {
   /** Threads in all, the main one included (at least 2). */
   threads: number;
+  /** How the workers build their models. */
   replica: Replica;
-  /** The backend every worker runs on (the main thread's). */
-  backend: BackendName;
+  /** The main thread's backend; every worker runs one of the same name. */
+  backend: Backend;
+  /** The loss trained on. */
   loss: LossFunction;
-  /** The largest batch and the floats of one sample. */
+  /** The largest batch. */
   batchSize: number;
+  /** The floats of one sample. */
   sampleSize: number;
 }
 
-const share = (view: new (buffer: SharedArrayBuffer) => unknown, bytes: number) =>
+/**
+ * Scales a share's loss gradient by `weight`, the share's fraction of the
+ * batch: the share's parameter gradients then add up to the batch's mean.
+ */
+export function weighGradient(result: LossResult, weight: number): LossResult {
+  const d = result.dlogits.data;
+  for (let i = 0; i < d.length; i++) d[i]! *= weight;
+  return result;
+}
+
+const shared = <T>(view: new (buffer: SharedArrayBuffer) => T, bytes: number): T =>
   new view(new SharedArrayBuffer(bytes));
 
 /**
  * Starts `threads - 1` workers, each with a replica of `model`, and resolves
- * once all are ready. Thread k takes the k-th contiguous share of
- * `ceil(n / threads)` samples of each batch, the main thread the first; the
- * combined gradient is `sum_k (n_k / n) g_k`, summed in thread order.
+ * once all are ready. Of each batch of n samples, thread k takes the k-th
+ * contiguous share of `ceil(n / threads)`, the main thread the first; each
+ * share's gradient is weighed by its share of n and the sum is taken in
+ * thread order, so it does not depend on timing.
  *
  * @param model the model being trained, on the main thread (float32 params).
  * @throws {Error} naming the worker, when a replica fails to load or differs from `model`.
@@ -104,48 +124,49 @@ export async function startTeam(model: Sequential, options: TeamOptions): Promis
     );
   }
   const total = params.reduce((sum, p) => sum + p.value.length, 0);
-  const shared: SharedStep = {
-    control: share(Int32Array, 16 * count) as Int32Array,
-    x: share(Float32Array, 4 * options.batchSize * options.sampleSize) as Float32Array,
-    labels: share(Int32Array, 4 * options.batchSize) as Int32Array,
-    predicted: share(Int32Array, 4 * options.batchSize) as Int32Array,
-    losses: share(Float64Array, 8 * count) as Float64Array,
-    params: share(Float32Array, 4 * total) as Float32Array,
-    grads: share(Float32Array, 4 * total * count) as Float32Array,
+  const memory: SharedStep = {
+    control: shared(Int32Array, 4 * WORDS * count),
+    x: shared(Float32Array, 4 * options.batchSize * options.sampleSize),
+    labels: shared(Int32Array, 4 * options.batchSize),
+    predicted: shared(Int32Array, 4 * options.batchSize),
+    losses: shared(Float64Array, 8 * count),
+    params: shared(Float32Array, 4 * total),
+    grads: shared(Float32Array, 4 * total * count),
   };
   let fail!: (error: Error) => void;
   const failure = new Promise<never>((_, reject) => fail = reject);
   failure.catch(() => {});
   const close = () => {
-    for (let w = 0; w < workers.length; w++) {
-      Atomics.store(shared.control, 4 * w + GO, -1);
-      Atomics.notify(shared.control, 4 * w + GO);
-      Atomics.notify(shared.control, 4 * w + DONE);
-      workers[w]!.terminate();
-    }
+    workers.forEach((worker, w) => {
+      Atomics.store(memory.control, WORDS * w + GO, -1);
+      Atomics.notify(memory.control, WORDS * w + GO);
+      Atomics.notify(memory.control, WORDS * w + DONE);
+      worker.terminate();
+    });
   };
   try {
+    const sizes = String(params.map((p) => p.value.length));
     const ready = Array.from({ length: count }, (_, index) => {
+      const name = `train: worker ${index + 1} of ${count} (${options.replica.module}#${options.replica.export})`;
       const worker = new Worker(new URL("./_worker.ts", import.meta.url), { type: "module" });
       workers.push(worker);
-      const name = `train: worker ${index + 1} of ${count} (${options.replica.module}#${options.replica.export})`;
       worker.onerror = (event) => {
         event.preventDefault();
         fail(new Error(`${name} failed: ${event.message}`));
       };
       const init: WorkerInit = {
-        shared,
+        shared: memory,
         index,
         replica: options.replica,
-        backend: options.backend,
+        backend: options.backend.name,
         lossName: options.loss.name,
       };
       worker.postMessage(init);
       return new Promise<void>((resolve) => {
         worker.onmessage = ({ data }) => {
           if (data.error) fail(new Error(`${name} failed: ${data.error}`));
-          else if (String(data.sizes) !== String(params.map((p) => p.value.length))) {
-            fail(new Error(`${name} built params of sizes ${data.sizes}, not ${params.map((p) => p.value.length)}`));
+          else if (String(data.sizes) !== sizes) {
+            fail(new Error(`${name} built params of sizes ${data.sizes}, not ${sizes}`));
           } else resolve();
         };
       });
@@ -155,63 +176,55 @@ export async function startTeam(model: Sequential, options: TeamOptions): Promis
     close();
     throw error;
   }
-  const context = { ...options, shared, failure, steps: 0 };
-  return { step: (x, labels) => teamStep(model, context, x, labels), close };
+  // Where a worker's gradients are copied to be added on the backend (in its memory, for the wasm one).
+  const staging = options.backend.allocate(Math.max(...params.map((p) => p.grad.length)));
+  const team = { ...options, memory, failure, staging, steps: 0 };
+  return { step: (x, labels) => teamStep(model, team, x, labels), close };
 }
 
-/** One step: hand the workers their shares, run the first share here, wait, combine. */
+/** One step: hand the workers their shares, run the first share here, wait, add up the gradients. */
 async function teamStep(
   model: Sequential,
-  team: TeamOptions & { shared: SharedStep; failure: Promise<never>; steps: number },
+  team: TeamOptions & { memory: SharedStep; failure: Promise<never>; staging: Float32Array; steps: number },
   x: Tensor,
   labels: Int32Array,
 ): Promise<StepResult> {
-  const { shared, threads } = team, { control } = shared, params = model.params();
+  const { memory, threads } = team, { control } = memory, params = model.params();
   const n = labels.length, size = x.data.length / n, per = Math.ceil(n / threads);
   const step = team.steps = (team.steps % 0x3fffffff) + 1;
   const counts = Array.from({ length: threads }, (_, k) => Math.max(0, Math.min(n, (k + 1) * per) - k * per));
-  shared.x.set(x.data.subarray(per * size), per * size);
-  shared.labels.set(labels);
+  memory.x.set(x.data.subarray(per * size), per * size);
+  memory.labels.set(labels);
   let offset = 0;
   for (const p of params) {
-    shared.params.set(p.value, offset);
+    memory.params.set(p.value, offset);
     offset += p.value.length;
   }
   for (let w = 0; w < threads - 1; w++) {
     if (counts[w + 1] === 0) continue;
-    control[4 * w + START] = (w + 1) * per;
-    control[4 * w + COUNT] = counts[w + 1]!;
-    Atomics.store(control, 4 * w + GO, step);
-    Atomics.notify(control, 4 * w + GO);
+    control.set([(w + 1) * per, counts[w + 1]!, n], WORDS * w + START);
+    Atomics.store(control, WORDS * w + GO, step);
+    Atomics.notify(control, WORDS * w + GO);
   }
-  const first = counts[0]!;
-  const own = { data: x.data.subarray(0, first * size), shape: [first, ...x.shape.slice(1)] };
-  const mine = team.loss(model.forward(own), labels.subarray(0, first));
+  const own = { data: x.data.subarray(0, counts[0]! * size), shape: [counts[0]!, ...x.shape.slice(1)] };
+  const mine = weighGradient(team.loss(model.forward(own), labels.subarray(0, counts[0])), counts[0]! / n);
   model.backward(mine.dlogits, { inputGradient: false });
-  shared.predicted.set(mine.predicted);
-  let lossSum = mine.loss * first;
+  memory.predicted.set(mine.predicted);
+  let lossSum = mine.loss * counts[0]!;
   for (let w = 0; w < threads - 1; w++) {
     if (counts[w + 1] === 0) continue;
-    for (let done; (done = Atomics.load(control, 4 * w + DONE)) !== step;) {
-      const wait = Atomics.waitAsync(control, 4 * w + DONE, done);
+    for (let done; (done = Atomics.load(control, WORDS * w + DONE)) !== step;) {
+      const wait = Atomics.waitAsync(control, WORDS * w + DONE, done);
       if (wait.async) await Promise.race([wait.value, team.failure]);
     }
-    lossSum += shared.losses[w]! * counts[w + 1]!;
-  }
-  combine(params, shared, counts.map((c) => c / n));
-  return { loss: lossSum / n, predicted: shared.predicted.subarray(0, n) };
-}
-
-/** `grad = sum_k weights[k] * g_k` in thread order, thread 0's `g` being the grad itself; frozen params are left. */
-function combine(params: readonly Param[], shared: SharedStep, weights: number[]): void {
-  const total = shared.params.length, grads = shared.grads;
-  let offset = 0;
-  for (const { grad, frozen } of params) {
-    for (let i = 0; i < grad.length && !frozen; i++) {
-      let sum = grad[i]! * weights[0]!;
-      for (let k = 1; k < weights.length; k++) sum += grads[(k - 1) * total + offset + i]! * weights[k]!;
-      grad[i] = sum;
+    lossSum += memory.losses[w]! * counts[w + 1]!;
+    offset = w * memory.params.length;
+    for (const p of params) {
+      const g = team.staging.subarray(0, p.grad.length);
+      g.set(memory.grads.subarray(offset, offset += p.grad.length));
+      // grad - (-1) * g: an exact sum, on the backend's vector kernel.
+      if (!p.frozen) team.backend.sgdUpdate(p.grad, g, -1);
     }
-    offset += grad.length;
   }
+  return { loss: lossSum / n, predicted: memory.predicted.subarray(0, n) };
 }

@@ -147,7 +147,7 @@ export async function train(model: Layer, data: TrainData, options: TrainOptions
     ? await startTeam(model as Sequential, {
       threads,
       replica: options.replica!,
-      backend: backend.name,
+      backend,
       loss,
       batchSize,
       sampleSize: imageSize(data.train),
