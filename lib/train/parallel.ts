@@ -7,7 +7,7 @@
  * @module
  */
 import type { Backend, BackendName } from "../backend/mod.ts";
-import type { Sequential } from "../layers/mod.ts";
+import type { Layer } from "../layers/mod.ts";
 import type { LossFunction, LossResult } from "../losses/mod.ts";
 import type { Tensor } from "../tensor/mod.ts";
 
@@ -116,7 +116,7 @@ const shared = <T>(view: new (buffer: SharedArrayBuffer) => T, bytes: number): T
  * @param model the model being trained, on the main thread (float32 params).
  * @throws {Error} naming the worker, when a replica fails to load or differs from `model`.
  */
-export async function startTeam(model: Sequential, options: TeamOptions): Promise<Team> {
+export async function startTeam(model: Layer, options: TeamOptions): Promise<Team> {
   const params = model.params(), workers: Worker[] = [], count = options.threads - 1;
   if (params.some((p) => p.fusedSgdLr !== undefined || !(p.value instanceof Float32Array))) {
     throw new RangeError(
@@ -184,7 +184,7 @@ export async function startTeam(model: Sequential, options: TeamOptions): Promis
 
 /** One step: hand the workers their shares, run the first share here, wait, add up the gradients. */
 async function teamStep(
-  model: Sequential,
+  model: Layer,
   team: TeamOptions & { memory: SharedStep; failure: Promise<never>; staging: Float32Array; steps: number },
   x: Tensor,
   labels: Int32Array,

@@ -5,7 +5,7 @@
  */
 import { type Backend, tsBackend } from "../backend/mod.ts";
 import { batchOf, type ImageSet, imageSize, type PixelTransform } from "../data/mod.ts";
-import type { Layer, Sequential } from "../layers/mod.ts";
+import type { Layer } from "../layers/mod.ts";
 import type { LossFunction } from "../losses/mod.ts";
 import type { Optimizer } from "../optim/mod.ts";
 import { type Rng, shuffleInPlace } from "../rng/mod.ts";
@@ -98,9 +98,9 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /**
    * Threads each batch is split across: the main thread plus `threads - 1`
-   * Deno Workers (at most one per sample), which need `replica`, a
-   * `Sequential` model in float32 and an optimizer that updates in `step()`
-   * (not fused SGD). Default 1; batches of one sample always run here alone.
+   * Deno Workers (at most one per sample), which need `replica`, float32
+   * params and an optimizer that updates in `step()` (not fused SGD).
+   * Default 1; batches of one sample always run on the main thread alone.
    */
   threads?: number;
   /** How the workers build their copies of the model. */
@@ -144,7 +144,7 @@ export async function train(model: Layer, data: TrainData, options: TrainOptions
   }
   if (threads > 1 && !options.replica) throw new RangeError("train: threads > 1 needs a replica for the workers");
   const team = threads > 1
-    ? await startTeam(model as Sequential, {
+    ? await startTeam(model, {
       threads,
       replica: options.replica!,
       backend,
