@@ -148,12 +148,6 @@ export async function startTeam(model: Layer, options: TeamOptions): Promise<Tea
     const sizes = String(params.map((p) => p.value.length));
     const ready = Array.from({ length: count }, (_, index) => {
       const name = `train: worker ${index + 1} of ${count} (${options.replica.module}#${options.replica.export})`;
-      const worker = new Worker(new URL("./_worker.ts", import.meta.url), { type: "module" });
-      workers.push(worker);
-      worker.onerror = (event) => {
-        event.preventDefault();
-        fail(new Error(`${name} failed: ${event.message}`));
-      };
       const init: WorkerInit = {
         shared: memory,
         index,
@@ -161,15 +155,14 @@ export async function startTeam(model: Layer, options: TeamOptions): Promise<Tea
         backend: options.backend.name,
         lossName: options.loss.name,
       };
-      worker.postMessage(init);
-      return new Promise<void>((resolve) => {
-        worker.onmessage = ({ data }) => {
-          if (data.error) fail(new Error(`${name} failed: ${data.error}`));
-          else if (String(data.sizes) !== sizes) {
-            fail(new Error(`${name} built params of sizes ${data.sizes}, not ${sizes}`));
-          } else resolve();
-        };
+      const { worker, ready } = spawn(init, (message) => {
+        const error = message.error ??
+          (String(message.sizes) === sizes ? null : `built params of sizes ${message.sizes}, not ${sizes}`);
+        if (error !== null) fail(new Error(`${name} failed: ${error}`));
+        return error === null;
       });
+      workers.push(worker);
+      return ready;
     });
     await Promise.race([Promise.all(ready), failure]);
   } catch (error) {
@@ -180,6 +173,20 @@ export async function startTeam(model: Layer, options: TeamOptions): Promise<Tea
   const staging = options.backend.allocate(Math.max(...params.map((p) => p.grad.length)));
   const team = { ...options, memory, failure, staging, steps: 0 };
   return { step: (x, labels) => teamStep(model, team, x, labels), close };
+}
+
+/** A worker sent `init`; `ready` resolves when `check` passes its first message (errors go to `check` too). */
+function spawn(init: WorkerInit, check: (message: { error?: string; sizes?: number[] }) => boolean) {
+  const worker = new Worker(new URL("./_worker.ts", import.meta.url), { type: "module" });
+  worker.onerror = (event) => {
+    event.preventDefault();
+    check({ error: event.message });
+  };
+  const ready = new Promise<void>((resolve) => {
+    worker.onmessage = ({ data }) => check(data) && resolve();
+  });
+  worker.postMessage(init);
+  return { worker, ready };
 }
 
 /** One step: hand the workers their shares, run the first share here, wait, add up the gradients. */
