@@ -90,6 +90,7 @@ export const ablation: Experiment = {
       }), // -> 1, sigmoid in the loss
     ], { inputShape: [1, 28, 28] }),
   loss: sigmoidLogLoss,
+  replica: { module: import.meta.url, export: "ablation" },
   // The filter before and after training, as text; report.html shows it, and images convolved with the
   // initial and the trained filter, as the write-up does.
   afterArm: async ({ arm, model, initial, runDir, log }) => {

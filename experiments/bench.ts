@@ -6,6 +6,7 @@
  * prints a table and writes it to `results/bench/<UTC time>.csv`.
  *
  * Flags: `--backend wasm,ts` (default both), `--batch 1,64` (default 1 and 64),
+ * `--threads 1,2` (default both; batches of 1 always run on one thread),
  * `--network fashion,zhou,...` (default all four), `--rounds N` (default 7),
  * `--compare-tfjs`: also trains each network at batch 1 with TensorFlow.js's
  * CPU and WebAssembly backends in this process, and prints the ratios.
@@ -87,6 +88,7 @@ if (import.meta.main) {
     options: {
       backend: { type: "string", default: backendNames.join(",") },
       batch: { type: "string", default: "1,64" },
+      threads: { type: "string", default: "1,2" },
       network: { type: "string", default: Object.keys(networks).join(",") },
       rounds: { type: "string", default: "7" },
       "compare-tfjs": { type: "boolean", default: false },
@@ -94,10 +96,10 @@ if (import.meta.main) {
   });
   const backends = listOf("backend", values.backend, backendNames) as BackendName[];
   const names = listOf("network", values.network, Object.keys(networks) as (keyof typeof networks)[]);
-  const batches = values.batch.split(",").map(Number);
+  const batches = values.batch.split(",").map(Number), threads = values.threads.split(",").map(Number);
   const rounds = Number(values.rounds);
-  if (!batches.every((b) => Number.isInteger(b) && b >= 1) || !(Number.isInteger(rounds) && rounds >= 1)) {
-    console.error("bench: --batch takes positive integers (1,64) and --rounds a positive integer");
+  if (![...batches, ...threads, rounds].every((b) => Number.isInteger(b) && b >= 1)) {
+    console.error("bench: --batch (1,64), --threads (1,2) and --rounds take positive integers");
     Deno.exit(2);
   }
   const data = await loadDataset("fashion-mnist");
@@ -105,9 +107,20 @@ if (import.meta.main) {
   for (const name of names) {
     for (const backend of backends) {
       for (const batch of batches) {
-        const row = await benchmarkTraining(networks[name], data, { backend: createBackend(backend), batch, rounds });
-        rows.push(row);
-        console.error(`${name} ${backend} batch ${batch}: ${row.us_per_step_median.toFixed(1)} µs per step`);
+        for (const split of batch === 1 ? [1] : threads) {
+          const row = await benchmarkTraining(networks[name], data, {
+            backend: createBackend(backend),
+            batch,
+            threads: split,
+            rounds,
+          });
+          rows.push(row);
+          console.error(
+            `${name} ${backend} batch ${batch} threads ${row.threads}: ${
+              row.us_per_step_median.toFixed(1)
+            } µs per step`,
+          );
+        }
       }
     }
     if (values["compare-tfjs"]) rows.push(...await compareTfjs(name, data));

@@ -97,6 +97,7 @@ export const bitsbrains: Experiment = {
     return new Sequential(layers, { inputShape: [1, 28, 28] });
   },
   loss: softmaxCrossEntropy,
+  replica: { module: import.meta.url, export: "bitsbrains" },
 };
 
 if (import.meta.main) Deno.exit(await runExperimentCli(bitsbrains, Deno.args));

@@ -76,6 +76,7 @@ export const fashion: Experiment = {
     ], { inputShape: [1, 28, 28] });
   },
   loss: softmaxCrossEntropy,
+  replica: { module: import.meta.url, export: "fashion" },
 };
 
 if (import.meta.main) Deno.exit(await runExperimentCli(fashion, Deno.args));

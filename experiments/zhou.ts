@@ -68,6 +68,7 @@ export const zhou: Experiment = {
       new Dense({ inputs: 1352, units: 10, weightInit: gaussianOver(1352), biasInit: zerosInit(), rng, dtype }), // -> 10, softmax in the loss
     ], { inputShape: [1, 28, 28] }),
   loss: softmaxCrossEntropy,
+  replica: { module: import.meta.url, export: "zhou" },
   // The write-up's own log line.
   formatInterval: (log) =>
     `[Step ${log.step}] Past ${log.intervalSamples} steps: Average Loss ${log.loss.toFixed(3)} | Accuracy: ${

@@ -11,7 +11,7 @@ import type { Experiment } from "../experiment/mod.ts";
 import { Conv2d, Dense, type Sequential } from "../layers/mod.ts";
 import { Sgd } from "../optim/mod.ts";
 import { createRng } from "../rng/mod.ts";
-import { train } from "../train/mod.ts";
+import { type IntervalLog, train } from "../train/mod.ts";
 import { stringify } from "csv-stringify/sync";
 
 /** One core's 128-bit peak here: 2.25 GHz x 2 FMA pipes x 4 lanes x 2 FLOP. */
@@ -25,7 +25,7 @@ export interface BenchRow {
   backend: string;
   /** Images per step. */
   batch: number;
-  /** Threads that share a step. */
+  /** Threads each batch was split across. */
   threads: number;
   /** Median over rounds of the mean wall time of one training step, in µs. */
   "us_per_step_median": number;
@@ -37,7 +37,7 @@ export interface BenchRow {
   gflops: number;
   /** `gflops` over one core's peak, {@linkcode PEAK_GFLOPS_PER_CORE}. */
   "fraction_of_peak": number;
-  /** The process's peak resident memory so far, in MB. */
+  /** The process's peak resident memory so far (workers included), in MB. */
   "peak_rss_mb": number;
 }
 
@@ -87,7 +87,9 @@ export interface BenchOptions {
   backend?: Backend;
   /** Images per step; default 1. */
   batch?: number;
-  /** Steps per timed round; default: as many as take about a quarter of a second. */
+  /** Threads each batch is split across (see `train`); default 1. Needs the experiment's `replica` when above 1. */
+  threads?: number;
+  /** Steps per timed round; default: as many as take about a quarter of a second on one thread. */
   steps?: number;
   /** Timed rounds, after one untimed warm-up round; the median is reported. Default 7. */
   rounds?: number;
@@ -95,7 +97,9 @@ export interface BenchOptions {
 
 /**
  * Times the training loop of `experiment`'s model (its first arm, SGD at its
- * learning rate) on `data`, which must have 28x28 grey images.
+ * learning rate; fused on one thread, as fused SGD cannot be split) on
+ * `data`, which must have 28x28 grey images. The rounds are the logging
+ * intervals of one `train` call, so workers start once per row.
  */
 export async function benchmarkTraining(
   experiment: Experiment,
@@ -103,38 +107,37 @@ export async function benchmarkTraining(
   options: BenchOptions = {},
 ): Promise<BenchRow> {
   const backend = options.backend ?? tsBackend, batch = options.batch ?? 1, rounds = options.rounds ?? 7;
+  const threads = Math.min(options.threads ?? 1, batch);
   const settings = { ...experiment.defaults, batchSize: batch };
   // Training only: the evaluations after each epoch are not part of a step.
   const prepared = { ...experiment.prepare(data, settings), evaluations: [] };
-  const model = experiment.model({
-    rng: createRng(0),
-    dtype: "float32",
-    arm: experiment.arms?.[0]?.name ?? "",
-    settings,
-  });
+  const arm = experiment.arms?.[0]?.name ?? "";
+  const model = experiment.model({ rng: createRng(0), dtype: "float32", arm, settings });
   model.useBackend(backend);
-  const run = (steps: number) =>
+  if (threads > 1 && !experiment.replica) throw new Error(`bench: ${experiment.name} has no replica for workers`);
+  const run = (steps: number, split: number, onInterval?: (log: IntervalLog) => void) =>
     train(model, prepared, {
       epochs: 1,
       stepsPerEpoch: steps,
       batchSize: batch,
-      optimizer: new Sgd(model.params(), { lr: settings.lr, backend, fused: true }),
+      optimizer: new Sgd(model.params(), { lr: settings.lr, backend, fused: threads === 1 }),
       loss: experiment.loss,
       rng: createRng(1),
-      logEvery: steps,
+      logEvery: onInterval ? steps / (rounds + 1) : steps,
       backend,
+      threads: split,
+      replica: experiment.replica && { ...experiment.replica, context: { arm, settings } },
+      onInterval,
     });
-  // Warm-up (at least 0.3 s, so every kernel is compiled by the optimizing tier), which also sizes the rounds.
-  let start = performance.now(), warmSteps = 0;
-  while (performance.now() - start < 300) warmSteps += (await run(10)).samplesSeen / batch;
-  const perWarmStep = (performance.now() - start) / warmSteps;
-  const steps = options.steps ?? Math.max(10, Math.round(250 / perWarmStep));
-  const perStep: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    start = performance.now();
-    await run(steps);
-    perStep.push((performance.now() - start) * 1000 / steps);
-  }
+  // Warm-up on this thread (at least 0.3 s, so every kernel is compiled by the optimizing tier), which sizes the rounds.
+  const start = performance.now();
+  let warmSteps = 0;
+  while (performance.now() - start < 300) warmSteps += (await run(10, 1)).samplesSeen / batch;
+  const steps = options.steps ?? Math.max(10, Math.round(250 / ((performance.now() - start) / warmSteps)));
+  const ends: number[] = [];
+  await run(steps * (rounds + 1), threads, (log) => ends.push(log.elapsedSeconds));
+  // The first round warms the workers up.
+  const perStep = ends.slice(1).map((end, r) => (end - ends[r]!) * 1e6 / steps);
   const us = median(perStep);
   const imagesPerSecond = batch * 1e6 / us;
   const gflops = trainingFlops(model) * imagesPerSecond / 1e9;
@@ -142,7 +145,7 @@ export async function benchmarkTraining(
     network: experiment.name,
     backend: backend.name,
     batch,
-    threads: 1,
+    threads,
     "us_per_step_median": us,
     "images_per_s": imagesPerSecond,
     "epoch_s_projected": 60000 / imagesPerSecond,

@@ -9,7 +9,7 @@ import type { Layer, Sequential } from "../layers/mod.ts";
 import type { LossFunction } from "../losses/mod.ts";
 import type { Rng } from "../rng/mod.ts";
 import type { DType, Param } from "../tensor/mod.ts";
-import type { IntervalLog } from "../train/mod.ts";
+import type { IntervalLog, Replica } from "../train/mod.ts";
 import type { ExtraFlag, Settings } from "./settings.ts";
 
 /** The data a run trains and evaluates on. */
@@ -84,6 +84,11 @@ export interface Experiment {
   model(context: ModelContext): Sequential;
   /** The loss trained on and reported. */
   loss: LossFunction;
+  /**
+   * Where this experiment is exported, so training workers can rebuild its
+   * model (`threads > 1`): its file's `import.meta.url` and the export's name.
+   */
+  replica?: Omit<Replica, "context">;
   /** Formats a training interval for the console (default: a compact line). */
   formatInterval?(log: IntervalLog, arm: string): string;
   /** Writes extra outputs after an arm trains (the ablation's filters and images). */

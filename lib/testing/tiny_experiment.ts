@@ -51,6 +51,7 @@ export const tinyExperiment: Experiment = {
       new Dense({ inputs: 338, units: 10, weightInit: gaussian(0.05), rng, dtype }), // -> 10
     ], { inputShape: [1, 28, 28] }),
   loss: softmaxCrossEntropy,
+  replica: { module: import.meta.url, export: "tinyExperiment" },
 };
 
 /** {@linkcode tinyExperiment} with two arms: `trained`, and `frozen` (its convolution frozen). */

@@ -1,6 +1,7 @@
 // Test fixtures for the training loop: a tiny synthetic image set and model.
 import type { ImageSet } from "../data/mod.ts";
-import { Conv2d, Dense, Flatten, MaxPool2d, Relu, Sequential } from "../layers/mod.ts";
+import { Conv2d, Dense, Flatten, type Layer, MaxPool2d, Relu, Sequential } from "../layers/mod.ts";
+import { softmaxCrossEntropy } from "../losses/mod.ts";
 import { createRng } from "../rng/mod.ts";
 
 /** `count` 6x6 one-channel images of 3 classes: class k has a bright row 2k, plus seeded noise. */
@@ -18,7 +19,7 @@ export function stripes(count: number, seed = 1): ImageSet {
 }
 
 /** A small conv net for 1x6x6 inputs and 3 classes. */
-export function smallModel(seed: number, options: { frozenConv?: boolean } = {}): Sequential {
+export function smallModel(seed: number, options: { frozenConv?: boolean; explode?: boolean } = {}): Sequential {
   const rng = createRng(seed);
   return new Sequential([
     new Conv2d({ input: [1, 6, 6], filters: 2, kernel: 3, padding: "same", frozen: options.frozenConv, rng }), // -> 2x6x6
@@ -26,5 +27,24 @@ export function smallModel(seed: number, options: { frozenConv?: boolean } = {})
     new MaxPool2d({ window: 2 }), // -> 2x3x3
     new Flatten(), // -> 18
     new Dense({ inputs: 18, units: 3, rng }), // -> 3
+    ...(options.explode ? [exploding] : []),
   ], { inputShape: [1, 6, 6] });
 }
+
+/** A layer whose forward throws, to test that a worker's error reaches the caller. */
+const exploding: Layer = {
+  kind: "exploding",
+  forward: () => {
+    throw new Error("exploding layer: forward");
+  },
+  backward: (dy) => dy,
+  params: () => [],
+  outputShape: (input) => [...input],
+  describe: () => "throws in forward",
+};
+
+/** {@linkcode smallModel} for training workers (see `Replica`); context `{ explode: true }` adds a throwing layer. */
+export const smallReplica = {
+  model: ({ explode }: { explode?: boolean }): Sequential => smallModel(0, { explode }),
+  loss: softmaxCrossEntropy,
+};

@@ -7,3 +7,4 @@ export * from "./errors.ts";
 export * from "./evaluate.ts";
 export * from "./metrics.ts";
 export * from "./train.ts";
+export type { Replica } from "./parallel.ts";

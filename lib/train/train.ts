@@ -4,14 +4,15 @@
  * @module
  */
 import { type Backend, tsBackend } from "../backend/mod.ts";
-import { batchOf, type ImageSet, type PixelTransform } from "../data/mod.ts";
+import { batchOf, type ImageSet, imageSize, type PixelTransform } from "../data/mod.ts";
 import type { Layer } from "../layers/mod.ts";
 import type { LossFunction } from "../losses/mod.ts";
 import type { Optimizer } from "../optim/mod.ts";
 import { type Rng, shuffleInPlace } from "../rng/mod.ts";
-import type { DType } from "../tensor/mod.ts";
+import type { DType, Tensor } from "../tensor/mod.ts";
 import { DivergedError, InterruptedError } from "./errors.ts";
 import { evaluate, type Evaluation } from "./evaluate.ts";
+import { type Replica, startTeam, type StepResult, type Team } from "./parallel.ts";
 
 /**
  * The order samples are visited in:
@@ -95,6 +96,15 @@ export interface TrainOptions {
   onEvaluation?: (log: EvaluationLog) => void;
   /** Stops training (with {@linkcode InterruptedError}) when aborted; checked every step. */
   signal?: AbortSignal;
+  /**
+   * Threads each batch is split across: the main thread plus `threads - 1`
+   * Deno Workers (at most one per sample), which need `replica`, float32
+   * params and an optimizer that updates in `step()` (not fused SGD).
+   * Default 1; batches of one sample always run on the main thread alone.
+   */
+  threads?: number;
+  /** How the workers build their copies of the model. */
+  replica?: Replica;
 }
 
 /** What {@linkcode train} returns. */
@@ -112,14 +122,15 @@ export interface TrainResult {
  * optimizer step. A non-finite loss stops training with
  * {@linkcode DivergedError} before the update is applied. The loop yields to
  * the event loop after every interval so that signal handlers can run.
+ * With `threads > 1` each batch is split across workers (see
+ * `startTeam` in parallel.ts), which are terminated when training ends.
  *
  * @param model the model to train.
  * @param data the training set, pixel transform and evaluation sets.
  * @returns samples seen and the final evaluations.
  */
 export async function train(model: Layer, data: TrainData, options: TrainOptions): Promise<TrainResult> {
-  const { batchSize, optimizer, loss, rng } = options;
-  const order = options.order ?? "reshuffle";
+  const { batchSize, loss } = options;
   const backend = options.backend ?? tsBackend;
   const count = data.train.count;
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) {
@@ -127,6 +138,38 @@ export async function train(model: Layer, data: TrainData, options: TrainOptions
   }
   if (count === 0) throw new RangeError("train: the training set is empty");
   const stepsPerEpoch = options.stepsPerEpoch ?? Math.ceil(count / batchSize);
+  const threads = Math.min(options.threads ?? 1, batchSize);
+  if (!(Number.isInteger(threads) && threads >= 1)) {
+    throw new RangeError(`train: threads must be a positive integer, got ${options.threads}`);
+  }
+  if (threads > 1 && !options.replica) throw new RangeError("train: threads > 1 needs a replica for the workers");
+  const team = threads > 1
+    ? await startTeam(model, {
+      threads,
+      replica: options.replica!,
+      backend,
+      loss,
+      batchSize,
+      sampleSize: imageSize(data.train),
+    })
+    : null;
+  try {
+    return await loop(model, data, { ...options, stepsPerEpoch, team });
+  } finally {
+    team?.close();
+  }
+}
+
+/** The epochs of {@linkcode train}, on one thread or a team. */
+async function loop(
+  model: Layer,
+  data: TrainData,
+  options: TrainOptions & { stepsPerEpoch: number; team: Team | null },
+): Promise<TrainResult> {
+  const { batchSize, optimizer, loss, rng, stepsPerEpoch, team } = options;
+  const order = options.order ?? "reshuffle";
+  const backend = options.backend ?? tsBackend;
+  const count = data.train.count;
   const logEvery = options.logEvery ?? 100;
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
@@ -150,10 +193,8 @@ export async function train(model: Layer, data: TrainData, options: TrainOptions
       }
       backend.beginStep();
       const { x, labels } = batchOf(data.train, indices, { transform: data.transform, dtype: options.dtype });
-      const result = loss(model.forward(x, { training: true }), labels);
+      const result = team ? await team.step(x, labels) : localStep(model, loss, x, labels);
       if (!Number.isFinite(result.loss)) throw new DivergedError(epoch, step, result.loss);
-      // Nothing needs the gradient with respect to the images.
-      model.backward(result.dlogits, { inputGradient: false });
       optimizer.step();
 
       samplesSeen += labels.length;
@@ -183,4 +224,12 @@ export async function train(model: Layer, data: TrainData, options: TrainOptions
     }
   }
   return { samplesSeen, final };
+}
+
+/** Forward, loss and backward of a batch on this thread. */
+function localStep(model: Layer, loss: LossFunction, x: Tensor, labels: Int32Array): StepResult {
+  const result = loss(model.forward(x, { training: true }), labels);
+  // Nothing needs the gradient with respect to the images.
+  model.backward(result.dlogits, { inputGradient: false });
+  return result;
 }
