@@ -228,3 +228,26 @@ Deno.test(
       assert.deepEqual([...Deno.readDirSync(out)].map((e) => e.name).sort(), ["ts", "wasm"], "no run folder was made");
     }),
 );
+
+Deno.test(
+  "runExperimentCli() splits batches with --threads, the same numbers twice, recorded; a bad count exits 2",
+  io,
+  () =>
+    withTempDir(async (out) => {
+      const rows: string[] = [];
+      for (const copy of ["a", "b"]) {
+        const args = [...small(`${out}/${copy}`), "--batch-size", "4", "--threads", "2", "--train-limit", "40"];
+        const { result } = await quietly(() => runExperimentCli(tinyExperiment, args));
+        assert.equal(result, 0);
+        const [run] = [...Deno.readDirSync(`${out}/${copy}/tiny`)];
+        const dir = `${out}/${copy}/tiny/${run!.name}`;
+        assert.equal(JSON.parse(await Deno.readTextFile(`${dir}/manifest.json`)).settings.threads, 2);
+        const csv = await Deno.readTextFile(`${dir}/metrics.csv`);
+        rows.push(csv.split("\n").map((line) => line.split(",").slice(0, -1).join(",")).join("\n")); // no elapsed_s
+      }
+      assert.equal(rows[0], rows[1], "a split batch is reproducible");
+      const { result, err } = await quietly(() => runExperimentCli(tinyExperiment, [...small(out), "--threads", "0"]));
+      assert.equal(result, 2);
+      assert.match(err, /--threads: got '0', expected an integer from 1 to 64/);
+    }),
+);

@@ -32,6 +32,7 @@ export function recordSettings(
     log_every: s.logEvery,
     order: s.order,
     backend: s.backend ?? DEFAULT_BACKEND,
+    threads: s.threads ?? 1,
     ...s.hyper,
     ...Object.fromEntries(Object.entries(s.flags).map(([k, v]) => [`flag_${k}`, v])),
   });

@@ -277,9 +277,11 @@ async function trainArm(run: Run, plan: ArmPlan, signal?: AbortSignal): Promise<
   const { name, settings, data } = plan;
   const { model, initial, label, backend } = buildArm(run, plan);
   const before = manifest.samples_seen;
+  const split = settings.batchSize > 1 && (settings.threads ?? 1) > 1;
   const result = await train(model, data, {
     ...settings,
-    optimizer: createOptimizer(model.params(), settings, { backend }),
+    optimizer: createOptimizer(model.params(), settings, { backend, fused: !split }),
+    replica: experiment.replica,
     backend,
     loss: experiment.loss,
     rng: createRng(settings.seed).fork(2),

@@ -40,6 +40,12 @@ export interface Settings {
   order: SampleOrder;
   /** The kernels the run uses; default {@linkcode DEFAULT_BACKEND}. */
   backend?: BackendName;
+  /**
+   * Threads each batch is split across (the main thread and workers); default 1. Batches of one sample
+   * always run on one. A split adds the shares' gradients in a fixed order: reproducible, but rounded
+   * differently from one thread, so it is a setting.
+   */
+  threads?: number;
   /** Experiment-specific switches, e.g. Zhou's `full`. */
   flags: Record<string, boolean>;
 }
@@ -128,6 +134,7 @@ const NUMERIC_FLAGS: Record<string, { key: keyof Settings; allowed: string; chec
   "log-every": { key: "logEvery", allowed: "a positive integer", check: positiveInteger },
   "train-limit": { key: "trainLimit", allowed: "a positive integer or 'all'", check: positiveInteger },
   "test-limit": { key: "testLimit", allowed: "a positive integer or 'all'", check: positiveInteger },
+  threads: { key: "threads", allowed: "an integer from 1 to 64", check: (raw) => positiveInteger(raw) && +raw <= 64 },
 };
 
 /** Every optimizer hyper-parameter, each a flag (`--momentum`, `--beta1`, ...). */
@@ -320,6 +327,7 @@ export function helpText(
     `  --test-limit N|all    use the first N test images (default ${limit(d.testLimit)})`,
     `  --log-every N         steps per logged row (default ${d.logEvery})`,
     `  --backend NAME        ${backends} (default ${d.backend ?? DEFAULT_BACKEND})`,
+    `  --threads N           split each batch across N threads; batches of 1 stay on one (default ${d.threads ?? 1})`,
     `  --data-dir DIR        folder holding the dataset's files (default: $${options.envVar}, then the usual places)`,
     "  --allow-modified-data accept data files whose SHA-256 differs (recorded in the manifest)",
     `  --out DIR             results root (default ${options.out}; the deno tasks may write only under results/)`,

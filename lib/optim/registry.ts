@@ -20,6 +20,14 @@ export interface HyperParameter {
   description: string;
 }
 
+/** What an optimizer may take from the run beyond its hyper-parameters. */
+export interface OptimizerContext {
+  /** The run's backend, which runs SGD's update. */
+  backend?: Backend;
+  /** Whether SGD applies its update inside backward (default true); a batch split across threads cannot. */
+  fused?: boolean;
+}
+
 /** One optimizer: what it is, its hyper-parameters, and how to build it. */
 export interface OptimizerSpec {
   /** One line for `--help`. */
@@ -28,9 +36,9 @@ export interface OptimizerSpec {
   hyper: Record<string, HyperParameter>;
   /**
    * Builds it over `params`; `options` holds `lr` and every hyper-parameter;
-   * `backend` is the run's (only SGD uses it, for its update).
+   * `context` the run's backend and whether SGD may fuse its update into backward (only SGD uses them).
    */
-  create(params: Param[], options: Record<string, number>, backend?: Backend): Optimizer;
+  create(params: Param[], options: Record<string, number>, context?: OptimizerContext): Optimizer;
 }
 
 /** The optimizers by name, as `--optimizer` takes them. */
@@ -38,7 +46,8 @@ export const OPTIMIZERS = {
   sgd: {
     description: "w -= lr * dw",
     hyper: {},
-    create: (params, o, backend) => new Sgd(params, { lr: o.lr!, backend, fused: true }),
+    create: (params, o, context = {}) =>
+      new Sgd(params, { lr: o.lr!, backend: context.backend, fused: context.fused ?? true }),
   },
   momentum: {
     description: "heavy-ball momentum, as Keras' SGD(momentum)",
@@ -83,9 +92,9 @@ export function hyperParameters(name: OptimizerName, given: Record<string, numbe
 export function createOptimizer(
   params: Param[],
   settings: { optimizer: OptimizerName; lr: number; hyper?: Record<string, number> },
-  options: { backend?: Backend } = {},
+  options: OptimizerContext = {},
 ): Optimizer {
   const spec: OptimizerSpec = OPTIMIZERS[settings.optimizer];
   const given = { lr: settings.lr, ...hyperParameters(settings.optimizer, settings.hyper ?? {}) };
-  return spec.create(params, given, options.backend);
+  return spec.create(params, given, options);
 }
