@@ -129,11 +129,18 @@ export async function benchmarkTraining(
       replica: experiment.replica && { ...experiment.replica, context: { arm, settings } },
       onInterval,
     });
-  // Warm-up on this thread (at least 0.3 s, so every kernel is compiled by the optimizing tier), which sizes the rounds.
+  // Warm-up on this thread for at least a second, in calls long enough that their set-up does not count: V8
+  // moves hot code (WebAssembly included) to its optimizing tier only after a while. The last call sizes the rounds.
   const start = performance.now();
-  let warmSteps = 0;
-  while (performance.now() - start < 300) warmSteps += (await run(10, 1)).samplesSeen / batch;
-  const steps = options.steps ?? Math.max(10, Math.round(250 / ((performance.now() - start) / warmSteps)));
+  let calls = 10, perWarmStep = Infinity;
+  while (performance.now() - start < 1000) {
+    const began = performance.now();
+    await run(calls, 1);
+    const took = performance.now() - began;
+    perWarmStep = took / calls;
+    if (took < 200) calls *= 2;
+  }
+  const steps = options.steps ?? Math.max(10, Math.round(250 / perWarmStep));
   const ends: number[] = [];
   await run(steps * (rounds + 1), threads, (log) => ends.push(log.elapsedSeconds));
   // The first round warms the workers up.

@@ -35,23 +35,18 @@ async function useTfjsBackend(backend: TfjsBackend): Promise<void> {
   }
 }
 
-/** A convolution as TensorFlow.js's WebAssembly backend can differentiate it: shifted slices, one matmul. */
+/**
+ * A convolution as TensorFlow.js's WebAssembly backend can differentiate it: shifted slices (`tf.slice`,
+ * which has a gradient; `tf.stridedSlice` has none, so stride 1 only), one matrix product.
+ */
 function convBySlices(x: tf.Tensor4D, w: tf.Variable, layer: Conv2d): tf.Tensor4D {
   const [F, C, KH, KW] = layer.kernel.shape as [number, number, number, number];
-  const { outHeight: OH, outWidth: OW, stride: [sh, sw] } = layer.geometry;
+  const { outHeight: OH, outWidth: OW, stride } = layer.geometry;
+  if (stride[0] !== 1 || stride[1] !== 1) throw new Error("the TensorFlow.js WebAssembly twin covers stride 1 only");
   const N = x.shape[0];
   const slices: tf.Tensor4D[] = [];
   for (let kh = 0; kh < KH; kh++) {
-    for (let kw = 0; kw < KW; kw++) {
-      slices.push(
-        tf.stridedSlice(x, [0, kh, kw, 0], [N, kh + (OH - 1) * sh + 1, kw + (OW - 1) * sw + 1, C], [
-          1,
-          sh,
-          sw,
-          1,
-        ]) as tf.Tensor4D,
-      );
-    }
+    for (let kw = 0; kw < KW; kw++) slices.push(tf.slice(x, [0, kh, kw, 0], [N, OH, OW, C]));
   }
   const columns = tf.concat(slices, 3).reshape([N * OH * OW, KH * KW * C]);
   return tf.matMul(columns, w.reshape([KH * KW * C, F])).reshape([N, OH, OW, F]);
