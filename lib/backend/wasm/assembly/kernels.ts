@@ -375,19 +375,21 @@ export function gemm(a: usize, b: usize, c: usize, bias: usize, M: i32, K: i32, 
   }
 }
 
+/** The dot product of n floats at `a` and `b`: four lanes at a time, then the rest. */
+@inline function dot(a: usize, b: usize, n: i32): f32 {
+  let s = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) s = f32x4.add(s, f32x4.mul(v128.load(at(a, i)), v128.load(at(b, i))));
+  let sum = hsum(s);
+  for (; i < n; i++) sum += load<f32>(at(a, i)) * load<f32>(at(b, i));
+  return sum;
+}
+
 /** dx [N, I] = dy [N, O] w^T, with w [I, O]: one dot product per element. */
 export function denseInputGradient(dy: usize, w: usize, dx: usize, N: i32, I: i32, O: i32): void {
   for (let n = 0; n < N; n++) {
     const g = at(dy, n * O);
-    for (let i = 0; i < I; i++) {
-      const wr = at(w, i * O);
-      let s = f32x4.splat(0);
-      let o = 0;
-      for (; o + 4 <= O; o += 4) s = f32x4.add(s, f32x4.mul(v128.load(at(g, o)), v128.load(at(wr, o))));
-      let sum = hsum(s);
-      for (; o < O; o++) sum += load<f32>(at(g, o)) * load<f32>(at(wr, o));
-      store<f32>(at(dx, n * I + i), sum);
-    }
+    for (let i = 0; i < I; i++) store<f32>(at(dx, n * I + i), dot(g, at(w, i * O), O));
   }
 }
 
@@ -546,16 +548,11 @@ export function denseBackwardSgd(x: usize, dy: usize, w: usize, dx: usize, I: i3
   const ls = f32x4.splat(lr);
   for (let i = 0; i < I; i++) {
     const wr = at(w, i * O);
-    let s = f32x4.splat(0);
-    let o = 0;
-    for (; o + 4 <= O; o += 4) s = f32x4.add(s, f32x4.mul(v128.load(at(dy, o)), v128.load(at(wr, o))));
-    let sum = hsum(s);
-    for (; o < O; o++) sum += load<f32>(at(dy, o)) * load<f32>(at(wr, o));
-    store<f32>(at(dx, i), sum);
+    store<f32>(at(dx, i), dot(dy, wr, O));
     const xi = load<f32>(at(x, i));
     if (xi == 0) continue;
     const xs = f32x4.splat(xi);
-    o = 0;
+    let o = 0;
     for (; o + 4 <= O; o += 4) {
       v128.store(at(wr, o), f32x4.sub(v128.load(at(wr, o)), f32x4.mul(ls, f32x4.mul(xs, v128.load(at(dy, o))))));
     }
