@@ -57,7 +57,7 @@ let compiled: WebAssembly.Module | null | undefined;
 export function wasmKernelsModule(): WebAssembly.Module | null {
   if (compiled === undefined) {
     try {
-      compiled = new WebAssembly.Module(Uint8Array.fromBase64(kernelsWasmBase64));
+      compiled = new WebAssembly.Module(Uint8Array.from(atob(kernelsWasmBase64), (c) => c.charCodeAt(0)));
     } catch {
       compiled = null;
     }
