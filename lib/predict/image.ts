@@ -126,8 +126,11 @@ export function toModelInput(image: GreyImage, size: { height: number; width: nu
   return out;
 }
 
-/** For each of `to` output cells, the `from` input cells it covers and their weights (summing to 1). */
-function coverage(from: number, to: number): [number, number][][] {
+/**
+ * For each of `to` output cells, the `from` input cells it covers and their
+ * weights (summing to 1): the area average of {@linkcode toModelInput}.
+ */
+export function coverage(from: number, to: number): [number, number][][] {
   const scale = from / to;
   return Array.from({ length: to }, (_, o) => {
     const a = o * scale, b = (o + 1) * scale, cells: [number, number][] = [];

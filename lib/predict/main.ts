@@ -65,7 +65,7 @@ function readImages(files: string[], indices: number[]): { name: string; image: 
 }
 
 /** The experiment `experiments/<name>.ts` exports. */
-async function experimentNamed(name: string): Promise<Experiment> {
+export async function experimentNamed(name: string): Promise<Experiment> {
   if (!/^\w+$/.test(name)) throw new Error(`the manifest names experiment '${name}', not a file name`);
   const module = await import(new URL(`../../experiments/${name}.ts`, import.meta.url).href);
   const found = Object.values(module).find((v) => (v as Experiment)?.name === name && "model" in (v as object));

@@ -1,0 +1,66 @@
+/**
+ * `deno task page RUN_DIR [--arm NAME] [--out FILE]`: writes the
+ * draw-and-classify page of a run (default `RUN_DIR/draw.html`, or
+ * `draw-<arm>.html`), one HTML file to open in a browser.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import type { Experiment } from "../experiment/mod.ts";
+import { experimentNamed } from "../predict/main.ts";
+import { loadPredictor } from "../predict/mod.ts";
+import { pageHtml, pageModel } from "./page.ts";
+
+/** The `--help` text. */
+export const HELP = `Usage: deno task page RUN_DIR [--arm NAME] [--out FILE]
+
+Writes one self-contained HTML file (no network, no build step) with the
+run's trained weights: draw on a canvas with the mouse or a finger and see
+the top three classes, computed in the page on the image predict would make
+of the drawing. Default FILE: RUN_DIR/draw.html (draw-<arm>.html per arm).
+
+Exit codes: 0 written, 2 bad input (no run, an unknown arm, a bad checkpoint).`;
+
+/**
+ * Runs the command line and returns the exit code.
+ *
+ * @param args `Deno.args`.
+ * @param options how to find an experiment by name (tests give the tiny one); default `experiments/<name>.ts`.
+ */
+export async function pageCli(
+  args: string[],
+  options: { experiment?: (name: string) => Promise<Experiment> } = {},
+): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { arm: { type: "string" }, out: { type: "string" }, help: { type: "boolean" } },
+    });
+    if (values.help) return console.log(HELP), 0;
+    const [runDir, ...rest] = positionals;
+    if (runDir === undefined || rest.length > 0) throw new Error("expected one run folder");
+    const predictor = await loadPredictor(runDir, {
+      arm: values.arm,
+      experiment: options.experiment ?? experimentNamed,
+    });
+    const title = `${runDir.replace(/\/+$/, "").split("/").slice(-2).join("/")}${
+      values.arm ? `, arm ${values.arm}` : ""
+    }`;
+    const out = values.out ?? `${runDir}/${values.arm ? `draw-${values.arm}` : "draw"}.html`;
+    await Deno.writeTextFile(out, pageHtml(pageModel(predictor, title)));
+    console.log(out);
+    return 0;
+  } catch (error) {
+    console.error(`page: ${(error as Error).message}`);
+    return 2;
+  }
+}
+
+if (import.meta.main) {
+  const cwd = Deno.permissions.querySync({ name: "env", variable: "INIT_CWD" }).state === "granted"
+    ? Deno.env.get("INIT_CWD")
+    : undefined;
+  if (cwd) Deno.chdir(cwd);
+  Deno.exit(await pageCli(Deno.args));
+}

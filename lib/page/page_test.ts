@@ -1,0 +1,132 @@
+/// <reference lib="dom" />
+import assert from "node:assert/strict";
+import { parse } from "csv-parse/sync";
+import { runExperiment, runExperimentCli } from "../experiment/mod.ts";
+import { decodePngGrey, toModelInput } from "../predict/mod.ts";
+import { experimentNamed, predictCli } from "../predict/main.ts";
+import { CHROMIUM_PATH, hasChromium, visitPage } from "../report/html/browser.ts";
+import { needs, withTempDir } from "../testing/io.ts";
+import { tinyArmsExperiment, tinyExperiment } from "../testing/tiny_experiment.ts";
+import { pageCli } from "./main.ts";
+
+const experiments = [tinyExperiment, tinyArmsExperiment];
+const experiment = (name: string) => experiments.find((e) => e.name === name) ?? experimentNamed(name);
+const options = { experiment: (name: string) => Promise.resolve(experiment(name)) };
+
+/** Runs a command line, returning its exit code and what it printed. */
+async function capture(run: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
+  const [log, error] = [console.log, console.error];
+  let out = "", err = "";
+  console.log = (line: string) => void (out += line + "\n");
+  console.error = (line: string) => void (err += line + "\n");
+  try {
+    return { code: await run(), out, err };
+  } finally {
+    [console.log, console.error] = [log, error];
+  }
+}
+
+Deno.test(
+  "deno task page writes one self-contained HTML file, and refuses a bad arm",
+  needs("read", "write"),
+  () =>
+    withTempDir(async (dir) => {
+      const { runDir } = await runExperiment(tinyExperiment, { controls: { out: dir, quiet: true }, terminal: false });
+      const { code, out } = await capture(() => pageCli([runDir], options));
+      assert.equal(code, 0);
+      assert.equal(out, `${runDir}/draw.html\n`);
+      const html = await Deno.readTextFile(`${runDir}/draw.html`);
+      assert.doesNotMatch(html, /https?:|src=|<link/, "nothing is fetched");
+      assert.match(html, /"0\.conv2d\.kernel":"/, "the weights are embedded");
+      const arms = await runExperiment(tinyArmsExperiment, { controls: { out: dir, quiet: true }, terminal: false });
+      const bad = await capture(() => pageCli([arms.runDir, "--arm", "nope"], options));
+      assert.equal(bad.code, 2);
+      assert.match(bad.err, /^page: .*no arm 'nope': one of trained, frozen/);
+      assert.equal((await capture(() => pageCli([arms.runDir, "--arm", "frozen"], options))).code, 0);
+      assert.ok((await Deno.stat(`${arms.runDir}/draw-frozen.html`)).isFile);
+    }),
+);
+
+/** The browser test runs Chromium; without it, it is skipped, saying so once. */
+const permitted = !needs("read", "write", "env", { name: "run", command: CHROMIUM_PATH }).ignore;
+if (permitted && !hasChromium()) {
+  console.log(`page browser test skipped: no Chromium at ${CHROMIUM_PATH} (install it: apt-get install chromium)`);
+}
+const mnist = permitted ? Deno.env.get("MNIST_DATA_DIR") : undefined;
+
+/** What the page showed after the strokes: its 28x28 input, its top three and the canvas as a PNG data URL. */
+interface Drawn {
+  input: number[];
+  top: { class: number; label: string; probability: number }[];
+  png: string;
+}
+
+/** A "7": a bar and a slanted stroke, drawn with the mouse across the 280x280 canvas. */
+async function drawSeven(page: import("puppeteer-core").Page): Promise<Drawn> {
+  const box = (await (await page.$("#draw"))!.boundingBox())!;
+  const strokes = [[[70, 60], [210, 60], [130, 230]]];
+  for (const stroke of strokes) {
+    await page.mouse.move(box.x + stroke[0]![0]!, box.y + stroke[0]![1]!);
+    await page.mouse.down();
+    for (const [x, y] of stroke.slice(1)) await page.mouse.move(box.x + x!, box.y + y!, { steps: 12 });
+    await page.mouse.up();
+  }
+  return page.evaluate(() => {
+    const { input, top } = (window as unknown as { classified: Omit<Drawn, "png"> }).classified;
+    return { input, top, png: (document.getElementById("draw") as HTMLCanvasElement).toDataURL("image/png") };
+  });
+}
+
+/** Opens the page of `runDir`, draws, and checks the page against `deno task predict` on the drawn image. */
+async function checkAgainstPredict(runDir: string, dir: string, screenshot: string): Promise<number> {
+  assert.equal((await capture(() => pageCli([runDir], options))).code, 0);
+  const { problems, result } = await visitPage(`${runDir}/draw.html`, { inspect: drawSeven, screenshot, width: 800 });
+  assert.deepEqual(problems, [], "no console error");
+  const drawn = result!;
+  const png = Uint8Array.from(atob(drawn.png.split(",")[1]!), (c) => c.charCodeAt(0));
+  await Deno.writeFile(`${dir}/drawn.png`, png);
+  const input = toModelInput(decodePngGrey(png, "drawn.png"), { height: 28, width: 28 });
+  assert.deepEqual(drawn.input, [...input], "the page's 28x28 input is predict's");
+  assert.ok(input.some((v) => v > 200), "the strokes were drawn");
+  const header = new TextEncoder().encode("P5\n28 28\n255\n");
+  await Deno.writeFile(`${dir}/input.pgm`, new Uint8Array([...header, ...input]));
+  let worst = 0;
+  for (const file of ["drawn.png", "input.pgm"]) {
+    const { code, out } = await capture(() => predictCli([runDir, `${dir}/${file}`, "--csv"], options));
+    assert.equal(code, 0);
+    const rows = parse(out, { columns: true }) as Record<string, string>[];
+    assert.deepEqual(drawn.top.map((t) => t.class), rows.map((r) => Number(r.class)), `${file}: same classes`);
+    assert.deepEqual(drawn.top.map((t) => t.label), rows.map((r) => r.label));
+    for (const [i, t] of drawn.top.entries()) {
+      worst = Math.max(worst, Math.abs(t.probability - Number(rows[i]!.probability)));
+    }
+  }
+  assert.ok(worst <= 1e-4, `probabilities differ by ${worst}`);
+  console.log(
+    `page vs predict: top ${
+      drawn.top.map((t) => `${t.label} ${t.probability}`).join(", ")
+    }; largest difference ${worst}`,
+  );
+  assert.ok((await Deno.stat(screenshot)).size > 5_000, "a screenshot was saved");
+  return worst;
+}
+
+Deno.test("the page classifies a drawing as deno task predict does (tiny run, Chromium)", {
+  ignore: !permitted || !hasChromium(),
+}, () =>
+  withTempDir(async (dir) => {
+    const { runDir } = await runExperiment(tinyExperiment, { controls: { out: dir, quiet: true }, terminal: false });
+    await checkAgainstPredict(runDir, dir, `${dir}/page.png`);
+  }));
+
+// With MNIST (MNIST_DATA_DIR) the page of a real exp:zhou run; PAGE_SCREENSHOT=docs/page_zhou.png keeps its picture.
+Deno.test("the page classifies a drawn 7 as deno task predict does (exp:zhou on MNIST, Chromium)", {
+  ignore: !permitted || !hasChromium() || !mnist,
+}, () =>
+  withTempDir(async (dir) => {
+    const code = await runExperimentCli(await experimentNamed("zhou"), ["--data-dir", mnist!, "--out", dir, "--quiet"]);
+    assert.equal(code, 0);
+    const [run] = [...Deno.readDirSync(`${dir}/zhou`)].map((e) => `${dir}/zhou/${e.name}`);
+    const keep = Deno.env.get("PAGE_SCREENSHOT");
+    await checkAgainstPredict(run!, dir, keep ?? `${dir}/page.png`);
+  }));
