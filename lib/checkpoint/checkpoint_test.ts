@@ -95,5 +95,6 @@ Deno.test(
       const f64 = { name: denseBias!.name, shape: [10], data: new Float64Array(10) };
       writeCheckpoint(file, [kernel!, bias!, weight!], { metadata: {}, state: [f64] });
       assert.throws(() => loadCheckpoint(readCheckpoint(file), restored.params()), /'4\.dense\.bias' is not F32/);
+      assert.deepEqual((await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name), ["model.safetensors"]);
     }),
 );
