@@ -94,6 +94,10 @@ Deno.test(
       const stopped = await run(`${out}/b`, { signal: abortAfter(10) });
       const noCheckpoint = await run(`${out}/c`, { signal: abortAfter(10) });
       await Deno.remove(`${noCheckpoint.runDir}/model.safetensors`);
+      const otherData = await run(`${out}/d`, { signal: abortAfter(10) });
+      const edited = JSON.parse(await Deno.readTextFile(`${otherData.runDir}/manifest.json`));
+      edited.datasets[0].files[0].sha256 = "0".repeat(64);
+      await Deno.writeTextFile(`${otherData.runDir}/manifest.json`, JSON.stringify(edited));
       const arms = await runExperiment(tinyArmsExperiment, {
         controls: { out, quiet: true },
         signal: abortAfter(70),
@@ -143,3 +147,23 @@ Deno.test("runExperimentCli() --resume of a missing folder exits 2 with the mess
   assert.match(errors[0]!, /^exp:tiny: --resume: \/nonexistent\/run: not a run folder/);
   assert.match(errors[1]!, /--resume and --seeds: a resumed run keeps its folder/);
 });
+
+Deno.test(
+  "runExperiment() resumes a run of one arm of a multi-arm experiment (--arm)",
+  io,
+  () =>
+    withTempDir(async (out) => {
+      const arm = (options: { signal?: AbortSignal; resume?: string; out: string }) =>
+        runExperiment(tinyArmsExperiment, {
+          signal: options.signal,
+          controls: { out: options.out, quiet: true, arms: ["frozen"], resume: options.resume ?? null },
+          terminal: false,
+        });
+      const whole = await arm({ out: `${out}/whole` });
+      const stopped = await arm({ out, signal: abortAfter(33) });
+      const resumed = await arm({ out, resume: stopped.runDir });
+      assert.equal(resumed.manifest.status, "completed");
+      assert.equal(await metricColumns(resumed.runDir), await metricColumns(whole.runDir));
+      assert.deepEqual(resumed.manifest.final_metrics, whole.manifest.final_metrics);
+    }),
+);

@@ -297,7 +297,9 @@ async function reopenRun(
   const { rows } = await readMetrics(`${dir}/metrics.csv`);
   const { height, width } = options.plans[0]!.data.train;
   const report = { confusions: [], predictions: [], pictures: [], imageSize: { height, width } };
-  return { experiment, files, manifest, rows, ...report, clock: performance.now(), ...options.output };
+  // elapsed_s goes on from the last row written, the pause left out.
+  const clock = performance.now() - 1000 * (rows.at(-1)?.elapsed_s ?? 0);
+  return { experiment, files, manifest, rows, ...report, clock, ...options.output };
 }
 
 /** Builds an arm's model on its backend, records its summary, backend and initial weights, and announces it. */
