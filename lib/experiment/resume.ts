@@ -130,9 +130,9 @@ export function checkSameData(point: ResumePoint, dataset: DatasetRecord): void 
 
 /** The manifest of a run going on: status back to `running`, end cleared, the resume recorded in `resumes`. */
 export function resumedManifest(point: ResumePoint): Manifest {
-  const { status_detail: _, ...manifest } = point.manifest;
+  const { status_detail: after = "", ...manifest } = point.manifest;
   const { epoch, step } = point.position;
-  const resumes = [...manifest.resumes ?? [], { at: new Date().toISOString(), epoch, step, after: _ ?? "" }];
+  const resumes = [...manifest.resumes ?? [], { at: new Date().toISOString(), epoch, step, after }];
   return { ...manifest, status: "running", "ended_at": null, "wall_seconds": null, resumes };
 }
 

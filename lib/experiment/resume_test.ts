@@ -50,6 +50,7 @@ Deno.test(
       ["sgd (fused), reshuffle, batch 1", {}, [0, 7, 20, 60, 119]],
       ["adam, with-replacement, batch 4", { optimizer: "adam", lr: 0.01, batchSize: 4, logEvery: 4 }, [5, 15, 22]],
       ["momentum, shuffle-once, batch 3", { optimizer: "momentum", batchSize: 3, order: "shuffle-once" }, [9, 20]],
+      ["adam, batch 4 split across 2 threads", { optimizer: "adam", lr: 0.01, batchSize: 4, threads: 2 }, [9]],
     ];
     for (const [name, overrides, points] of settings) {
       await t.step(name, () =>

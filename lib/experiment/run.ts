@@ -142,11 +142,8 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
   const loaded = await loadData(experiment, controls, say);
   if (resume) checkSameData(resume, loaded.record);
   const plans = armSettings.map((arm) => ({ ...arm, data: limit(experiment.prepare(loaded, arm.settings), arm) }));
-  const init = resume
-    ? resume.init
-    : controls.initFrom === null
-    ? null
-    : initialWeights(experiment, plans, controls.initFrom);
+  let init = resume?.init ?? null; // a resumed run's report starts from the weights it started from
+  if (!resume && controls.initFrom !== null) init = initialWeights(experiment, plans, controls.initFrom);
   const output = { say, progress, init, checkpointEvery: controls.checkpointEvery, resume };
   const run = resume
     ? await reopenRun(experiment, { plans, resume, write: options.write, output })
