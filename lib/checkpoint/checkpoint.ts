@@ -7,7 +7,19 @@
 import { writeAtomically, type WriteFile } from "../_fs.ts";
 import { sha256Hex } from "../data/checksum.ts";
 import type { Param } from "../tensor/mod.ts";
-import { decodeSafetensors, encodeSafetensors, type Safetensors } from "./safetensors.ts";
+import { decodeSafetensors, encodeSafetensors, type NamedTensor, type Safetensors } from "./safetensors.ts";
+
+/**
+ * Name prefixes of tensors that hold training state rather than weights
+ * (`optimizer.<param>.m`, `train.permutation`): written only when a run is
+ * interrupted, for `--resume`; loading weights skips them.
+ */
+export const STATE_PREFIXES: readonly string[] = ["optimizer.", "train."];
+
+/** Whether a tensor holds training state (see {@linkcode STATE_PREFIXES}), not a weight. */
+export function isStateTensor(name: string): boolean {
+  return STATE_PREFIXES.some((prefix) => name.startsWith(prefix));
+}
 
 /** A checkpoint read from a file, with the file's path for messages. */
 export interface Checkpoint extends Safetensors {
@@ -23,14 +35,16 @@ export interface Checkpoint extends Safetensors {
  *
  * @param path the file, e.g. `<run>/model.safetensors`.
  * @param params the model's parameters, e.g. `model.params()`; read, never changed.
- * @param options string `metadata` (`__metadata__`) and `write` (tests inject a failing one).
+ * @param options string `metadata` (`__metadata__`), `state` tensors after the weights (names from
+ * {@linkcode STATE_PREFIXES}) and `write` (tests inject a failing one).
  */
 export function writeCheckpoint(
   path: string,
   params: readonly Param[],
-  options: { metadata: Record<string, string>; write?: WriteFile },
+  options: { metadata: Record<string, string>; state?: NamedTensor[]; write?: WriteFile },
 ): void {
-  const tensors = params.map((p) => ({ name: p.name, shape: p.shape, data: Float32Array.from(p.value) }));
+  const weights = params.map((p) => ({ name: p.name, shape: p.shape, data: Float32Array.from(p.value) }));
+  const tensors = [...weights, ...options.state ?? []];
   writeAtomically(path, encodeSafetensors({ tensors, metadata: options.metadata }), { write: options.write });
 }
 
@@ -53,8 +67,9 @@ export function readCheckpoint(path: string): Checkpoint {
 /**
  * Copies a checkpoint's tensors into `params` (`p.value.set`, so values that
  * live in a backend's memory stay there), after checking that every
- * parameter has a tensor of its name and shape and that no tensor is left
- * over; on a mismatch nothing is changed.
+ * parameter has a float32 tensor of its name and shape and that no tensor is
+ * left over (training state, see {@linkcode STATE_PREFIXES}, is not read
+ * here); on a mismatch nothing is changed.
  *
  * @param checkpoint from {@linkcode readCheckpoint}.
  * @param params the model's parameters, e.g. `model.params()`.
@@ -67,12 +82,13 @@ export function loadCheckpoint(checkpoint: Checkpoint, params: readonly Param[])
   };
   for (const p of params) {
     const t = byName.get(p.name) ?? fail(`tensor '${p.name}' [${p.shape}] is missing`);
+    if (!(t.data instanceof Float32Array)) fail(`tensor '${p.name}' is not F32`);
     if (t.shape.join("x") !== p.shape.join("x")) {
       fail(`tensor '${p.name}' has shape [${t.shape}], expected [${p.shape}]`);
     }
   }
   const names = new Set(params.map((p) => p.name));
-  const extra = checkpoint.tensors.find((t) => !names.has(t.name));
+  const extra = checkpoint.tensors.find((t) => !names.has(t.name) && !isStateTensor(t.name));
   if (extra) fail(`tensor '${extra.name}' is not a parameter of this model`);
   for (const p of params) p.value.set(byName.get(p.name)!.data);
 }

@@ -74,3 +74,27 @@ Deno.test(
     });
   },
 );
+
+Deno.test(
+  "loadCheckpoint() skips training state tensors and refuses a weight that is not F32",
+  needs("read", "write"),
+  () =>
+    withTempDir(async (dir) => {
+      const file = `${dir}/model.safetensors`;
+      const saved = tinyModel(1), restored = tinyModel(2);
+      const state = [
+        { name: "optimizer.4.dense.bias.m", shape: [10], data: new Float64Array(10) },
+        { name: "train.permutation", shape: [3], data: Int32Array.of(2, 0, 1) },
+      ];
+      writeCheckpoint(file, saved.params(), { metadata: {}, state });
+      const checkpoint = readCheckpoint(file);
+      assert.deepEqual(checkpoint.tensors.slice(-2), state);
+      loadCheckpoint(checkpoint, restored.params());
+      assert.deepEqual(bits(restored), bits(saved));
+      const [kernel, bias, weight, denseBias] = saved.params();
+      const f64 = { name: denseBias!.name, shape: [10], data: new Float64Array(10) };
+      writeCheckpoint(file, [kernel!, bias!, weight!], { metadata: {}, state: [f64] });
+      assert.throws(() => loadCheckpoint(readCheckpoint(file), restored.params()), /'4\.dense\.bias' is not F32/);
+      assert.deepEqual((await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name), ["model.safetensors"]);
+    }),
+);

@@ -1,20 +1,32 @@
 /**
  * The safetensors format (Hugging Face; `safetensors.torch.load_file` reads
  * it): an 8-byte little-endian header length N, N bytes of JSON naming each
- * tensor's dtype, shape and byte range, then the tensors' bytes. Only float32
- * (`F32`, little-endian) tensors are written and accepted here.
+ * tensor's dtype, shape and byte range, then the tensors' bytes. Float32
+ * (`F32`), float64 (`F64`) and int32 (`I32`) tensors, little-endian, are
+ * written and accepted here; a model's weights are `F32`.
  *
  * @module
  */
 
-/** One tensor: a name, a row-major shape and float32 values. */
+/** The typed arrays a tensor can hold, one per dtype. */
+export type TensorData = Float32Array | Float64Array | Int32Array;
+
+/** Each accepted dtype's typed array; the element size is its `BYTES_PER_ELEMENT`. */
+const DTYPES = { F32: Float32Array, F64: Float64Array, I32: Int32Array } as const;
+
+/** The dtype of a typed array. */
+function dtypeOf(data: TensorData): keyof typeof DTYPES {
+  return data instanceof Float64Array ? "F64" : data instanceof Int32Array ? "I32" : "F32";
+}
+
+/** One tensor: a name, a row-major shape and its values. */
 export interface NamedTensor {
   /** Unique within the file. */
   name: string;
   /** Row-major shape; the product of its entries is `data.length`. */
   shape: readonly number[];
-  /** The values. */
-  data: Float32Array;
+  /** The values; their type gives the dtype. */
+  data: TensorData;
 }
 
 /** The contents of a safetensors file. */
@@ -32,15 +44,15 @@ const MAX_HEADER = 100_000_000;
  * Encodes tensors and metadata as a safetensors file, the header padded with
  * spaces to a multiple of 8 bytes.
  *
- * @param contents tensors (float32 values, written little-endian) and string metadata.
+ * @param contents tensors (written little-endian) and string metadata.
  * @returns the file's bytes.
  */
 export function encodeSafetensors(contents: Safetensors): Uint8Array {
   const header: Record<string, unknown> = { "__metadata__": contents.metadata };
   let offset = 0;
   for (const t of contents.tensors) {
-    const bytes = t.data.length * 4;
-    header[t.name] = { dtype: "F32", shape: t.shape, "data_offsets": [offset, offset + bytes] };
+    const bytes = t.data.byteLength;
+    header[t.name] = { dtype: dtypeOf(t.data), shape: t.shape, "data_offsets": [offset, offset + bytes] };
     offset += bytes;
   }
   let json = JSON.stringify(header);
@@ -52,13 +64,15 @@ export function encodeSafetensors(contents: Safetensors): Uint8Array {
   out.set(head, 8);
   let at = 8 + head.length;
   for (const t of contents.tensors) {
-    for (let i = 0; i < t.data.length; i++, at += 4) view.setFloat32(at, t.data[i]!, true);
+    const set = { F32: view.setFloat32, F64: view.setFloat64, I32: view.setInt32 }[dtypeOf(t.data)].bind(view);
+    const size = t.data.BYTES_PER_ELEMENT;
+    for (let i = 0; i < t.data.length; i++, at += size) set(at, t.data[i]!, true);
   }
   return out;
 }
 
 /**
- * Decodes a safetensors file of float32 tensors, checking everything: the
+ * Decodes a safetensors file of `F32`, `F64` and `I32` tensors, checking everything: the
  * header length against the file, the JSON, each entry's dtype, shape and byte
  * range against its shape, and that the ranges tile the data with no gap,
  * overlap or trailing bytes.
@@ -104,6 +118,7 @@ function checkMetadata(metadata: unknown, fail: (why: string) => never): void {
 /** A tensor entry of the header, before its data is read. */
 interface Entry {
   name: string;
+  dtype: keyof typeof DTYPES;
   shape: number[];
   begin: number;
   end: number;
@@ -112,19 +127,24 @@ interface Entry {
 function tensorOf(name: string, entry: unknown, fail: (why: string) => never): Entry {
   const e = entry as { dtype?: unknown; shape?: unknown; ["data_offsets"]?: unknown };
   if (typeof e !== "object" || e === null) fail(`tensor '${name}': the entry is not an object`);
-  if (e.dtype !== "F32") fail(`tensor '${name}': dtype ${JSON.stringify(e.dtype)}, expected "F32"`);
+  if (!Object.hasOwn(DTYPES, e.dtype as string)) {
+    fail(`tensor '${name}': dtype ${JSON.stringify(e.dtype)}, expected one of ${Object.keys(DTYPES).join(", ")}`);
+  }
+  const dtype = e.dtype as keyof typeof DTYPES, width = DTYPES[dtype].BYTES_PER_ELEMENT;
   const isCounts = (v: unknown, n?: number): v is number[] =>
     Array.isArray(v) && (n === undefined || v.length === n) && v.every((d) => Number.isSafeInteger(d) && d >= 0);
   if (!isCounts(e.shape)) fail(`tensor '${name}': shape ${JSON.stringify(e.shape)} is not a list of sizes`);
   if (!isCounts(e.data_offsets, 2)) fail(`tensor '${name}': data_offsets ${JSON.stringify(e.data_offsets)}`);
   const shape = e.shape as number[], [begin, end] = e.data_offsets as [number, number];
   const size = shape.reduce((a, b) => a * b, 1);
-  if (end - begin !== size * 4) {
+  if (end - begin !== size * width) {
     fail(
-      `tensor '${name}': data_offsets [${begin}, ${end}] hold ${end - begin} bytes, shape [${shape}] needs ${size * 4}`,
+      `tensor '${name}': data_offsets [${begin}, ${end}] hold ${end - begin} bytes, shape [${shape}] needs ${
+        size * width
+      }`,
     );
   }
-  return { name, shape, begin, end };
+  return { name, dtype, shape, begin, end };
 }
 
 /** Reads each entry's values, after checking the entries tile `data` exactly. */
@@ -140,8 +160,9 @@ function readData(entries: Entry[], data: Uint8Array, fail: (why: string) => nev
   }
   if (at !== data.length) fail(`${data.length - at} bytes after the last tensor's data`);
   return entries.map((e) => {
-    const values = new Float32Array((e.end - e.begin) / 4);
-    for (let i = 0; i < values.length; i++) values[i] = view.getFloat32(e.begin + 4 * i, true);
+    const values = new DTYPES[e.dtype]((e.end - e.begin) / DTYPES[e.dtype].BYTES_PER_ELEMENT);
+    const get = { F32: view.getFloat32, F64: view.getFloat64, I32: view.getInt32 }[e.dtype].bind(view);
+    for (let i = 0; i < values.length; i++) values[i] = get(e.begin + values.BYTES_PER_ELEMENT * i, true);
     return { name: e.name, shape: e.shape, data: values };
   });
 }

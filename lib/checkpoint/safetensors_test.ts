@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
+import { decodeSafetensors, encodeSafetensors, type TensorData } from "./safetensors.ts";
 
 const sample = () =>
   encodeSafetensors({
@@ -38,12 +38,26 @@ Deno.test("decodeSafetensors() gives back every value bit for bit and the metada
   const decoded = decodeSafetensors(sample(), "m.safetensors");
   assert.deepEqual(decoded.metadata, { experiment: "tiny", epoch: "2" });
   assert.deepEqual(decoded.tensors.map((t) => [t.name, t.shape]), [["a", [2, 3]], ["b", [1]]]);
-  const bits = (a: Float32Array) => [...new Uint32Array(a.buffer)];
+  const bits = (a: TensorData) => [...new Uint32Array(a.buffer)];
   assert.deepEqual(
     bits(decoded.tensors[0]!.data),
     bits(Float32Array.of(1, -0, 2.5, 1e-45, -Infinity, 3.4028234663852886e38)),
   );
   assert.deepEqual(bits(decoded.tensors[1]!.data), bits(Float32Array.of(0.1)));
+});
+
+Deno.test("decodeSafetensors() gives back F64 and I32 tensors bit for bit, beside F32", () => {
+  const tensors = [
+    { name: "w", shape: [1], data: Float32Array.of(0.1) },
+    { name: "m", shape: [3], data: Float64Array.of(0.1, -1e-300, Number.MAX_VALUE) },
+    { name: "order", shape: [4], data: Int32Array.of(3, 0, -2, 2 ** 31 - 1) },
+  ];
+  const bytes = encodeSafetensors({ tensors, metadata: {} });
+  const decoded = decodeSafetensors(bytes, "s.safetensors").tensors;
+  assert.deepEqual(decoded, tensors);
+  assert.deepEqual(decoded.map((t) => t.data.constructor), [Float32Array, Float64Array, Int32Array]);
+  const entries = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength(bytes))));
+  assert.deepEqual([entries.m.dtype, entries.m.data_offsets, entries.order.dtype], ["F64", [4, 28], "I32"]);
 });
 
 Deno.test("decodeSafetensors() names the file and the fault of each corrupt file", async (t) => {
@@ -66,7 +80,7 @@ Deno.test("decodeSafetensors() names the file and the fault of each corrupt file
     [
       "wrong dtype",
       withHeader(JSON.stringify({ ...h, a: { ...h.a, dtype: "F16" } })),
-      /tensor 'a': dtype "F16", expected "F32"/,
+      /tensor 'a': dtype "F16", expected one of F32, F64, I32/,
     ],
     [
       "wrong shape for its bytes",

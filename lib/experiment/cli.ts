@@ -46,7 +46,7 @@ export async function runExperimentCli(
       env: { dataDir: readEnv(envVar) },
       cwd: readEnv("INIT_CWD") ?? Deno.cwd(),
     });
-    if (!parsed.help) checkWritable(experiment, parsed.controls.out, args);
+    if (!parsed.help) checkWritable(experiment, parsed.controls.resume ?? parsed.controls.out, args);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(`exp:${experiment.name}: ${error.message}`);
@@ -65,7 +65,8 @@ export async function runExperimentCli(
       await letSignalsLand(); // a signal that came during the last writes lands now
       if (stop.signal.aborted) break;
       if (seeds.length > 1) console.log(`\n=== seed ${seed} (${i + 1} of ${seeds.length}) ===`);
-      const overrides = { ...parsed.overrides, seed };
+      // A seed from --seeds; otherwise only an explicit --seed (which --resume compares with the run's).
+      const overrides = parsed.controls.seeds ? { ...parsed.overrides, seed } : parsed.overrides;
       code = await runOnce(experiment, { ...options, overrides, controls: parsed.controls, signal: stop.signal });
       if (code !== 0) break; // an interrupted or failed seed stops the series
     }

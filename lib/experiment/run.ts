@@ -11,9 +11,24 @@ import { type Checkpoint, loadCheckpoint } from "../checkpoint/mod.ts";
 import { type DatasetRecord, loadDataset, type LoadedDataset, takeFirst } from "../data/mod.ts";
 import type { Sequential } from "../layers/mod.ts";
 import { createOptimizer, hyperParameters } from "../optim/mod.ts";
-import { formatMetricsRow, type Manifest, METRICS_COLUMNS, type MetricsRow, type WriteFile } from "../report/mod.ts";
-import { createRng } from "../rng/mod.ts";
-import { DivergedError, type EvaluationLog, InterruptedError, type IntervalLog, train } from "../train/mod.ts";
+import {
+  formatMetricsRow,
+  type Manifest,
+  METRICS_COLUMNS,
+  type MetricsRow,
+  readMetrics,
+  type WriteFile,
+} from "../report/mod.ts";
+import { createRng, type Rng } from "../rng/mod.ts";
+import type { Optimizer } from "../optim/mod.ts";
+import {
+  DivergedError,
+  type EvaluationLog,
+  InterruptedError,
+  type IntervalLog,
+  train,
+  type TrainPosition,
+} from "../train/mod.ts";
 import { createRunFolder, gitState, runtimeInfo } from "./environment.ts";
 import type { Arm, Experiment, PreparedData } from "./experiment.ts";
 import { checkpointMetadata, checkpointName, initialWeights } from "./checkpoints.ts";
@@ -21,6 +36,7 @@ import { chartsOf, confusionCsv, evaluationTable, recordSettings } from "./outpu
 import { predictionsCsv, recordForReport } from "./report_data.ts";
 import { type ArmPictures, type PredictionRow, writeRunReport } from "../report/html/mod.ts";
 import { createProgress, type Progress } from "./progress.ts";
+import { checkSameData, readResumePoint, resumedManifest, type ResumePoint, resumeState } from "./resume.ts";
 import { RunFiles } from "./run_files.ts";
 import { DEFAULT_BACKEND, type RunControls, type Settings, UsageError } from "./settings.ts";
 
@@ -78,6 +94,8 @@ interface Run {
   init: Checkpoint | null;
   /** Write each arm's checkpoint every N epochs too (`--checkpoint-every`), or null. */
   checkpointEvery: number | null;
+  /** Where the interrupted run this one goes on with stopped (`--resume`), or null. */
+  resume: ResumePoint | null;
 }
 
 /**
@@ -109,21 +127,30 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
     seeds: null,
     checkpointEvery: null,
     initFrom: null,
+    resume: null,
     ...options.controls,
   };
   const terminal = options.terminal ?? Deno.stdout.isTerminal();
   const progress = createProgress({ quiet: controls.quiet, terminal });
   const say = (line: string) => controls.quiet || progress.log(line);
-  const armSettings = deriveArmSettings(experiment, options.overrides ?? {}, controls.arms);
+  const overrides = options.overrides ?? {};
+  const resume = controls.resume ? readResumePoint(controls.resume, { experiment, overrides }) : null;
+  const armSettings = resume
+    ? deriveArmSettings(experiment, {}, [resume.arm]).map((arm) => ({ ...arm, settings: resume.settings }))
+    : deriveArmSettings(experiment, overrides, controls.arms);
   say(experiment.title);
   const loaded = await loadData(experiment, controls, say);
+  if (resume) checkSameData(resume, loaded.record);
   const plans = armSettings.map((arm) => ({ ...arm, data: limit(experiment.prepare(loaded, arm.settings), arm) }));
-  const init = controls.initFrom === null ? null : initialWeights(experiment, plans, controls.initFrom);
-  const output = { say, progress, init, checkpointEvery: controls.checkpointEvery };
-  const run = await openRun(experiment, { plans, dataset: loaded.record, controls, write: options.write, output });
+  let init = resume?.init ?? null; // a resumed run's report starts from the weights it started from
+  if (!resume && controls.initFrom !== null) init = initialWeights(experiment, plans, controls.initFrom);
+  const output = { say, progress, init, checkpointEvery: controls.checkpointEvery, resume };
+  const run = resume
+    ? await reopenRun(experiment, { plans, resume, write: options.write, output })
+    : await openRun(experiment, { plans, dataset: loaded.record, controls, write: options.write, output });
   say(`run folder: ${run.files.dir}`);
   try {
-    run.files.append("metrics.csv", METRICS_COLUMNS.join(",") + "\n");
+    if (!resume) run.files.append("metrics.csv", METRICS_COLUMNS.join(",") + "\n");
     for (const plan of plans) await trainArm(run, plan, options.signal);
     run.manifest.status = "completed";
   } catch (error) {
@@ -199,7 +226,7 @@ async function openRun(
     dataset: DatasetRecord;
     controls: RunControls;
     write?: WriteFile;
-    output: Pick<Run, "say" | "progress" | "init" | "checkpointEvery">;
+    output: Pick<Run, "say" | "progress" | "init" | "checkpointEvery" | "resume">;
   },
 ): Promise<Run> {
   const started = new Date();
@@ -250,6 +277,28 @@ async function openRun(
   };
 }
 
+/** Opens an interrupted run's folder to go on with it: its manifest back to `running`, its rows so far read back. */
+async function reopenRun(
+  experiment: Experiment,
+  options: {
+    plans: ArmPlan[];
+    resume: ResumePoint;
+    write?: WriteFile;
+    output: Pick<Run, "say" | "progress" | "init" | "checkpointEvery" | "resume">;
+  },
+): Promise<Run> {
+  const { dir } = options.resume;
+  const files = new RunFiles(dir, options.write);
+  const manifest = resumedManifest(options.resume);
+  files.manifest(manifest);
+  const { rows } = await readMetrics(`${dir}/metrics.csv`);
+  const { height, width } = options.plans[0]!.data.train;
+  const report = { confusions: [], predictions: [], pictures: [], imageSize: { height, width } };
+  // elapsed_s goes on from the last row written, the pause left out.
+  const clock = performance.now() - 1000 * (rows.at(-1)?.elapsed_s ?? 0);
+  return { experiment, files, manifest, rows, ...report, clock, ...options.output };
+}
+
 /** Builds an arm's model on its backend, records its summary, backend and initial weights, and announces it. */
 function buildArm(run: Run, plan: ArmPlan) {
   const { name, settings, data, description } = plan;
@@ -276,19 +325,25 @@ async function trainArm(run: Run, plan: ArmPlan, signal?: AbortSignal): Promise<
   const { experiment, manifest, progress } = run;
   const { name, settings, data } = plan;
   const { model, initial, label, backend } = buildArm(run, plan);
-  const before = manifest.samples_seen;
+  const before = run.resume ? 0 : manifest.samples_seen; // a resumed run has one arm
   const split = settings.batchSize > 1 && (settings.threads ?? 1) > 1;
+  const optimizer = createOptimizer(model.params(), settings, { backend, fused: !split });
+  const rng = createRng(settings.seed).fork(2);
+  if (run.resume) goOn(run, { model, optimizer, rng, label });
   const result = await train(model, data, {
     ...settings,
-    optimizer: createOptimizer(model.params(), settings, { backend, fused: !split }),
+    optimizer,
     replica: experiment.replica,
     backend,
     loss: experiment.loss,
-    rng: createRng(settings.seed).fork(2),
+    rng,
+    from: run.resume?.position,
     signal,
     onEpochStart: (epoch: number) => {
       const done = epoch - 1;
-      if (run.checkpointEvery && done > 0 && done % run.checkpointEvery === 0) saveCheckpoint(run, plan, model, done);
+      if (run.checkpointEvery && done > 0 && done % run.checkpointEvery === 0) {
+        saveCheckpoint(run, plan, { model, epoch: done });
+      }
       progress.log(`${label}--- Epoch ${epoch} ---`);
     },
     onInterval: (log: IntervalLog) => {
@@ -304,10 +359,18 @@ macro-F1 ${macroF1.toFixed(4)}`);
     },
   }).catch((error) => {
     if (error instanceof DivergedError) recordDivergence(run, plan, error, before);
+    if (error instanceof InterruptedError && error.position) {
+      manifest.samples_seen = before + error.position.samplesSeen;
+      try {
+        saveCheckpoint(run, plan, { model, epoch: error.epoch - 1, stopped: { ...error.position, optimizer, rng } });
+      } catch (writeError) {
+        error.message += `; ${(writeError as Error).message}`;
+      }
+    }
     throw error;
   }).finally(() => progress.stop());
   manifest.samples_seen = before + result.samplesSeen;
-  saveCheckpoint(run, plan, model, settings.epochs);
+  saveCheckpoint(run, plan, { model, epoch: settings.epochs });
   for (const [split, e] of Object.entries(result.final)) {
     manifest.final_metrics[name ? `${name}/${split}` : split] = {
       loss: e.loss,
@@ -322,8 +385,25 @@ macro-F1 ${macroF1.toFixed(4)}`);
   await experiment.afterArm?.({ arm: name, model, initial, data, runDir: run.files.dir, log: run.say });
 }
 
-/** Writes an arm's checkpoint after `epoch` epochs. */
-function saveCheckpoint(run: Run, plan: ArmPlan, model: Sequential, epoch: number): void {
+/** Restores the weights, optimizer state and rng position of the interrupted run `run` goes on with. */
+function goOn(run: Run, owned: { model: Sequential; optimizer: Optimizer; rng: Rng; label: string }): void {
+  const { checkpoint, optimizer, rng, position } = run.resume!;
+  loadCheckpoint(checkpoint, owned.model.params());
+  owned.optimizer.restore(optimizer);
+  owned.rng.restore(rng);
+  run.progress.log(`${owned.label}--- resuming epoch ${position.epoch} after step ${position.step} ---`);
+}
+
+/**
+ * Writes an arm's checkpoint after `epoch` whole epochs; when training was interrupted
+ * (`stopped`), with what `--resume` needs to go on from there.
+ */
+function saveCheckpoint(
+  run: Run,
+  plan: ArmPlan,
+  options: { model: Sequential; epoch: number; stopped?: TrainPosition & { optimizer: Optimizer; rng: Rng } },
+): void {
+  const { model, epoch, stopped } = options;
   const { name: arm, settings, data } = plan;
   const runId = run.manifest.run_id, initFrom = run.init?.file;
   const metadata = checkpointMetadata(model, {
@@ -335,7 +415,11 @@ function saveCheckpoint(run: Run, plan: ArmPlan, model: Sequential, epoch: numbe
     epoch,
     initFrom,
   });
-  run.files.checkpoint(checkpointName(arm), model.params(), metadata);
+  const resume = stopped && resumeState(stopped, stopped);
+  run.files.checkpoint(checkpointName(arm), model.params(), {
+    metadata: { ...metadata, ...resume?.metadata },
+    state: resume?.state,
+  });
 }
 
 /** The one place a metrics row is made: appended to `metrics.csv` (whole or not at all), then kept for the charts. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { writeCheckpoint } from "../checkpoint/mod.ts";
+import { type NamedTensor, writeCheckpoint } from "../checkpoint/mod.ts";
 import { type Manifest, type WriteFile, writeManifest } from "../report/mod.ts";
 import type { Param } from "../tensor/mod.ts";
 
@@ -21,6 +21,15 @@ function attempt(step: () => void): void {
     step();
   } catch {
     // Nothing was written there, or nothing more can be done.
+  }
+}
+
+/** The size of a file in bytes, 0 when there is none. */
+function sizeOf(path: string): number {
+  try {
+    return Deno.statSync(path).size;
+  } catch {
+    return 0;
   }
 }
 
@@ -45,7 +54,7 @@ export class RunFiles {
    */
   append(name: string, text: string): void {
     const path = `${this.dir}/${name}`;
-    const size = this.#sizes.get(name) ?? 0;
+    const size = this.#sizes.get(name) ?? sizeOf(path); // a resumed run appends to its files
     const bytes = encoder.encode(text);
     try {
       this.#write(path, bytes, { append: true });
@@ -72,14 +81,19 @@ export class RunFiles {
   }
 
   /**
-   * Writes `name` as a safetensors checkpoint of `params`, atomically (see `writeCheckpoint`).
+   * Writes `name` as a safetensors checkpoint of `params` with `metadata` and training `state`
+   * tensors, atomically (see `writeCheckpoint`).
    *
    * @throws {Error} `cannot write <path>: <cause>`.
    */
-  checkpoint(name: string, params: readonly Param[], metadata: Record<string, string>): void {
+  checkpoint(
+    name: string,
+    params: readonly Param[],
+    options: { metadata: Record<string, string>; state?: NamedTensor[] },
+  ): void {
     const path = `${this.dir}/${name}`;
     try {
-      writeCheckpoint(path, params, { metadata, write: this.#write });
+      writeCheckpoint(path, params, { ...options, write: this.#write });
     } catch (error) {
       throw writeError(path, error);
     }

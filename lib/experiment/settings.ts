@@ -70,6 +70,8 @@ export interface RunControls {
   checkpointEvery: number | null;
   /** A checkpoint to start from instead of the initial weights (`--init-from FILE`); null for none. */
   initFrom: string | null;
+  /** An interrupted run folder to go on with (`--resume RUN_DIR`); null for a new run. */
+  resume?: string | null;
 }
 
 /**
@@ -161,7 +163,7 @@ export interface ParsedCommandLine {
  * Parses `args` over `defaults`. Flags: `--seed --epochs --lr --batch-size
  * --optimizer --momentum --beta1 --beta2 --epsilon --train-limit --test-limit
  * --log-every --backend --data-dir --allow-modified-data --out --quiet --arm --seeds
- * --checkpoint-every --init-from --help`, plus the experiment's own boolean flags. Relative `--data-dir`
+ * --checkpoint-every --init-from --resume --help`, plus the experiment's own boolean flags. Relative `--data-dir`
  * and `--out` folders resolve against `options.cwd`.
  *
  * @param args the command-line arguments.
@@ -190,6 +192,7 @@ export function parseCommandLine(
     "seeds",
     "checkpoint-every",
     "init-from",
+    "resume",
   ];
   let parsed;
   try {
@@ -225,6 +228,12 @@ export function parseCommandLine(
   }
   const initFrom = values["init-from"] as string | undefined;
   if (initFrom === "") throw new UsageError("--init-from: got an empty path, expected a .safetensors file");
+  const resume = values.resume as string | undefined;
+  if (resume === "") throw new UsageError("--resume: got an empty path, expected a run folder");
+  const clash = ["seeds", "init-from", "arm", "out"].find((flag) => values[flag] !== undefined);
+  if (resume !== undefined && clash) {
+    throw new UsageError(`--resume and --${clash}: a resumed run keeps its folder, arm, seed and initial weights`);
+  }
   const warnings = typeof overrides.lr === "number" && overrides.lr < TINY_LR
     ? [`--lr ${overrides.lr}: below ${TINY_LR}, float32 weights will not change`]
     : [];
@@ -241,6 +250,7 @@ export function parseCommandLine(
       seeds: typeof values.seeds === "string" ? parseSeeds(values.seeds) : null,
       checkpointEvery: every === undefined ? null : Number(every),
       initFrom: initFrom === undefined ? null : at(initFrom),
+      resume: resume === undefined ? null : at(resume),
     },
     help: values.help === true,
     warnings,
@@ -335,6 +345,7 @@ export function helpText(
     `  --seeds LIST          one run per seed, e.g. 0..4 or 1,5,9, at most ${MAX_SEEDS}; not with --seed`,
     "  --checkpoint-every N  also write model.safetensors every N epochs (default: only at the end of each arm)",
     "  --init-from FILE      start from the weights of a .safetensors checkpoint, not the initial draw",
+    "  --resume RUN_DIR      go on with an interrupted run where it stopped, appending to its files (its settings)",
   ];
   if (options.armNames?.length) {
     lines.push(

@@ -4,7 +4,8 @@
  * @module
  */
 import type { Param } from "../tensor/mod.ts";
-import type { Optimizer } from "./optimizer.ts";
+import { buffersOf, restoreBuffers } from "./_state.ts";
+import type { Optimizer, OptimizerState } from "./optimizer.ts";
 
 /** Options of {@linkcode Adam}; the defaults are Keras'. */
 export interface AdamOptions {
@@ -63,5 +64,18 @@ export class Adam implements Optimizer {
         w[i] -= alpha * m[i]! / (Math.sqrt(v[i]!) + epsilon);
       }
     });
+  }
+
+  state(): OptimizerState {
+    const copies = { m: this.#m.map((a) => a.slice()), v: this.#v.map((a) => a.slice()) };
+    return { steps: this.#t, buffers: buffersOf(this.#params, copies) };
+  }
+
+  restore(state: OptimizerState): void {
+    if (!(Number.isSafeInteger(state.steps) && state.steps >= 0)) {
+      throw new Error(`adam: optimizer state does not fit: step count ${state.steps}`);
+    }
+    restoreBuffers(buffersOf(this.#params, { m: this.#m, v: this.#v }), state, "adam");
+    this.#t = state.steps;
   }
 }

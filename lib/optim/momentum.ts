@@ -4,7 +4,8 @@
  * @module
  */
 import type { Param } from "../tensor/mod.ts";
-import type { Optimizer } from "./optimizer.ts";
+import { buffersOf, restoreBuffers } from "./_state.ts";
+import type { Optimizer, OptimizerState } from "./optimizer.ts";
 
 /**
  * `v = momentum * v - lr * dw; w += v`, as Keras' SGD with momentum and cs231n's `sgd_momentum`.
@@ -34,5 +35,13 @@ export class Momentum implements Optimizer {
         w[i] += v[i]!;
       }
     });
+  }
+
+  state(): OptimizerState {
+    return { steps: 0, buffers: buffersOf(this.#params, { velocity: this.#velocity.map((a) => a.slice()) }) };
+  }
+
+  restore(state: OptimizerState): void {
+    restoreBuffers(buffersOf(this.#params, { velocity: this.#velocity }), state, "momentum");
   }
 }

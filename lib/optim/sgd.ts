@@ -5,7 +5,8 @@
  */
 import { type Backend, tsBackend } from "../backend/mod.ts";
 import type { Param } from "../tensor/mod.ts";
-import type { Optimizer } from "./optimizer.ts";
+import { restoreBuffers } from "./_state.ts";
+import type { Optimizer, OptimizerState } from "./optimizer.ts";
 
 /**
  * `w -= lr * dw` for every parameter that is not frozen.
@@ -37,5 +38,14 @@ export class Sgd implements Optimizer {
 
   step(): void {
     for (const p of this.#params) if (p.fusedSgdLr === undefined) this.#backend.sgdUpdate(p.value, p.grad, this.lr);
+  }
+
+  /** Plain SGD (fused or not) keeps nothing between steps. */
+  state(): OptimizerState {
+    return { steps: 0, buffers: {} };
+  }
+
+  restore(state: OptimizerState): void {
+    restoreBuffers({}, state, "sgd");
   }
 }

@@ -74,6 +74,11 @@ export interface Manifest {
   backends?: Record<string, string>;
   /** The checkpoint the run started from (`--init-from`), its path and its SHA-256; absent when none. */
   "init_from"?: { file: string; sha256: string };
+  /**
+   * Each time the run went on with `--resume`: when, the epoch and the steps done in it, and how the
+   * interrupted part ended (its `status_detail`); absent for a run never resumed.
+   */
+  resumes?: { at: string; epoch: number; step: number; after: string }[];
   /** Final metrics, keyed `<split>` or `<arm>/<split>`, e.g. `test` or `both/validation`. */
   "final_metrics": Record<string, FinalMetrics>;
   /** The files of the run folder, by role. */

@@ -22,6 +22,14 @@ export interface Rng {
   integer(n: number): number;
   /** A new generator whose stream depends on this one's seed and `label`, not on how far this one has run. */
   fork(label: number): Rng;
+  /** Where the stream stands: the four 32-bit state words (a copy). */
+  state(): number[];
+  /**
+   * Moves the stream to a position from {@linkcode Rng.state}, so the next draws repeat those that followed it.
+   *
+   * @throws {RangeError} unless given four 32-bit unsigned integers, not all zero.
+   */
+  restore(state: readonly number[]): void;
 }
 
 /** The SplitMix32 step: returns the new state and an output word. */
@@ -89,6 +97,18 @@ class Xoshiro128StarStar implements Rng {
     let x = this.nextUint32();
     while (x >= limit) x = this.nextUint32();
     return x % n;
+  }
+
+  state(): number[] {
+    return [this.#s0 >>> 0, this.#s1 >>> 0, this.#s2 >>> 0, this.#s3 >>> 0];
+  }
+
+  restore(state: readonly number[]): void {
+    const word = (w: unknown) => Number.isInteger(w) && (w as number) >= 0 && (w as number) <= 0xffffffff;
+    if (state.length !== 4 || !state.every(word) || state.every((w) => w === 0)) {
+      throw new RangeError(`Rng.restore: expected four 32-bit words, not all zero, got ${JSON.stringify(state)}`);
+    }
+    [this.#s0, this.#s1, this.#s2, this.#s3] = state.map((w) => w | 0) as [number, number, number, number];
   }
 
   fork(label: number): Rng {

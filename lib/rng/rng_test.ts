@@ -67,3 +67,23 @@ Deno.test("shuffleInPlace() permutes and is reproducible", () => {
 
 const PINNED_SEED_0 = [3809008728, 1133695204, 53579671, 2891528803];
 const PINNED_SEED_42 = [2837322924, 544945897, 479756282, 3500138142];
+
+Deno.test("Rng.restore() repeats the draws that followed Rng.state(), in a fresh generator too", () => {
+  const rng = createRng(3);
+  for (let i = 0; i < 37; i++) rng.normal();
+  const state = rng.state();
+  const next = Array.from({ length: 50 }, () => rng.integer(1000));
+  const other = createRng(99);
+  other.restore(state);
+  assert.deepEqual(Array.from({ length: 50 }, () => other.integer(1000)), next);
+  rng.restore(state);
+  assert.deepEqual(Array.from({ length: 50 }, () => rng.integer(1000)), next);
+  assert.deepEqual(rng.state(), other.state());
+});
+
+Deno.test("Rng.restore() refuses a state that is not four 32-bit words, not all zero", () => {
+  const rng = createRng(0);
+  for (const bad of [[1, 2, 3], [0, 0, 0, 0], [1, 2, 3, 2 ** 32], [1, 2, 3, -1], [1.5, 2, 3, 4]]) {
+    assert.throws(() => rng.restore(bad), /Rng.restore: expected four 32-bit words/);
+  }
+});

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { TrainPosition } from "./train.ts";
 
 /** The loss became NaN or infinite. */
 export class DivergedError extends Error {
@@ -15,8 +16,11 @@ export class DivergedError extends Error {
 
 /** The run was asked to stop (Ctrl-C, SIGTERM, or an aborted signal). */
 export class InterruptedError extends Error {
-  /** Takes the 1-based epoch and step that was about to run, and why training stopped. */
-  constructor(readonly epoch: number, readonly step: number, reason: string) {
+  /**
+   * Takes the 1-based epoch and step that was about to run, why training stopped, and
+   * (from the training loop) where it stood, for a checkpoint to go on from.
+   */
+  constructor(readonly epoch: number, readonly step: number, reason: string, readonly position?: TrainPosition) {
     super(`training interrupted at epoch ${epoch}, step ${step}: ${reason}`);
     this.name = "InterruptedError";
   }

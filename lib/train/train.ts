@@ -56,6 +56,23 @@ export interface EvaluationLog extends Evaluation {
   elapsedSeconds: number;
 }
 
+/**
+ * Where the loop stands between two steps: with the optimizer's state and the
+ * rng's position (which the caller owns), enough to go on exactly as if it had not stopped.
+ */
+export interface TrainPosition {
+  /** 1-based epoch under way (its sample order already drawn). */
+  epoch: number;
+  /** Steps done in that epoch. */
+  step: number;
+  /** Training samples processed since training started. */
+  samplesSeen: number;
+  /** The logging interval under way: summed loss, samples classified correctly, samples. */
+  interval: { loss: number; correct: number; samples: number };
+  /** The epoch's sample order (unused with `"with-replacement"`). */
+  permutation: Int32Array;
+}
+
 /** The data to train on. */
 export interface TrainData {
   /** The training images. */
@@ -105,6 +122,11 @@ export interface TrainOptions {
   threads?: number;
   /** How the workers build their copies of the model. */
   replica?: Replica;
+  /**
+   * Go on from here (from an {@linkcode InterruptedError}'s `position`) instead of starting
+   * afresh; the model, optimizer and `rng` must be restored to that moment too.
+   */
+  from?: TrainPosition;
 }
 
 /** What {@linkcode train} returns. */
@@ -173,17 +195,25 @@ async function loop(
   const logEvery = options.logEvery ?? 100;
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
-  const permutation = Int32Array.from({ length: count }, (_, i) => i);
-  if (order === "shuffle-once") shuffleInPlace(permutation, { rng });
+  const { from } = options;
+  const permutation = from?.permutation.slice() ?? Int32Array.from({ length: count }, (_, i) => i);
+  if (order === "shuffle-once" && !from) shuffleInPlace(permutation, { rng });
 
-  let samplesSeen = 0;
+  let samplesSeen = from?.samplesSeen ?? 0;
   const final: Record<string, Evaluation> = {};
-  for (let epoch = 1; epoch <= options.epochs; epoch++) {
-    if (order === "reshuffle") shuffleInPlace(permutation, { rng });
-    options.onEpochStart?.(epoch);
-    let intervalLoss = 0, intervalCorrect = 0, intervalSamples = 0;
-    for (let step = 1; step <= stepsPerEpoch; step++) {
-      if (options.signal?.aborted) throw new InterruptedError(epoch, step, String(options.signal.reason ?? "aborted"));
+  for (let epoch = from?.epoch ?? 1; epoch <= options.epochs; epoch++) {
+    const resumed = epoch === from?.epoch;
+    if (order === "reshuffle" && !resumed) shuffleInPlace(permutation, { rng });
+    if (!resumed) options.onEpochStart?.(epoch);
+    let { loss: intervalLoss, correct: intervalCorrect, samples: intervalSamples } = resumed
+      ? from.interval
+      : { loss: 0, correct: 0, samples: 0 };
+    for (let step = resumed ? from.step + 1 : 1; step <= stepsPerEpoch; step++) {
+      if (options.signal?.aborted) {
+        const interval = { loss: intervalLoss, correct: intervalCorrect, samples: intervalSamples };
+        const position = { epoch, step: step - 1, samplesSeen, interval, permutation: permutation.slice() };
+        throw new InterruptedError(epoch, step, String(options.signal.reason ?? "aborted"), position);
+      }
       let indices: Int32Array;
       if (order === "with-replacement") {
         indices = Int32Array.from({ length: batchSize }, () => rng.integer(count));

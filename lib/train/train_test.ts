@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { batchOf, scaleUnit } from "../data/mod.ts";
 import { softmaxCrossEntropy } from "../losses/mod.ts";
-import { Sgd } from "../optim/mod.ts";
+import { Adam, Sgd } from "../optim/mod.ts";
 import { createRng } from "../rng/mod.ts";
 import { smallModel, stripes } from "./_fixtures.ts";
 import { DivergedError, InterruptedError } from "./errors.ts";
-import { type IntervalLog, train } from "./train.ts";
+import { type IntervalLog, type SampleOrder, train, type TrainPosition, type TrainResult } from "./train.ts";
 
 function probabilityOfTruth(
   model: ReturnType<typeof smallModel>,
@@ -163,3 +163,74 @@ Deno.test("train() stops with InterruptedError when its signal is aborted", asyn
   );
   assert.deepEqual(seen, [10, 20, 30]);
 });
+
+/** An abort signal that reads as aborted from its `after + 1`-th look on: an interruption before any step. */
+function abortAfter(after: number): AbortSignal {
+  let looks = 0;
+  return {
+    get aborted() {
+      return ++looks > after;
+    },
+    reason: "test",
+  } as AbortSignal;
+}
+
+Deno.test("train() from an InterruptedError's position goes on bit for bit, in every sample order", async () => {
+  const run = async (order: SampleOrder, options: { signal?: AbortSignal; from?: Resumable }): Promise<Outcome> => {
+    const model = smallModel(6);
+    if (options.from) model.params().forEach((p, k) => p.value.set(options.from!.weights[k]!));
+    const optimizer = new Adam(model.params(), { lr: 0.01 });
+    const rng = createRng(5);
+    if (options.from) {
+      optimizer.restore(options.from.optimizer);
+      rng.restore(options.from.rng);
+    }
+    const logs: Omit<IntervalLog, "elapsedSeconds">[] = [];
+    const data = { train: stripes(20), transform: scaleUnit, evaluations: [{ split: "test", set: stripes(9, 3) }] };
+    const settings = { epochs: 3, batchSize: 3, order, logEvery: 3, loss: softmaxCrossEntropy };
+    try {
+      const result = await train(model, data, {
+        ...settings,
+        optimizer,
+        rng,
+        signal: options.signal,
+        from: options.from?.position,
+        onInterval: ({ elapsedSeconds: _, ...log }) => logs.push(log),
+      });
+      return { logs, result, weights: model.params().map((p) => p.value) };
+    } catch (error) {
+      if (!(error instanceof InterruptedError)) throw error;
+      const weights = model.params().map((p) => p.value.slice());
+      const stopped = { position: error.position!, optimizer: optimizer.state(), rng: rng.state(), weights };
+      return { logs, stopped };
+    }
+  };
+  for (const order of ["reshuffle", "shuffle-once", "with-replacement"] as const) {
+    const whole = await run(order, {});
+    // 7 steps per epoch: before the first, mid-interval, at the epoch boundary, at the last step.
+    for (const after of [0, 4, 7, 20]) {
+      const first = await run(order, { signal: abortAfter(after) });
+      const rest = await run(order, { from: first.stopped! });
+      const label = `order ${order}, interrupted after ${after} steps`;
+      assert.deepEqual([...first.logs, ...rest.logs], whole.logs, label);
+      assert.deepEqual(rest.weights, whole.weights, label);
+      assert.deepEqual(rest.result, whole.result, label);
+    }
+  }
+});
+
+/** What a caller keeps of an interrupted training to go on from. */
+interface Resumable {
+  position: TrainPosition;
+  optimizer: ReturnType<Adam["state"]>;
+  rng: number[];
+  weights: (Float32Array | Float64Array)[];
+}
+
+/** A run of that test: its interval logs, and how it ended. */
+interface Outcome {
+  logs: Omit<IntervalLog, "elapsedSeconds">[];
+  result?: TrainResult;
+  weights?: (Float32Array | Float64Array)[];
+  stopped?: Resumable;
+}

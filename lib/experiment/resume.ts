@@ -1,0 +1,172 @@
+/**
+ * `--resume RUN_DIR`: what an interrupted run keeps in its checkpoint (the
+ * optimizer's buffers and step count, the sample order, the rng's position,
+ * the epoch, step and interval sums), and the checks that a folder can be
+ * resumed with the settings given.
+ *
+ * @module
+ */
+import { type Checkpoint, type NamedTensor, readCheckpoint } from "../checkpoint/mod.ts";
+import type { Optimizer, OptimizerState } from "../optim/mod.ts";
+import type { DatasetRecord } from "../data/mod.ts";
+import type { Manifest } from "../report/mod.ts";
+import type { Rng } from "../rng/mod.ts";
+import type { TrainPosition } from "../train/mod.ts";
+import { checkpointName } from "./checkpoints.ts";
+import type { Experiment } from "./experiment.ts";
+import { type Settings, UsageError } from "./settings.ts";
+
+/** Where an interrupted run stopped, read back from its folder. */
+export interface ResumePoint {
+  /** The run folder. */
+  dir: string;
+  /** Its manifest as the interrupted run left it. */
+  manifest: Manifest;
+  /** The arm that was interrupted ("" for a single-arm experiment). */
+  arm: string;
+  /** The arm's settings, as the run recorded them in the checkpoint. */
+  settings: Settings;
+  /** The checkpoint: weights, optimizer buffers, sample order. */
+  checkpoint: Checkpoint;
+  /** The training loop's position. */
+  position: TrainPosition;
+  /** The optimizer's step count and buffers. */
+  optimizer: OptimizerState;
+  /** The sample-order rng's state words. */
+  rng: number[];
+  /** The `--init-from` checkpoint the run started from (for the report's initial weights), or null. */
+  init: Checkpoint | null;
+}
+
+/**
+ * The checkpoint tensors and the `resume` metadata entry that record where training stopped.
+ *
+ * @param position from the `InterruptedError`.
+ * @param owned the optimizer and the sample-order rng, as they were at that moment.
+ * @returns tensors `optimizer.<param>.<buffer>` (F64) and `train.permutation` (I32), and the metadata entry.
+ */
+export function resumeState(
+  position: TrainPosition,
+  owned: { optimizer: Optimizer; rng: Rng },
+): { state: NamedTensor[]; metadata: { resume: string } } {
+  const { steps, buffers } = owned.optimizer.state();
+  const state: NamedTensor[] = Object.entries(buffers).map(([key, data]) => ({
+    name: `optimizer.${key}`,
+    shape: [data.length],
+    data,
+  }));
+  state.push({ name: "train.permutation", shape: [position.permutation.length], data: position.permutation });
+  const { epoch, step, samplesSeen, interval } = position;
+  const record = { epoch, step, samplesSeen, interval, rng: owned.rng.state(), optimizerSteps: steps };
+  return { state, metadata: { resume: JSON.stringify(record) } };
+}
+
+/**
+ * Reads an interrupted run folder and checks it can be resumed by `experiment` with `overrides`.
+ *
+ * @param dir the run folder given to `--resume`.
+ * @param options the experiment, the settings given on the command line.
+ * @throws {UsageError} `--resume: ...`: no such folder or manifest, another experiment, a run that did not stop
+ * interrupted, several arms, no checkpoint to go on from, or a setting that differs from the run's.
+ */
+export function readResumePoint(
+  dir: string,
+  options: { experiment: Experiment; overrides: Partial<Settings> },
+): ResumePoint {
+  const fail = (why: string): never => {
+    throw new UsageError(`--resume: ${dir}: ${why}`);
+  };
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(Deno.readTextFileSync(`${dir}/manifest.json`));
+  } catch (error) {
+    return fail(`not a run folder (${(error as Error).message.replace(/: \w+ '[^']*'$/, "")})`);
+  }
+  const name = options.experiment.name;
+  if (manifest.experiment !== name) fail(`a run of exp:${manifest.experiment}, not of exp:${name}`);
+  if (manifest.status === "completed") fail("the run completed; there is nothing to resume");
+  if (manifest.status !== "interrupted") fail(`the run ended ${manifest.status}; only an interrupted run resumes`);
+  const arms = Object.keys(manifest.transforms ?? { "": "" });
+  if (arms.length !== 1) {
+    fail(`a run of ${arms.length} arms (${arms.join(", ")}); only single-arm runs resume (run one with --arm NAME)`);
+  }
+  const arm = arms[0]!;
+  const file = `${dir}/${checkpointName(arm)}`;
+  let checkpoint: Checkpoint;
+  try {
+    checkpoint = readCheckpoint(file);
+  } catch (error) {
+    return fail(`no checkpoint to resume from (${(error as Error).message})`);
+  }
+  const { resume, settings } = checkpoint.metadata;
+  if (resume === undefined || settings === undefined) {
+    fail(`no checkpoint to resume from (${file} has no resume state)`);
+  }
+  let init: Checkpoint | null = null;
+  try {
+    if (manifest.init_from) init = readCheckpoint(manifest.init_from.file);
+  } catch (error) {
+    fail(`the run started from --init-from, which is gone: ${(error as Error).message}`);
+  }
+  const point = { dir, manifest, arm, checkpoint, init, ...parseResume(resume!, checkpoint) };
+  checkSettings(JSON.parse(settings!), options.overrides, fail);
+  return { ...point, settings: JSON.parse(settings!) };
+}
+
+/**
+ * Refuses data whose files differ from those the run read (by name and SHA-256).
+ *
+ * @throws {UsageError} naming the run's data and the data found.
+ */
+export function checkSameData(point: ResumePoint, dataset: DatasetRecord): void {
+  const sums = (d: DatasetRecord) => d.files.map((f) => `${f.name} ${f.sha256.slice(0, 8)}`).join(", ");
+  const before = point.manifest.datasets[0];
+  if (!before || sums(before) !== sums(dataset)) {
+    throw new UsageError(
+      `--resume: ${point.dir}: the run read ${before && sums(before)}, this data is ${sums(dataset)}`,
+    );
+  }
+}
+
+/** The manifest of a run going on: status back to `running`, end cleared, the resume recorded in `resumes`. */
+export function resumedManifest(point: ResumePoint): Manifest {
+  const { status_detail: after = "", ...manifest } = point.manifest;
+  const { epoch, step } = point.position;
+  const resumes = [...manifest.resumes ?? [], { at: new Date().toISOString(), epoch, step, after }];
+  return { ...manifest, status: "running", "ended_at": null, "wall_seconds": null, resumes };
+}
+
+/** The position, optimizer state and rng words of a checkpoint's `resume` entry and state tensors. */
+function parseResume(text: string, checkpoint: Checkpoint): Pick<ResumePoint, "position" | "optimizer" | "rng"> {
+  const r = JSON.parse(text);
+  const counts = [r.epoch, r.step, r.samplesSeen, r.interval?.correct, r.interval?.samples, r.optimizerSteps];
+  if (!counts.every((n) => Number.isSafeInteger(n) && n >= 0) || typeof r.interval.loss !== "number") {
+    throw new UsageError(`--resume: ${checkpoint.file}: the resume state is malformed: ${text}`);
+  }
+  const buffers: Record<string, Float64Array> = {};
+  let permutation: Int32Array | undefined;
+  for (const t of checkpoint.tensors) {
+    if (t.name.startsWith("optimizer.") && t.data instanceof Float64Array) buffers[t.name.slice(10)] = t.data;
+    if (t.name === "train.permutation" && t.data instanceof Int32Array) permutation = t.data;
+  }
+  if (!permutation) throw new UsageError(`--resume: ${checkpoint.file}: no I32 tensor 'train.permutation'`);
+  const position = { epoch: r.epoch, step: r.step, samplesSeen: r.samplesSeen, interval: r.interval, permutation };
+  return { position, optimizer: { steps: r.optimizerSteps, buffers }, rng: r.rng };
+}
+
+/** Refuses a setting given on the command line that differs from the run's (the run's are used). */
+function checkSettings(run: Settings, given: Partial<Settings>, fail: (why: string) => never): void {
+  const { flags = {}, hyper = {}, ...rest } = given;
+  const differ = [
+    ...Object.entries(rest).filter(([key, value]) => value !== run[key as keyof Settings])
+      .map(([key, value]) =>
+        `${key} ${JSON.stringify(value)} (the run's: ${JSON.stringify(run[key as keyof Settings])})`
+      ),
+    ...Object.entries(hyper).filter(([key, value]) => value !== run.hyper?.[key])
+      .map(([key, value]) => `${key} ${value} (the run's: ${run.hyper?.[key]})`),
+    ...Object.entries(flags).filter(([key, value]) => value && !run.flags[key]).map(([key]) =>
+      `--${key} (not in the run)`
+    ),
+  ];
+  if (differ.length > 0) fail(`settings differ from the run's: ${differ.join(", ")}; a resumed run keeps its settings`);
+}

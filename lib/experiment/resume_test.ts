@@ -1,0 +1,170 @@
+import assert from "node:assert/strict";
+import { readCheckpoint } from "../checkpoint/mod.ts";
+import { needs, withTempDir } from "../testing/io.ts";
+import { tinyArmsExperiment, tinyExperiment } from "../testing/tiny_experiment.ts";
+import { type Experiment, runExperiment, runExperimentCli, type Settings, UsageError } from "./mod.ts";
+
+/** Runs read the embedded data and write run folders. */
+const io = needs("read", "write");
+
+/** An abort signal that reads as aborted from its `after + 1`-th look on: training stops before step `after + 1`. */
+function abortAfter(after: number): AbortSignal {
+  let looks = 0;
+  return {
+    get aborted() {
+      return ++looks > after;
+    },
+    reason: "test",
+  } as AbortSignal;
+}
+
+function run(out: string, options: { overrides?: Partial<Settings>; signal?: AbortSignal; resume?: string } = {}) {
+  const { overrides, signal, resume } = options;
+  return runExperiment(tinyExperiment, {
+    overrides,
+    signal,
+    controls: { out, quiet: true, resume: resume ?? null },
+    terminal: false,
+  });
+}
+
+/** A metrics file without its last column, `elapsed_s`. */
+async function metricColumns(runDir: string): Promise<string> {
+  const text = await Deno.readTextFile(`${runDir}/metrics.csv`);
+  return text.trimEnd().split("\n").map((line) => line.split(",").slice(0, -1).join(",")).join("\n");
+}
+
+/** The weights of a run's checkpoint, as their float32 bits (training state left out). */
+function weightBits(runDir: string): [string, number[]][] {
+  return readCheckpoint(`${runDir}/model.safetensors`).tensors.filter((t) => t.data instanceof Float32Array)
+    .map((t) => [t.name, [...new Uint32Array(t.data.buffer)]]);
+}
+
+Deno.test(
+  "runExperiment() interrupted anywhere, then --resume, ends bit for bit as a run never interrupted",
+  io,
+  async (t) => {
+    // tiny: 60 training images, 2 epochs, a row every 20 steps. Each setting is interrupted before the first step,
+    // mid-interval, at a row, at the epoch boundary and late in the last epoch (steps counted over the run).
+    const settings: [string, Partial<Settings>, number[]][] = [
+      ["sgd (fused), reshuffle, batch 1", {}, [0, 7, 20, 60, 119]],
+      ["adam, with-replacement, batch 4", { optimizer: "adam", lr: 0.01, batchSize: 4, logEvery: 4 }, [5, 15, 22]],
+      ["momentum, shuffle-once, batch 3", { optimizer: "momentum", batchSize: 3, order: "shuffle-once" }, [9, 20]],
+      ["adam, batch 4 split across 2 threads", { optimizer: "adam", lr: 0.01, batchSize: 4, threads: 2 }, [9]],
+    ];
+    for (const [name, overrides, points] of settings) {
+      await t.step(name, () =>
+        withTempDir(async (out) => {
+          const whole = await run(`${out}/whole`, { overrides });
+          for (const after of points) {
+            const stopped = await run(`${out}/${after}`, { overrides, signal: abortAfter(after) });
+            assert.equal(stopped.manifest.status, "interrupted");
+            const resumed = await run(out, { resume: stopped.runDir });
+            const label = `interrupted after ${after} steps`;
+            assert.equal(resumed.runDir, stopped.runDir);
+            assert.equal(resumed.manifest.status, "completed", label);
+            assert.equal(await metricColumns(resumed.runDir), await metricColumns(whole.runDir), label);
+            assert.deepEqual(resumed.manifest.final_metrics, whole.manifest.final_metrics, label);
+            assert.equal(resumed.manifest.samples_seen, whole.manifest.samples_seen, label);
+            assert.deepEqual(weightBits(resumed.runDir), weightBits(whole.runDir), label);
+            assert.equal(resumed.charts, whole.charts, label);
+            assert.deepEqual(resumed.manifest.resumes?.map((r) => r.after), [stopped.manifest.status_detail]);
+          }
+        }));
+    }
+  },
+);
+
+Deno.test("runExperiment() resumes a run interrupted twice", io, () =>
+  withTempDir(async (out) => {
+    const whole = await run(`${out}/whole`);
+    const first = await run(out, { signal: abortAfter(30) });
+    const second = await run(out, { resume: first.runDir, signal: abortAfter(50) });
+    assert.equal(second.manifest.status, "interrupted");
+    const third = await run(out, { resume: first.runDir });
+    assert.equal(await metricColumns(third.runDir), await metricColumns(whole.runDir));
+    assert.deepEqual(third.manifest.resumes?.map((r) => [r.epoch, r.step]), [[1, 30], [2, 20]]);
+  }));
+
+Deno.test(
+  "runExperiment() --resume refuses what it cannot go on with, naming why",
+  io,
+  () =>
+    withTempDir(async (out) => {
+      const completed = await run(out);
+      const stopped = await run(`${out}/b`, { signal: abortAfter(10) });
+      const noCheckpoint = await run(`${out}/c`, { signal: abortAfter(10) });
+      await Deno.remove(`${noCheckpoint.runDir}/model.safetensors`);
+      const otherData = await run(`${out}/d`, { signal: abortAfter(10) });
+      const edited = JSON.parse(await Deno.readTextFile(`${otherData.runDir}/manifest.json`));
+      edited.datasets[0].files[0].sha256 = "0".repeat(64);
+      await Deno.writeTextFile(`${otherData.runDir}/manifest.json`, JSON.stringify(edited));
+      const arms = await runExperiment(tinyArmsExperiment, {
+        controls: { out, quiet: true },
+        signal: abortAfter(70),
+        terminal: false,
+      });
+      const cases: [string, Promise<unknown>, RegExp][] = [
+        ["missing folder", run(out, { resume: `${out}/nothing` }), /nothing: not a run folder \(No such file/],
+        ["completed run", run(out, { resume: completed.runDir }), /the run completed; there is nothing to resume/],
+        ["no checkpoint", run(out, { resume: noCheckpoint.runDir }), /no checkpoint to resume from/],
+        [
+          "other settings",
+          run(out, { resume: stopped.runDir, overrides: { epochs: 3, lr: 0.005 } }),
+          /settings differ from the run's: epochs 3 \(the run's: 2\); a resumed run keeps its settings/,
+        ],
+        [
+          "other experiment",
+          runExperiment({ ...tinyExperiment, name: "other" } as Experiment, {
+            controls: { out, quiet: true, resume: stopped.runDir },
+            terminal: false,
+          }),
+          /a run of exp:tiny, not of exp:other/,
+        ],
+        [
+          "several arms",
+          runExperiment(tinyArmsExperiment, { controls: { out, quiet: true, resume: arms.runDir }, terminal: false }),
+          /a run of 2 arms \(trained, frozen\); only single-arm runs resume/,
+        ],
+      ];
+      for (const [name, promise, expected] of cases) {
+        await assert.rejects(promise, (e: Error) => e instanceof UsageError && expected.test(e.message), name);
+      }
+      const manifest = JSON.parse(await Deno.readTextFile(`${stopped.runDir}/manifest.json`));
+      assert.equal(manifest.status, "interrupted", "a refused resume leaves the folder as it was");
+    }),
+);
+
+Deno.test("runExperimentCli() --resume of a missing folder exits 2 with the message", io, async () => {
+  const errors: string[] = [];
+  const error = console.error;
+  console.error = (line: string) => errors.push(line);
+  try {
+    assert.equal(await runExperimentCli(tinyExperiment, ["--resume", "/nonexistent/run", "--quiet"]), 2);
+    assert.equal(await runExperimentCli(tinyExperiment, ["--resume", "/x", "--seeds", "0..1"]), 2);
+  } finally {
+    console.error = error;
+  }
+  assert.match(errors[0]!, /^exp:tiny: --resume: \/nonexistent\/run: not a run folder/);
+  assert.match(errors[1]!, /--resume and --seeds: a resumed run keeps its folder/);
+});
+
+Deno.test(
+  "runExperiment() resumes a run of one arm of a multi-arm experiment (--arm)",
+  io,
+  () =>
+    withTempDir(async (out) => {
+      const arm = (options: { signal?: AbortSignal; resume?: string; out: string }) =>
+        runExperiment(tinyArmsExperiment, {
+          signal: options.signal,
+          controls: { out: options.out, quiet: true, arms: ["frozen"], resume: options.resume ?? null },
+          terminal: false,
+        });
+      const whole = await arm({ out: `${out}/whole` });
+      const stopped = await arm({ out, signal: abortAfter(33) });
+      const resumed = await arm({ out, resume: stopped.runDir });
+      assert.equal(resumed.manifest.status, "completed");
+      assert.equal(await metricColumns(resumed.runDir), await metricColumns(whole.runDir));
+      assert.deepEqual(resumed.manifest.final_metrics, whole.manifest.final_metrics);
+    }),
+);
