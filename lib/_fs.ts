@@ -46,3 +46,12 @@ export function writeAtomically(path: string, data: Uint8Array | string, options
     throw error;
   }
 }
+
+/**
+ * The folder the user ran the command from: `INIT_CWD`, which `deno task` sets (tasks run from the repository root),
+ * where the process may read it; otherwise undefined.
+ */
+export function userCwd(): string | undefined {
+  const granted = Deno.permissions.querySync({ name: "env", variable: "INIT_CWD" }).state === "granted";
+  return granted ? Deno.env.get("INIT_CWD") || undefined : undefined;
+}

@@ -10,6 +10,7 @@ import type { Experiment } from "../experiment/mod.ts";
 import { experimentNamed } from "../predict/main.ts";
 import { loadPredictor } from "../predict/mod.ts";
 import { pageHtml, pageModel } from "./page.ts";
+import { userCwd } from "../_fs.ts";
 
 /** The `--help` text. */
 export const HELP = `Usage: deno task page RUN_DIR [--arm NAME] [--out FILE]
@@ -58,9 +59,7 @@ export async function pageCli(
 }
 
 if (import.meta.main) {
-  const cwd = Deno.permissions.querySync({ name: "env", variable: "INIT_CWD" }).state === "granted"
-    ? Deno.env.get("INIT_CWD")
-    : undefined;
+  const cwd = userCwd(); // relative paths are the user's
   if (cwd) Deno.chdir(cwd);
   Deno.exit(await pageCli(Deno.args));
 }

@@ -15,6 +15,7 @@ import { stringify } from "csv-stringify/sync";
 import type { Experiment } from "../experiment/mod.ts";
 import { decodeIdxImages, decodePgm, decodePngGrey, type GreyImage, toModelInput } from "./image.ts";
 import { classify, loadPredictor } from "./predict.ts";
+import { userCwd } from "../_fs.ts";
 
 /** The `--help` text. */
 export const HELP = `Usage: deno task predict RUN_DIR IMAGE... [--arm NAME] [--index LIST] [--csv]
@@ -126,10 +127,7 @@ export async function predictCli(
 }
 
 if (import.meta.main) {
-  // `deno task` runs from the repository root; relative paths are the user's, from INIT_CWD.
-  const cwd = Deno.permissions.querySync({ name: "env", variable: "INIT_CWD" }).state === "granted"
-    ? Deno.env.get("INIT_CWD")
-    : undefined;
+  const cwd = userCwd(); // relative paths are the user's
   if (cwd) Deno.chdir(cwd);
   Deno.exit(await predictCli(Deno.args));
 }
