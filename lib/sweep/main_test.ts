@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { needs, withTempDir } from "../testing/io.ts";
+import { compareCli } from "../compare/main.ts";
 import { sweepCli } from "./main.ts";
 import { expandPlan, type Plan, readPlan, type SweepSpec } from "./plan.ts";
-import { attemptStatus, latestAttempt, runFolder } from "./run_one.ts";
+import { latestAttempt, runFolder } from "./folders.ts";
+import { attemptStatus } from "./run_one.ts";
 
 const PERMISSIONS = needs("read", "write", "env", { name: "run", command: "deno" }, { name: "run", command: "kill" }, {
   name: "sys",
@@ -53,6 +55,33 @@ Deno.test(
       const status: string[] = [];
       assert.equal(await sweepCli(["status", dir], { log: (l) => status.push(l) }), 0);
       assert.match(status[0]!, /: 4 runs; 4 completed$/);
+      const compared = await compareCli([dir]);
+      assert.match(compared.stdout, /Final metrics of 4 run\(s\)/);
+      assert.match(compared.stdout, /\nlr=0\.005 +\S+-seed0 \S+-seed1 .*\n(.*\n){5}lr=0\.01 +\S+-seed0 \S+-seed1 /);
+    }),
+);
+
+Deno.test(
+  "sweepCli() run-one runs one run; slurm writes the job array that calls it",
+  PERMISSIONS,
+  () =>
+    withTempDir(async (root) => {
+      const dir = `${root}/sweeps/t`;
+      await Deno.mkdir(dir, { recursive: true });
+      const plan = await tinyPlan(dir, { lr: ["0.005", "0.01"] });
+      assert.equal(await sweepCli(["run-one", `${dir}/plan.json`, "2"], quiet), 0);
+      assert.deepEqual(attempts(dir, plan), [0, 0, 1, 0]);
+      assert.equal(await sweepCli(["run-one", `${dir}/plan.json`, "4"], quiet), 2);
+      const compared = await compareCli(["--sweep", "t", "--results", root]);
+      assert.match(compared.stdout, /Final metrics of 1 run\(s\)/);
+      const opts = ["--max-parallel", "3", "--mem", "1G", "--root", `${root}/sweeps`];
+      assert.equal(await sweepCli(["slurm", "t", ...opts], quiet), 0);
+      const script = await Deno.readTextFile(`${dir}/sweep.sbatch`);
+      assert.match(script, /^#SBATCH --array=0-3%3$/m);
+      assert.match(script, /^#SBATCH --mem=1G$/m);
+      assert.match(script, /^#SBATCH --cpus-per-task=1$/m);
+      assert.match(script, new RegExp(`task sweep run-one ${dir}/plan.json "\\$SLURM_ARRAY_TASK_ID"$`, "m"));
+      assert.equal(await sweepCli(["slurm", "t", "--max-parallel", "0", "--root", `${root}/sweeps`], quiet), 2);
     }),
 );
 

@@ -8,3 +8,4 @@ export * from "./lock.ts";
 export * from "./plan.ts";
 export * from "./run_one.ts";
 export * from "./slurm.ts";
+export * from "./folders.ts";

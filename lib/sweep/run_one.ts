@@ -8,24 +8,11 @@
 import { resolve } from "node:path";
 import { experimentCommand } from "../experiment/mod.ts";
 import { acquireLock, isStale, lockOwner, releaseLock } from "./lock.ts";
+import { latestAttempt, runFolder } from "./folders.ts";
 import { flagsOf, type Plan, type PlannedRun, REPO_ROOT } from "./plan.ts";
 
 /** Where a run stands: a manifest's status, `pending` (never started), `skipped` or `busy` (locked). */
 export type RunState = "pending" | "running" | "completed" | "failed" | "interrupted" | "diverged" | "busy" | "skipped";
-
-/** The folder of a run's attempts: `<sweep>/runs/<key>`. */
-export const runFolder = (sweepDir: string, key: string): string => `${sweepDir}/runs/${key}`;
-
-/** The latest attempt's run folder (`runs/<key>/<experiment>/<run id>`), or null. */
-export function latestAttempt(sweepDir: string, run: PlannedRun): string | null {
-  const dir = `${runFolder(sweepDir, run.key)}/${run.experiment}`;
-  try {
-    const ids = [...Deno.readDirSync(dir)].filter((e) => e.isDirectory).map((e) => e.name).sort();
-    return ids.length ? `${dir}/${ids.at(-1)}` : null;
-  } catch {
-    return null;
-  }
-}
 
 /** The run's state from its folder: `running` while a live lock is held, else {@linkcode attemptStatus}. */
 export function runState(sweepDir: string, run: PlannedRun): RunState {
