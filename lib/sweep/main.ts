@@ -168,9 +168,8 @@ async function statusCommand(dir: string, log: (line: string) => void): Promise<
     log(`Slurm job ${job.trim()}:`);
     const queue = await tryCommand("squeue", ["-h", "-j", job.trim(), "-o", "%i %T"]);
     const acct = await tryCommand("sacct", ["-X", "-n", "-j", job.trim(), "-o", "JobID,State"]);
-    log(
-      queue === null && acct === null ? "  (squeue and sacct not available)" : `${queue ?? ""}${acct ?? ""}`.trimEnd(),
-    );
+    log(`  squeue: ${queue === null ? "not available" : queue.trim() || "no task queued"}`);
+    log(`  sacct: ${acct === null ? "not available (no accounting storage?)" : acct.trim()}`);
   }
   return 0;
 }
