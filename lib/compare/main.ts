@@ -15,6 +15,7 @@ import { loadRuns } from "./load.ts";
 import { renderMarkdown, renderText } from "./render.ts";
 import { renderCsv } from "./render_csv.ts";
 import { renderHtml } from "./render_html.ts";
+import { sweepRunFolders } from "../sweep/folders.ts";
 
 /** The `--help` text. */
 export const HELP = `Usage: deno task compare [options] <run folder | metrics CSV | glob>...
@@ -32,6 +33,9 @@ labelled <run>/<arm>.
 Options:
   --experiment NAME   add every run of NAME under the results folder, reference
                       runs (results/reference/NAME/) first; repeatable
+  --sweep NAME        add the latest attempt of every run of the sweep
+                      results/sweeps/NAME (a sweep folder given as an input
+                      does the same); repeatable
   --results DIR       the results folder (default: results)
   --baseline RUN      the run the others are compared with, by label, run id or
                       path (default: the first run)
@@ -98,6 +102,7 @@ export async function compareCli(
       options: {
         experiment: { type: "string", multiple: true },
         results: { type: "string" },
+        sweep: { type: "string", multiple: true },
         baseline: { type: "string" },
         metric: { type: "string" },
         x: { type: "string" },
@@ -133,13 +138,15 @@ export async function compareCli(
   }
   const groupBy = splitList(flags["group-by"]);
   const ignore = splitList(flags.ignore) ?? [];
-  if (parsed.positionals.length === 0 && flags.experiment === undefined) {
+  const sweeps = (flags.sweep ?? []).map((name) => `${flags.results ?? "results"}/sweeps/${name}`);
+  const inputs = [...sweeps, ...parsed.positionals].flatMap((input) => sweepRunFolders(input) ?? [input]);
+  if (inputs.length === 0 && flags.experiment === undefined) {
     return usage(
-      "give at least one run folder, metrics CSV or glob, or --experiment NAME",
+      "give at least one run folder, metrics CSV, glob or sweep, or --experiment NAME",
     );
   }
 
-  const loaded = await loadRuns(parsed.positionals, {
+  const loaded = await loadRuns(inputs, {
     experiments: flags.experiment,
     resultsDir: flags.results,
   });

@@ -6,13 +6,11 @@
 import { dataDirEnvVar } from "../data/mod.ts";
 import type { Experiment } from "./experiment.ts";
 import { DEFAULT_RESULTS_ROOT, runExperiment, type RunOptions } from "./run.ts";
+import { experimentCommand, shellLine } from "./run_command.ts";
 import { helpText, parseCommandLine, UsageError } from "./settings.ts";
 
 /** Exit codes: 0 completed, 1 diverged or failed, 2 bad flags, 130 interrupted. */
 const EXIT_CODES = { completed: 0, diverged: 1, failed: 1, interrupted: 130, running: 1 } as const;
-
-/** The repository root, where `deno.json` names each task's permissions. */
-const REPO_ROOT = new URL("../..", import.meta.url).pathname;
 
 /**
  * Runs `experiment` from the command line and returns the process exit code.
@@ -117,26 +115,7 @@ function listenForStop(): { signal: AbortSignal; dispose(): void } {
  */
 function checkWritable(experiment: Experiment, out: string, args: string[]): void {
   if (Deno.permissions.querySync({ name: "write", path: out }).state === "granted") return;
-  let permissions = ["-A"];
-  try {
-    const task: string = JSON.parse(Deno.readTextFileSync(`${REPO_ROOT}deno.json`)).tasks[`exp:${experiment.name}`];
-    permissions = task.split(" ").filter((word) => word.startsWith("--allow-")).map((word) =>
-      word.startsWith("--allow-write=")
-        ? `--allow-write=${[...word.slice(14).split(",").map((dir) => REPO_ROOT + dir), out].join(",")}`
-        : word
-    );
-  } catch {
-    // No deno.json beside lib/: every permission.
-  }
-  const quote = (word: string) => /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-  const line = [
-    "deno",
-    "run",
-    `--config=${REPO_ROOT}deno.json`,
-    ...permissions,
-    `${REPO_ROOT}experiments/${experiment.name}.ts`,
-  ]
-    .concat(args).map(quote).join(" ");
+  const line = shellLine([...experimentCommand(experiment.name, out), ...args]);
   throw new UsageError(`--out: cannot write to ${out} with this command's permissions; run instead:\n  ${line}`);
 }
 

@@ -11,3 +11,4 @@ export * from "./progress.ts";
 export * from "./run.ts";
 export * from "./settings.ts";
 export * from "./checkpoints.ts";
+export * from "./run_command.ts";

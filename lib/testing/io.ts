@@ -18,7 +18,8 @@ export type Needed = Deno.PermissionName | Deno.PermissionDescriptor;
 
 /** The one line a test run without every permission prints. */
 export const RUN_ALL_HINT =
-  "Tests that need read, write, env, run (git, chromium, python3) or net (127.0.0.1) access are skipped (ignored) in this run: " +
+  "Tests that need read, write, env, run (git, deno, kill, Slurm, chromium, python3), sys (hostname) or net (127.0.0.1) access " +
+  "are skipped (ignored) in this run: " +
   "run them all with `deno task test` (or `deno test -P`).";
 
 /**

@@ -1,0 +1,41 @@
+/**
+ * The `deno run` command line of an experiment with its task's permissions,
+ * for an output folder the task itself may not write.
+ *
+ * @module
+ */
+
+/** The repository root, where `deno.json` names each task's permissions. */
+const REPO_ROOT = new URL("../..", import.meta.url).pathname;
+
+/**
+ * The words of `deno run` for `experiments/<name>.ts` (or `options.script`):
+ * the `exp:<name>` task's permissions, its write list made absolute plus
+ * `out`; every permission (`-A`) when `deno.json` has no such task.
+ *
+ * @param name the experiment's name, as in its `exp:<name>` task.
+ * @param out a folder the run must also be allowed to write.
+ * @param options `script`: another experiment file (absolute path).
+ * @returns `["deno", "run", ...]`, without the experiment's own flags.
+ */
+export function experimentCommand(name: string, out: string, options: { script?: string } = {}): string[] {
+  let permissions = ["-A"];
+  try {
+    const task: string = JSON.parse(Deno.readTextFileSync(`${REPO_ROOT}deno.json`)).tasks[`exp:${name}`];
+    permissions = task.split(" ").filter((word) => word.startsWith("--allow-")).map((word) =>
+      word.startsWith("--allow-write=")
+        ? `--allow-write=${[...word.slice(14).split(",").map((dir) => REPO_ROOT + dir), out].join(",")}`
+        : word
+    );
+  } catch {
+    // No deno.json beside lib/, or no task: every permission.
+  }
+  const script = options.script ?? `${REPO_ROOT}experiments/${name}.ts`;
+  return ["deno", "run", `--config=${REPO_ROOT}deno.json`, ...permissions, script];
+}
+
+/** `words` as one shell line, quoting the words that need it. */
+export function shellLine(words: string[]): string {
+  const quote = (word: string) => /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+  return words.map(quote).join(" ");
+}

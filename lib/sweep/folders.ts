@@ -1,0 +1,37 @@
+/**
+ * Where a sweep keeps its runs: `runs/<key>/` per run, each attempt a run
+ * folder inside it. Imports nothing heavy, so `compare` can use it.
+ *
+ * @module
+ */
+import type { Plan, PlannedRun } from "./plan.ts";
+
+/** The folder of a run's attempts: `<sweep>/runs/<key>`. */
+export const runFolder = (sweepDir: string, key: string): string => `${sweepDir}/runs/${key}`;
+
+/** The latest attempt's run folder (`runs/<key>/<experiment>/<run id>`), or null. */
+export function latestAttempt(sweepDir: string, run: PlannedRun): string | null {
+  const dir = `${runFolder(sweepDir, run.key)}/${run.experiment}`;
+  try {
+    const ids = [...Deno.readDirSync(dir)].filter((e) => e.isDirectory).map((e) => e.name).sort();
+    return ids.length ? `${dir}/${ids.at(-1)}` : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The latest attempt of every run of the sweep in `sweepDir` (runs never started are left out), for `compare`.
+ *
+ * @param sweepDir a sweep folder (holding `plan.json`).
+ * @returns run folders in plan order; null when `sweepDir` holds no `plan.json`.
+ */
+export function sweepRunFolders(sweepDir: string): string[] | null {
+  let plan: Plan;
+  try {
+    plan = JSON.parse(Deno.readTextFileSync(`${sweepDir}/plan.json`));
+  } catch {
+    return null;
+  }
+  return plan.runs.map((run) => latestAttempt(sweepDir, run)).filter((dir) => dir !== null);
+}

@@ -1,0 +1,219 @@
+/**
+ * `deno task sweep`: plan a grid of experiments x settings x seeds, run it on
+ * local cores or as a Slurm job array, and see where it stands.
+ *
+ * ```sh
+ * deno task sweep plan lr --experiment zhou --grid lr=0.005,0.01 --seeds 0..4 --set data-dir=DIR
+ * deno task sweep run lr --jobs 2
+ * deno task sweep slurm lr --max-parallel 20 --submit
+ * deno task sweep status lr
+ * ```
+ *
+ * @module
+ */
+import { dirname, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { parseSeeds, UsageError } from "../experiment/mod.ts";
+import { progressLine, runSweep } from "./local.ts";
+import { expandPlan, parseAssignments, type Plan, readPlan, readSpecFile, REPO_ROOT, type SweepSpec } from "./plan.ts";
+import { runOne, runState } from "./run_one.ts";
+import { slurmScript, tryCommand } from "./slurm.ts";
+
+/** The `--help` text. */
+export const HELP = `Usage: deno task sweep <command> ...
+
+  plan NAME --experiment E [--experiment E2] [--grid FLAG=V1,V2]... [--set FLAG=V]...
+            [--seeds 0..4] [--yes] | plan NAME --plan FILE
+      expand the runs (at most 200 without --yes), check every run's flags with
+      its experiment's parser, print them and write NAME/plan.json
+  run NAME [--jobs N]      run every run not completed, N processes (default: cores)
+  run-one PLAN INDEX       run one run of a plan.json (what a Slurm array task calls)
+  status NAME              each run's state (and squeue/sacct for a submitted job)
+  slurm NAME [--max-parallel N] [--cpus-per-task N] [--mem 2G] [--time 01:00:00] [--submit]
+      write NAME/sweep.sbatch, a job array of one task per run; --submit calls sbatch
+
+Common: --root DIR (sweep folders; default results/sweeps). Exit 2 on bad input.`;
+
+/** Where the command runs: its folder, its output, and a stop signal. */
+export interface SweepEnvironment {
+  /** Relative paths resolve against it; default INIT_CWD or the working folder. */
+  cwd?: string;
+  /** Prints a line (default console.log). */
+  log?: (line: string) => void;
+  /** Stops a run in progress (default: SIGINT, SIGTERM, SIGHUP). */
+  signal?: AbortSignal;
+}
+
+const OPTIONS = {
+  experiment: { type: "string", multiple: true },
+  grid: { type: "string", multiple: true },
+  set: { type: "string", multiple: true },
+  seeds: { type: "string" },
+  plan: { type: "string" },
+  yes: { type: "boolean" },
+  root: { type: "string" },
+  jobs: { type: "string" },
+  "max-parallel": { type: "string" },
+  "cpus-per-task": { type: "string" },
+  mem: { type: "string" },
+  time: { type: "string" },
+  submit: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>["values"];
+
+/**
+ * Runs the sweep command line and returns the exit code: 0 done, 1 a run failed, 2 bad input, 130 interrupted.
+ *
+ * @param args the command-line arguments.
+ * @param env working folder, printer and stop signal.
+ */
+export async function sweepCli(args: string[], env: SweepEnvironment = {}): Promise<number> {
+  const log = env.log ?? console.log;
+  const cwd = env.cwd ?? Deno.env.get("INIT_CWD") ?? Deno.cwd();
+  try {
+    const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+    const [command, ...rest] = positionals;
+    if (values.help || command === undefined) return log(HELP), 0;
+    const root = resolve(cwd, values.root ?? `${REPO_ROOT}results/sweeps`);
+    if (command === "run-one") return await runOneCommand(rest, cwd, env);
+    if (rest.length !== 1) throw new UsageError(`${command}: expected one sweep NAME, got ${rest.length}`);
+    const dir = /^[\w.-]+$/.test(rest[0]!) ? `${root}/${rest[0]}` : resolve(cwd, rest[0]!);
+    if (command === "plan") return await planCommand(dir, values, cwd, log);
+    if (command === "run") return await runCommand(dir, values, env);
+    if (command === "status") return await statusCommand(dir, log);
+    if (command === "slurm") return await slurmCommand(dir, values, log);
+    throw new UsageError(`unknown command '${command}'; expected plan, run, run-one, status or slurm`);
+  } catch (error) {
+    if (!(error instanceof UsageError || String((error as { code?: string }).code).startsWith("ERR_PARSE_ARGS"))) {
+      throw error;
+    }
+    console.error(`sweep: ${(error as Error).message}`);
+    return 2;
+  }
+}
+
+async function planCommand(dir: string, values: Values, cwd: string, log: (line: string) => void): Promise<number> {
+  const spec: SweepSpec = values.plan !== undefined ? readSpecFile(values.plan, cwd) : {
+    experiments: values.experiment ?? [],
+    grid: parseAssignments(values.grid ?? [], cwd),
+    set: Object.fromEntries(Object.entries(parseAssignments(values.set ?? [], cwd)).map(([k, v]) => [k, v.join(",")])),
+    seeds: parseSeeds(values.seeds ?? "0"),
+  };
+  const runs = await expandPlan(spec, { yes: values.yes });
+  const plan: Plan = { name: dir.split("/").at(-1)!, experimentsDir: "experiments", spec, runs };
+  await checkReplan(dir, plan);
+  for (const r of runs) log(`${r.index}\t${r.key}\tseed ${r.seed}\t${JSON.stringify(r.settings)}`);
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.writeTextFile(`${dir}/plan.json`, JSON.stringify(plan, null, 2) + "\n");
+  log(`${runs.length} runs planned in ${dir}/plan.json`);
+  return 0;
+}
+
+/** Refuses to replace a plan whose runs have started with a different one. */
+async function checkReplan(dir: string, plan: Plan): Promise<void> {
+  let old: Plan;
+  try {
+    old = JSON.parse(await Deno.readTextFile(`${dir}/plan.json`));
+  } catch {
+    return;
+  }
+  const same = JSON.stringify(old.runs?.map((r) => r.key)) === JSON.stringify(plan.runs.map((r) => r.key));
+  const started = old.runs?.some((r) => runState(dir, r) !== "pending");
+  if (!same && started) throw new UsageError(`${dir} holds runs of a different plan; give the sweep a new name`);
+}
+
+async function runCommand(dir: string, values: Values, env: SweepEnvironment): Promise<number> {
+  const jobs = values.jobs === undefined ? navigator.hardwareConcurrency : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) {
+    throw new UsageError(`--jobs: got '${values.jobs}', expected a positive integer`);
+  }
+  const plan = await readPlan(dir);
+  return await withStop(env.signal, async (signal) => {
+    const print = (line: string) =>
+      Deno.stdout.isTerminal()
+        ? Deno.stdout.writeSync(new TextEncoder().encode(`\r${line}\x1b[K`))
+        : (env.log ?? console.log)(line);
+    const states = await runSweep(dir, plan, { jobs, signal, onProgress: (p) => print(progressLine(p)) });
+    if (Deno.stdout.isTerminal()) console.log();
+    if (signal.aborted) return 130;
+    const busy = states.filter((s) => s === "busy").length;
+    if (busy) (env.log ?? console.log)(`${busy} runs were running in another process; see sweep status`);
+    return states.every((s) => s === "completed" || s === "skipped" || s === "busy") ? 0 : 1;
+  });
+}
+
+async function runOneCommand(rest: string[], cwd: string, env: SweepEnvironment): Promise<number> {
+  const [planFile, indexText] = rest;
+  if (rest.length !== 2 || !/^\d+$/.test(indexText!)) throw new UsageError("run-one: expected PLAN INDEX");
+  const dir = dirname(resolve(cwd, planFile!));
+  const plan = await readPlan(dir);
+  const index = Number(indexText);
+  if (index >= plan.runs.length) throw new UsageError(`run-one: index ${index}, the plan has ${plan.runs.length} runs`);
+  const state = await withStop(env.signal, (signal) => runOne(dir, plan, index, { signal }));
+  (env.log ?? console.log)(`run ${index} (${plan.runs[index]!.key}): ${state}`);
+  return ({ completed: 0, skipped: 0, busy: 0, interrupted: 130 } as Record<string, number>)[state] ?? 1;
+}
+
+async function statusCommand(dir: string, log: (line: string) => void): Promise<number> {
+  const plan = await readPlan(dir);
+  const states = plan.runs.map((run) => runState(dir, run));
+  const counts: Record<string, number> = {};
+  for (const s of states) counts[s] = (counts[s] ?? 0) + 1;
+  log(`${dir}: ${plan.runs.length} runs; ${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(", ")}`);
+  for (const [i, s] of states.entries()) if (s !== "completed") log(`  ${i}\t${plan.runs[i]!.key}\t${s}`);
+  const job = await Deno.readTextFile(`${dir}/slurm-job-id`).catch(() => null);
+  if (job) {
+    log(`Slurm job ${job.trim()}:`);
+    const queue = await tryCommand("squeue", ["-h", "-j", job.trim(), "-o", "%i %T"]);
+    const acct = await tryCommand("sacct", ["-X", "-n", "-j", job.trim(), "-o", "JobID,State"]);
+    log(`  squeue: ${queue === null ? "not available" : queue.trim() || "no task queued"}`);
+    log(`  sacct: ${acct === null ? "not available (no accounting storage?)" : acct.trim()}`);
+  }
+  return 0;
+}
+
+async function slurmCommand(dir: string, values: Values, log: (line: string) => void): Promise<number> {
+  const plan = await readPlan(dir);
+  const count = (flag: "max-parallel" | "cpus-per-task") => {
+    const v = values[flag];
+    if (v !== undefined && !/^[1-9]\d*$/.test(v)) {
+      throw new UsageError(`--${flag}: got '${v}', expected a positive integer`);
+    }
+    return v === undefined ? undefined : Number(v);
+  };
+  const script = slurmScript(dir, plan.runs.length, {
+    maxParallel: count("max-parallel"),
+    cpusPerTask: count("cpus-per-task"),
+    mem: values.mem,
+    time: values.time,
+  });
+  await Deno.mkdir(`${dir}/slurm`, { recursive: true });
+  await Deno.writeTextFile(`${dir}/sweep.sbatch`, script);
+  log(`wrote ${dir}/sweep.sbatch (${plan.runs.length} array tasks)`);
+  if (!values.submit) return 0;
+  const out = await tryCommand("sbatch", ["--parsable", `${dir}/sweep.sbatch`]);
+  if (out === null) return console.error("sweep: sbatch failed or is not installed"), 1;
+  const job = out.trim().split(";")[0]!;
+  await Deno.writeTextFile(`${dir}/slurm-job-id`, job + "\n");
+  log(`submitted job ${job}`);
+  return 0;
+}
+
+/** Runs `fn` with a signal raised by `outer` or by SIGINT, SIGTERM and SIGHUP. */
+async function withStop<T>(outer: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  outer?.addEventListener("abort", stop);
+  const names: Deno.Signal[] = outer ? [] : ["SIGINT", "SIGTERM", "SIGHUP"];
+  for (const name of names) Deno.addSignalListener(name, stop);
+  try {
+    return await fn(abort.signal);
+  } finally {
+    for (const name of names) Deno.removeSignalListener(name, stop);
+    outer?.removeEventListener("abort", stop);
+  }
+}
+
+if (import.meta.main) Deno.exit(await sweepCli(Deno.args));
