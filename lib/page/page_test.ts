@@ -2,7 +2,9 @@
 import assert from "node:assert/strict";
 import { parse } from "csv-parse/sync";
 import { runExperiment, runExperimentCli } from "../experiment/mod.ts";
-import { decodePngGrey, toModelInput } from "../predict/mod.ts";
+import { classify, decodePngGrey, loadPredictor, toModelInput } from "../predict/mod.ts";
+import { createRng } from "../rng/mod.ts";
+import { classifyInput, layerSpecs, pageNetwork } from "./network.ts";
 import { experimentNamed, predictCli } from "../predict/main.ts";
 import { CHROMIUM_PATH, hasChromium, visitPage } from "../report/html/browser.ts";
 import { needs, withTempDir } from "../testing/io.ts";
@@ -28,7 +30,7 @@ async function capture(run: () => Promise<number>): Promise<{ code: number; out:
 
 Deno.test(
   "deno task page writes one self-contained HTML file, and refuses a bad arm",
-  needs("read", "write"),
+  needs("read", "write", { name: "run", command: "deno" }),
   () =>
     withTempDir(async (dir) => {
       const { runDir } = await runExperiment(tinyExperiment, { controls: { out: dir, quiet: true }, terminal: false });
@@ -37,13 +39,32 @@ Deno.test(
       assert.equal(out, `${runDir}/draw.html\n`);
       const html = await Deno.readTextFile(`${runDir}/draw.html`);
       assert.doesNotMatch(html, /https?:|src=|<link/, "nothing is fetched");
-      assert.match(html, /"0\.conv2d\.kernel":"/, "the weights are embedded");
+      assert.match(html, /"checkpoint":{"base64":"/, "the weights are embedded");
       const arms = await runExperiment(tinyArmsExperiment, { controls: { out: dir, quiet: true }, terminal: false });
       const bad = await capture(() => pageCli([arms.runDir, "--arm", "nope"], options));
       assert.equal(bad.code, 2);
       assert.match(bad.err, /^page: .*no arm 'nope': one of trained, frozen/);
       assert.equal((await capture(() => pageCli([arms.runDir, "--arm", "frozen"], options))).code, 0);
       assert.ok((await Deno.stat(`${arms.runDir}/draw-frozen.html`)).isFile);
+    }),
+);
+
+Deno.test(
+  "the page's network, rebuilt from layer specs and the checkpoint, classifies as predict does",
+  needs("read", "write"),
+  () =>
+    withTempDir(async (dir) => {
+      const { runDir } = await runExperiment(tinyExperiment, { controls: { out: dir, quiet: true }, terminal: false });
+      const predictor = await loadPredictor(runDir, options);
+      const net = pageNetwork(
+        layerSpecs(predictor.model),
+        [...predictor.inputShape],
+        await Deno.readFile(predictor.checkpoint.file),
+      );
+      const rng = createRng(1), size = predictor.inputShape.reduce((a, b) => a * b, 1);
+      const image = Uint8Array.from({ length: size }, () => rng.nextUint32() % 256);
+      const page = classifyInput(net, image).probabilities;
+      assert.deepEqual([...page], [...classify(predictor, [image])[0]!]);
     }),
 );
 
