@@ -8,6 +8,7 @@
  * @module
  */
 import { toModelInput } from "../predict/input.ts";
+import type { Tensor } from "../tensor/mod.ts";
 import { classifyInput, type LayerSpec, type PageNetwork, pageNetwork } from "./network.ts";
 
 /** What the page holds as JSON in `<script id="config">`. */
@@ -42,7 +43,7 @@ function classify(net: PageNetwork, canvas: HTMLCanvasElement): void {
     pixels[i] = 0.299 * rgba[4 * i]! + 0.587 * rgba[4 * i + 1]! + 0.114 * rgba[4 * i + 2]!;
   }
   const input = toModelInput({ width: canvas.width, height: canvas.height, pixels }, { height: H!, width: W! });
-  const { probabilities } = classifyInput(net, input);
+  const { probabilities, first } = classifyInput(net, input);
   const top = [...probabilities.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3)
     .map(([k, probability]) => ({ class: k, label: net.labels[k] ?? String(k), probability }));
   const seen = $<HTMLCanvasElement>("seen").getContext("2d")!, image = seen.createImageData(W!, H!);
@@ -56,7 +57,23 @@ function classify(net: PageNetwork, canvas: HTMLCanvasElement): void {
     li.querySelector(".p")!.textContent = percent;
     return li;
   }));
-  Object.assign(globalThis, { classified: { input: [...input], top } });
+  showMaps(first);
+  Object.assign(globalThis, { classified: { input: [...input], top, maps: first.shape[1] } });
+}
+
+/** Shows each channel of the first layer's output `[1, F, OH, OW]` as a grey image, black at its minimum. */
+function showMaps(first: Tensor): void {
+  if (first.shape.length !== 4) return;
+  const [, F, H, W] = first.shape as number[], size = H! * W!, maps = $("maps");
+  while (maps.children.length < F!) {
+    maps.append(Object.assign(document.createElement("canvas"), { width: W, height: H }));
+  }
+  [...maps.children].forEach((canvas, f) => {
+    const values = first.data.subarray(f * size, (f + 1) * size), ctx = (canvas as HTMLCanvasElement).getContext("2d")!;
+    const lo = Math.min(...values), range = Math.max(...values) - lo || 1, image = ctx.createImageData(W!, H!);
+    values.forEach((v, i) => image.data.set([...Array(3).fill(Math.round((v - lo) / range * 255)), 255], 4 * i));
+    ctx.putImageData(image, 0, 0);
+  });
 }
 
 /** Lets a pointer (mouse, pen or finger) draw light strokes on the dark canvas, classifying as it goes. */

@@ -55,6 +55,8 @@ main { display: flex; gap: 32px; align-items: flex-start; flex-wrap: wrap; }
 #top li { display: grid; grid-template-columns: 110px 1fr 64px; align-items: center; margin: 8px 0; }
 #top .bar { height: 18px; background: #3b7dd8; min-width: 1px; }
 #top .p { text-align: right; font-variant-numeric: tabular-nums; }
+#maps { display: flex; flex-wrap: wrap; gap: 6px; max-width: 760px; }
+#maps canvas { width: 84px; height: 84px; image-rendering: pixelated; border: 1px solid #888; }
 small { color: #666; }`;
 
 /**
@@ -83,6 +85,8 @@ export function pageHtml(title: string, config: PageConfig, script: string): str
 <div><p>Top three</p><ol id="top"></ol><p>What the model sees</p>
 <canvas id="seen" width="${W}" height="${H}"></canvas></div>
 </main>
+<p>The first layer's feature maps (each scaled from its minimum, black, to its maximum, white)</p>
+<div id="maps"></div>
 <script type="application/json" id="config">${json}</script>
 <script type="module">${code}</script>
 </body>

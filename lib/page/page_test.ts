@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { parse } from "csv-parse/sync";
 import { runExperiment, runExperimentCli } from "../experiment/mod.ts";
 import { classify, decodePngGrey, loadPredictor, toModelInput } from "../predict/mod.ts";
+import type { Conv2d } from "../layers/mod.ts";
 import { createRng } from "../rng/mod.ts";
 import { classifyInput, layerSpecs, pageNetwork } from "./network.ts";
 import { experimentNamed, predictCli } from "../predict/main.ts";
@@ -80,6 +81,8 @@ interface Drawn {
   input: number[];
   top: { class: number; label: string; probability: number }[];
   png: string;
+  /** The feature maps shown, and how many of them have a pixel that is not black. */
+  maps: { shown: number; lit: number };
 }
 
 /** A "7": a bar and a slanted stroke, drawn with the mouse across the 280x280 canvas. */
@@ -93,8 +96,12 @@ async function drawSeven(page: import("puppeteer-core").Page): Promise<Drawn> {
     await page.mouse.up();
   }
   return page.evaluate(() => {
-    const { input, top } = (window as unknown as { classified: Omit<Drawn, "png"> }).classified;
-    return { input, top, png: (document.getElementById("draw") as HTMLCanvasElement).toDataURL("image/png") };
+    const { input, top } = (window as unknown as { classified: Pick<Drawn, "input" | "top"> }).classified;
+    const maps = [...document.querySelectorAll<HTMLCanvasElement>("#maps canvas")].map((c) =>
+      c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 !== 3 && v > 0)
+    );
+    const png = (document.getElementById("draw") as HTMLCanvasElement).toDataURL("image/png");
+    return { input, top, png, maps: { shown: maps.length, lit: maps.filter(Boolean).length } };
   });
 }
 
@@ -104,6 +111,9 @@ async function checkAgainstPredict(runDir: string, dir: string, screenshot: stri
   const { problems, result } = await visitPage(`${runDir}/draw.html`, { inspect: drawSeven, screenshot, width: 800 });
   assert.deepEqual(problems, [], "no console error");
   const drawn = result!;
+  const { model } = await loadPredictor(runDir, options);
+  const filters = (model.layers[0] as Conv2d).kernel.shape[0];
+  assert.deepEqual(drawn.maps, { shown: filters, lit: filters }, "the first layer's feature maps are shown");
   const png = Uint8Array.from(atob(drawn.png.split(",")[1]!), (c) => c.charCodeAt(0));
   await Deno.writeFile(`${dir}/drawn.png`, png);
   const input = toModelInput(decodePngGrey(png, "drawn.png"), { height: 28, width: 28 });
