@@ -75,7 +75,7 @@ export function pageHtml(title: string, config: PageConfig, script: string): str
   return `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Draw and classify: ${esc(title)}</title><style>${STYLE}</style></head>
+<link rel="icon" href="data:,"><title>Draw and classify: ${esc(title)}</title><style>${STYLE}</style></head>
 <body>
 <h1>Draw and classify</h1>
 <p><small>${esc(title)}: drawn light on dark, made ${H}x${W} as
