@@ -15,7 +15,8 @@ import { layerSpecs } from "./network.ts";
 export async function bundleScript(): Promise<string> {
   const entry = new URL("./browser.ts", import.meta.url).pathname;
   const args = ["bundle", "--quiet", "--platform", "browser", entry];
-  const { success, stdout, stderr } = await new Deno.Command("deno", { args, stdout: "piped", stderr: "piped" })
+  const cwd = new URL("../..", import.meta.url).pathname; // the project's deno.json, wherever the user is
+  const { success, stdout, stderr } = await new Deno.Command("deno", { args, cwd, stdout: "piped", stderr: "piped" })
     .output();
   const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
   if (!success) throw new Error(`deno bundle ${entry} failed: ${decode(stderr)}`);
