@@ -1,7 +1,8 @@
 """Loads one of our model.safetensors into an equivalent torch.nn model and prints its logits.
 
 Usage: python3 torch_forward.py MODEL.safetensors LAYERS.json INPUTS.f32 N
-LAYERS.json is the layer list of the draw-and-classify page's model (lib/page/forward.ts);
+LAYERS.json holds the layer specs the draw-and-classify page rebuilds its model from (layerSpecs,
+lib/page/network.ts) and the input shape;
 INPUTS.f32 holds N transformed images, float32 little-endian, NCHW. Prints the logits as JSON.
 Only the standard library and Debian's python3-torch: the safetensors format is read by hand
 (8-byte little-endian header length, a JSON header, raw little-endian float32 data).
@@ -41,28 +42,34 @@ class AddBias(torch.nn.Module):
         return x + self.bias
 
 
-def build(layers, tensors, in_channels):
+def pair(v):
+    return tuple(v) if isinstance(v, list) else (v, v)
+
+
+def build(layers, tensors):
     modules = []
-    for layer in layers:
-        kind = layer["kind"]
+    for i, layer in enumerate(layers):
+        kind, o = layer["kind"], layer.get("options", {})
+        name = f"{i}.{kind}."
         if kind == "conv2d":
-            f, c, kh, kw = layer["kernelShape"]
-            conv = torch.nn.Conv2d(c, f, (kh, kw), stride=tuple(layer["stride"]), bias=False)
-            conv.weight.data = tensors[layer["kernel"]].clone()  # [F, C, KH, KW], as PyTorch's
-            top, left, bottom, right = layer["pad"]
-            modules.append(torch.nn.ZeroPad2d((left, right, top, bottom)))
+            f, c = o["filters"], o["input"][0]
+            conv = torch.nn.Conv2d(c, f, pair(o["kernel"]), stride=pair(o["stride"]), bias=False)
+            conv.weight.data = tensors[name + "kernel"].clone()  # [F, C, KH, KW], as PyTorch's
+            pad = o["padding"]
+            modules.append(torch.nn.ZeroPad2d((pad["left"], pad["right"], pad["top"], pad["bottom"])))
             modules.append(conv)
-            if layer["bias"] is not None:
-                bias = tensors[layer["bias"]]
+            if o["bias"] != "none":
+                bias = tensors[name + "bias"]
                 modules.append(AddBias(bias.reshape(-1, 1, 1) if bias.dim() == 1 else bias))
         elif kind == "max_pool2d":
-            modules.append(torch.nn.MaxPool2d(tuple(layer["window"]), stride=tuple(layer["stride"])))
+            window = pair(o["window"])
+            modules.append(torch.nn.MaxPool2d(window, stride=pair(o.get("stride", o["window"]))))
         elif kind == "dense":
-            weight = tensors[layer["weight"]]  # ours [inputs, units]; Linear's is [out, in]
-            linear = torch.nn.Linear(weight.shape[0], weight.shape[1], bias=layer["bias"] is not None)
+            weight = tensors[name + "weight"]  # ours [inputs, units]; Linear's is [out, in]
+            linear = torch.nn.Linear(weight.shape[0], weight.shape[1], bias=o["bias"])
             linear.weight.data = weight.t().contiguous()
-            if layer["bias"] is not None:
-                linear.bias.data = tensors[layer["bias"]].clone()
+            if o["bias"]:
+                linear.bias.data = tensors[name + "bias"].clone()
             modules.append(linear)
         elif kind == "relu":
             modules.append(torch.nn.ReLU())
@@ -78,7 +85,7 @@ def build(layers, tensors, in_channels):
 def main():
     model_path, layers_path, inputs_path, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     spec = json.load(open(layers_path))
-    model = build(spec["layers"], read_safetensors(model_path), spec["inputShape"][0]).eval()
+    model = build(spec["layers"], read_safetensors(model_path)).eval()
     with open(inputs_path, "rb") as f:
         x = torch.frombuffer(bytearray(f.read()), dtype=torch.float32).reshape([n, *spec["inputShape"]])
     with torch.no_grad():

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { scaleCentered } from "../data/mod.ts";
 import { runExperiment } from "../experiment/mod.ts";
 import { Conv2d, Dense, Flatten, gaussian, MaxPool2d, Relu, Sequential } from "../layers/mod.ts";
-import { pageModel } from "../page/mod.ts";
+import { layerSpecs } from "../page/mod.ts";
 import { decodeIdxImages, loadPredictor } from "../predict/mod.ts";
 import { createRng } from "../rng/mod.ts";
 import { needs, withTempDir } from "../testing/io.ts";
@@ -32,13 +32,8 @@ if (permitted && !torch) {
 
 /** The logits PyTorch computes for `x` (`[N, 1, 28, 28]`) with the checkpoint `file` of `model`. */
 async function torchLogits(dir: string, file: string, model: Sequential, x: Float32Array): Promise<number[][]> {
-  const { layers, inputShape } = pageModel({
-    labels: [],
-    inputShape: model.inputShape,
-    model,
-    transform: scaleCentered,
-  }, "");
-  await Deno.writeTextFile(`${dir}/layers.json`, JSON.stringify({ layers, inputShape }));
+  const spec = { layers: layerSpecs(model), inputShape: model.inputShape };
+  await Deno.writeTextFile(`${dir}/layers.json`, JSON.stringify(spec));
   await Deno.writeFile(`${dir}/inputs.f32`, new Uint8Array(x.buffer));
   const n = x.length / 784;
   const { success, stdout, stderr } = await new Deno.Command(PYTHON, {

@@ -9,16 +9,16 @@ import { parseArgs } from "node:util";
 import type { Experiment } from "../experiment/mod.ts";
 import { experimentNamed } from "../predict/main.ts";
 import { loadPredictor } from "../predict/mod.ts";
-import { pageHtml, pageModel } from "./page.ts";
+import { bundleScript, pageConfig, pageHtml } from "./page.ts";
 import { userCwd } from "../_fs.ts";
 
 /** The `--help` text. */
 export const HELP = `Usage: deno task page RUN_DIR [--arm NAME] [--out FILE]
 
-Writes one self-contained HTML file (no network, no build step) with the
-run's trained weights: draw on a canvas with the mouse or a finger and see
-the top three classes, computed in the page on the image predict would make
-of the drawing. Default FILE: RUN_DIR/draw.html (draw-<arm>.html per arm).
+Writes one self-contained HTML file (no network) with the run's trained
+weights and the project's own layers, bundled for the browser: draw on a
+canvas with the mouse or a finger and see the top three classes, computed in
+the page on the image predict would make of the drawing. Default FILE: RUN_DIR/draw.html (draw-<arm>.html per arm).
 
 Exit codes: 0 written, 2 bad input (no run, an unknown arm, a bad checkpoint).`;
 
@@ -49,7 +49,8 @@ export async function pageCli(
       values.arm ? `, arm ${values.arm}` : ""
     }`;
     const out = values.out ?? `${runDir}/${values.arm ? `draw-${values.arm}` : "draw"}.html`;
-    await Deno.writeTextFile(out, pageHtml(pageModel(predictor, title)));
+    const config = pageConfig(predictor, await Deno.readFile(predictor.checkpoint.file));
+    await Deno.writeTextFile(out, pageHtml(title, config, await bundleScript()));
     console.log(out);
     return 0;
   } catch (error) {

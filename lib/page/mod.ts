@@ -1,7 +1,7 @@
 /**
- * The draw-and-classify page: a run's model in one HTML file, run by a small forward pass in the browser.
+ * The draw-and-classify page: a run's model rebuilt in the browser with the project's own layers.
  *
  * @module
  */
-export * from "./forward.ts";
+export * from "./network.ts";
 export * from "./page.ts";

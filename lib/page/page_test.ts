@@ -2,12 +2,16 @@
 import assert from "node:assert/strict";
 import { parse } from "csv-parse/sync";
 import { runExperiment, runExperimentCli } from "../experiment/mod.ts";
-import { decodePngGrey, toModelInput } from "../predict/mod.ts";
+import { classify, decodePngGrey, loadPredictor, toModelInput } from "../predict/mod.ts";
+import type { Conv2d } from "../layers/mod.ts";
+import { createRng } from "../rng/mod.ts";
+import { classifyInput, layerSpecs, pageNetwork } from "./network.ts";
 import { experimentNamed, predictCli } from "../predict/main.ts";
 import { CHROMIUM_PATH, hasChromium, visitPage } from "../report/html/browser.ts";
 import { needs, withTempDir } from "../testing/io.ts";
 import { tinyArmsExperiment, tinyExperiment } from "../testing/tiny_experiment.ts";
 import { pageCli } from "./main.ts";
+import { serveCli, servePage } from "./serve.ts";
 
 const experiments = [tinyExperiment, tinyArmsExperiment];
 const experiment = (name: string) => experiments.find((e) => e.name === name) ?? experimentNamed(name);
@@ -28,7 +32,7 @@ async function capture(run: () => Promise<number>): Promise<{ code: number; out:
 
 Deno.test(
   "deno task page writes one self-contained HTML file, and refuses a bad arm",
-  needs("read", "write"),
+  needs("read", "write", { name: "run", command: "deno" }),
   () =>
     withTempDir(async (dir) => {
       const { runDir } = await runExperiment(tinyExperiment, { controls: { out: dir, quiet: true }, terminal: false });
@@ -36,8 +40,8 @@ Deno.test(
       assert.equal(code, 0);
       assert.equal(out, `${runDir}/draw.html\n`);
       const html = await Deno.readTextFile(`${runDir}/draw.html`);
-      assert.doesNotMatch(html, /https?:|src=|<link/, "nothing is fetched");
-      assert.match(html, /"0\.conv2d\.kernel":"/, "the weights are embedded");
+      assert.doesNotMatch(html, /https?:|src=|<link(?! rel="icon" href="data:,")/, "nothing is fetched");
+      assert.match(html, /"checkpoint":{"base64":"/, "the weights are embedded");
       const arms = await runExperiment(tinyArmsExperiment, { controls: { out: dir, quiet: true }, terminal: false });
       const bad = await capture(() => pageCli([arms.runDir, "--arm", "nope"], options));
       assert.equal(bad.code, 2);
@@ -47,8 +51,77 @@ Deno.test(
     }),
 );
 
+Deno.test(
+  "the page's network, rebuilt from layer specs and the checkpoint, classifies as predict does",
+  needs("read", "write"),
+  () =>
+    withTempDir(async (dir) => {
+      const { runDir } = await runExperiment(tinyExperiment, { controls: { out: dir, quiet: true }, terminal: false });
+      const predictor = await loadPredictor(runDir, options);
+      const net = pageNetwork(
+        layerSpecs(predictor.model),
+        [...predictor.inputShape],
+        await Deno.readFile(predictor.checkpoint.file),
+      );
+      const rng = createRng(1), size = predictor.inputShape.reduce((a, b) => a * b, 1);
+      const image = Uint8Array.from({ length: size }, () => rng.nextUint32() % 256);
+      const page = classifyInput(net, image).probabilities;
+      assert.deepEqual([...page], [...classify(predictor, [image])[0]!]);
+    }),
+);
+
+/** Starts the page's server of `runDir` on a free port and runs `fn` with its URL. */
+async function served<T>(runDir: string, fn: (url: string) => Promise<T>, arm?: string): Promise<T> {
+  let url = "";
+  const server = await servePage(runDir, { ...options, arm, port: 0, onListen: (u) => (url = u) });
+  try {
+    return await fn(url);
+  } finally {
+    await server.shutdown();
+  }
+}
+
+Deno.test(
+  "deno task serve serves the page and the run's model on 127.0.0.1, and 4xx for anything else",
+  needs("read", "write", { name: "net", host: "127.0.0.1" }, { name: "run", command: "deno" }),
+  () =>
+    withTempDir(async (dir) => {
+      const { runDir } = await runExperiment(tinyExperiment, { controls: { out: dir, quiet: true }, terminal: false });
+      await served(runDir, async (url) => {
+        assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+        const page = await fetch(url);
+        assert.equal(page.headers.get("content-type"), "text/html; charset=utf-8");
+        assert.match(await page.text(), /"checkpoint":{"url":"model.safetensors"}/);
+        const model = await fetch(`${url}model.safetensors`);
+        assert.deepEqual(new Uint8Array(await model.arrayBuffer()), await Deno.readFile(`${runDir}/model.safetensors`));
+        for (const path of ["manifest.json", "metrics.csv", "draw.html", "..%2fmanifest.json", "model.safetensors/x"]) {
+          const response = await fetch(`${url}${path}`);
+          assert.equal(response.status, 404, path);
+          await response.body?.cancel();
+        }
+        const post = await fetch(url, { method: "POST", body: "x" });
+        assert.equal(post.status, 405);
+        await post.body?.cancel();
+      });
+      const arms = await runExperiment(tinyArmsExperiment, { controls: { out: dir, quiet: true }, terminal: false });
+      await served(arms.runDir, async (url) => {
+        const [frozen, plain] = [await fetch(`${url}model-frozen.safetensors`), await fetch(`${url}model.safetensors`)];
+        assert.deepEqual([frozen.status, plain.status], [200, 404]);
+        await Promise.all([frozen.body?.cancel(), plain.body?.cancel()]);
+      }, "frozen");
+      for (const args of [[runDir, "--port", "70000"], [`${dir}/none`], [arms.runDir]]) {
+        const { code, err } = await capture(() => serveCli(args));
+        assert.equal(code, 2, args.join(" "));
+        assert.match(err, /^serve: /);
+      }
+    }),
+);
+
 /** The browser test runs Chromium; without it, it is skipped, saying so once. */
-const permitted = !needs("read", "write", "env", { name: "run", command: CHROMIUM_PATH }).ignore;
+const permitted = !needs("read", "write", "env", { name: "net", host: "127.0.0.1" }, {
+  name: "run",
+  command: CHROMIUM_PATH,
+}).ignore;
 if (permitted && !hasChromium()) {
   console.log(`page browser test skipped: no Chromium at ${CHROMIUM_PATH} (install it: apt-get install chromium)`);
 }
@@ -59,10 +132,13 @@ interface Drawn {
   input: number[];
   top: { class: number; label: string; probability: number }[];
   png: string;
+  /** The feature maps shown, and how many of them have a pixel that is not black. */
+  maps: { shown: number; lit: number };
 }
 
 /** A "7": a bar and a slanted stroke, drawn with the mouse across the 280x280 canvas. */
 async function drawSeven(page: import("puppeteer-core").Page): Promise<Drawn> {
+  await page.waitForFunction(() => "classified" in window);
   const box = (await (await page.$("#draw"))!.boundingBox())!;
   const strokes = [[[70, 60], [210, 60], [130, 230]]];
   for (const stroke of strokes) {
@@ -72,17 +148,26 @@ async function drawSeven(page: import("puppeteer-core").Page): Promise<Drawn> {
     await page.mouse.up();
   }
   return page.evaluate(() => {
-    const { input, top } = (window as unknown as { classified: Omit<Drawn, "png"> }).classified;
-    return { input, top, png: (document.getElementById("draw") as HTMLCanvasElement).toDataURL("image/png") };
+    const { input, top } = (window as unknown as { classified: Pick<Drawn, "input" | "top"> }).classified;
+    const maps = [...document.querySelectorAll<HTMLCanvasElement>("#maps canvas")].map((c) =>
+      c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 !== 3 && v > 0)
+    );
+    const png = (document.getElementById("draw") as HTMLCanvasElement).toDataURL("image/png");
+    return { input, top, png, maps: { shown: maps.length, lit: maps.filter(Boolean).length } };
   });
 }
 
-/** Opens the page of `runDir`, draws, and checks the page against `deno task predict` on the drawn image. */
+/** Serves the page of `runDir`, opens it, draws, and checks the page against `deno task predict` on the drawn image. */
 async function checkAgainstPredict(runDir: string, dir: string, screenshot: string): Promise<number> {
-  assert.equal((await capture(() => pageCli([runDir], options))).code, 0);
-  const { problems, result } = await visitPage(`${runDir}/draw.html`, { inspect: drawSeven, screenshot, width: 800 });
+  const { problems, result } = await served(
+    runDir,
+    (url) => visitPage(url, { inspect: drawSeven, screenshot, width: 800 }),
+  );
   assert.deepEqual(problems, [], "no console error");
   const drawn = result!;
+  const { model } = await loadPredictor(runDir, options);
+  const filters = (model.layers[0] as Conv2d).kernel.shape[0];
+  assert.deepEqual(drawn.maps, { shown: filters, lit: filters }, "the first layer's feature maps are shown");
   const png = Uint8Array.from(atob(drawn.png.split(",")[1]!), (c) => c.charCodeAt(0));
   await Deno.writeFile(`${dir}/drawn.png`, png);
   const input = toModelInput(decodePngGrey(png, "drawn.png"), { height: 28, width: 28 });

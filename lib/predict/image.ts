@@ -7,16 +7,7 @@
  */
 import { convertIndexedToRgb, decode } from "fast-png";
 import { decodeIdx } from "../data/mod.ts";
-
-/** A grey image: `height * width` values from 0 (black) to 255 (white), row by row. */
-export interface GreyImage {
-  /** Columns. */
-  width: number;
-  /** Rows. */
-  height: number;
-  /** The values, row-major. */
-  pixels: Float64Array;
-}
+import type { GreyImage } from "./input.ts";
 
 /**
  * Decodes a PNG (any bit depth, grey, RGB, indexed, with or without alpha)
@@ -87,56 +78,5 @@ export function decodeIdxImages(bytes: Uint8Array, file: string, indices: readon
   return indices.map((i) => {
     if (i >= count) throw new Error(`${file}: --index ${i} is out of range, the file holds ${count} images`);
     return { width, height, pixels: Float64Array.from(idx.data.subarray(i * size, (i + 1) * size)) };
-  });
-}
-
-/**
- * Turns an image into the training data's form: a light background is
- * inverted (MNIST and Fashion-MNIST draw light on black; a border lighter
- * than mid-grey counts as light), the image is centred on a square of its
- * background, and area-averaged to `height x width` bytes. A 28x28 MNIST
- * image comes out unchanged.
- *
- * @param image the grey image.
- * @param size the model's input rows and columns, e.g. `{ height: 28, width: 28 }`.
- * @returns `height * width` bytes, row-major.
- */
-export function toModelInput(image: GreyImage, size: { height: number; width: number }): Uint8Array {
-  const { width, height, pixels } = image;
-  const border: number[] = [];
-  for (let x = 0; x < width; x++) border.push(pixels[x]!, pixels[(height - 1) * width + x]!);
-  for (let y = 0; y < height; y++) border.push(pixels[y * width]!, pixels[y * width + width - 1]!);
-  const background = border.reduce((a, b) => a + b, 0) / border.length;
-  const invert = background > 127.5;
-  const side = Math.max(width, height), left = Math.floor((side - width) / 2), top = Math.floor((side - height) / 2);
-  const at = (x: number, y: number) => {
-    const inside = x >= left && x < left + width && y >= top && y < top + height;
-    const v = inside ? pixels[(y - top) * width + x - left]! : background;
-    return invert ? 255 - v : v;
-  };
-  const rows = coverage(side, size.height), columns = coverage(side, size.width);
-  const out = new Uint8Array(size.height * size.width);
-  for (let oy = 0; oy < size.height; oy++) {
-    for (let ox = 0; ox < size.width; ox++) {
-      let sum = 0;
-      for (const [y, wy] of rows[oy]!) for (const [x, wx] of columns[ox]!) sum += at(x, y) * wy * wx;
-      out[oy * size.width + ox] = Math.min(255, Math.max(0, Math.round(sum)));
-    }
-  }
-  return out;
-}
-
-/**
- * For each of `to` output cells, the `from` input cells it covers and their
- * weights (summing to 1): the area average of {@linkcode toModelInput}.
- */
-export function coverage(from: number, to: number): [number, number][][] {
-  const scale = from / to;
-  return Array.from({ length: to }, (_, o) => {
-    const a = o * scale, b = (o + 1) * scale, cells: [number, number][] = [];
-    for (let i = Math.floor(a); i < Math.min(from, Math.ceil(b)); i++) {
-      cells.push([i, (Math.min(b, i + 1) - Math.max(a, i)) / scale]);
-    }
-    return cells;
   });
 }

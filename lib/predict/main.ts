@@ -13,7 +13,8 @@
 import { parseArgs } from "node:util";
 import { stringify } from "csv-stringify/sync";
 import type { Experiment } from "../experiment/mod.ts";
-import { decodeIdxImages, decodePgm, decodePngGrey, type GreyImage, toModelInput } from "./image.ts";
+import { decodeIdxImages, decodePgm, decodePngGrey } from "./image.ts";
+import { type GreyImage, toModelInput } from "./input.ts";
 import { classify, loadPredictor } from "./predict.ts";
 import { userCwd } from "../_fs.ts";
 

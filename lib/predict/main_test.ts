@@ -7,7 +7,8 @@ import { Dense, Sequential } from "../layers/mod.ts";
 import { createRng } from "../rng/mod.ts";
 import { needs, withTempDir } from "../testing/io.ts";
 import { tinyArmsExperiment, tinyExperiment } from "../testing/tiny_experiment.ts";
-import { decodeIdxImages } from "./image.ts";
+import { decodeIdxImages, decodePngGrey } from "./image.ts";
+import { toModelInput } from "./input.ts";
 import { predictCli } from "./main.ts";
 
 const IDX = new URL("../../datasets/fashion-mnist/t10k-images-idx3-ubyte.gz", import.meta.url).pathname;
@@ -62,23 +63,35 @@ Deno.test(
         }
       })();
       const images = decodeIdxImages(Deno.readFileSync(IDX), IDX, [0, 1, 2, 3]);
-      const files: string[] = [];
+      const files: string[] = [], made: string[] = [];
       for (const [i, { pixels }] of images.entries()) {
         const grey = Uint8Array.from(pixels);
         Deno.writeFileSync(`${dir}/grey${i}.png`, encode({ width: 28, height: 28, data: grey, channels: 1, depth: 8 }));
-        // Black on white, RGB, twice the size: inverted and area-averaged back to the same 28x28 bytes.
+        const header = new TextEncoder().encode("P5\n# a comment\n28 28\n255\n");
+        Deno.writeFileSync(`${dir}/grey${i}.pgm`, new Uint8Array([...header, ...grey]));
+        files.push(`${dir}/grey${i}.png`, `${dir}/grey${i}.pgm`);
+        // Black on white, RGB, twice the size: made MNIST-style by toModelInput, so predicted as its bytes are.
         const rgb = new Uint8Array(56 * 56 * 3).map((_, k) =>
           255 - grey[Math.floor(k / 3 / 112) * 28 + (Math.floor(k / 3) % 56 >> 1)]!
         );
-        Deno.writeFileSync(`${dir}/rgb${i}.png`, encode({ width: 56, height: 56, data: rgb, channels: 3, depth: 8 }));
-        const header = new TextEncoder().encode("P5\n# a comment\n28 28\n255\n");
-        Deno.writeFileSync(`${dir}/grey${i}.pgm`, new Uint8Array([...header, ...grey]));
-        files.push(`${dir}/grey${i}.png`, `${dir}/rgb${i}.png`, `${dir}/grey${i}.pgm`);
+        const png = encode({ width: 56, height: 56, data: rgb, channels: 3, depth: 8 });
+        Deno.writeFileSync(`${dir}/rgb${i}.png`, png);
+        const input = toModelInput(decodePngGrey(png, "rgb.png"), { height: 28, width: 28 });
+        Deno.writeFileSync(`${dir}/input${i}.pgm`, new Uint8Array([...header, ...input]));
+        made.push(`${dir}/rgb${i}.png`, `${dir}/input${i}.pgm`);
       }
       const { code, out } = await predict([runDir, ...files, "--csv"]);
       assert.equal(code, 0);
       const top = csvRows(out).filter((r) => r.rank === "1").map((r) => Number(r.class));
-      assert.deepEqual(top, predicted.slice(0, 4).flatMap((c) => [c, c, c]));
+      assert.deepEqual(top, predicted.slice(0, 4).flatMap((c) => [c, c]));
+      const pairs = csvRows((await predict([runDir, ...made, "--csv"])).out);
+      assert.equal(pairs.length, 4 * 2 * 3);
+      for (let k = 0; k < pairs.length; k += 6) {
+        const [a, b] = [pairs.slice(k, k + 3), pairs.slice(k + 3, k + 6)].map((rows) =>
+          rows.map((r) => [r.class, r.probability])
+        );
+        assert.deepEqual(a, b, pairs[k]!.image);
+      }
       const text = await predict([runDir, `${dir}/grey0.png`]);
       assert.match(
         text.out,

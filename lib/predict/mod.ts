@@ -4,4 +4,5 @@
  * @module
  */
 export * from "./image.ts";
+export * from "./input.ts";
 export * from "./predict.ts";

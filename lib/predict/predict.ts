@@ -10,6 +10,7 @@ import type { Experiment, Settings } from "../experiment/mod.ts";
 import type { Sequential } from "../layers/mod.ts";
 import type { Manifest } from "../report/mod.ts";
 import { createRng } from "../rng/mod.ts";
+import { probabilities } from "./input.ts";
 
 /** A run's model, ready to classify. */
 export interface Predictor {
@@ -101,17 +102,4 @@ export function classify(predictor: Predictor, images: readonly Uint8Array[]): F
   });
   const k = logits.data.length / images.length;
   return images.map((_, n) => probabilities(Array.from(logits.data.subarray(n * k, (n + 1) * k))));
-}
-
-/**
- * Class probabilities of one image's logits: their softmax, or for one logit
- * `z` (a sigmoid model) `[1 - p, p]` with `p = sigmoid(z)`. The
- * draw-and-classify page runs this very function (its source).
- *
- * @param z the logits.
- */
-export function probabilities(z: number[]): Float64Array {
-  if (z.length === 1) return Float64Array.of(1 / (1 + Math.exp(z[0]!)), 1 / (1 + Math.exp(-z[0]!)));
-  const max = Math.max(...z), e = z.map((v) => Math.exp(v - max)), sum = e.reduce((a, b) => a + b, 0);
-  return Float64Array.from(e, (v) => v / sum);
 }

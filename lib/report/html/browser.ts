@@ -41,7 +41,7 @@ export interface PageVisit<T> {
 /**
  * Opens `htmlPath` in a fresh headless Chromium, runs `inspect` on the loaded page, and saves a screenshot.
  *
- * @param htmlPath the HTML file.
+ * @param htmlPath the HTML file, or an `http://` URL.
  * @param options `inspect` (default: nothing), `screenshot` PNG path, viewport `width` (default 1280), and
  *   `clip`: only `height` pixels from the top of the element `from` (a CSS selector), instead of the whole page.
  */
@@ -69,7 +69,8 @@ export async function visitPage<T>(
       (r) => problems.push(`failed resource: ${r.url().slice(0, 80)} ${r.failure()?.errorText}`),
     );
     page.on("response", (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.url().slice(0, 80)}`));
-    await page.goto(new URL(`file://${await Deno.realPath(htmlPath)}`).href, { waitUntil: "load" });
+    const url = /^https?:\/\//.test(htmlPath) ? htmlPath : new URL(`file://${await Deno.realPath(htmlPath)}`).href;
+    await page.goto(url, { waitUntil: "load" });
     const result = await options.inspect?.(page);
     if (options.screenshot) await screenshot(page, { path: options.screenshot, clip: options.clip });
     return { problems, result };
