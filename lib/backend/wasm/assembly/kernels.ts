@@ -356,23 +356,39 @@ export function gemm(a: usize, b: usize, c: usize, bias: usize, M: i32, K: i32, 
       v128.store(cp, c6, 96);
       v128.store(cp, c7, 112);
     }
-    for (; o < Nc; o += 4) {
-      let acc = bias != 0 ? v128.load(at(bias, o)) : f32x4.splat(0);
+    // The rest, up to three vectors a pass (a 10-class output layer in one): each lane still adds its
+    // products in the order of k, so the result does not depend on how the vectors are grouped.
+    for (; o < Nc; o += 12) {
+      let a0 = f32x4.splat(0), a1 = a0, a2 = a0;
+      if (bias != 0) {
+        a0 = v128.load(at(bias, o));
+        a1 = v128.load(at(bias, o), 16);
+        a2 = v128.load(at(bias, o), 32);
+      }
       for (let j = 0; j < count; j++) {
         const k = load<i32>(at(nz, j));
-        acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(at(arow, k)), v128.load(at(b, k * Nc + o))));
+        const s = v128.load32_splat(at(arow, k)), bp = at(b, k * Nc + o);
+        a0 = f32x4.add(a0, f32x4.mul(s, v128.load(bp)));
+        a1 = f32x4.add(a1, f32x4.mul(s, v128.load(bp, 16)));
+        a2 = f32x4.add(a2, f32x4.mul(s, v128.load(bp, 32)));
       }
-      const cp = at(crow, o);
-      const left = Nc - o;
-      if (left >= 4) {
-        v128.store(cp, acc);
-      } else {
-        store<f32>(cp, f32x4.extract_lane(acc, 0));
-        if (left > 1) store<f32>(cp, f32x4.extract_lane(acc, 1), 4);
-        if (left > 2) store<f32>(cp, f32x4.extract_lane(acc, 2), 8);
-      }
+      const cp = at(crow, o), left = Nc - o;
+      storeLanes(cp, a0, left);
+      if (left > 4) storeLanes(cp + 16, a1, left - 4);
+      if (left > 8) storeLanes(cp + 32, a2, left - 8);
     }
   }
+}
+
+/** Stores the first min(count, 4) lanes of `v` at `p`. */
+@inline function storeLanes(p: usize, v: v128, count: i32): void {
+  if (count >= 4) {
+    v128.store(p, v);
+    return;
+  }
+  store<f32>(p, f32x4.extract_lane(v, 0));
+  if (count > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
+  if (count > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
 }
 
 /** The dot product of n floats at `a` and `b`: four lanes at a time, then the rest. */
@@ -546,7 +562,9 @@ export function sgdUpdate(w: usize, g: usize, n: i32, lr: f32): void {
  */
 export function denseBackwardSgd(x: usize, dy: usize, w: usize, dx: usize, I: i32, O: i32, lr: f32): void {
   const ls = f32x4.splat(lr);
-  for (let i = 0; i < I; i++) {
+  let first = 0;
+  if (O == 10) first = denseBackwardSgdPairs10(x, dy, w, dx, I, lr);
+  for (let i = first; i < I; i++) {
     const wr = at(w, i * O);
     store<f32>(at(dx, i), dot(dy, wr, O));
     const xi = load<f32>(at(x, i));
@@ -558,4 +576,50 @@ export function denseBackwardSgd(x: usize, dy: usize, w: usize, dx: usize, I: i3
     }
     for (; o < O; o++) store<f32>(at(wr, o), load<f32>(at(wr, o)) - lr * (xi * load<f32>(at(dy, o))));
   }
+}
+
+/**
+ * denseBackwardSgd for ten outputs (a 10-class output layer), two weight rows
+ * (twenty floats, five vectors) at a time instead of one row of two vectors and
+ * two scalars. Every sum adds the same products in the same order as `dot` and
+ * the row-at-a-time update, so the results are bit-identical; rows whose input
+ * is zero keep their weights, as there. Returns the rows done (I rounded down
+ * to even).
+ */
+function denseBackwardSgdPairs10(x: usize, dy: usize, w: usize, dx: usize, I: i32, lr: f32): i32 {
+  const ls = f32x4.splat(lr), zero = f32x4.splat(0);
+  // dy laid along a pair of rows: dy0..3, dy4..7, dy8 dy9 dy0 dy1, dy2..5, dy6..9.
+  const e0 = v128.load(dy), e1 = v128.load(dy, 16), e3 = v128.load(dy, 8), e4 = v128.load(dy, 24);
+  const e2 = v128.shuffle<f32>(v128.load(dy, 32), e0, 0, 1, 4, 5);
+  let i = 0;
+  for (; i + 2 <= I; i += 2) {
+    const wr = at(w, i * 10);
+    const w0 = v128.load(wr), w1 = v128.load(wr, 16), w2 = v128.load(wr, 32), w3 = v128.load(wr, 48);
+    const w4 = v128.load(wr, 64);
+    const p0 = f32x4.mul(e0, w0), p1 = f32x4.mul(e1, w1), p2 = f32x4.mul(e2, w2);
+    const p3 = f32x4.mul(e3, w3), p4 = f32x4.mul(e4, w4);
+    // Row i: products 0..3 and 4..7 in vectors, then 8 and 9, as dot() adds them.
+    let sum = hsum(f32x4.add(f32x4.add(zero, p0), p1));
+    sum += f32x4.extract_lane(p2, 0);
+    sum += f32x4.extract_lane(p2, 1);
+    store<f32>(at(dx, i), sum);
+    // Row i + 1: its products 0..3 and 4..7 gathered from p2, p3, p4, then 8 and 9.
+    const q0 = v128.shuffle<f32>(p2, p3, 2, 3, 4, 5), q1 = v128.shuffle<f32>(p3, p4, 2, 3, 4, 5);
+    sum = hsum(f32x4.add(f32x4.add(zero, q0), q1));
+    sum += f32x4.extract_lane(p4, 2);
+    sum += f32x4.extract_lane(p4, 3);
+    store<f32>(at(dx, i + 1), sum);
+    const xi = load<f32>(at(x, i)), xj = load<f32>(at(x, i + 1));
+    if (xi == 0 && xj == 0) continue;
+    const a = f32x4.splat(xi), b = f32x4.splat(xj), ab = v128.shuffle<f32>(a, b, 0, 1, 4, 5);
+    // Lanes of a row whose input is zero keep their weights (all ones in `keep` there).
+    const ka = i32x4.splat(xi == 0 ? -1 : 0), kb = i32x4.splat(xj == 0 ? -1 : 0);
+    const kab = v128.shuffle<f32>(ka, kb, 0, 1, 4, 5);
+    v128.store(wr, v128.bitselect(w0, f32x4.sub(w0, f32x4.mul(ls, f32x4.mul(a, e0))), ka));
+    v128.store(wr, v128.bitselect(w1, f32x4.sub(w1, f32x4.mul(ls, f32x4.mul(a, e1))), ka), 16);
+    v128.store(wr, v128.bitselect(w2, f32x4.sub(w2, f32x4.mul(ls, f32x4.mul(ab, e2))), kab), 32);
+    v128.store(wr, v128.bitselect(w3, f32x4.sub(w3, f32x4.mul(ls, f32x4.mul(b, e3))), kb), 48);
+    v128.store(wr, v128.bitselect(w4, f32x4.sub(w4, f32x4.mul(ls, f32x4.mul(b, e4))), kb), 64);
+  }
+  return i;
 }
