@@ -1,22 +1,11 @@
 import assert from "node:assert/strict";
 import { readCheckpoint } from "../checkpoint/mod.ts";
-import { needs, withTempDir } from "../testing/io.ts";
+import { abortAfter, needs, withTempDir } from "../testing/io.ts";
 import { tinyArmsExperiment, tinyExperiment } from "../testing/tiny_experiment.ts";
 import { type Experiment, runExperiment, runExperimentCli, type Settings, UsageError } from "./mod.ts";
 
 /** Runs read the embedded data and write run folders. */
 const io = needs("read", "write");
-
-/** An abort signal that reads as aborted from its `after + 1`-th look on: training stops before step `after + 1`. */
-function abortAfter(after: number): AbortSignal {
-  let looks = 0;
-  return {
-    get aborted() {
-      return ++looks > after;
-    },
-    reason: "test",
-  } as AbortSignal;
-}
 
 function run(out: string, options: { overrides?: Partial<Settings>; signal?: AbortSignal; resume?: string } = {}) {
   const { overrides, signal, resume } = options;

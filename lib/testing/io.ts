@@ -1,7 +1,7 @@
 /**
  * Helpers for tests that touch the outside world: a temporary folder that is
- * always removed, and skipping a test that needs a permission this process
- * lacks, so `deno test` typed bare ends green; `deno task test`
+ * always removed, a stop that arrives at a chosen step, and skipping a test
+ * that needs a permission this process lacks, so `deno test` typed bare ends green; `deno task test`
  * (`deno test -P`, the `default` permission set in `deno.json`) grants what
  * every test needs.
  *
@@ -48,4 +48,18 @@ export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+/**
+ * An abort signal that reads as aborted from its `after + 1`-th look on: the training loop looks once before each
+ * step, so training stops before step `after + 1` (0: before any step), as a Ctrl-C there would.
+ */
+export function abortAfter(after: number): AbortSignal {
+  let looks = 0;
+  return {
+    get aborted() {
+      return ++looks > after;
+    },
+    reason: "test",
+  } as AbortSignal;
 }

@@ -3,6 +3,7 @@ import { batchOf, scaleUnit } from "../data/mod.ts";
 import { softmaxCrossEntropy } from "../losses/mod.ts";
 import { Adam, Sgd } from "../optim/mod.ts";
 import { createRng } from "../rng/mod.ts";
+import { abortAfter } from "../testing/io.ts";
 import { smallModel, stripes } from "./_fixtures.ts";
 import { DivergedError, InterruptedError } from "./errors.ts";
 import { type IntervalLog, type SampleOrder, train, type TrainPosition, type TrainResult } from "./train.ts";
@@ -163,17 +164,6 @@ Deno.test("train() stops with InterruptedError when its signal is aborted", asyn
   );
   assert.deepEqual(seen, [10, 20, 30]);
 });
-
-/** An abort signal that reads as aborted from its `after + 1`-th look on: an interruption before any step. */
-function abortAfter(after: number): AbortSignal {
-  let looks = 0;
-  return {
-    get aborted() {
-      return ++looks > after;
-    },
-    reason: "test",
-  } as AbortSignal;
-}
 
 Deno.test("train() from an InterruptedError's position goes on bit for bit, in every sample order", async () => {
   const run = async (order: SampleOrder, options: { signal?: AbortSignal; from?: Resumable }): Promise<Outcome> => {
