@@ -10,7 +10,7 @@ import type { Experiment } from "../experiment/mod.ts";
 import { experimentNamed } from "../predict/main.ts";
 import { loadPredictor } from "../predict/mod.ts";
 import { bundleScript, pageConfig, pageHtml } from "./page.ts";
-import { userCwd } from "../_fs.ts";
+import { runFromUserCwd } from "../_fs.ts";
 
 /** The `--help` text. */
 export const HELP = `Usage: deno task page RUN_DIR [--arm NAME] [--out FILE]
@@ -59,8 +59,4 @@ export async function pageCli(
   }
 }
 
-if (import.meta.main) {
-  const cwd = userCwd(); // relative paths are the user's
-  if (cwd) Deno.chdir(cwd);
-  Deno.exit(await pageCli(Deno.args));
-}
+if (import.meta.main) await runFromUserCwd(pageCli);

@@ -12,7 +12,7 @@ import type { Experiment } from "../experiment/mod.ts";
 import { experimentNamed } from "../predict/main.ts";
 import { loadPredictor } from "../predict/mod.ts";
 import { bundleScript, pageConfig, pageHtml } from "./page.ts";
-import { userCwd } from "../_fs.ts";
+import { runFromUserCwd } from "../_fs.ts";
 
 /** The `--help` text. */
 export const HELP = `Usage: deno task serve RUN_DIR [--arm NAME] [--port N]
@@ -96,8 +96,4 @@ export async function serveCli(args: string[]): Promise<number> {
   }
 }
 
-if (import.meta.main) {
-  const cwd = userCwd(); // relative paths are the user's
-  if (cwd) Deno.chdir(cwd);
-  Deno.exit(await serveCli(Deno.args));
-}
+if (import.meta.main) await runFromUserCwd(serveCli);

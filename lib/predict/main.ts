@@ -16,7 +16,7 @@ import type { Experiment } from "../experiment/mod.ts";
 import { decodeIdxImages, decodePgm, decodePngGrey } from "./image.ts";
 import { type GreyImage, toModelInput } from "./input.ts";
 import { classify, loadPredictor } from "./predict.ts";
-import { userCwd } from "../_fs.ts";
+import { runFromUserCwd } from "../_fs.ts";
 
 /** The `--help` text. */
 export const HELP = `Usage: deno task predict RUN_DIR IMAGE... [--arm NAME] [--index LIST] [--csv]
@@ -127,8 +127,4 @@ export async function predictCli(
   }
 }
 
-if (import.meta.main) {
-  const cwd = userCwd(); // relative paths are the user's
-  if (cwd) Deno.chdir(cwd);
-  Deno.exit(await predictCli(Deno.args));
-}
+if (import.meta.main) await runFromUserCwd(predictCli);
