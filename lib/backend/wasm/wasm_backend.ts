@@ -22,14 +22,15 @@ type Ptr = number;
 /** The exports of the compiled kernels; every pointer is a byte offset. */
 interface Kernels {
   padInput(x: Ptr, xp: Ptr, C: number, H: number, W: number, Hp: number, Wp: number, t: number, l: number): void;
-  groupFilters(w: Ptr, wt: Ptr, F: number, taps: number): void;
   conv2dForward(
     ...args: [Ptr, Ptr, Ptr, number, number, number, number, number, number, number, number, Ptr]
   ): void;
   addBias(y: Ptr, b: Ptr, N: number, F: number, plane: number, perPosition: number): void;
+  initPackPatterns(p: Ptr): void;
   nonZeros(dy: Ptr, F: number, OH: number, OW: number, Wp: number, offsets: Ptr, values: Ptr, starts: Ptr): number;
   convWeightGradient(...args: [Ptr, Ptr, number, number, Ptr, Ptr, Ptr, number, Ptr]): void;
-  convInputGradientScatter(...args: [Ptr, Ptr, Ptr, number, number, Ptr, Ptr, Ptr, number]): void;
+  padKernelRows(w: Ptr, padded: Ptr, rows: number, KW: number): void;
+  convInputGradientScatter(...args: [Ptr, Ptr, number, number, number, number, Ptr, Ptr, Ptr, number]): void;
   copyRows(src: Ptr, dst: Ptr, count: number, width: number, srcStride: number, dstStride: number): void;
   flipFilters(w: Ptr, out: Ptr, F: number, C: number, KH: number, KW: number): void;
   biasGradient(dy: Ptr, db: Ptr, N: number, F: number, plane: number, perPosition: number): void;
@@ -75,11 +76,12 @@ const isF32 = (a: FloatArray): a is Float32Array => a instanceof Float32Array;
 
 /**
  * The row width of a padded convolution input for `outWidth` outputs and a
- * kernel `kernelWidth` wide: the forward reads 16 outputs' windows at a time,
- * the backward a kernel row as up to 8 floats; a multiple of 4.
+ * kernel `kernelWidth` wide: the forward reads 28 outputs' windows (and four
+ * floats past them) at a time, the backward a kernel row as up to 8 floats; a
+ * multiple of 4.
  */
 const paddedWidth = (outWidth: number, kernelWidth: number) =>
-  Math.ceil(Math.max(Math.ceil(outWidth / 16) * 16 + kernelWidth - 1, outWidth + 8) / 4) * 4;
+  Math.ceil(Math.max(Math.ceil(outWidth / 28) * 28 + Math.max(kernelWidth - 1, 4), outWidth + 8) / 4) * 4;
 
 /**
  * A new `wasm` backend with its own memory.
@@ -109,6 +111,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
     return fromTop ? top : bottom - bytes;
   };
   const temp = (length: number): Ptr => reserve(length, true);
+  k.initPackPatterns(reserve(64, false));
   /** Where `a` is in this memory, copying it in (as a temporary) when it is not. */
   const ptrOf = (a: FloatArray | Int32Array): Ptr => {
     if (a.buffer === memory.buffer) return a.byteOffset;
@@ -131,7 +134,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
 
   /**
    * The input gradient of one stride-1 convolution sample where dy is dense:
-   * dy, padded, convolved with the filters turned around (`turned`, paired).
+   * dy, padded, convolved with the filters turned around (`turned`).
    */
   const denseInputGradient = (dyN: Ptr, dxN: Ptr, cache: WasmConv2dCache, turned: Ptr): void => {
     const { x, w, padding: pad, outShape: [, F, OH, OW] } = cache;
@@ -140,7 +143,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
     const rows = H + KH - 1, cols = paddedWidth(W, KW);
     const dyPadded = temp(F * rows * cols);
     k.padInput(dyN, dyPadded, F, OH, OW, rows, cols, KH - 1 - pad.top, KW - 1 - pad.left);
-    k.conv2dForward(dyPadded, turned, dxN, F, rows, cols, C, KH, KW, H, W, temp(16 + F * KH * KW));
+    k.conv2dForward(dyPadded, turned, dxN, F, rows, cols, C, KH, KW, H, W, temp(28));
   };
 
   return {
@@ -161,15 +164,13 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       if (!isF32(x.data) || !isF32(w.data) || (bias && !isF32(bias.data)) || !covered) {
         return reference.conv2dForward(x, w, options);
       }
-      const rows = OH + KH - 1, cols = paddedWidth(OW, KW), taps = C * KH * KW;
+      const rows = OH + KH - 1, cols = paddedWidth(OW, KW);
       const xPtr = ptrOf(x.data), wPtr = ptrOf(w.data);
-      const padded = temp(N * C * rows * cols), pairs = temp(Math.ceil(F / 3) * 3 * taps), scratch = temp(16 + taps);
-      const y = temp(N * F * OH * OW);
-      k.groupFilters(wPtr, pairs, F, taps);
+      const padded = temp(N * C * rows * cols), scratch = temp(28), y = temp(N * F * OH * OW);
       for (let n = 0; n < N; n++) {
         const xp = padded + n * C * rows * cols * 4;
         k.padInput(xPtr + n * C * H * W * 4, xp, C, H, W, rows, cols, pad.top, pad.left);
-        k.conv2dForward(xp, pairs, y + n * F * OH * OW * 4, C, rows, cols, F, KH, KW, OH, OW, scratch);
+        k.conv2dForward(xp, wPtr, y + n * F * OH * OW * 4, C, rows, cols, F, KH, KW, OH, OW, scratch);
       }
       if (bias) k.addBias(y, ptrOf(bias.data), N, F, OH * OW, bias.data.length === F ? 0 : 1);
       const cache: WasmConv2dCache = {
@@ -196,16 +197,15 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       new Int32Array(memory.buffer, rows, RT).set(
         Array.from({ length: RT }, (_, r) => Math.min(r, R - 1)).map((r) => (Math.floor(r / KH) * Hp + r % KH) * Wp),
       );
-      const offsets = temp(F * plane + 1), values = temp(F * plane + 1), starts = temp(F + 1);
+      const offsets = temp(F * plane + 4), values = temp(F * plane + 4), starts = temp(F + 1);
       const dwPadded = temp(F * RT * width);
       f32(dwPadded, F * RT * width).fill(0);
       const wantDx = options.inputGradient ?? true;
       const dx = wantDx ? temp(N * C * H * W) : 0, dxp = wantDx ? temp(C * Hp * Wp + 8) : 0;
       let wPadded = 0, turned = 0;
       if (wantDx) {
-        k.copyRows(wPtr, wPadded = temp(F * R * width), F * R, KW, KW, width);
+        k.padKernelRows(wPtr, wPadded = temp(F * R * 8), F * R, KW);
         k.flipFilters(wPtr, turned = temp(F * C * KH * KW), F, C, KH, KW);
-        k.groupFilters(turned, turned = temp(Math.ceil(C / 3) * 3 * F * KH * KW), C, F * KH * KW);
       }
       for (let n = 0; n < N; n++) {
         const dyN = dyPtr + n * F * plane * 4, xpN = xp + n * C * Hp * Wp * 4, dxN = dx + n * C * H * W * 4;
@@ -218,7 +218,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
           continue;
         }
         f32(dxp, C * Hp * Wp + 8).fill(0);
-        k.convInputGradientScatter(dxp, wPadded, rows, R, VR, offsets, values, starts, F);
+        k.convInputGradientScatter(dxp, wPadded, C, KH, Hp, Wp, offsets, values, starts, F);
         for (let c = 0; c < C; c++) {
           k.copyRows(dxp + ((c * Hp + pad.top) * Wp + pad.left) * 4, dxN + c * H * W * 4, H, W, Wp, W);
         }

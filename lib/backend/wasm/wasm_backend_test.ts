@@ -61,6 +61,15 @@ const convCases = [
     bias: "channel",
   },
   { name: "wide rows: 1->3 3x3 same on 3x37", x: [2, 1, 3, 37], w: [3, 1, 3, 3], padding: "same", bias: "none" },
+  {
+    name: "wide kernel rows: 2->2 3x7 same on 5x30",
+    x: [2, 2, 5, 30],
+    w: [2, 2, 3, 7],
+    padding: "same",
+    bias: "channel",
+  },
+  { name: "tall kernels: 2->3 7x2 same on 9x10", x: [1, 2, 9, 10], w: [3, 2, 7, 2], padding: "same", bias: "none" },
+  { name: "pointwise on tiny planes: 3->2 1x1", x: [3, 3, 4, 5], w: [2, 3, 1, 1], padding: "valid", bias: "none" },
   { name: "stride 2 (reference path)", x: [1, 2, 9, 9], w: [3, 2, 3, 3], padding: 1, bias: "channel", stride: 2 },
 ] as const;
 
@@ -106,6 +115,24 @@ for (const [N, I, O] of [[1, 1176, 100], [3, 50, 10], [2, 7, 1], [5, 33, 37], [1
     assertClose(got.dx.data, want.dx.data, "dx");
     assertClose(into.dw, want.dw.data, "dw");
     assertClose(into.db, want.db!.data, "db");
+  });
+}
+
+for (const [I, O] of [[1176, 100], [21, 10], [63, 7], [9, 6]]) {
+  Deno.test(`the wasm dense backward with SGD fused in equals the unfused kernels to the bit: ${I}->${O}`, () => {
+    const rng = createRng(I! + O!), backend = createWasmBackend({ memoryMiB: 16 });
+    const x = random([1, I!], rng, 3), dy = random([1, O!], rng), lr = 0.01; // two thirds of x zeros
+    const weights = () => {
+      const w = { data: backend.allocate(I! * O!), shape: [I!, O!] };
+      w.data.set(random([I!, O!], createRng(1)).data);
+      return w;
+    };
+    const plain = weights(), fused = weights();
+    const unfused = backend.denseBackward(dy, backend.denseForward(x, plain).cache);
+    backend.sgdUpdate(plain.data, unfused.dw.data, lr);
+    const got = backend.denseBackward(dy, backend.denseForward(x, fused).cache, { sgdLr: lr });
+    assert.deepEqual(got.dx.data, unfused.dx.data, "dx");
+    assert.deepEqual(fused.data, plain.data, "updated weights");
   });
 }
 
