@@ -200,52 +200,81 @@ async function loop(
   if (order === "shuffle-once" && !from) shuffleInPlace(permutation, { rng });
 
   let samplesSeen = from?.samplesSeen ?? 0;
+  let epoch = from?.epoch ?? 1;
+  let interval = { loss: 0, correct: 0, samples: 0 };
   const final: Record<string, Evaluation> = {};
-  for (let epoch = from?.epoch ?? 1; epoch <= options.epochs; epoch++) {
+  /** Stops with InterruptedError before `step` when aborted. */
+  const checkAbort = (step: number) => {
+    if (!options.signal?.aborted) return;
+    const position = {
+      epoch,
+      step: step - 1,
+      samplesSeen,
+      interval: { ...interval },
+      permutation: permutation.slice(),
+    };
+    throw new InterruptedError(epoch, step, String(options.signal.reason ?? "aborted"), position);
+  };
+  /** The batch of `step`, as floats, in the backend's fresh step. */
+  const batchFor = (step: number) => {
+    let indices: Int32Array;
+    if (order === "with-replacement") {
+      indices = Int32Array.from({ length: batchSize }, () => rng.integer(count));
+    } else {
+      const start = ((step - 1) * batchSize) % count;
+      indices = permutation.subarray(start, Math.min(start + batchSize, count));
+    }
+    backend.beginStep();
+    return batchOf(data.train, indices, { transform: data.transform, dtype: options.dtype });
+  };
+  /** Checks the loss, updates the params and adds the step to the interval. */
+  const finish = (step: number, labels: Int32Array, result: StepResult) => {
+    if (!Number.isFinite(result.loss)) throw new DivergedError(epoch, step, result.loss);
+    optimizer.step();
+    samplesSeen += labels.length;
+    interval.samples += labels.length;
+    interval.loss += result.loss * labels.length;
+    for (let i = 0; i < labels.length; i++) if (result.predicted[i] === labels[i]) interval.correct++;
+  };
+  /** Steps first..last on this thread, in a plain function: V8 cannot optimize a loop inside an async one. */
+  const localSteps = (first: number, last: number) => {
+    for (let step = first; step <= last; step++) {
+      checkAbort(step);
+      const { x, labels } = batchFor(step);
+      finish(step, labels, localStep(model, loss, x, labels));
+    }
+  };
+  for (; epoch <= options.epochs; epoch++) {
     const resumed = epoch === from?.epoch;
     if (order === "reshuffle" && !resumed) shuffleInPlace(permutation, { rng });
     if (!resumed) options.onEpochStart?.(epoch);
-    let { loss: intervalLoss, correct: intervalCorrect, samples: intervalSamples } = resumed
-      ? from.interval
-      : { loss: 0, correct: 0, samples: 0 };
-    for (let step = resumed ? from.step + 1 : 1; step <= stepsPerEpoch; step++) {
-      if (options.signal?.aborted) {
-        const interval = { loss: intervalLoss, correct: intervalCorrect, samples: intervalSamples };
-        const position = { epoch, step: step - 1, samplesSeen, interval, permutation: permutation.slice() };
-        throw new InterruptedError(epoch, step, String(options.signal.reason ?? "aborted"), position);
-      }
-      let indices: Int32Array;
-      if (order === "with-replacement") {
-        indices = Int32Array.from({ length: batchSize }, () => rng.integer(count));
+    interval = resumed ? { ...from.interval } : { loss: 0, correct: 0, samples: 0 };
+    for (let step = resumed ? from.step + 1 : 1; step <= stepsPerEpoch;) {
+      // The interval ends at the next multiple of logEvery, or with the epoch.
+      const last = Math.min(stepsPerEpoch, Math.ceil(step / logEvery) * logEvery);
+      if (team) {
+        for (; step <= last; step++) {
+          checkAbort(step);
+          const { x, labels } = batchFor(step);
+          finish(step, labels, await team.step(x, labels));
+        }
       } else {
-        const start = ((step - 1) * batchSize) % count;
-        indices = permutation.subarray(start, Math.min(start + batchSize, count));
+        localSteps(step, last);
+        step = last + 1;
       }
-      backend.beginStep();
-      const { x, labels } = batchOf(data.train, indices, { transform: data.transform, dtype: options.dtype });
-      const result = team ? await team.step(x, labels) : localStep(model, loss, x, labels);
-      if (!Number.isFinite(result.loss)) throw new DivergedError(epoch, step, result.loss);
-      optimizer.step();
-
-      samplesSeen += labels.length;
-      intervalSamples += labels.length;
-      intervalLoss += result.loss * labels.length;
-      for (let i = 0; i < labels.length; i++) if (result.predicted[i] === labels[i]) intervalCorrect++;
-      if (step % logEvery === 0 || step === stepsPerEpoch) {
-        options.onInterval?.({
-          epoch,
-          step,
-          stepsPerEpoch,
-          samplesSeen,
-          loss: intervalLoss / intervalSamples,
-          accuracy: intervalCorrect / intervalSamples,
-          intervalSamples,
-          elapsedSeconds: elapsed(),
-        });
-        intervalLoss = intervalCorrect = intervalSamples = 0;
-        // Let signal handlers (Ctrl-C, SIGTERM) run.
-        await new Promise((resolve) => setTimeout(resolve, 0));
-      }
+      options.onInterval?.({
+        epoch,
+        step: last,
+        stepsPerEpoch,
+        samplesSeen,
+        loss: interval.loss / interval.samples,
+        accuracy: interval.correct / interval.samples,
+        intervalSamples: interval.samples,
+        elapsedSeconds: elapsed(),
+      });
+      interval = { loss: 0, correct: 0, samples: 0 };
+      // Let signal handlers (Ctrl-C, SIGTERM) run.
+      await new Promise((resolve) => setTimeout(resolve, 0));
     }
     for (const { split, set } of data.evaluations ?? []) {
       const result = evaluate(model, set, { transform: data.transform, loss, dtype: options.dtype, backend });

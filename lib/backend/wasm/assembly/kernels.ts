@@ -411,6 +411,10 @@ export function biasGradient(dy: usize, db: usize, N: i32, F: i32, plane: i32, p
  * `nz` holds K int32.
  */
 export function gemm(a: usize, b: usize, c: usize, bias: usize, M: i32, K: i32, Nc: i32, nz: usize): void {
+  if (Nc == 1) {
+    gemmColumn(a, b, c, bias, M, K);
+    return;
+  }
   for (let m = 0; m < M; m++) {
     let count = 0;
     for (let k = 0; k < K; k++) {
@@ -475,6 +479,20 @@ export function gemm(a: usize, b: usize, c: usize, bias: usize, M: i32, K: i32, 
       if (left > 4) storeLanes(cp + 16, a1, left - 4);
       if (left > 8) storeLanes(cp + 32, a2, left - 8);
     }
+  }
+}
+
+/**
+ * gemm for one output column: a plain sum per row, in the order of k. Adding
+ * the zero products gives the same sum as skipping them (for finite b), and
+ * costs less than finding them.
+ */
+function gemmColumn(a: usize, b: usize, c: usize, bias: usize, M: i32, K: i32): void {
+  for (let m = 0; m < M; m++) {
+    let sum: f32 = bias != 0 ? load<f32>(bias) : 0;
+    const row = at(a, m * K);
+    for (let k = 0; k < K; k++) sum += load<f32>(at(row, k)) * load<f32>(at(b, k));
+    store<f32>(at(c, m), sum);
   }
 }
 
@@ -660,7 +678,11 @@ export function sgdUpdate(w: usize, g: usize, n: i32, lr: f32): void {
  */
 export function denseBackwardSgd(x: usize, dy: usize, w: usize, dx: usize, I: i32, O: i32, lr: f32): void {
   const ls = f32x4.splat(lr);
-  const first = O == 10 ? denseBackwardSgdPairs10(x, dy, w, dx, I, lr) : denseBackwardSgdPairs(x, dy, w, dx, I, O, lr);
+  const first = O == 1
+    ? denseBackwardSgdColumn(x, dy, w, dx, I, lr)
+    : O == 10
+    ? denseBackwardSgdPairs10(x, dy, w, dx, I, lr)
+    : denseBackwardSgdPairs(x, dy, w, dx, I, O, lr);
   for (let i = first; i < I; i++) {
     const wr = at(w, i * O);
     store<f32>(at(dx, i), dot(dy, wr, O));
@@ -673,6 +695,23 @@ export function denseBackwardSgd(x: usize, dy: usize, w: usize, dx: usize, I: i3
     }
     for (; o < O; o++) store<f32>(at(wr, o), load<f32>(at(wr, o)) - lr * (xi * load<f32>(at(dy, o))));
   }
+}
+
+/**
+ * denseBackwardSgd for one output: dx = dy w and the update, four rows a
+ * vector; the same arithmetic as the row-at-a-time loop, so bit-identical.
+ * Returns the rows done (I rounded down to a multiple of 4).
+ */
+function denseBackwardSgdColumn(x: usize, dy: usize, w: usize, dx: usize, I: i32, lr: f32): i32 {
+  const g = v128.load32_splat(dy), ls = f32x4.splat(lr), zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= I; i += 4) {
+    const wv = v128.load(at(w, i)), xv = v128.load(at(x, i));
+    // 0 + g w as `dot` gives it: adding the zero turns a -0 into +0.
+    v128.store(at(dx, i), f32x4.add(zero, f32x4.mul(g, wv)));
+    v128.store(at(w, i), v128.bitselect(wv, f32x4.sub(wv, f32x4.mul(ls, f32x4.mul(xv, g))), f32x4.eq(xv, zero)));
+  }
+  return i;
 }
 
 /**
