@@ -23,15 +23,15 @@ type Ptr = number;
 interface Kernels {
   padInput(x: Ptr, xp: Ptr, C: number, H: number, W: number, Hp: number, Wp: number, t: number, l: number): void;
   conv2dForward(
-    ...args: [Ptr, Ptr, Ptr, number, number, number, number, number, number, number, number, Ptr]
+    ...args: [Ptr, Ptr, Ptr, number, number, number, number, number, number, number, number, Ptr, Ptr, number]
   ): void;
-  addBias(y: Ptr, b: Ptr, N: number, F: number, plane: number, perPosition: number): void;
   initPackPatterns(p: Ptr): void;
   nonZeros(dy: Ptr, F: number, OH: number, OW: number, Wp: number, offsets: Ptr, values: Ptr, starts: Ptr): number;
   convWeightGradient(...args: [Ptr, Ptr, number, number, Ptr, Ptr, Ptr, number, Ptr]): void;
   padKernelRows(w: Ptr, padded: Ptr, rows: number, KW: number): void;
   convInputGradientScatter(...args: [Ptr, Ptr, number, number, number, number, Ptr, Ptr, Ptr, number]): void;
   copyRows(src: Ptr, dst: Ptr, count: number, width: number, srcStride: number, dstStride: number): void;
+  kernelRowOffsets(rows: Ptr, R: number, RT: number, KH: number, Hp: number, Wp: number): void;
   flipFilters(w: Ptr, out: Ptr, F: number, C: number, KH: number, KW: number): void;
   biasGradient(dy: Ptr, db: Ptr, N: number, F: number, plane: number, perPosition: number): void;
   gemm(a: Ptr, b: Ptr, c: Ptr, bias: Ptr, M: number, K: number, N: number, nz: Ptr): void;
@@ -143,7 +143,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
     const rows = H + KH - 1, cols = paddedWidth(W, KW);
     const dyPadded = temp(F * rows * cols);
     k.padInput(dyN, dyPadded, F, OH, OW, rows, cols, KH - 1 - pad.top, KW - 1 - pad.left);
-    k.conv2dForward(dyPadded, turned, dxN, F, rows, cols, C, KH, KW, H, W, temp(28));
+    k.conv2dForward(dyPadded, turned, dxN, F, rows, cols, C, KH, KW, H, W, temp(28), 0, 0);
   };
 
   return {
@@ -167,12 +167,12 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       const rows = OH + KH - 1, cols = paddedWidth(OW, KW);
       const xPtr = ptrOf(x.data), wPtr = ptrOf(w.data);
       const padded = temp(N * C * rows * cols), scratch = temp(28), y = temp(N * F * OH * OW);
+      const biasPtr = bias ? ptrOf(bias.data) : 0, perPosition = bias && bias.data.length !== F ? 1 : 0;
       for (let n = 0; n < N; n++) {
-        const xp = padded + n * C * rows * cols * 4;
+        const xp = padded + n * C * rows * cols * 4, yN = y + n * F * OH * OW * 4;
         k.padInput(xPtr + n * C * H * W * 4, xp, C, H, W, rows, cols, pad.top, pad.left);
-        k.conv2dForward(xp, wPtr, y + n * F * OH * OW * 4, C, rows, cols, F, KH, KW, OH, OW, scratch);
+        k.conv2dForward(xp, wPtr, yN, C, rows, cols, F, KH, KW, OH, OW, scratch, biasPtr, perPosition);
       }
-      if (bias) k.addBias(y, ptrOf(bias.data), N, F, OH * OW, bias.data.length === F ? 0 : 1);
       const cache: WasmConv2dCache = {
         x,
         w,
@@ -194,19 +194,15 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       const VR = KW <= 4 ? 1 : 2, tile = VR === 1 ? 4 : 6, width = 4 * VR, plane = OH * OW;
       const R = C * KH, RT = Math.ceil(R / tile) * tile;
       const dyPtr = ptrOf(dy.data), wPtr = ptrOf(w.data), rows = temp(RT);
-      new Int32Array(memory.buffer, rows, RT).set(
-        Array.from({ length: RT }, (_, r) => Math.min(r, R - 1)).map((r) => (Math.floor(r / KH) * Hp + r % KH) * Wp),
-      );
+      k.kernelRowOffsets(rows, R, RT, KH, Hp, Wp);
       const offsets = temp(F * plane + 4), values = temp(F * plane + 4), starts = temp(F + 1);
       const dwPadded = temp(F * RT * width);
       f32(dwPadded, F * RT * width).fill(0);
       const wantDx = options.inputGradient ?? true;
       const dx = wantDx ? temp(N * C * H * W) : 0, dxp = wantDx ? temp(C * Hp * Wp + 8) : 0;
-      let wPadded = 0, turned = 0;
-      if (wantDx) {
-        k.padKernelRows(wPtr, wPadded = temp(F * R * 8), F * R, KW);
-        k.flipFilters(wPtr, turned = temp(F * C * KH * KW), F, C, KH, KW);
-      }
+      const wPadded = wantDx ? temp(F * R * 8) : 0;
+      if (wantDx) k.padKernelRows(wPtr, wPadded, F * R, KW);
+      let turned = 0; // the filters turned around, made when a sample's dy first needs them
       for (let n = 0; n < N; n++) {
         const dyN = dyPtr + n * F * plane * 4, xpN = xp + n * C * Hp * Wp * 4, dxN = dx + n * C * H * W * 4;
         const count = k.nonZeros(dyN, F, OH, OW, Wp, offsets, values, starts);
@@ -214,6 +210,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
         if (!wantDx) continue;
         // A scatter pays while dy is mostly zeros; past that the dense form does less work.
         if (count * 3 > F * plane) {
+          if (turned === 0) k.flipFilters(wPtr, turned = temp(F * C * KH * KW), F, C, KH, KW);
           denseInputGradient(dyN, dxN, cache as WasmConv2dCache, turned);
           continue;
         }

@@ -40,6 +40,13 @@ const convCases = [
     bias: "position",
   },
   {
+    name: "batch 2, bias per position: 2->3 3x3 same on 6x7",
+    x: [2, 2, 6, 7],
+    w: [3, 2, 3, 3],
+    padding: "same",
+    bias: "position",
+  },
+  {
     name: "zhou: 1->8 3x3 valid, no bias, batch 3",
     x: [3, 1, 28, 28],
     w: [8, 1, 3, 3],

@@ -24,20 +24,23 @@ export function padInput(x: usize, xp: usize, C: i32, H: i32, W: i32, Hp: i32, W
 
 /**
  * One sample of a stride-1 convolution from the padded input `xp` [C, Hp, Wp]
- * and filters `w` [F, C, KH, KW] into `y` [F, OH, OW]; no bias. One filter by
- * 28 outputs of a row (seven vectors) at a time, each output adding its taps
- * in (c, kh, kw) order. Needs Wp >= ceil(OW / 28) * 28 + max(KW - 1, 4), a
- * multiple of 4, and `tmp` room for 28 floats. It writes up to 28 floats from
- * the start of each block (later blocks overwrite the excess); blocks within 28 floats of the end go through `tmp`.
+ * and filters `w` [F, C, KH, KW] into `y` [F, OH, OW], plus `bias` (0 for
+ * none): one per filter, or with `perPosition` one per output [F, OH, OW].
+ * One filter by 28 outputs of a row (seven vectors) at a time, each output
+ * adding its taps in (c, kh, kw) order, then its bias. Needs Wp >= ceil(OW /
+ * 28) * 28 + max(KW - 1, 4), a multiple of 4, and `tmp` room for 28 floats.
+ * It writes up to 28 floats from the start of each block (later blocks
+ * overwrite the excess); blocks within 28 floats of the end go through `tmp`.
  */
 export function conv2dForward(
   xp: usize, w: usize, y: usize, C: i32, Hp: i32, Wp: i32, F: i32, KH: i32, KW: i32, OH: i32, OW: i32, tmp: usize,
+  bias: usize, perPosition: i32,
 ): void {
   // Wasm memory accesses cost a bounds check each here (Deno has no trap handler), so a kernel row of
   // up to five taps takes its shifted inputs from two aligned loads by shuffles, its weights from registers.
-  if (KW == 5) convRows(xp, w, y, C, Hp, Wp, F, KH, 5, OH, OW, tmp);
-  else if (KW == 3) convRows(xp, w, y, C, Hp, Wp, F, KH, 3, OH, OW, tmp);
-  else convTaps(xp, w, y, C, Hp, Wp, F, KH, KW, OH, OW, tmp);
+  if (KW == 5) convRows(xp, w, y, C, Hp, Wp, F, KH, 5, OH, OW, tmp, bias, perPosition);
+  else if (KW == 3) convRows(xp, w, y, C, Hp, Wp, F, KH, 3, OH, OW, tmp, bias, perPosition);
+  else convTaps(xp, w, y, C, Hp, Wp, F, KH, KW, OH, OW, tmp, bias, perPosition);
 }
 
 /** acc plus the KW (at most five) taps of one kernel row, the inputs shifted out of x0 and x1. */
@@ -55,6 +58,7 @@ export function conv2dForward(
 /** conv2dForward for a KW of at most five, known when inlined. */
 @inline function convRows(
   xp: usize, w: usize, y: usize, C: i32, Hp: i32, Wp: i32, F: i32, KH: i32, KW: i32, OH: i32, OW: i32, tmp: usize,
+  bias: usize, perPosition: i32,
 ): void {
   for (let f = 0; f < F; f++) {
     for (let oh = 0; oh < OH; oh++) {
@@ -83,8 +87,10 @@ export function conv2dForward(
             a6 = kernelRow(a6, x0, x1, w0, w1, w2, w3, w4, KW);
           }
         }
-        const i = (f * OH + oh) * OW + ow0;
-        store28(at(y, i), a0, a1, a2, a3, a4, a5, a6, i + 28 <= F * OH * OW ? 28 : min(28, OW - ow0), tmp);
+        const i = (f * OH + oh) * OW + ow0, count = i + 28 <= F * OH * OW ? 28 : min(28, OW - ow0);
+        if (bias == 0) store28(at(y, i), a0, a1, a2, a3, a4, a5, a6, count, tmp);
+        else if (perPosition) storeBiased28(at(y, i), a0, a1, a2, a3, a4, a5, a6, count, tmp, at(bias, i), 16);
+        else storeBiased28(at(y, i), a0, a1, a2, a3, a4, a5, a6, count, tmp, at(bias, f), 0);
       }
     }
   }
@@ -93,6 +99,7 @@ export function conv2dForward(
 /** conv2dForward for any KW: every tap's inputs as seven unaligned loads. */
 function convTaps(
   xp: usize, w: usize, y: usize, C: i32, Hp: i32, Wp: i32, F: i32, KH: i32, KW: i32, OH: i32, OW: i32, tmp: usize,
+  bias: usize, perPosition: i32,
 ): void {
   const taps = C * KH * KW;
   for (let f = 0; f < F; f++) {
@@ -115,8 +122,10 @@ function convTaps(
             }
           }
         }
-        const i = (f * OH + oh) * OW + ow0;
-        store28(at(y, i), a0, a1, a2, a3, a4, a5, a6, i + 28 <= F * OH * OW ? 28 : min(28, OW - ow0), tmp);
+        const i = (f * OH + oh) * OW + ow0, count = i + 28 <= F * OH * OW ? 28 : min(28, OW - ow0);
+        if (bias == 0) store28(at(y, i), a0, a1, a2, a3, a4, a5, a6, count, tmp);
+        else if (perPosition) storeBiased28(at(y, i), a0, a1, a2, a3, a4, a5, a6, count, tmp, at(bias, i), 16);
+        else storeBiased28(at(y, i), a0, a1, a2, a3, a4, a5, a6, count, tmp, at(bias, f), 0);
       }
     }
   }
@@ -137,22 +146,24 @@ function convTaps(
   if (count < 28) memory.copy(y, tmp, <usize>count << 2);
 }
 
-/** Adds a bias to `y` [N, F, plane]: one per channel (`perPosition` 0) or one per output position (1). */
-export function addBias(y: usize, b: usize, N: i32, F: i32, plane: i32, perPosition: i32): void {
-  for (let n = 0; n < N; n++) {
-    for (let f = 0; f < F; f++) {
-      const row = at(y, (n * F + f) * plane);
-      if (perPosition) {
-        addInto(row, at(b, f * plane), plane);
-      } else {
-        const v = load<f32>(at(b, f));
-        const vs = f32x4.splat(v);
-        let i = 0;
-        for (; i + 4 <= plane; i += 4) v128.store(at(row, i), f32x4.add(v128.load(at(row, i)), vs));
-        for (; i < plane; i++) store<f32>(at(row, i), load<f32>(at(row, i)) + v);
-      }
-    }
-  }
+/**
+ * store28 of the values plus a bias: seven vectors from `b` (`step` 16), or
+ * its first value in every lane (`step` 0). Reading past the bias's end is harmless:
+ * those lanes are not kept.
+ */
+@inline function storeBiased28(
+  y: usize, a0: v128, a1: v128, a2: v128, a3: v128, a4: v128, a5: v128, a6: v128, count: i32, tmp: usize,
+  b: usize, step: usize,
+): void {
+  const one = v128.load32_splat(b);
+  a0 = f32x4.add(a0, step ? v128.load(b) : one);
+  a1 = f32x4.add(a1, step ? v128.load(b, 16) : one);
+  a2 = f32x4.add(a2, step ? v128.load(b, 32) : one);
+  a3 = f32x4.add(a3, step ? v128.load(b, 48) : one);
+  a4 = f32x4.add(a4, step ? v128.load(b, 64) : one);
+  a5 = f32x4.add(a5, step ? v128.load(b, 80) : one);
+  a6 = f32x4.add(a6, step ? v128.load(b, 96) : one);
+  store28(y, a0, a1, a2, a3, a4, a5, a6, count, tmp);
 }
 
 /** y += x over n elements. */
@@ -353,12 +364,21 @@ export function convInputGradientScatter(
   v128.store(d, f32x4.add(v128.load(d, 16), f32x4.mul(g, b)), 16);
 }
 
-/** Copies `count` rows of `width` floats from `src` (rows `srcStride` apart) to `dst` (rows `dstStride` apart), zeroing each destination row past `width`. */
+/** Copies `count` rows of `width` floats from `src` (rows `srcStride` apart) to `dst` (rows `dstStride` apart). */
 export function copyRows(src: usize, dst: usize, count: i32, width: i32, srcStride: i32, dstStride: i32): void {
   for (let r = 0; r < count; r++) {
-    const d = at(dst, r * dstStride);
-    memory.copy(d, at(src, r * srcStride), <usize>width << 2);
-    if (dstStride > width) memory.fill(at(d, width), 0, <usize>(dstStride - width) << 2);
+    const s = at(src, r * srcStride), d = at(dst, r * dstStride);
+    let i = 0;
+    for (; i + 4 <= width; i += 4) v128.store(at(d, i), v128.load(at(s, i)));
+    for (; i < width; i++) store<f32>(at(d, i), load<f32>(at(s, i)));
+  }
+}
+
+/** The offset (c * Hp + kh) * Wp in a padded input of every kernel row r = c * KH + kh < R, then the last one's up to RT. */
+export function kernelRowOffsets(rows: usize, R: i32, RT: i32, KH: i32, Hp: i32, Wp: i32): void {
+  for (let r = 0; r < RT; r++) {
+    const row = min(r, R - 1);
+    store<i32>(at(rows, r), ((row / KH) * Hp + row % KH) * Wp);
   }
 }
 
@@ -386,20 +406,25 @@ export function flipFilters(w: usize, out: usize, F: i32, C: i32, KH: i32, KW: i
 
 /** Sums `dy` [N, F, plane] into a per-channel `db` [F] or a per-position `db` [F, plane]; overwrites db. */
 export function biasGradient(dy: usize, db: usize, N: i32, F: i32, plane: i32, perPosition: i32): void {
-  memory.fill(db, 0, <usize>(perPosition ? F * plane : F) << 2);
+  if (perPosition) {
+    // 0 + dy, then the other samples added: what adding every sample into zeros gives, in one pass fewer.
+    const zero = f32x4.splat(0), size = F * plane;
+    let i = 0;
+    for (; i + 4 <= size; i += 4) v128.store(at(db, i), f32x4.add(zero, v128.load(at(dy, i))));
+    for (; i < size; i++) store<f32>(at(db, i), 0 + load<f32>(at(dy, i)));
+    for (let n = 1; n < N; n++) addInto(db, at(dy, n * size), size);
+    return;
+  }
+  memory.fill(db, 0, <usize>F << 2);
   for (let n = 0; n < N; n++) {
     for (let f = 0; f < F; f++) {
       const row = at(dy, (n * F + f) * plane);
-      if (perPosition) {
-        addInto(at(db, f * plane), row, plane);
-      } else {
-        let s = f32x4.splat(0);
-        let i = 0;
-        for (; i + 4 <= plane; i += 4) s = f32x4.add(s, v128.load(at(row, i)));
-        let sum = hsum(s);
-        for (; i < plane; i++) sum += load<f32>(at(row, i));
-        store<f32>(at(db, f), load<f32>(at(db, f)) + sum);
-      }
+      let s = f32x4.splat(0);
+      let i = 0;
+      for (; i + 4 <= plane; i += 4) s = f32x4.add(s, v128.load(at(row, i)));
+      let sum = hsum(s);
+      for (; i < plane; i++) sum += load<f32>(at(row, i));
+      store<f32>(at(db, f), load<f32>(at(db, f)) + sum);
     }
   }
 }
