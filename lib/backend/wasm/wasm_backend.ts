@@ -241,7 +241,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       const { N, I, O, bias } = reference.denseSizes(x, w, options);
       if (!isF32(x.data) || !isF32(w.data) || (bias && !isF32(bias.data))) return reference.denseForward(x, w, options);
       const y = temp(N * O);
-      k.gemm(ptrOf(x.data), ptrOf(w.data), y, bias ? ptrOf(bias.data) : 0, N, I, O, temp(I));
+      k.gemm(ptrOf(x.data), ptrOf(w.data), y, bias ? ptrOf(bias.data) : 0, N, I, O, temp(I + 3));
       const cache: DenseCache = { x, w, hasBias: bias !== null };
       return { y: { data: f32(y, N * O), shape: [N, O] }, cache };
     },
@@ -269,7 +269,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       let xT = xPtr;
       if (N > 1) k.transpose(xPtr, xT = temp(N * I), N, I);
       const dw = target(options.dw, I * O);
-      k.gemm(xT, dyPtr, dw.ptr, 0, I, N, O, temp(N));
+      k.gemm(xT, dyPtr, dw.ptr, 0, I, N, O, temp(N + 3));
       let db: Tensor | null = null;
       if (cache.hasBias) {
         const out = target(options.db, O);

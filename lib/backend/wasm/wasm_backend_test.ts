@@ -125,10 +125,17 @@ for (const [N, I, O] of [[1, 1176, 100], [3, 50, 10], [2, 7, 1], [5, 33, 37], [1
   });
 }
 
-for (const [I, O] of [[1176, 100], [21, 10], [63, 7], [9, 6], [787, 1]]) {
-  Deno.test(`the wasm dense backward with SGD fused in equals the unfused kernels to the bit: ${I}->${O}`, () => {
-    const rng = createRng(I! + O!), backend = createWasmBackend({ memoryMiB: 16 });
-    const x = random([1, I!], rng, 3), dy = random([1, O!], rng), lr = 0.01; // two thirds of x zeros
+// [inputs, outputs, every how many inputs a zero (0: none)]: four rows at a time need four non-zero inputs.
+for (
+  const [I, O, zeroEvery] of [[1176, 100, 3], [1176, 100, 0], [21, 10, 3], [66, 7, 0], [63, 7, 3], [9, 6, 3], [
+    787,
+    1,
+    3,
+  ]]
+) {
+  Deno.test(`the wasm dense backward with SGD fused in equals the unfused kernels to the bit: ${I}->${O}, zeros ${zeroEvery ? `every ${zeroEvery}` : "none"}`, () => {
+    const rng = createRng(I! + O! + zeroEvery!), backend = createWasmBackend({ memoryMiB: 16 });
+    const x = random([1, I!], rng, zeroEvery), dy = random([1, O!], rng), lr = 0.01;
     const weights = () => {
       const w = { data: backend.allocate(I! * O!), shape: [I!, O!] };
       w.data.set(random([I!, O!], createRng(1)).data);

@@ -432,8 +432,8 @@ export function biasGradient(dy: usize, db: usize, N: i32, F: i32, plane: i32, p
 /**
  * C [M, Nc] = bias + A [M, K] B [K, Nc] (bias [Nc] or 0 for none). Each row of A
  * is first compacted to its non-zero entries (ReLU outputs are about half
- * zeros); then eight vectors of a row of C at a time stay in registers.
- * `nz` holds K int32.
+ * zeros); then up to twelve vectors of a row of C at a time stay in
+ * registers, each lane adding its products in the order of k. `nz` holds K + 3 int32.
  */
 export function gemm(a: usize, b: usize, c: usize, bias: usize, M: i32, K: i32, Nc: i32, nz: usize): void {
   if (Nc == 1) {
@@ -441,70 +441,89 @@ export function gemm(a: usize, b: usize, c: usize, bias: usize, M: i32, K: i32, 
     return;
   }
   for (let m = 0; m < M; m++) {
-    let count = 0;
-    for (let k = 0; k < K; k++) {
-      if (load<f32>(at(a, m * K + k)) != 0) store<i32>(at(nz, count++), k);
-    }
-    const crow = at(c, m * Nc), arow = at(a, m * K);
+    const arow = at(a, m * K), crow = at(c, m * Nc), count = compactNonZeros(arow, K, nz);
     let o = 0;
-    for (; o + 32 <= Nc; o += 32) {
-      let c0 = f32x4.splat(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
-      if (bias != 0) {
-        const bp = at(bias, o);
-        c0 = v128.load(bp);
-        c1 = v128.load(bp, 16);
-        c2 = v128.load(bp, 32);
-        c3 = v128.load(bp, 48);
-        c4 = v128.load(bp, 64);
-        c5 = v128.load(bp, 80);
-        c6 = v128.load(bp, 96);
-        c7 = v128.load(bp, 112);
-      }
-      for (let j = 0; j < count; j++) {
-        const k = load<i32>(at(nz, j));
-        const s = v128.load32_splat(at(arow, k));
-        const bp = at(b, k * Nc + o);
-        c0 = f32x4.add(c0, f32x4.mul(s, v128.load(bp)));
-        c1 = f32x4.add(c1, f32x4.mul(s, v128.load(bp, 16)));
-        c2 = f32x4.add(c2, f32x4.mul(s, v128.load(bp, 32)));
-        c3 = f32x4.add(c3, f32x4.mul(s, v128.load(bp, 48)));
-        c4 = f32x4.add(c4, f32x4.mul(s, v128.load(bp, 64)));
-        c5 = f32x4.add(c5, f32x4.mul(s, v128.load(bp, 80)));
-        c6 = f32x4.add(c6, f32x4.mul(s, v128.load(bp, 96)));
-        c7 = f32x4.add(c7, f32x4.mul(s, v128.load(bp, 112)));
-      }
-      const cp = crow + (<usize>o << 2);
-      v128.store(cp, c0);
-      v128.store(cp, c1, 16);
-      v128.store(cp, c2, 32);
-      v128.store(cp, c3, 48);
-      v128.store(cp, c4, 64);
-      v128.store(cp, c5, 80);
-      v128.store(cp, c6, 96);
-      v128.store(cp, c7, 112);
-    }
-    // The rest, up to three vectors a pass (a 10-class output layer in one): each lane still adds its
-    // products in the order of k, so the result does not depend on how the vectors are grouped.
-    for (; o < Nc; o += 12) {
-      let a0 = f32x4.splat(0), a1 = a0, a2 = a0;
-      if (bias != 0) {
-        a0 = v128.load(at(bias, o));
-        a1 = v128.load(at(bias, o), 16);
-        a2 = v128.load(at(bias, o), 32);
-      }
-      for (let j = 0; j < count; j++) {
-        const k = load<i32>(at(nz, j));
-        const s = v128.load32_splat(at(arow, k)), bp = at(b, k * Nc + o);
-        a0 = f32x4.add(a0, f32x4.mul(s, v128.load(bp)));
-        a1 = f32x4.add(a1, f32x4.mul(s, v128.load(bp, 16)));
-        a2 = f32x4.add(a2, f32x4.mul(s, v128.load(bp, 32)));
-      }
-      const cp = at(crow, o), left = Nc - o;
-      storeLanes(cp, a0, left);
-      if (left > 4) storeLanes(cp + 16, a1, left - 4);
-      if (left > 8) storeLanes(cp + 32, a2, left - 8);
+    for (; o + 48 <= Nc; o += 48) gemmPass(arow, b, crow, bias, nz, count, Nc, o, 12);
+    // The rest in one pass of exactly as many vectors as it needs.
+    switch ((Nc - o + 3) >> 2) {
+      case 1: gemmPass(arow, b, crow, bias, nz, count, Nc, o, 1); break;
+      case 2: gemmPass(arow, b, crow, bias, nz, count, Nc, o, 2); break;
+      case 3: gemmPass(arow, b, crow, bias, nz, count, Nc, o, 3); break;
+      case 4: gemmPass(arow, b, crow, bias, nz, count, Nc, o, 4); break;
+      case 5: gemmPass(arow, b, crow, bias, nz, count, Nc, o, 5); break;
+      case 6: gemmPass(arow, b, crow, bias, nz, count, Nc, o, 6); break;
+      case 7: gemmPass(arow, b, crow, bias, nz, count, Nc, o, 7); break;
+      case 8: gemmPass(arow, b, crow, bias, nz, count, Nc, o, 8); break;
+      case 9: gemmPass(arow, b, crow, bias, nz, count, Nc, o, 9); break;
+      case 10: gemmPass(arow, b, crow, bias, nz, count, Nc, o, 10); break;
+      case 11: gemmPass(arow, b, crow, bias, nz, count, Nc, o, 11); break;
     }
   }
+}
+
+/** The indices of the non-zero floats of `row` [K] into `nz`, four at a time as nonZeros does; returns their count. */
+@inline function compactNonZeros(row: usize, K: i32, nz: usize): i32 {
+  const zero = f32x4.splat(0);
+  let count = 0, k = 0;
+  for (; k + 4 <= K; k += 4) {
+    const mask = i32x4.bitmask(f32x4.ne(v128.load(at(row, k)), zero));
+    const pattern = v128.load(packPatterns + (<usize>mask << 4));
+    v128.store(at(nz, count), i8x16.swizzle(i32x4.add(i32x4.splat(k), i32x4(0, 1, 2, 3)), pattern));
+    count += popcnt(mask);
+  }
+  for (; k < K; k++) {
+    store<i32>(at(nz, count), k);
+    count += i32(load<f32>(at(row, k)) != 0);
+  }
+  return count;
+}
+
+/** Columns o .. o + 4V - 1 (those below Nc) of one row of C, V (at most 12, known when inlined) vectors in registers. */
+@inline function gemmPass(
+  arow: usize, b: usize, crow: usize, bias: usize, nz: usize, count: i32, Nc: i32, o: i32, V: i32,
+): void {
+  const zero = f32x4.splat(0), bp = at(bias, o);
+  let c0 = bias != 0 && V > 0 ? v128.load(bp, 0) : zero;
+  let c1 = bias != 0 && V > 1 ? v128.load(bp, 16) : zero;
+  let c2 = bias != 0 && V > 2 ? v128.load(bp, 32) : zero;
+  let c3 = bias != 0 && V > 3 ? v128.load(bp, 48) : zero;
+  let c4 = bias != 0 && V > 4 ? v128.load(bp, 64) : zero;
+  let c5 = bias != 0 && V > 5 ? v128.load(bp, 80) : zero;
+  let c6 = bias != 0 && V > 6 ? v128.load(bp, 96) : zero;
+  let c7 = bias != 0 && V > 7 ? v128.load(bp, 112) : zero;
+  let c8 = bias != 0 && V > 8 ? v128.load(bp, 128) : zero;
+  let c9 = bias != 0 && V > 9 ? v128.load(bp, 144) : zero;
+  let c10 = bias != 0 && V > 10 ? v128.load(bp, 160) : zero;
+  let c11 = bias != 0 && V > 11 ? v128.load(bp, 176) : zero;
+  for (let j = 0; j < count; j++) {
+    const k = load<i32>(at(nz, j));
+    const s = v128.load32_splat(at(arow, k)), p = at(b, k * Nc + o);
+    if (V > 0) c0 = f32x4.add(c0, f32x4.mul(s, v128.load(p, 0)));
+    if (V > 1) c1 = f32x4.add(c1, f32x4.mul(s, v128.load(p, 16)));
+    if (V > 2) c2 = f32x4.add(c2, f32x4.mul(s, v128.load(p, 32)));
+    if (V > 3) c3 = f32x4.add(c3, f32x4.mul(s, v128.load(p, 48)));
+    if (V > 4) c4 = f32x4.add(c4, f32x4.mul(s, v128.load(p, 64)));
+    if (V > 5) c5 = f32x4.add(c5, f32x4.mul(s, v128.load(p, 80)));
+    if (V > 6) c6 = f32x4.add(c6, f32x4.mul(s, v128.load(p, 96)));
+    if (V > 7) c7 = f32x4.add(c7, f32x4.mul(s, v128.load(p, 112)));
+    if (V > 8) c8 = f32x4.add(c8, f32x4.mul(s, v128.load(p, 128)));
+    if (V > 9) c9 = f32x4.add(c9, f32x4.mul(s, v128.load(p, 144)));
+    if (V > 10) c10 = f32x4.add(c10, f32x4.mul(s, v128.load(p, 160)));
+    if (V > 11) c11 = f32x4.add(c11, f32x4.mul(s, v128.load(p, 176)));
+  }
+  const out = at(crow, o), left = Nc - o;
+  if (V > 0) storeLanes(out + 0, c0, left - 0);
+  if (V > 1) storeLanes(out + 16, c1, left - 4);
+  if (V > 2) storeLanes(out + 32, c2, left - 8);
+  if (V > 3) storeLanes(out + 48, c3, left - 12);
+  if (V > 4) storeLanes(out + 64, c4, left - 16);
+  if (V > 5) storeLanes(out + 80, c5, left - 20);
+  if (V > 6) storeLanes(out + 96, c6, left - 24);
+  if (V > 7) storeLanes(out + 112, c7, left - 28);
+  if (V > 8) storeLanes(out + 128, c8, left - 32);
+  if (V > 9) storeLanes(out + 144, c9, left - 36);
+  if (V > 10) storeLanes(out + 160, c10, left - 40);
+  if (V > 11) storeLanes(out + 176, c11, left - 44);
 }
 
 /**
@@ -707,7 +726,7 @@ export function denseBackwardSgd(x: usize, dy: usize, w: usize, dx: usize, I: i3
     ? denseBackwardSgdColumn(x, dy, w, dx, I, lr)
     : O == 10
     ? denseBackwardSgdPairs10(x, dy, w, dx, I, lr)
-    : denseBackwardSgdPairs(x, dy, w, dx, I, O, lr);
+    : denseBackwardSgdRows(x, dy, w, dx, I, O, lr);
   for (let i = first; i < I; i++) {
     const wr = at(w, i * O);
     store<f32>(at(dx, i), dot(dy, wr, O));
@@ -740,43 +759,87 @@ function denseBackwardSgdColumn(x: usize, dy: usize, w: usize, dx: usize, I: i32
 }
 
 /**
- * denseBackwardSgd two weight rows at a time, in one pass over each: the two
- * dot products are independent chains (one alone waits on every add), and
- * each weight vector is loaded once for both its dot product and its update.
- * Same products in the same order as `dot` and the row-at-a-time update, so
- * bit-identical. Returns the rows done (I rounded down to even).
+ * denseBackwardSgd four (or two) weight rows at a time, in one pass over
+ * each: the dot products are independent chains (one alone waits on every
+ * add), each weight vector is loaded once for both its dot product and its
+ * update, and dy is loaded once for all the rows. Same products in the same
+ * order as `dot` and the row-at-a-time update, so bit-identical. Returns the
+ * rows done (I rounded down to even).
  */
-function denseBackwardSgdPairs(x: usize, dy: usize, w: usize, dx: usize, I: i32, O: i32, lr: f32): i32 {
-  const ls = f32x4.splat(lr), vectors = O & ~3;
+function denseBackwardSgdRows(x: usize, dy: usize, w: usize, dx: usize, I: i32, O: i32, lr: f32): i32 {
   let i = 0;
-  for (; i + 2 <= I; i += 2) {
-    const wa = at(w, i * O), wb = at(w, (i + 1) * O);
-    const xa = load<f32>(at(x, i)), xb = load<f32>(at(x, i + 1));
-    const a = f32x4.splat(xa), b = f32x4.splat(xb);
-    // Lanes of a row whose input is zero keep their weights (all ones in its mask).
-    const ka = i32x4.splat(xa == 0 ? -1 : 0), kb = i32x4.splat(xb == 0 ? -1 : 0);
-    let da = f32x4.splat(0), db = da;
-    for (let o = 0; o < vectors; o += 4) {
-      const g = v128.load(at(dy, o)), va = v128.load(at(wa, o)), vb = v128.load(at(wb, o));
-      da = f32x4.add(da, f32x4.mul(g, va));
-      db = f32x4.add(db, f32x4.mul(g, vb));
-      v128.store(at(wa, o), v128.bitselect(va, f32x4.sub(va, f32x4.mul(ls, f32x4.mul(a, g))), ka));
-      v128.store(at(wb, o), v128.bitselect(vb, f32x4.sub(vb, f32x4.mul(ls, f32x4.mul(b, g))), kb));
+  for (; i + 4 <= I; i += 4) {
+    const xa = load<f32>(at(x, i)), xb = load<f32>(at(x, i + 1)), xc = load<f32>(at(x, i + 2));
+    const xd = load<f32>(at(x, i + 3));
+    if (xa != 0 && xb != 0 && xc != 0 && xd != 0) {
+      fourRows(x, dy, w, dx, i, O, lr);
+    } else {
+      twoRows(x, dy, w, dx, i, O, lr);
+      twoRows(x, dy, w, dx, i + 2, O, lr);
     }
-    let sa = hsum(da), sb = hsum(db);
-    for (let o = vectors; o < O; o++) {
-      const g = load<f32>(at(dy, o)), va = load<f32>(at(wa, o)), vb = load<f32>(at(wb, o));
-      sa += g * va;
-      sb += g * vb;
-      if (xa != 0) store<f32>(at(wa, o), va - lr * (xa * g));
-      if (xb != 0) store<f32>(at(wb, o), vb - lr * (xb * g));
-    }
-    store<f32>(at(dx, i), sa);
-    store<f32>(at(dx, i + 1), sb);
   }
+  for (; i + 2 <= I; i += 2) twoRows(x, dy, w, dx, i, O, lr);
   return i;
 }
 
+/** Rows i .. i + 3 of denseBackwardSgdRows, all four inputs non-zero. */
+@inline function fourRows(x: usize, dy: usize, w: usize, dx: usize, i: i32, O: i32, lr: f32): void {
+  const ls = f32x4.splat(lr), vectors = O & ~3;
+  const wa = at(w, i * O), wb = at(w, (i + 1) * O), wc = at(w, (i + 2) * O), wd = at(w, (i + 3) * O);
+  const xa = load<f32>(at(x, i)), xb = load<f32>(at(x, i + 1)), xc = load<f32>(at(x, i + 2));
+  const xd = load<f32>(at(x, i + 3));
+  const a = f32x4.splat(xa), b = f32x4.splat(xb), c = f32x4.splat(xc), d = f32x4.splat(xd);
+  let da = f32x4.splat(0), db = da, dc = da, dd = da;
+  for (let o = 0; o < vectors; o += 4) {
+    const g = v128.load(at(dy, o));
+    let v = v128.load(at(wa, o));
+    da = f32x4.add(da, f32x4.mul(g, v));
+    v128.store(at(wa, o), f32x4.sub(v, f32x4.mul(ls, f32x4.mul(a, g))));
+    v = v128.load(at(wb, o));
+    db = f32x4.add(db, f32x4.mul(g, v));
+    v128.store(at(wb, o), f32x4.sub(v, f32x4.mul(ls, f32x4.mul(b, g))));
+    v = v128.load(at(wc, o));
+    dc = f32x4.add(dc, f32x4.mul(g, v));
+    v128.store(at(wc, o), f32x4.sub(v, f32x4.mul(ls, f32x4.mul(c, g))));
+    v = v128.load(at(wd, o));
+    dd = f32x4.add(dd, f32x4.mul(g, v));
+    v128.store(at(wd, o), f32x4.sub(v, f32x4.mul(ls, f32x4.mul(d, g))));
+  }
+  store<f32>(at(dx, i), rowTail(hsum(da), xa, dy, wa, vectors, O, lr));
+  store<f32>(at(dx, i + 1), rowTail(hsum(db), xb, dy, wb, vectors, O, lr));
+  store<f32>(at(dx, i + 2), rowTail(hsum(dc), xc, dy, wc, vectors, O, lr));
+  store<f32>(at(dx, i + 3), rowTail(hsum(dd), xd, dy, wd, vectors, O, lr));
+}
+
+/** Rows i and i + 1 of denseBackwardSgdRows; a row whose input is zero keeps its weights. */
+@inline function twoRows(x: usize, dy: usize, w: usize, dx: usize, i: i32, O: i32, lr: f32): void {
+  const ls = f32x4.splat(lr), vectors = O & ~3;
+  const wa = at(w, i * O), wb = at(w, (i + 1) * O);
+  const xa = load<f32>(at(x, i)), xb = load<f32>(at(x, i + 1));
+  const a = f32x4.splat(xa), b = f32x4.splat(xb);
+  // Lanes of a row whose input is zero keep their weights (all ones in its mask).
+  const ka = i32x4.splat(xa == 0 ? -1 : 0), kb = i32x4.splat(xb == 0 ? -1 : 0);
+  let da = f32x4.splat(0), db = da;
+  for (let o = 0; o < vectors; o += 4) {
+    const g = v128.load(at(dy, o)), va = v128.load(at(wa, o)), vb = v128.load(at(wb, o));
+    da = f32x4.add(da, f32x4.mul(g, va));
+    db = f32x4.add(db, f32x4.mul(g, vb));
+    v128.store(at(wa, o), v128.bitselect(va, f32x4.sub(va, f32x4.mul(ls, f32x4.mul(a, g))), ka));
+    v128.store(at(wb, o), v128.bitselect(vb, f32x4.sub(vb, f32x4.mul(ls, f32x4.mul(b, g))), kb));
+  }
+  store<f32>(at(dx, i), rowTail(hsum(da), xa, dy, wa, vectors, O, lr));
+  store<f32>(at(dx, i + 1), rowTail(hsum(db), xb, dy, wb, vectors, O, lr));
+}
+
+/** A row's scalar tail, outputs from .. O - 1: `sum` plus their products (in order), and their update. */
+@inline function rowTail(sum: f32, xi: f32, dy: usize, wr: usize, from: i32, O: i32, lr: f32): f32 {
+  for (let o = from; o < O; o++) {
+    const g = load<f32>(at(dy, o)), v = load<f32>(at(wr, o));
+    sum += g * v;
+    if (xi != 0) store<f32>(at(wr, o), v - lr * (xi * g));
+  }
+  return sum;
+}
 /**
  * denseBackwardSgd for ten outputs (a 10-class output layer), two weight rows
  * (twenty floats, five vectors) at a time instead of one row of two vectors and
