@@ -94,11 +94,13 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
   const memoryMiB = options.memoryMiB ?? 512;
   const memory = new WebAssembly.Memory({ initial: memoryMiB * 16, maximum: memoryMiB * 16 });
   const k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Kernels;
-  const end = memory.buffer.byteLength - 64; // a guard: vector loads may run up to 12 bytes past an array
+  // The memory never grows, so its buffer never changes; reading memory.buffer costs a call into V8 each time.
+  const buffer = memory.buffer;
+  const end = buffer.byteLength - 64; // a guard: vector loads may run up to 12 bytes past an array
   let bottom = 64; // 0 stands for "none" in the kernels
   let top = end;
 
-  const f32 = (ptr: Ptr, length: number) => new Float32Array(memory.buffer, ptr, length);
+  const f32 = (ptr: Ptr, length: number) => new Float32Array(buffer, ptr, length);
   const reserve = (length: number, fromTop: boolean): Ptr => {
     const bytes = Math.ceil(length / 4) * 16;
     if (fromTop) top -= bytes;
@@ -114,14 +116,14 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
   k.initPackPatterns(reserve(64, false));
   /** Where `a` is in this memory, copying it in (as a temporary) when it is not. */
   const ptrOf = (a: FloatArray | Int32Array): Ptr => {
-    if (a.buffer === memory.buffer) return a.byteOffset;
+    if (a.buffer === buffer) return a.byteOffset;
     const p = temp(a.length);
-    (a instanceof Int32Array ? new Int32Array(memory.buffer, p, a.length) : f32(p, a.length)).set(a);
+    (a instanceof Int32Array ? new Int32Array(buffer, p, a.length) : f32(p, a.length)).set(a);
     return p;
   };
   /** A pointer to write `length` floats to, and a function that hands back `into` (or a view) filled. */
   const target = (into: FloatArray | null | undefined, length: number) => {
-    const inside = into != null && isF32(into) && into.buffer === memory.buffer;
+    const inside = into != null && isF32(into) && into.buffer === buffer;
     const ptr = inside ? into.byteOffset : temp(length);
     const finish = (): FloatArray => {
       const view = f32(ptr, length);
@@ -253,7 +255,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       const dyPtr = ptrOf(dy.data), xPtr = ptrOf(x.data);
       const dx = temp(N * I);
       const lr = options.sgdLr;
-      if (lr !== undefined && N === 1 && w.data.buffer === memory.buffer) {
+      if (lr !== undefined && N === 1 && w.data.buffer === buffer) {
         k.denseBackwardSgd(xPtr, dyPtr, w.data.byteOffset, dx, I, O, lr);
         let db: Tensor | null = null;
         if (cache.hasBias) {
@@ -288,7 +290,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       k.maxPoolForward(ptrOf(x.data), y, arg, N * C, H, W, PH, PW, SH, SW, OH, OW);
       const cache: MaxPool2dCache = {
         inputShape: x.shape,
-        argmax: new Int32Array(memory.buffer, arg, count),
+        argmax: new Int32Array(buffer, arg, count),
         outShape: [N, C, OH, OW],
       };
       return { y: { data: f32(y, count), shape: [N, C, OH, OW] }, cache };
@@ -313,7 +315,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       return { data: f32(dx, n), shape: [...dy.shape] };
     },
     sgdUpdate(value, grad, lr) {
-      const inside = isF32(value) && isF32(grad) && value.buffer === memory.buffer && grad.buffer === memory.buffer;
+      const inside = isF32(value) && isF32(grad) && value.buffer === buffer && grad.buffer === buffer;
       if (!inside) return reference.sgdUpdate(value, grad, lr);
       k.sgdUpdate(value.byteOffset, grad.byteOffset, value.length, lr);
     },
