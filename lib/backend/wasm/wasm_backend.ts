@@ -27,7 +27,7 @@ interface Kernels {
   ): void;
   initPackPatterns(p: Ptr): void;
   nonZeros(dy: Ptr, F: number, OH: number, OW: number, Wp: number, offsets: Ptr, values: Ptr, starts: Ptr): number;
-  convWeightGradient(...args: [Ptr, Ptr, number, number, Ptr, Ptr, Ptr, number, Ptr]): void;
+  convWeightGradient(...args: [Ptr, Ptr, number, number, number, Ptr, Ptr, Ptr, number, Ptr]): void;
   padKernelRows(w: Ptr, padded: Ptr, rows: number, KW: number): void;
   convInputGradientScatter(...args: [Ptr, Ptr, number, number, number, number, Ptr, Ptr, Ptr, number]): void;
   copyRows(src: Ptr, dst: Ptr, count: number, width: number, srcStride: number, dstStride: number): void;
@@ -192,9 +192,9 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       const { x, w, padding: pad, outShape: [N, F, OH, OW], padded: { ptr: xp, rows: Hp, cols: Wp } } =
         cache as WasmConv2dCache;
       const [, C, H, W] = x.shape as [number, number, number, number];
-      // Each kernel row (c, kh) as one or two vectors, in tiles of four or six rows (see convWeightGradient).
-      const VR = KW <= 4 ? 1 : 2, tile = VR === 1 ? 4 : 6, width = 4 * VR, plane = OH * OW;
-      const R = C * KH, RT = Math.ceil(R / tile) * tile;
+      // Each kernel row (c, kh) as one or two vectors, in tiles of 3 or 4 rows, or 5 or 6 (see convWeightGradient).
+      const VR = KW <= 4 ? 1 : 2, width = 4 * VR, plane = OH * OW, R = C * KH;
+      const tile = VR === 1 ? (R === 3 ? 3 : 4) : (R % 5 === 0 && R % 6 !== 0 ? 5 : 6), RT = Math.ceil(R / tile) * tile;
       const dyPtr = ptrOf(dy.data), wPtr = ptrOf(w.data), rows = temp(RT);
       k.kernelRowOffsets(rows, R, RT, KH, Hp, Wp);
       const offsets = temp(F * plane + 4), values = temp(F * plane + 4), starts = temp(F + 1);
@@ -208,7 +208,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       for (let n = 0; n < N; n++) {
         const dyN = dyPtr + n * F * plane * 4, xpN = xp + n * C * Hp * Wp * 4, dxN = dx + n * C * H * W * 4;
         const count = k.nonZeros(dyN, F, OH, OW, Wp, offsets, values, starts);
-        k.convWeightGradient(xpN, rows, RT, VR, offsets, values, starts, F, dwPadded);
+        k.convWeightGradient(xpN, rows, RT, VR, tile, offsets, values, starts, F, dwPadded);
         if (!wantDx) continue;
         // A scatter pays while dy is mostly zeros; past that the dense form does less work.
         if (count * 3 > F * plane) {

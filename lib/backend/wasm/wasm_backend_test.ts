@@ -33,6 +33,13 @@ function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, wha
 
 const convCases = [
   {
+    name: "fashion conv1: 1->6 5x5 same, bias per position",
+    x: [1, 1, 28, 28],
+    w: [6, 1, 5, 5],
+    padding: "same",
+    bias: "position",
+  },
+  {
     name: "fashion conv2: 6->6 5x5 same, bias per position",
     x: [1, 6, 28, 28],
     w: [6, 6, 5, 5],

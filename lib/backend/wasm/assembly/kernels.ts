@@ -233,80 +233,72 @@ export function nonZeros(dy: usize, F: i32, OH: i32, OW: i32, Wp: i32, offsets: 
 /**
  * Adds one sample's weight gradient into `dwPad` [F, RT, 4 * VR]: every kernel
  * row (c, kh) as VR vectors (1 or 2), zero-padded; RT rows, a whole number of
- * tiles (four rows when VR is 1, six when it is 2). For each filter, a tile of
- * kernel rows stays in registers (eight or twelve accumulators) while its
- * non-zero dy entries add g times the input window. `rows` [RT] (int32) holds
- * each kernel row's offset (c * Hp + kh) * Wp in the padded input `xp`.
+ * tiles of T rows (T * VR at most 12). For each filter, a tile of kernel rows
+ * stays in registers while its non-zero dy entries add g times the input
+ * window. `rows` [RT] (int32) holds each kernel row's offset (c * Hp + kh) *
+ * Wp in the padded input `xp`. Tiles of 3, 4 (one vector) and 5, 6 (two) rows.
  */
 export function convWeightGradient(
-  xp: usize, rows: usize, RT: i32, VR: i32, offsets: usize, values: usize, starts: usize, F: i32, dwPad: usize,
+  xp: usize, rows: usize, RT: i32, VR: i32, T: i32, offsets: usize, values: usize, starts: usize, F: i32, dwPad: usize,
 ): void {
   for (let f = 0; f < F; f++) {
     const first = load<i32>(at(starts, f)), end = load<i32>(at(starts, f + 1));
-    for (let r = 0; r < RT; r += VR == 1 ? 4 : 6) {
-      const out = at(dwPad, (f * RT + r) * 4 * VR);
-      if (VR == 1) weightGradientRows4(xp, at(rows, r), offsets, values, first, end, out);
-      else weightGradientRows6x2(xp, at(rows, r), offsets, values, first, end, out);
+    for (let r = 0; r < RT; r += T) {
+      const out = at(dwPad, (f * RT + r) * 4 * VR), tile = at(rows, r);
+      const key = VR * 16 + T;
+      if (key == 19) weightGradientTile(xp, tile, offsets, values, first, end, out, 1, 3);
+      else if (key == 20) weightGradientTile(xp, tile, offsets, values, first, end, out, 1, 4);
+      else if (key == 37) weightGradientTile(xp, tile, offsets, values, first, end, out, 2, 5);
+      else weightGradientTile(xp, tile, offsets, values, first, end, out, 2, 6);
     }
   }
 }
 
-/** Four kernel rows of one vector each: four accumulators. */
-@inline function weightGradientRows4(
-  xp: usize, rows: usize, offsets: usize, values: usize, first: i32, end: i32, out: usize,
+/** T kernel rows of VR vectors each (both known when inlined), T * VR accumulators. */
+@inline function weightGradientTile(
+  xp: usize, rows: usize, offsets: usize, values: usize, first: i32, end: i32, out: usize, VR: i32, T: i32,
 ): void {
-  const x0 = at(xp, load<i32>(rows)), x1 = at(xp, load<i32>(rows, 4));
-  const x2 = at(xp, load<i32>(rows, 8)), x3 = at(xp, load<i32>(rows, 12));
-  let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
+  const x0 = T > 0 ? at(xp, load<i32>(rows, 0)) : 0;
+  const x1 = T > 1 ? at(xp, load<i32>(rows, 4)) : 0;
+  const x2 = T > 2 ? at(xp, load<i32>(rows, 8)) : 0;
+  const x3 = T > 3 ? at(xp, load<i32>(rows, 12)) : 0;
+  const x4 = T > 4 ? at(xp, load<i32>(rows, 16)) : 0;
+  const x5 = T > 5 ? at(xp, load<i32>(rows, 20)) : 0;
+  const zero = f32x4.splat(0);
+  let a0 = zero, b0 = zero;
+  let a1 = zero, b1 = zero;
+  let a2 = zero, b2 = zero;
+  let a3 = zero, b3 = zero;
+  let a4 = zero, b4 = zero;
+  let a5 = zero, b5 = zero;
   for (let j = first; j < end; j++) {
     const p = <usize>load<i32>(at(offsets, j)) << 2;
     const g = v128.load32_splat(at(values, j));
-    a0 = f32x4.add(a0, f32x4.mul(g, v128.load(x0 + p)));
-    a1 = f32x4.add(a1, f32x4.mul(g, v128.load(x1 + p)));
-    a2 = f32x4.add(a2, f32x4.mul(g, v128.load(x2 + p)));
-    a3 = f32x4.add(a3, f32x4.mul(g, v128.load(x3 + p)));
+    if (T > 0) a0 = f32x4.add(a0, f32x4.mul(g, v128.load(x0 + p)));
+    if (T > 0 && VR > 1) b0 = f32x4.add(b0, f32x4.mul(g, v128.load(x0 + p, 16)));
+    if (T > 1) a1 = f32x4.add(a1, f32x4.mul(g, v128.load(x1 + p)));
+    if (T > 1 && VR > 1) b1 = f32x4.add(b1, f32x4.mul(g, v128.load(x1 + p, 16)));
+    if (T > 2) a2 = f32x4.add(a2, f32x4.mul(g, v128.load(x2 + p)));
+    if (T > 2 && VR > 1) b2 = f32x4.add(b2, f32x4.mul(g, v128.load(x2 + p, 16)));
+    if (T > 3) a3 = f32x4.add(a3, f32x4.mul(g, v128.load(x3 + p)));
+    if (T > 3 && VR > 1) b3 = f32x4.add(b3, f32x4.mul(g, v128.load(x3 + p, 16)));
+    if (T > 4) a4 = f32x4.add(a4, f32x4.mul(g, v128.load(x4 + p)));
+    if (T > 4 && VR > 1) b4 = f32x4.add(b4, f32x4.mul(g, v128.load(x4 + p, 16)));
+    if (T > 5) a5 = f32x4.add(a5, f32x4.mul(g, v128.load(x5 + p)));
+    if (T > 5 && VR > 1) b5 = f32x4.add(b5, f32x4.mul(g, v128.load(x5 + p, 16)));
   }
-  v128.store(out, f32x4.add(v128.load(out), a0));
-  v128.store(out, f32x4.add(v128.load(out, 16), a1), 16);
-  v128.store(out, f32x4.add(v128.load(out, 32), a2), 32);
-  v128.store(out, f32x4.add(v128.load(out, 48), a3), 48);
+  if (T > 0) addVectors(out + 0 * 16 * VR, a0, b0, VR);
+  if (T > 1) addVectors(out + 1 * 16 * VR, a1, b1, VR);
+  if (T > 2) addVectors(out + 2 * 16 * VR, a2, b2, VR);
+  if (T > 3) addVectors(out + 3 * 16 * VR, a3, b3, VR);
+  if (T > 4) addVectors(out + 4 * 16 * VR, a4, b4, VR);
+  if (T > 5) addVectors(out + 5 * 16 * VR, a5, b5, VR);
 }
 
-/** Six kernel rows of two vectors each: twelve accumulators. */
-@inline function weightGradientRows6x2(
-  xp: usize, rows: usize, offsets: usize, values: usize, first: i32, end: i32, out: usize,
-): void {
-  const x0 = at(xp, load<i32>(rows)), x1 = at(xp, load<i32>(rows, 4)), x2 = at(xp, load<i32>(rows, 8));
-  const x3 = at(xp, load<i32>(rows, 12)), x4 = at(xp, load<i32>(rows, 16)), x5 = at(xp, load<i32>(rows, 20));
-  let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
-  let b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0;
-  for (let j = first; j < end; j++) {
-    const p = <usize>load<i32>(at(offsets, j)) << 2;
-    const g = v128.load32_splat(at(values, j));
-    a0 = f32x4.add(a0, f32x4.mul(g, v128.load(x0 + p)));
-    b0 = f32x4.add(b0, f32x4.mul(g, v128.load(x0 + p, 16)));
-    a1 = f32x4.add(a1, f32x4.mul(g, v128.load(x1 + p)));
-    b1 = f32x4.add(b1, f32x4.mul(g, v128.load(x1 + p, 16)));
-    a2 = f32x4.add(a2, f32x4.mul(g, v128.load(x2 + p)));
-    b2 = f32x4.add(b2, f32x4.mul(g, v128.load(x2 + p, 16)));
-    a3 = f32x4.add(a3, f32x4.mul(g, v128.load(x3 + p)));
-    b3 = f32x4.add(b3, f32x4.mul(g, v128.load(x3 + p, 16)));
-    a4 = f32x4.add(a4, f32x4.mul(g, v128.load(x4 + p)));
-    b4 = f32x4.add(b4, f32x4.mul(g, v128.load(x4 + p, 16)));
-    a5 = f32x4.add(a5, f32x4.mul(g, v128.load(x5 + p)));
-    b5 = f32x4.add(b5, f32x4.mul(g, v128.load(x5 + p, 16)));
-  }
-  addPair(out, a0, b0);
-  addPair(out + 32, a1, b1);
-  addPair(out + 64, a2, b2);
-  addPair(out + 96, a3, b3);
-  addPair(out + 128, a4, b4);
-  addPair(out + 160, a5, b5);
-}
-
-@inline function addPair(out: usize, a: v128, b: v128): void {
+/** Adds a (and b when VR is 2) to the VR vectors at `out`. */
+@inline function addVectors(out: usize, a: v128, b: v128, VR: i32): void {
   v128.store(out, f32x4.add(v128.load(out), a));
-  v128.store(out, f32x4.add(v128.load(out, 16), b), 16);
+  if (VR > 1) v128.store(out, f32x4.add(v128.load(out, 16), b), 16);
 }
 
 /** The kernel rows [rows, KW] (KW at most 8) as `padded` [rows, 8], zeros after each row's KW taps. */
