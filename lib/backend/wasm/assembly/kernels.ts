@@ -8,6 +8,17 @@
 // Multiply and add stay separate instructions (no relaxed FMA) so results do
 // not depend on the CPU.
 
+/**
+ * c + a * b, rounded twice; in the build with relaxed SIMD enabled (the fma
+ * kernels), once wherever the CPU fuses the two. The convolution and gemm
+ * kernels use it; dot products and updates stay unfused in both builds, so
+ * fused and unfused SGD agree to the bit in both.
+ */
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
 @inline function at(base: usize, index: i32): usize {
   return base + (<usize>index << 2);
 }
@@ -47,11 +58,11 @@ export function conv2dForward(
 @inline function kernelRow(
   acc: v128, x0: v128, x1: v128, w0: v128, w1: v128, w2: v128, w3: v128, w4: v128, KW: i32,
 ): v128 {
-  acc = f32x4.add(acc, f32x4.mul(w0, x0));
-  if (KW > 1) acc = f32x4.add(acc, f32x4.mul(w1, v128.shuffle<f32>(x0, x1, 1, 2, 3, 4)));
-  if (KW > 2) acc = f32x4.add(acc, f32x4.mul(w2, v128.shuffle<f32>(x0, x1, 2, 3, 4, 5)));
-  if (KW > 3) acc = f32x4.add(acc, f32x4.mul(w3, v128.shuffle<f32>(x0, x1, 3, 4, 5, 6)));
-  if (KW > 4) acc = f32x4.add(acc, f32x4.mul(w4, x1));
+  acc = madd(w0, x0, acc);
+  if (KW > 1) acc = madd(w1, v128.shuffle<f32>(x0, x1, 1, 2, 3, 4), acc);
+  if (KW > 2) acc = madd(w2, v128.shuffle<f32>(x0, x1, 2, 3, 4, 5), acc);
+  if (KW > 3) acc = madd(w3, v128.shuffle<f32>(x0, x1, 3, 4, 5, 6), acc);
+  if (KW > 4) acc = madd(w4, x1, acc);
   return acc;
 }
 
@@ -112,13 +123,13 @@ function convTaps(
             let p = at(xp, (c * Hp + oh + kh) * Wp + ow0);
             for (let kw = 0; kw < KW; kw++, wp += 4, p += 4) {
               const wv = v128.load32_splat(wp);
-              a0 = f32x4.add(a0, f32x4.mul(wv, v128.load(p)));
-              a1 = f32x4.add(a1, f32x4.mul(wv, v128.load(p, 16)));
-              a2 = f32x4.add(a2, f32x4.mul(wv, v128.load(p, 32)));
-              a3 = f32x4.add(a3, f32x4.mul(wv, v128.load(p, 48)));
-              a4 = f32x4.add(a4, f32x4.mul(wv, v128.load(p, 64)));
-              a5 = f32x4.add(a5, f32x4.mul(wv, v128.load(p, 80)));
-              a6 = f32x4.add(a6, f32x4.mul(wv, v128.load(p, 96)));
+              a0 = madd(wv, v128.load(p), a0);
+              a1 = madd(wv, v128.load(p, 16), a1);
+              a2 = madd(wv, v128.load(p, 32), a2);
+              a3 = madd(wv, v128.load(p, 48), a3);
+              a4 = madd(wv, v128.load(p, 64), a4);
+              a5 = madd(wv, v128.load(p, 80), a5);
+              a6 = madd(wv, v128.load(p, 96), a6);
             }
           }
         }
@@ -274,18 +285,18 @@ export function convWeightGradient(
   for (let j = first; j < end; j++) {
     const p = <usize>load<i32>(at(offsets, j)) << 2;
     const g = v128.load32_splat(at(values, j));
-    if (T > 0) a0 = f32x4.add(a0, f32x4.mul(g, v128.load(x0 + p)));
-    if (T > 0 && VR > 1) b0 = f32x4.add(b0, f32x4.mul(g, v128.load(x0 + p, 16)));
-    if (T > 1) a1 = f32x4.add(a1, f32x4.mul(g, v128.load(x1 + p)));
-    if (T > 1 && VR > 1) b1 = f32x4.add(b1, f32x4.mul(g, v128.load(x1 + p, 16)));
-    if (T > 2) a2 = f32x4.add(a2, f32x4.mul(g, v128.load(x2 + p)));
-    if (T > 2 && VR > 1) b2 = f32x4.add(b2, f32x4.mul(g, v128.load(x2 + p, 16)));
-    if (T > 3) a3 = f32x4.add(a3, f32x4.mul(g, v128.load(x3 + p)));
-    if (T > 3 && VR > 1) b3 = f32x4.add(b3, f32x4.mul(g, v128.load(x3 + p, 16)));
-    if (T > 4) a4 = f32x4.add(a4, f32x4.mul(g, v128.load(x4 + p)));
-    if (T > 4 && VR > 1) b4 = f32x4.add(b4, f32x4.mul(g, v128.load(x4 + p, 16)));
-    if (T > 5) a5 = f32x4.add(a5, f32x4.mul(g, v128.load(x5 + p)));
-    if (T > 5 && VR > 1) b5 = f32x4.add(b5, f32x4.mul(g, v128.load(x5 + p, 16)));
+    if (T > 0) a0 = madd(g, v128.load(x0 + p), a0);
+    if (T > 0 && VR > 1) b0 = madd(g, v128.load(x0 + p, 16), b0);
+    if (T > 1) a1 = madd(g, v128.load(x1 + p), a1);
+    if (T > 1 && VR > 1) b1 = madd(g, v128.load(x1 + p, 16), b1);
+    if (T > 2) a2 = madd(g, v128.load(x2 + p), a2);
+    if (T > 2 && VR > 1) b2 = madd(g, v128.load(x2 + p, 16), b2);
+    if (T > 3) a3 = madd(g, v128.load(x3 + p), a3);
+    if (T > 3 && VR > 1) b3 = madd(g, v128.load(x3 + p, 16), b3);
+    if (T > 4) a4 = madd(g, v128.load(x4 + p), a4);
+    if (T > 4 && VR > 1) b4 = madd(g, v128.load(x4 + p, 16), b4);
+    if (T > 5) a5 = madd(g, v128.load(x5 + p), a5);
+    if (T > 5 && VR > 1) b5 = madd(g, v128.load(x5 + p, 16), b5);
   }
   if (T > 0) addVectors(out + 0 * 16 * VR, a0, b0, VR);
   if (T > 1) addVectors(out + 1 * 16 * VR, a1, b1, VR);
@@ -352,8 +363,8 @@ export function convInputGradientScatter(
 
 /** Eight floats at `d` plus g times (a, b). */
 @inline function addScaled(d: usize, g: v128, a: v128, b: v128): void {
-  v128.store(d, f32x4.add(v128.load(d), f32x4.mul(g, a)));
-  v128.store(d, f32x4.add(v128.load(d, 16), f32x4.mul(g, b)), 16);
+  v128.store(d, madd(g, a, v128.load(d)));
+  v128.store(d, madd(g, b, v128.load(d, 16)), 16);
 }
 
 /** Copies `count` rows of `width` floats from `src` (rows `srcStride` apart) to `dst` (rows `dstStride` apart). */
@@ -490,18 +501,18 @@ export function gemm(a: usize, b: usize, c: usize, bias: usize, M: i32, K: i32, 
   for (let j = 0; j < count; j++) {
     const k = load<i32>(at(nz, j));
     const s = v128.load32_splat(at(arow, k)), p = at(b, k * Nc + o);
-    if (V > 0) c0 = f32x4.add(c0, f32x4.mul(s, v128.load(p, 0)));
-    if (V > 1) c1 = f32x4.add(c1, f32x4.mul(s, v128.load(p, 16)));
-    if (V > 2) c2 = f32x4.add(c2, f32x4.mul(s, v128.load(p, 32)));
-    if (V > 3) c3 = f32x4.add(c3, f32x4.mul(s, v128.load(p, 48)));
-    if (V > 4) c4 = f32x4.add(c4, f32x4.mul(s, v128.load(p, 64)));
-    if (V > 5) c5 = f32x4.add(c5, f32x4.mul(s, v128.load(p, 80)));
-    if (V > 6) c6 = f32x4.add(c6, f32x4.mul(s, v128.load(p, 96)));
-    if (V > 7) c7 = f32x4.add(c7, f32x4.mul(s, v128.load(p, 112)));
-    if (V > 8) c8 = f32x4.add(c8, f32x4.mul(s, v128.load(p, 128)));
-    if (V > 9) c9 = f32x4.add(c9, f32x4.mul(s, v128.load(p, 144)));
-    if (V > 10) c10 = f32x4.add(c10, f32x4.mul(s, v128.load(p, 160)));
-    if (V > 11) c11 = f32x4.add(c11, f32x4.mul(s, v128.load(p, 176)));
+    if (V > 0) c0 = madd(s, v128.load(p, 0), c0);
+    if (V > 1) c1 = madd(s, v128.load(p, 16), c1);
+    if (V > 2) c2 = madd(s, v128.load(p, 32), c2);
+    if (V > 3) c3 = madd(s, v128.load(p, 48), c3);
+    if (V > 4) c4 = madd(s, v128.load(p, 64), c4);
+    if (V > 5) c5 = madd(s, v128.load(p, 80), c5);
+    if (V > 6) c6 = madd(s, v128.load(p, 96), c6);
+    if (V > 7) c7 = madd(s, v128.load(p, 112), c7);
+    if (V > 8) c8 = madd(s, v128.load(p, 128), c8);
+    if (V > 9) c9 = madd(s, v128.load(p, 144), c9);
+    if (V > 10) c10 = madd(s, v128.load(p, 160), c10);
+    if (V > 11) c11 = madd(s, v128.load(p, 176), c11);
   }
   const out = at(crow, o), left = Nc - o;
   if (V > 0) storeLanes(out + 0, c0, left - 0);
