@@ -10,11 +10,11 @@ import * as reference from "../kernels/mod.ts";
 import type { FloatArray } from "../tensor/mod.ts";
 
 /** The name of a backend, as flags and manifests write it. */
-export type BackendName = "ts" | "wasm";
+export type BackendName = "ts" | "wasm" | "wasm-fma";
 
 /** A set of kernels with the reference kernels' signatures and meaning. */
 export interface Backend {
-  /** `ts` or `wasm`. */
+  /** `ts`, `wasm` or `wasm-fma`. */
   readonly name: BackendName;
   /** One line for a manifest, e.g. `wasm (WebAssembly SIMD, float32)`. */
   readonly description: string;

@@ -68,24 +68,28 @@ function maxRelativeDifference(a: Float32Array[], b: Float32Array[]): number {
   return worst;
 }
 
-for (const batchSize of [1, 4]) {
-  Deno.test(`training on the wasm and ts backends ends within float32 rounding: batch ${batchSize}`, async () => {
+for (const [batchSize, fma] of [[1, false], [4, false], [1, true], [4, true]] as const) {
+  const name = fma ? "wasm-fma" : "wasm";
+  Deno.test(`training on the ${name} and ts backends ends within float32 rounding: batch ${batchSize}`, async () => {
     const reference = await trained(tsBackend, { batchSize, fused: false });
-    const fast = await trained(createWasmBackend({ memoryMiB: 16 }), { batchSize, fused: false });
+    const fast = await trained(createWasmBackend({ memoryMiB: 16, fma }), { batchSize, fused: false });
     const untrained = smallModel().params().map((p) => Float32Array.from(p.value));
     assert.ok(maxRelativeDifference(reference, untrained) > 1e-2, "training moved the weights");
     assert.ok(maxRelativeDifference(fast, reference) < 1e-4, `differ by ${maxRelativeDifference(fast, reference)}`);
   });
 }
 
-Deno.test("fused SGD gives the same weights to the bit as step() on both backends, and wasm repeats itself", async () => {
-  for (const make of [() => tsBackend, () => createWasmBackend({ memoryMiB: 16 })]) {
+Deno.test("fused SGD gives the same weights to the bit as step() on every backend, and wasm repeats itself", async () => {
+  const backends = [() => tsBackend, () => createWasmBackend({ memoryMiB: 16 })];
+  for (const make of [...backends, () => createWasmBackend({ memoryMiB: 16, fma: true })]) {
     for (const batchSize of [1, 4]) {
       const plain = await trained(make(), { batchSize, fused: false });
       const fused = await trained(make(), { batchSize, fused: true });
       assert.deepEqual(fused, plain, `${make().name}, batch ${batchSize}`);
     }
   }
-  const wasm = () => trained(createWasmBackend({ memoryMiB: 16 }), { batchSize: 1, fused: true });
-  assert.deepEqual(await wasm(), await wasm());
+  for (const fma of [false, true]) {
+    const wasm = () => trained(createWasmBackend({ memoryMiB: 16, fma }), { batchSize: 1, fused: true });
+    assert.deepEqual(await wasm(), await wasm(), fma ? "wasm-fma" : "wasm");
+  }
 });

@@ -206,11 +206,11 @@ Deno.test("runExperimentCli() warns of a batch larger than the training set", io
   }));
 
 Deno.test(
-  "runExperimentCli() runs on --backend ts and wasm, recording it in the manifest; a bad one exits 2 naming the allowed",
+  "runExperimentCli() runs on --backend ts, wasm and wasm-fma, recording it in the manifest; a bad one exits 2 naming the allowed",
   io,
   () =>
     withTempDir(async (out) => {
-      for (const backend of ["ts", "wasm"]) {
+      for (const backend of ["ts", "wasm", "wasm-fma"]) {
         const args = [...small(`${out}/${backend}`), "--backend", backend, "--train-limit", "20", "--test-limit", "10"];
         const { result } = await quietly(() => runExperimentCli(tinyExperiment, args));
         assert.equal(result, 0, backend);
@@ -224,8 +224,9 @@ Deno.test(
         runExperimentCli(tinyExperiment, [...small(out), "--backend", "gpu"])
       );
       assert.equal(result, 2);
-      assert.match(err, /--backend: got 'gpu', expected one of wasm, ts/);
-      assert.deepEqual([...Deno.readDirSync(out)].map((e) => e.name).sort(), ["ts", "wasm"], "no run folder was made");
+      assert.match(err, /--backend: got 'gpu', expected one of wasm, wasm-fma, ts/);
+      const made = [...Deno.readDirSync(out)].map((e) => e.name).sort();
+      assert.deepEqual(made, ["ts", "wasm", "wasm-fma"], "no run folder was made");
     }),
 );
 

@@ -318,7 +318,9 @@ export function helpText(
 ): string {
   const d = options.defaults;
   const limit = (v: number | null) => (v === null ? "all" : String(v));
-  const backends = `${backendNames.join(" | ")}: WebAssembly SIMD or TypeScript kernels`;
+  const backends =
+    `${backendNames.join(" | ")}: WebAssembly SIMD (wasm-fma: multiply-adds fused, may differ by machine)` +
+    " or TypeScript kernels";
   const lines = [
     `${options.title}`,
     "",

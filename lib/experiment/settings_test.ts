@@ -33,7 +33,7 @@ Deno.test("parseCommandLine() names the flag, the value and what is allowed", ()
     [["--epochs", "2.5"], /--epochs: got '2.5', expected a positive integer/],
     [["--batch-size", "zero"], /--batch-size: got 'zero', expected a positive integer/],
     [["--optimizer", "rmsprop"], /--optimizer: got 'rmsprop', expected one of sgd, momentum, adam/],
-    [["--backend", "gpu"], /--backend: got 'gpu', expected one of wasm, ts/],
+    [["--backend", "gpu"], /--backend: got 'gpu', expected one of wasm, wasm-fma, ts/],
     [["--seed=-3"], /--seed: got '-3', expected a plain decimal integer from 0 to 4294967295/],
     [["--seed", "0x10"], /--seed: got '0x10', expected a plain decimal integer/],
     [["--seed", "1e3"], /--seed: got '1e3', expected a plain decimal integer/],

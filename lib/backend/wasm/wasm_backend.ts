@@ -16,7 +16,7 @@ import * as reference from "../../kernels/mod.ts";
 import { type Conv2dCache, type DenseCache, type MaxPool2dCache, maxPool2dGeometry } from "../../kernels/mod.ts";
 import { type FloatArray, sizeOf, type Tensor } from "../../tensor/mod.ts";
 import type { Backend } from "../backend.ts";
-import { kernelsWasmBase64 } from "./kernels_wasm.ts";
+import { kernelsFmaWasmBase64, kernelsWasmBase64 } from "./kernels_wasm.ts";
 
 type Ptr = number;
 /** The exports of the compiled kernels; every pointer is a byte offset. */
@@ -52,24 +52,35 @@ interface WasmConv2dCache extends Conv2dCache {
   padded: { ptr: Ptr; rows: number; cols: number };
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+const compiled = new Map<boolean, WebAssembly.Module | null>();
 
-/** The compiled kernels, or null where this runtime has no WebAssembly SIMD. */
-export function wasmKernelsModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
+/**
+ * The compiled kernels (with `fma`, the build whose multiply-adds are relaxed
+ * SIMD), or null where this runtime has no WebAssembly SIMD (or relaxed SIMD).
+ */
+export function wasmKernelsModule(options: { fma?: boolean } = {}): WebAssembly.Module | null {
+  const fma = options.fma ?? false;
+  if (!compiled.has(fma)) {
+    const base64 = fma ? kernelsFmaWasmBase64 : kernelsWasmBase64;
     try {
-      compiled = new WebAssembly.Module(Uint8Array.from(atob(kernelsWasmBase64), (c) => c.charCodeAt(0)));
+      compiled.set(fma, new WebAssembly.Module(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))));
     } catch {
-      compiled = null;
+      compiled.set(fma, null);
     }
   }
-  return compiled;
+  return compiled.get(fma)!;
 }
 
 /** Options of {@linkcode createWasmBackend}. */
 export interface WasmBackendOptions {
   /** The linear memory's fixed size; default 512 MiB (pages are only touched as used). */
   memoryMiB?: number;
+  /**
+   * The `wasm-fma` backend: the convolution and gemm multiply-adds as relaxed
+   * SIMD, one rounding where the CPU fuses them (x86-64 with FMA3, ARM64),
+   * two elsewhere, so results may differ between machines. Default false.
+   */
+  fma?: boolean;
 }
 
 const isF32 = (a: FloatArray): a is Float32Array => a instanceof Float32Array;
@@ -89,8 +100,8 @@ const paddedWidth = (outWidth: number, kernelWidth: number) =>
  * @throws {Error} where WebAssembly SIMD is not available (see {@linkcode wasmKernelsModule}).
  */
 export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
-  const module = wasmKernelsModule();
-  if (module === null) throw new Error("wasm backend: this runtime has no WebAssembly SIMD");
+  const fma = options.fma ?? false, module = wasmKernelsModule({ fma });
+  if (module === null) throw new Error(`wasm backend: this runtime has no WebAssembly ${fma ? "relaxed " : ""}SIMD`);
   const memoryMiB = options.memoryMiB ?? 512;
   const memory = new WebAssembly.Memory({ initial: memoryMiB * 16, maximum: memoryMiB * 16 });
   const k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Kernels;
@@ -149,8 +160,10 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
   };
 
   return {
-    name: "wasm",
-    description: "wasm (WebAssembly SIMD kernels, float32)",
+    name: fma ? "wasm-fma" : "wasm",
+    description: fma
+      ? "wasm-fma (WebAssembly SIMD kernels, float32, multiply-adds fused where the CPU can)"
+      : "wasm (WebAssembly SIMD kernels, float32)",
     allocate: (length) => f32(reserve(length, false), length),
     beginStep: () => {
       top = end;

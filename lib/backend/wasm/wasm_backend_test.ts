@@ -87,9 +87,12 @@ const convCases = [
   { name: "stride 2 (reference path)", x: [1, 2, 9, 9], w: [3, 2, 3, 3], padding: 1, bias: "channel", stride: 2 },
 ] as const;
 
-for (const c of convCases) {
-  Deno.test(`wasm conv2d forward and backward match the reference: ${c.name}`, () => {
-    const rng = createRng(7), backend = createWasmBackend({ memoryMiB: 16 });
+// Both builds: the plain kernels, and the fma ones whose multiply-adds are fused.
+const builds = [{ name: "wasm", fma: false }, { name: "wasm-fma", fma: true }] as const;
+
+for (const [c, build] of convCases.flatMap((c) => builds.map((b) => [c, b] as const))) {
+  Deno.test(`${build.name} conv2d forward and backward match the reference: ${c.name}`, () => {
+    const rng = createRng(7), backend = createWasmBackend({ memoryMiB: 16, fma: build.fma });
     const x = random([...c.x], rng), w = random([...c.w], rng);
     const geometry = reference.conv2dSizes(x, w, { padding: c.padding, stride: "stride" in c ? c.stride : 1 });
     const biasShape = c.bias === "none"
@@ -116,9 +119,10 @@ for (const c of convCases) {
   });
 }
 
-for (const [N, I, O] of [[1, 1176, 100], [3, 50, 10], [2, 7, 1], [5, 33, 37], [1, 9, 64]]) {
-  Deno.test(`wasm dense forward and backward match the reference: batch ${N}, ${I}->${O}`, () => {
-    const rng = createRng(N * 1000 + O), backend = createWasmBackend({ memoryMiB: 16 });
+const denseCases = [[1, 1176, 100], [3, 50, 10], [2, 7, 1], [5, 33, 37], [1, 9, 64]] as const;
+for (const [[N, I, O], build] of denseCases.flatMap((c) => builds.map((b) => [c, b] as const))) {
+  Deno.test(`${build.name} dense forward and backward match the reference: batch ${N}, ${I}->${O}`, () => {
+    const rng = createRng(N * 1000 + O), backend = createWasmBackend({ memoryMiB: 16, fma: build.fma });
     const x = random([N!, I!], rng, 2), w = random([I!, O!], rng), b = random([O!], rng);
     const expected = reference.denseForward(x, w, { bias: b }), actual = backend.denseForward(x, w, { bias: b });
     assertClose(actual.y.data, expected.y.data, "y");
@@ -206,4 +210,20 @@ Deno.test("the wasm backend reuses its temporaries after beginStep() and says wh
   assert.throws(() => {
     for (let i = 0; i < 10; i++) backend.reluForward(x);
   }, /1 MiB are used up/);
+});
+
+Deno.test("the wasm-fma build fuses its multiply-adds where the CPU can: its convolution rounds differently", () => {
+  let flags = "";
+  try {
+    flags = Deno.readTextFileSync("/proc/cpuinfo");
+  } catch { /* not Linux, or no permission */ }
+  if (!/\bfma\b/.test(flags)) {
+    console.log("skipped: no x86-64 FMA flag in /proc/cpuinfo here, so relaxed multiply-adds need not fuse");
+    return;
+  }
+  const rng = createRng(11), x = random([1, 6, 28, 28], rng), w = random([6, 6, 5, 5], rng);
+  const plain = createWasmBackend({ memoryMiB: 16 }).conv2dForward(x, w, { padding: "same" }).y.data;
+  const fused = createWasmBackend({ memoryMiB: 16, fma: true }).conv2dForward(x, w, { padding: "same" }).y.data;
+  assertClose(fused, plain, "y");
+  assert.ok(fused.some((v, i) => v !== plain[i]), "every output is bit-identical: the multiply-adds were not fused");
 });
