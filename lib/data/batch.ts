@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type DType, type Tensor, zerosOf } from "../tensor/mod.ts";
+import { type DType, dtypeOf, type FloatArray, type Tensor, zerosOf } from "../tensor/mod.ts";
 import { type ImageSet, imageSize } from "./image_set.ts";
 import type { PixelTransform } from "./transforms.ts";
 
@@ -15,6 +15,14 @@ export interface BatchOptions {
   readonly transform: PixelTransform;
   /** The element type of `x`. Default `float32`. */
   readonly dtype?: DType;
+  /**
+   * Where to write the floats instead of a new array: of that element type
+   * and at least n * C * H * W long. `x.data` is `into` when exactly that
+   * long, else a view of its start. A loop that forms a batch every step
+   * saves an allocation per step this way (a new typed array of an image or
+   * more costs more than converting the image).
+   */
+  readonly into?: FloatArray;
 }
 
 /** A batch: images as a tensor and their labels. */
@@ -50,7 +58,17 @@ export function batchOf(
 ): Batch {
   const n = indices.length;
   const size = imageSize(set);
-  const data = zerosOf(options.dtype ?? "float32", n * size);
+  const { into } = options;
+  if (into && !(into.length >= n * size && dtypeOf(into) === (options.dtype ?? "float32"))) {
+    throw new RangeError(
+      `batchOf: into holds ${into.length} ${dtypeOf(into)}, not ${n * size} ${options.dtype ?? "float32"}`,
+    );
+  }
+  const data = !into
+    ? zerosOf(options.dtype ?? "float32", n * size)
+    : into.length === n * size
+    ? into
+    : into.subarray(0, n * size);
   const labels = new Int32Array(n);
   const { transform } = options;
   for (let b = 0; b < n; b++) {

@@ -66,3 +66,15 @@ Deno.test("batchOf() rejects an index out of range", () => {
     /batchOf: index -1 at position 0/,
   );
 });
+
+Deno.test("batchOf() writes into a given buffer: itself when the batch fills it, else a view of its start", () => {
+  const into = new Float32Array(8).fill(9);
+  const full = batchOf(tinySet(), [2, 0], { transform: scaleUnit, into });
+  assert.equal(full.x.data, into);
+  assert.deepEqual([...into], [1, 0, 0, 1, 0, 0.2, 0.4, 1].map(Math.fround));
+  const one = batchOf(tinySet(), [1], { transform: scaleUnit, into });
+  assert.equal(one.x.data.buffer, into.buffer);
+  assert.deepEqual([...one.x.data], [10, 20, 30, 40].map((v) => Math.fround(v / 255)));
+  assert.throws(() => batchOf(tinySet(), [0, 1, 2], { transform: scaleUnit, into }), /into holds 8 float32, not 12/);
+  assert.throws(() => batchOf(tinySet(), [0], { transform: scaleUnit, into, dtype: "float64" }), /not 4 float64/);
+});

@@ -215,17 +215,24 @@ async function loop(
     };
     throw new InterruptedError(epoch, step, String(options.signal.reason ?? "aborted"), position);
   };
+  // One batch buffer for every step, in the backend's memory (float32); a new array each step costs more than
+  // converting the image. The forward keeps x only until the backward of the same step.
+  const into = (options.dtype ?? "float32") === "float32"
+    ? backend.allocate(batchSize * imageSize(data.train))
+    : undefined;
+  const drawn = new Int32Array(batchSize);
   /** The batch of `step`, as floats, in the backend's fresh step. */
   const batchFor = (step: number) => {
     let indices: Int32Array;
     if (order === "with-replacement") {
-      indices = Int32Array.from({ length: batchSize }, () => rng.integer(count));
+      for (let i = 0; i < batchSize; i++) drawn[i] = rng.integer(count);
+      indices = drawn;
     } else {
       const start = ((step - 1) * batchSize) % count;
       indices = permutation.subarray(start, Math.min(start + batchSize, count));
     }
     backend.beginStep();
-    return batchOf(data.train, indices, { transform: data.transform, dtype: options.dtype });
+    return batchOf(data.train, indices, { transform: data.transform, dtype: options.dtype, into });
   };
   /** Checks the loss, updates the params and adds the step to the interval. */
   const finish = (step: number, labels: Int32Array, result: StepResult) => {
