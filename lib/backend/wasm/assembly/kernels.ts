@@ -619,54 +619,52 @@ export function maxPoolForward(
 
 /**
  * The common 2x2 window with stride 2: four outputs at a time, the windows'
- * four corners de-interleaved into vectors and compared as ordered integers,
- * in the same order as the general loop (so the first maximum wins ties).
+ * four corners de-interleaved into vectors and compared as floats with ">" in
+ * the same order as the general loop (so the first maximum wins ties, as in
+ * the reference). A row's last group may run past its end: those lanes are
+ * the next row's first outputs, written again there. Only the tensor's very
+ * last partial group goes one window at a time.
  */
 function maxPool2x2(x: usize, y: usize, arg: usize, NC: i32, H: i32, W: i32, OH: i32, OW: i32): void {
-  let out = 0;
   const lanes = i32x4(0, 2, 4, 6), one = i32x4.splat(1), down = i32x4.splat(W), diagonal = i32x4.splat(W + 1);
+  const total = NC * OH * OW;
   for (let nc = 0; nc < NC; nc++) {
     for (let oh = 0; oh < OH; oh++) {
-      const top = nc * H * W + 2 * oh * W;
+      const top = nc * H * W + 2 * oh * W, rowOut = (nc * OH + oh) * OW;
       let ow = 0;
-      for (; ow + 4 <= OW; ow += 4, out += 4) {
+      for (; ow < OW && rowOut + ow + 4 <= total; ow += 4) {
         const i = top + 2 * ow, p = at(x, i), q = at(x, i + W);
-        const t0 = orderedKeys(v128.load(p)), t1 = orderedKeys(v128.load(p, 16));
-        const b0 = orderedKeys(v128.load(q)), b1 = orderedKeys(v128.load(q, 16));
-        let best = v128.shuffle<i32>(t0, t1, 0, 2, 4, 6), offset = i32x4.splat(0);
-        let key = v128.shuffle<i32>(t0, t1, 1, 3, 5, 7), better = i32x4.gt_s(key, best);
-        best = v128.bitselect(key, best, better);
+        const t0 = v128.load(p), t1 = v128.load(p, 16), b0 = v128.load(q), b1 = v128.load(q, 16);
+        let best = v128.shuffle<f32>(t0, t1, 0, 2, 4, 6), offset = i32x4.splat(0);
+        let v = v128.shuffle<f32>(t0, t1, 1, 3, 5, 7), better = f32x4.gt(v, best);
+        best = v128.bitselect(v, best, better);
         offset = v128.bitselect(one, offset, better);
-        key = v128.shuffle<i32>(b0, b1, 0, 2, 4, 6);
-        better = i32x4.gt_s(key, best);
-        best = v128.bitselect(key, best, better);
+        v = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6);
+        better = f32x4.gt(v, best);
+        best = v128.bitselect(v, best, better);
         offset = v128.bitselect(down, offset, better);
-        key = v128.shuffle<i32>(b0, b1, 1, 3, 5, 7);
-        better = i32x4.gt_s(key, best);
-        best = v128.bitselect(key, best, better);
+        v = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
+        better = f32x4.gt(v, best);
+        best = v128.bitselect(v, best, better);
         offset = v128.bitselect(diagonal, offset, better);
-        v128.store(at(y, out), orderedKeys(best));
-        v128.store(at(arg, out), i32x4.add(i32x4.add(i32x4.splat(i), lanes), offset));
+        v128.store(at(y, rowOut + ow), best);
+        v128.store(at(arg, rowOut + ow), i32x4.add(i32x4.add(i32x4.splat(i), lanes), offset));
       }
-      for (; ow < OW; ow++, out++) {
+      for (; ow < OW; ow++) {
         const i = top + 2 * ow;
-        let best = i, bestKey = orderedKey(load<i32>(at(x, i)));
+        let best = i, bestValue = load<f32>(at(x, i));
         for (let k = 1; k < 4; k++) {
-          const j = i + (k >> 1) * W + (k & 1);
-          const key = orderedKey(load<i32>(at(x, j)));
-          best = select<i32>(j, best, key > bestKey);
-          bestKey = max(key, bestKey);
+          const j = i + (k >> 1) * W + (k & 1), v = load<f32>(at(x, j));
+          if (v > bestValue) {
+            best = j;
+            bestValue = v;
+          }
         }
-        store<f32>(at(y, out), load<f32>(at(x, best)));
-        store<i32>(at(arg, out), best);
+        store<f32>(at(y, rowOut + ow), bestValue);
+        store<i32>(at(arg, rowOut + ow), best);
       }
     }
   }
-}
-
-/** orderedKey on four lanes; applied twice it gives the bits back. */
-@inline function orderedKeys(bits: v128): v128 {
-  return v128.xor(bits, v128.and(i32x4.shr_s(bits, 31), i32x4.splat(0x7fffffff)));
 }
 
 /** A float's bits as an integer that orders like the float (for non-NaN values). */
