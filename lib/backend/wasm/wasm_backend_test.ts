@@ -138,7 +138,11 @@ for (const [[N, I, O], build] of denseCases.flatMap((c) => builds.map((b) => [c,
 
 // [inputs, outputs, every how many inputs a zero (0: none)]: four rows at a time need four non-zero inputs.
 for (
-  const [I, O, zeroEvery] of [[1176, 100, 3], [1176, 100, 0], [21, 10, 3], [66, 7, 0], [63, 7, 3], [9, 6, 3], [
+  const [I, O, zeroEvery] of [[1176, 100, 3], [1176, 100, 0], [21, 10, 3], [22, 10, 0], [66, 7, 0], [63, 7, 3], [
+    9,
+    6,
+    3,
+  ], [
     787,
     1,
     3,

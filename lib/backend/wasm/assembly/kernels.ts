@@ -667,6 +667,54 @@ function maxPool2x2(x: usize, y: usize, arg: usize, NC: i32, H: i32, W: i32, OH:
   }
 }
 
+/**
+ * Rows i .. i + 3 of denseBackwardSgdPairs10 when their four inputs are all
+ * non-zero (no lane keeps its weight): the four dot products summed side by
+ * side, their partial vectors transposed so that each row's lanes still add
+ * in dot's order. Returns false, doing nothing, when an input is zero.
+ */
+@inline function fourRows10(
+  x: usize, w: usize, dx: usize, i: i32, e0: v128, e1: v128, e2: v128, e3: v128, e4: v128, ls: v128,
+): bool {
+  const xs = v128.load(at(x, i));
+  if (!i32x4.all_true(f32x4.ne(xs, f32x4.splat(0)))) return false;
+  const zero = f32x4.splat(0), wr = at(w, i * 10);
+  const a = v128.shuffle<f32>(xs, xs, 0, 0, 0, 0), b = v128.shuffle<f32>(xs, xs, 1, 1, 1, 1);
+  const c = v128.shuffle<f32>(xs, xs, 2, 2, 2, 2), d = v128.shuffle<f32>(xs, xs, 3, 3, 3, 3);
+  const ab = v128.shuffle<f32>(xs, xs, 0, 0, 1, 1), cd = v128.shuffle<f32>(xs, xs, 2, 2, 3, 3);
+  const w0 = v128.load(wr), w1 = v128.load(wr, 16), w2 = v128.load(wr, 32), w3 = v128.load(wr, 48);
+  const w4 = v128.load(wr, 64), w5 = v128.load(wr, 80), w6 = v128.load(wr, 96), w7 = v128.load(wr, 112);
+  const w8 = v128.load(wr, 128), w9 = v128.load(wr, 144);
+  const p0 = f32x4.mul(e0, w0), p1 = f32x4.mul(e1, w1), p2 = f32x4.mul(e2, w2), p3 = f32x4.mul(e3, w3);
+  const p4 = f32x4.mul(e4, w4), p5 = f32x4.mul(e0, w5), p6 = f32x4.mul(e1, w6), p7 = f32x4.mul(e2, w7);
+  const p8 = f32x4.mul(e3, w8), p9 = f32x4.mul(e4, w9);
+  // Each row's products 0..7 as two vectors added to zero, as dot() does.
+  const sa = f32x4.add(f32x4.add(zero, p0), p1);
+  const sb = f32x4.add(f32x4.add(zero, v128.shuffle<f32>(p2, p3, 2, 3, 4, 5)), v128.shuffle<f32>(p3, p4, 2, 3, 4, 5));
+  const sc = f32x4.add(f32x4.add(zero, p5), p6);
+  const sd = f32x4.add(f32x4.add(zero, v128.shuffle<f32>(p7, p8, 2, 3, 4, 5)), v128.shuffle<f32>(p8, p9, 2, 3, 4, 5));
+  // Transposed, lane k of column k holds each row's lane k: ((l0 + l1) + l2) + l3 as hsum adds them.
+  const t0 = v128.shuffle<f32>(sa, sb, 0, 4, 1, 5), t1 = v128.shuffle<f32>(sc, sd, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(sa, sb, 2, 6, 3, 7), t3 = v128.shuffle<f32>(sc, sd, 2, 6, 3, 7);
+  let sum = f32x4.add(v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+  sum = f32x4.add(f32x4.add(sum, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5)), v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+  // Then products 8 and 9 of each row, in that order.
+  const u = v128.shuffle<f32>(p2, p4, 0, 1, 6, 7), v = v128.shuffle<f32>(p7, p9, 0, 1, 6, 7);
+  sum = f32x4.add(f32x4.add(sum, v128.shuffle<f32>(u, v, 0, 2, 4, 6)), v128.shuffle<f32>(u, v, 1, 3, 5, 7));
+  v128.store(at(dx, i), sum);
+  v128.store(wr, f32x4.sub(w0, f32x4.mul(ls, f32x4.mul(a, e0))));
+  v128.store(wr, f32x4.sub(w1, f32x4.mul(ls, f32x4.mul(a, e1))), 16);
+  v128.store(wr, f32x4.sub(w2, f32x4.mul(ls, f32x4.mul(ab, e2))), 32);
+  v128.store(wr, f32x4.sub(w3, f32x4.mul(ls, f32x4.mul(b, e3))), 48);
+  v128.store(wr, f32x4.sub(w4, f32x4.mul(ls, f32x4.mul(b, e4))), 64);
+  v128.store(wr, f32x4.sub(w5, f32x4.mul(ls, f32x4.mul(c, e0))), 80);
+  v128.store(wr, f32x4.sub(w6, f32x4.mul(ls, f32x4.mul(c, e1))), 96);
+  v128.store(wr, f32x4.sub(w7, f32x4.mul(ls, f32x4.mul(cd, e2))), 112);
+  v128.store(wr, f32x4.sub(w8, f32x4.mul(ls, f32x4.mul(d, e3))), 128);
+  v128.store(wr, f32x4.sub(w9, f32x4.mul(ls, f32x4.mul(d, e4))), 144);
+  return true;
+}
+
 /** A float's bits as an integer that orders like the float (for non-NaN values). */
 @inline function orderedKey(bits: i32): i32 {
   return bits ^ ((bits >> 31) & 0x7fffffff);
@@ -856,6 +904,10 @@ function denseBackwardSgdPairs10(x: usize, dy: usize, w: usize, dx: usize, I: i3
   const e2 = v128.shuffle<f32>(v128.load(dy, 32), e0, 0, 1, 4, 5);
   let i = 0;
   for (; i + 2 <= I; i += 2) {
+    if (i + 4 <= I && fourRows10(x, w, dx, i, e0, e1, e2, e3, e4, ls)) {
+      i += 2;
+      continue;
+    }
     const wr = at(w, i * 10);
     const w0 = v128.load(wr), w1 = v128.load(wr, 16), w2 = v128.load(wr, 32), w3 = v128.load(wr, 48);
     const w4 = v128.load(wr, 64);
