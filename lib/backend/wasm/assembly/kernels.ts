@@ -26,11 +26,8 @@
 /** Copies `x` [C, H, W] into the padded buffer `xp` [C, Hp, Wp] at (padT, padL); the rest is zero. */
 export function padInput(x: usize, xp: usize, C: i32, H: i32, W: i32, Hp: i32, Wp: i32, padT: i32, padL: i32): void {
   memory.fill(xp, 0, <usize>(C * Hp * Wp) << 2);
-  for (let c = 0; c < C; c++) {
-    for (let h = 0; h < H; h++) {
-      memory.copy(at(xp, (c * Hp + h + padT) * Wp + padL), at(x, (c * H + h) * W), <usize>W << 2);
-    }
-  }
+  // Rows of a few vectors: copied as vectors, a memory.copy call costing more than such a row.
+  for (let c = 0; c < C; c++) copyRows(at(x, c * H * W), at(xp, (c * Hp + padT) * Wp + padL), H, W, W, Wp);
 }
 
 /**
