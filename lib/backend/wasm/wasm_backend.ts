@@ -44,7 +44,7 @@ interface Kernels {
   reluForward(x: Ptr, y: Ptr, n: number): void;
   reluBackward(dy: Ptr, y: Ptr, dx: Ptr, n: number): void;
   sgdUpdate(w: Ptr, g: Ptr, n: number, lr: number): void;
-  denseBackwardSgd(x: Ptr, dy: Ptr, w: Ptr, dx: Ptr, I: number, O: number, lr: number): void;
+  denseBackwardSgd(x: Ptr, dy: Ptr, w: Ptr, dx: Ptr, I: number, O: number, lr: number, rows: Ptr): void;
 }
 
 /** A padded copy of a convolution's input, kept for its backward. */
@@ -269,7 +269,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       const dx = temp(N * I);
       const lr = options.sgdLr;
       if (lr !== undefined && N === 1 && w.data.buffer === buffer) {
-        k.denseBackwardSgd(xPtr, dyPtr, w.data.byteOffset, dx, I, O, lr);
+        k.denseBackwardSgd(xPtr, dyPtr, w.data.byteOffset, dx, I, O, lr, temp(2 * (I + 4)));
         let db: Tensor | null = null;
         if (cache.hasBias) {
           const out = target(options.db, O);

@@ -463,17 +463,23 @@ export function gemm(a: usize, b: usize, c: usize, bias: usize, M: i32, K: i32, 
 
 /** The indices of the non-zero floats of `row` [K] into `nz`, four at a time as nonZeros does; returns their count. */
 @inline function compactNonZeros(row: usize, K: i32, nz: usize): i32 {
+  return compactIndices(row, K, nz, false);
+}
+
+/** compactNonZeros, or with `zeros` (known when inlined) the indices of the zeros instead. */
+@inline function compactIndices(row: usize, K: i32, out: usize, zeros: bool): i32 {
   const zero = f32x4.splat(0);
   let count = 0, k = 0;
   for (; k + 4 <= K; k += 4) {
-    const mask = i32x4.bitmask(f32x4.ne(v128.load(at(row, k)), zero));
+    const v = v128.load(at(row, k));
+    const mask = i32x4.bitmask(zeros ? f32x4.eq(v, zero) : f32x4.ne(v, zero));
     const pattern = v128.load(packPatterns + (<usize>mask << 4));
-    v128.store(at(nz, count), i8x16.swizzle(i32x4.add(i32x4.splat(k), i32x4(0, 1, 2, 3)), pattern));
+    v128.store(at(out, count), i8x16.swizzle(i32x4.add(i32x4.splat(k), i32x4(0, 1, 2, 3)), pattern));
     count += popcnt(mask);
   }
   for (; k < K; k++) {
-    store<i32>(at(nz, count), k);
-    count += i32(load<f32>(at(row, k)) != 0);
+    store<i32>(at(out, count), k);
+    count += i32((load<f32>(at(row, k)) == 0) == zeros);
   }
   return count;
 }
@@ -766,25 +772,27 @@ export function sgdUpdate(w: usize, g: usize, n: i32, lr: f32): void {
  * row by row, skipping rows whose input is zero. One pass over w from memory
  * instead of three (dx, dw, the update), with the same arithmetic.
  */
-export function denseBackwardSgd(x: usize, dy: usize, w: usize, dx: usize, I: i32, O: i32, lr: f32): void {
-  const ls = f32x4.splat(lr);
-  const first = O == 1
-    ? denseBackwardSgdColumn(x, dy, w, dx, I, lr)
-    : O == 10
-    ? denseBackwardSgdPairs10(x, dy, w, dx, I, lr)
-    : denseBackwardSgdRows(x, dy, w, dx, I, O, lr);
-  for (let i = first; i < I; i++) {
-    const wr = at(w, i * O);
-    store<f32>(at(dx, i), dot(dy, wr, O));
-    const xi = load<f32>(at(x, i));
-    if (xi == 0) continue;
-    const xs = f32x4.splat(xi);
-    let o = 0;
-    for (; o + 4 <= O; o += 4) {
-      v128.store(at(wr, o), f32x4.sub(v128.load(at(wr, o)), f32x4.mul(ls, f32x4.mul(xs, v128.load(at(dy, o))))));
-    }
-    for (; o < O; o++) store<f32>(at(wr, o), load<f32>(at(wr, o)) - lr * (xi * load<f32>(at(dy, o))));
+export function denseBackwardSgd(x: usize, dy: usize, w: usize, dx: usize, I: i32, O: i32, lr: f32, rows: usize): void {
+  if (O != 1 && O != 10) {
+    denseBackwardSgdRows(x, dy, w, dx, I, O, lr, rows);
+    return;
   }
+  const first = O == 1 ? denseBackwardSgdColumn(x, dy, w, dx, I, lr) : denseBackwardSgdPairs10(x, dy, w, dx, I, lr);
+  for (let i = first; i < I; i++) oneRow(x, dy, w, dx, i, O, lr);
+}
+
+/** Row i of denseBackwardSgd: its dx, and its update unless its input is zero. */
+@inline function oneRow(x: usize, dy: usize, w: usize, dx: usize, i: i32, O: i32, lr: f32): void {
+  const ls = f32x4.splat(lr), wr = at(w, i * O);
+  store<f32>(at(dx, i), dot(dy, wr, O));
+  const xi = load<f32>(at(x, i));
+  if (xi == 0) return;
+  const xs = f32x4.splat(xi);
+  let o = 0;
+  for (; o + 4 <= O; o += 4) {
+    v128.store(at(wr, o), f32x4.sub(v128.load(at(wr, o)), f32x4.mul(ls, f32x4.mul(xs, v128.load(at(dy, o))))));
+  }
+  for (; o < O; o++) store<f32>(at(wr, o), load<f32>(at(wr, o)) - lr * (xi * load<f32>(at(dy, o))));
 }
 
 /**
@@ -805,76 +813,54 @@ function denseBackwardSgdColumn(x: usize, dy: usize, w: usize, dx: usize, I: i32
 }
 
 /**
- * denseBackwardSgd four (or two) weight rows at a time, in one pass over
- * each: the dot products are independent chains (one alone waits on every
- * add), each weight vector is loaded once for both its dot product and its
- * update, and dy is loaded once for all the rows. Same products in the same
- * order as `dot` and the row-at-a-time update, so bit-identical. Returns the
- * rows done (I rounded down to even).
+ * denseBackwardSgd for any O: the rows whose input is non-zero four at a
+ * time, each weight vector loaded once for its dot product and its update and
+ * dy once for all four; then the rows whose input is zero, which need their
+ * dot product only, four at a time too. The four dot products are
+ * independent chains (one alone waits on every add). Same products in the
+ * same order as `dot` and the row-at-a-time update, so bit-identical. `rows`
+ * holds 2 * (I + 4) int32.
  */
-function denseBackwardSgdRows(x: usize, dy: usize, w: usize, dx: usize, I: i32, O: i32, lr: f32): i32 {
-  let i = 0;
-  for (; i + 4 <= I; i += 4) {
-    const xa = load<f32>(at(x, i)), xb = load<f32>(at(x, i + 1)), xc = load<f32>(at(x, i + 2));
-    const xd = load<f32>(at(x, i + 3));
-    if (xa != 0 && xb != 0 && xc != 0 && xd != 0) {
-      fourRows(x, dy, w, dx, i, O, lr);
-    } else {
-      twoRows(x, dy, w, dx, i, O, lr);
-      twoRows(x, dy, w, dx, i + 2, O, lr);
-    }
-  }
-  for (; i + 2 <= I; i += 2) twoRows(x, dy, w, dx, i, O, lr);
-  return i;
+function denseBackwardSgdRows(x: usize, dy: usize, w: usize, dx: usize, I: i32, O: i32, lr: f32, rows: usize): void {
+  const live = rows, dead = at(rows, I + 4);
+  const nLive = compactIndices(x, I, live, false), nDead = compactIndices(x, I, dead, true);
+  let j = 0;
+  for (; j + 4 <= nLive; j += 4) fourRows(x, dy, w, dx, at(live, j), O, lr, true);
+  for (; j < nLive; j++) oneRow(x, dy, w, dx, load<i32>(at(live, j)), O, lr);
+  for (j = 0; j + 4 <= nDead; j += 4) fourRows(x, dy, w, dx, at(dead, j), O, lr, false);
+  for (; j < nDead; j++) oneRow(x, dy, w, dx, load<i32>(at(dead, j)), O, lr);
 }
 
-/** Rows i .. i + 3 of denseBackwardSgdRows, all four inputs non-zero. */
-@inline function fourRows(x: usize, dy: usize, w: usize, dx: usize, i: i32, O: i32, lr: f32): void {
+/**
+ * The four rows listed at `which` (int32) of denseBackwardSgdRows: their dx,
+ * and with `update` (known when inlined; their inputs all non-zero) their update.
+ */
+@inline function fourRows(x: usize, dy: usize, w: usize, dx: usize, which: usize, O: i32, lr: f32, update: bool): void {
   const ls = f32x4.splat(lr), vectors = O & ~3;
-  const wa = at(w, i * O), wb = at(w, (i + 1) * O), wc = at(w, (i + 2) * O), wd = at(w, (i + 3) * O);
-  const xa = load<f32>(at(x, i)), xb = load<f32>(at(x, i + 1)), xc = load<f32>(at(x, i + 2));
-  const xd = load<f32>(at(x, i + 3));
+  const ra = load<i32>(which), rb = load<i32>(which, 4), rc = load<i32>(which, 8), rd = load<i32>(which, 12);
+  const wa = at(w, ra * O), wb = at(w, rb * O), wc = at(w, rc * O), wd = at(w, rd * O);
+  const xa = load<f32>(at(x, ra)), xb = load<f32>(at(x, rb)), xc = load<f32>(at(x, rc)), xd = load<f32>(at(x, rd));
   const a = f32x4.splat(xa), b = f32x4.splat(xb), c = f32x4.splat(xc), d = f32x4.splat(xd);
   let da = f32x4.splat(0), db = da, dc = da, dd = da;
   for (let o = 0; o < vectors; o += 4) {
     const g = v128.load(at(dy, o));
     let v = v128.load(at(wa, o));
     da = f32x4.add(da, f32x4.mul(g, v));
-    v128.store(at(wa, o), f32x4.sub(v, f32x4.mul(ls, f32x4.mul(a, g))));
+    if (update) v128.store(at(wa, o), f32x4.sub(v, f32x4.mul(ls, f32x4.mul(a, g))));
     v = v128.load(at(wb, o));
     db = f32x4.add(db, f32x4.mul(g, v));
-    v128.store(at(wb, o), f32x4.sub(v, f32x4.mul(ls, f32x4.mul(b, g))));
+    if (update) v128.store(at(wb, o), f32x4.sub(v, f32x4.mul(ls, f32x4.mul(b, g))));
     v = v128.load(at(wc, o));
     dc = f32x4.add(dc, f32x4.mul(g, v));
-    v128.store(at(wc, o), f32x4.sub(v, f32x4.mul(ls, f32x4.mul(c, g))));
+    if (update) v128.store(at(wc, o), f32x4.sub(v, f32x4.mul(ls, f32x4.mul(c, g))));
     v = v128.load(at(wd, o));
     dd = f32x4.add(dd, f32x4.mul(g, v));
-    v128.store(at(wd, o), f32x4.sub(v, f32x4.mul(ls, f32x4.mul(d, g))));
+    if (update) v128.store(at(wd, o), f32x4.sub(v, f32x4.mul(ls, f32x4.mul(d, g))));
   }
-  store<f32>(at(dx, i), rowTail(hsum(da), xa, dy, wa, vectors, O, lr));
-  store<f32>(at(dx, i + 1), rowTail(hsum(db), xb, dy, wb, vectors, O, lr));
-  store<f32>(at(dx, i + 2), rowTail(hsum(dc), xc, dy, wc, vectors, O, lr));
-  store<f32>(at(dx, i + 3), rowTail(hsum(dd), xd, dy, wd, vectors, O, lr));
-}
-
-/** Rows i and i + 1 of denseBackwardSgdRows; a row whose input is zero keeps its weights. */
-@inline function twoRows(x: usize, dy: usize, w: usize, dx: usize, i: i32, O: i32, lr: f32): void {
-  const ls = f32x4.splat(lr), vectors = O & ~3;
-  const wa = at(w, i * O), wb = at(w, (i + 1) * O);
-  const xa = load<f32>(at(x, i)), xb = load<f32>(at(x, i + 1));
-  const a = f32x4.splat(xa), b = f32x4.splat(xb);
-  // Lanes of a row whose input is zero keep their weights (all ones in its mask).
-  const ka = i32x4.splat(xa == 0 ? -1 : 0), kb = i32x4.splat(xb == 0 ? -1 : 0);
-  let da = f32x4.splat(0), db = da;
-  for (let o = 0; o < vectors; o += 4) {
-    const g = v128.load(at(dy, o)), va = v128.load(at(wa, o)), vb = v128.load(at(wb, o));
-    da = f32x4.add(da, f32x4.mul(g, va));
-    db = f32x4.add(db, f32x4.mul(g, vb));
-    v128.store(at(wa, o), v128.bitselect(va, f32x4.sub(va, f32x4.mul(ls, f32x4.mul(a, g))), ka));
-    v128.store(at(wb, o), v128.bitselect(vb, f32x4.sub(vb, f32x4.mul(ls, f32x4.mul(b, g))), kb));
-  }
-  store<f32>(at(dx, i), rowTail(hsum(da), xa, dy, wa, vectors, O, lr));
-  store<f32>(at(dx, i + 1), rowTail(hsum(db), xb, dy, wb, vectors, O, lr));
+  store<f32>(at(dx, ra), rowTail(hsum(da), xa, dy, wa, vectors, O, lr));
+  store<f32>(at(dx, rb), rowTail(hsum(db), xb, dy, wb, vectors, O, lr));
+  store<f32>(at(dx, rc), rowTail(hsum(dc), xc, dy, wc, vectors, O, lr));
+  store<f32>(at(dx, rd), rowTail(hsum(dd), xd, dy, wd, vectors, O, lr));
 }
 
 /** A row's scalar tail, outputs from .. O - 1: `sum` plus their products (in order), and their update. */
