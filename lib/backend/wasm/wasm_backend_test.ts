@@ -165,6 +165,17 @@ for (
   });
 }
 
+Deno.test("wasm max-pool keeps the first of a -0 and +0 tie, as the reference's '>' does", () => {
+  const backend = createWasmBackend({ memoryMiB: 16 });
+  // 2x2 windows (the vector path) and 3x1 windows (the general path); -1 never wins.
+  const x = { data: Float32Array.from([-0, 0, 0, -0, -1, -1, -1, -1, 0, -0, -0, 0]), shape: [1, 1, 3, 4] };
+  for (const options of [{ window: 2 }, { window: [3, 1] as const, stride: 1 }]) {
+    const expected = reference.maxPool2dForward(x, options), actual = backend.maxPool2dForward(x, options);
+    assert.deepEqual([...actual.cache.argmax], [...expected.cache.argmax]);
+    assert.ok([...actual.y.data].every((v, i) => Object.is(v, expected.y.data[i])), "the same signed zeros");
+  }
+});
+
 Deno.test("wasm max-pool, ReLU and SGD match the reference exactly, ties and overlapping windows included", () => {
   const rng = createRng(3), backend = createWasmBackend({ memoryMiB: 16 });
   const x = random([2, 3, 9, 8], rng);

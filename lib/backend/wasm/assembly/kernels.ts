@@ -584,10 +584,8 @@ export function transpose(a: usize, out: usize, rows: i32, cols: i32): void {
 
 /**
  * Max pooling without padding over `x` [NC, H, W] into `y` [NC, OH, OW]; `arg`
- * (int32) gets the flat index in x of each maximum, the first on ties. The
- * comparisons run on the floats' bit patterns mapped to ordered integers: V8
- * turns a data-dependent float select into a branch, an integer one into a
- * conditional move.
+ * (int32) gets the flat index in x of each maximum, the first on ties: a
+ * strict ">" on the floats, as in the reference.
  */
 export function maxPoolForward(
   x: usize, y: usize, arg: usize, NC: i32, H: i32, W: i32, PH: i32, PW: i32, SH: i32, SW: i32, OH: i32, OW: i32,
@@ -602,17 +600,18 @@ export function maxPoolForward(
     for (let oh = 0; oh < OH; oh++) {
       for (let ow = 0; ow < OW; ow++) {
         let best = base + oh * SH * W + ow * SW;
-        let bestKey = orderedKey(load<i32>(at(x, best)));
+        let bestValue = load<f32>(at(x, best));
         for (let ph = 0; ph < PH; ph++) {
           const row = base + (oh * SH + ph) * W + ow * SW;
           for (let pw = 0; pw < PW; pw++) {
-            const key = orderedKey(load<i32>(at(x, row + pw)));
-            const better = key > bestKey;
-            bestKey = select<i32>(key, bestKey, better);
-            best = select<i32>(row + pw, best, better);
+            const v = load<f32>(at(x, row + pw));
+            if (v > bestValue) {
+              best = row + pw;
+              bestValue = v;
+            }
           }
         }
-        store<f32>(at(y, out), load<f32>(at(x, best)));
+        store<f32>(at(y, out), bestValue);
         store<i32>(at(arg, out), best);
         out++;
       }
@@ -716,11 +715,6 @@ function maxPool2x2(x: usize, y: usize, arg: usize, NC: i32, H: i32, W: i32, OH:
   v128.store(wr, f32x4.sub(w8, f32x4.mul(ls, f32x4.mul(d, e3))), 128);
   v128.store(wr, f32x4.sub(w9, f32x4.mul(ls, f32x4.mul(d, e4))), 144);
   return true;
-}
-
-/** A float's bits as an integer that orders like the float (for non-NaN values). */
-@inline function orderedKey(bits: i32): i32 {
-  return bits ^ ((bits >> 31) & 0x7fffffff);
 }
 
 /** dx (length size, zeroed here) gets each dy routed to its maximum's position. */
