@@ -175,7 +175,7 @@ function convTaps(
 }
 
 /** y += x over n elements. */
-export function addInto(y: usize, x: usize, n: i32): void {
+function addInto(y: usize, x: usize, n: i32): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) v128.store(at(y, i), f32x4.add(v128.load(at(y, i)), v128.load(at(x, i))));
   for (; i < n; i++) store<f32>(at(y, i), load<f32>(at(y, i)) + load<f32>(at(x, i)));
