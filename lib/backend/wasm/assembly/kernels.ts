@@ -76,8 +76,11 @@ export function conv2dForward(
         for (let c = 0; c < C; c++) {
           let p = at(xp, (c * Hp + oh) * Wp + ow0);
           for (let kh = 0; kh < KH; kh++, wp += <usize>KW << 2, p += <usize>Wp << 2) {
-            const w0 = v128.load32_splat(wp), w1 = KW > 1 ? v128.load32_splat(wp, 4) : w0;
-            const w2 = KW > 2 ? v128.load32_splat(wp, 8) : w0, w3 = KW > 3 ? v128.load32_splat(wp, 12) : w0;
+            // The first four taps in one load, spread by shuffles: a load costs more here than a shuffle.
+            const taps = v128.load(wp), w0 = v128.shuffle<f32>(taps, taps, 0, 0, 0, 0);
+            const w1 = KW > 1 ? v128.shuffle<f32>(taps, taps, 1, 1, 1, 1) : w0;
+            const w2 = KW > 2 ? v128.shuffle<f32>(taps, taps, 2, 2, 2, 2) : w0;
+            const w3 = KW > 3 ? v128.shuffle<f32>(taps, taps, 3, 3, 3, 3) : w0;
             const w4 = KW > 4 ? v128.load32_splat(wp, 16) : w0;
             let x0 = v128.load(p), x1 = v128.load(p, 16);
             a0 = kernelRow(a0, x0, x1, w0, w1, w2, w3, w4, KW);
