@@ -256,10 +256,9 @@ export function convWeightGradient(
     const first = load<i32>(at(starts, f)), end = load<i32>(at(starts, f + 1));
     for (let r = 0; r < RT; r += T) {
       const out = at(dwPad, (f * RT + r) * 4 * VR), tile = at(rows, r);
-      const key = VR * 16 + T;
-      if (key == 19) weightGradientTile(xp, tile, offsets, values, first, end, out, 1, 3);
-      else if (key == 20) weightGradientTile(xp, tile, offsets, values, first, end, out, 1, 4);
-      else if (key == 37) weightGradientTile(xp, tile, offsets, values, first, end, out, 2, 5);
+      if (VR == 1 && T == 3) weightGradientTile(xp, tile, offsets, values, first, end, out, 1, 3);
+      else if (VR == 1) weightGradientTile(xp, tile, offsets, values, first, end, out, 1, 4);
+      else if (T == 5) weightGradientTile(xp, tile, offsets, values, first, end, out, 2, 5);
       else weightGradientTile(xp, tile, offsets, values, first, end, out, 2, 6);
     }
   }
