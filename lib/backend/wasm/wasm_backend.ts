@@ -2,10 +2,10 @@
  * The `wasm` backend: the kernels of `assembly/kernels.ts`, compiled to
  * WebAssembly with 128-bit SIMD, over one linear memory per backend.
  *
- * Parameters are allocated at the bottom of the memory and live as long as
- * the backend; every kernel output is a temporary allocated from the top and
- * released by `beginStep()`, so a training step copies nothing but its input
- * batch. The memory is sized once, up front, and never grows: growing would
+ * Parameters (and the training loop's batch buffer) are allocated at the
+ * bottom of the memory and live as long as the backend; every kernel output
+ * is a temporary allocated from the top and released by `beginStep()`, so a
+ * training step copies nothing. The memory is sized once, up front, and never grows: growing would
  * detach every typed-array view over it. Float64 tensors (gradient checks)
  * and shapes the SIMD kernels do not cover (strided convolutions) go to the
  * reference kernels.

@@ -2,11 +2,13 @@
 // Build with `deno task build:wasm`; lib/backend/wasm/kernels_wasm.ts is the output.
 //
 // Every pointer is a byte offset into linear memory and every tensor is float32,
-// NCHW, row-major. The JavaScript side (wasm_backend.ts) gives every buffer 16
-// bytes of slack at its end, so a vector load that runs past a row's last
-// element reads slack, never outside memory; those lanes are never stored.
-// Multiply and add stay separate instructions (no relaxed FMA) so results do
-// not depend on the CPU.
+// NCHW, row-major. The JavaScript side (wasm_backend.ts) rounds every buffer up
+// to whole vectors and keeps a 64-byte guard at the top of the memory, so a
+// vector load that runs past an array's end reads a neighbour or the guard,
+// never outside memory; those lanes are never kept.
+// Built twice: plain, where multiply and add stay separate instructions so
+// results do not depend on the CPU, and with relaxed SIMD (the wasm-fma
+// backend), where `madd` fuses them if the CPU can.
 
 /**
  * c + a * b, rounded twice; in the build with relaxed SIMD enabled (the fma
