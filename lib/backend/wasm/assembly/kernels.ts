@@ -483,13 +483,13 @@ export function gemm(a: usize, b: usize, c: usize, bias: usize, M: i32, K: i32, 
 
 /** compactNonZeros, or with `zeros` (known when inlined) the indices of the zeros instead. */
 @inline function compactIndices(row: usize, K: i32, out: usize, zeros: bool): i32 {
-  const zero = f32x4.splat(0);
-  let count = 0, k = 0;
-  for (; k + 4 <= K; k += 4) {
+  const zero = f32x4.splat(0), four = i32x4.splat(4);
+  let count = 0, k = 0, position = i32x4(0, 1, 2, 3);
+  for (; k + 4 <= K; k += 4, position = i32x4.add(position, four)) {
     const v = v128.load(at(row, k));
     const mask = i32x4.bitmask(zeros ? f32x4.eq(v, zero) : f32x4.ne(v, zero));
     const pattern = v128.load(packPatterns + (<usize>mask << 4));
-    v128.store(at(out, count), i8x16.swizzle(i32x4.add(i32x4.splat(k), i32x4(0, 1, 2, 3)), pattern));
+    v128.store(at(out, count), i8x16.swizzle(position, pattern));
     count += popcnt(mask);
   }
   for (; k < K; k++) {
