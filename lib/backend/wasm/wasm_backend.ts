@@ -5,10 +5,10 @@
  * Parameters (and the training loop's batch buffer) are allocated at the
  * bottom of the memory and live as long as the backend; every kernel output
  * is a temporary allocated from the top and released by `beginStep()`, so a
- * training step copies nothing. The memory is sized once, up front, and never grows: growing would
- * detach every typed-array view over it. Float64 tensors (gradient checks)
- * and shapes the SIMD kernels do not cover (strided convolutions) go to the
- * reference kernels.
+ * training step copies nothing. The memory is sized once, up front, and never
+ * grows: growing would detach every typed-array view over it. Float64 tensors
+ * (gradient checks) and shapes the SIMD kernels do not cover (strided
+ * convolutions) go to the reference kernels.
  *
  * @module
  */
@@ -107,7 +107,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
   const k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Kernels;
   // The memory never grows, so its buffer never changes; reading memory.buffer costs a call into V8 each time.
   const buffer = memory.buffer;
-  const end = buffer.byteLength - 64; // a guard: vector loads may run up to 12 bytes past an array
+  // A guard: vector loads may run past an array's end, by up to 27 floats (a per-position bias at a row's last block).
+  const end = buffer.byteLength - 128;
   let bottom = 64; // 0 stands for "none" in the kernels
   let top = end;
 

@@ -3,7 +3,7 @@
 //
 // Every pointer is a byte offset into linear memory and every tensor is float32,
 // NCHW, row-major. The JavaScript side (wasm_backend.ts) rounds every buffer up
-// to whole vectors and keeps a 64-byte guard at the top of the memory, so a
+// to whole vectors and keeps a 128-byte guard at the top of the memory, so a
 // vector load that runs past an array's end reads a neighbour or the guard,
 // never outside memory; those lanes are never kept.
 // Built twice: plain, where multiply and add stay separate instructions so
@@ -456,7 +456,7 @@ export function gemm(a: usize, b: usize, c: usize, bias: usize, M: i32, K: i32, 
     return;
   }
   for (let m = 0; m < M; m++) {
-    const arow = at(a, m * K), crow = at(c, m * Nc), count = compactNonZeros(arow, K, nz);
+    const arow = at(a, m * K), crow = at(c, m * Nc), count = compactIndices(arow, K, nz, false);
     let o = 0;
     for (; o + 48 <= Nc; o += 48) gemmPass(arow, b, crow, bias, nz, count, Nc, o, 12);
     // The rest in one pass of exactly as many vectors as it needs.
@@ -476,12 +476,11 @@ export function gemm(a: usize, b: usize, c: usize, bias: usize, M: i32, K: i32, 
   }
 }
 
-/** The indices of the non-zero floats of `row` [K] into `nz`, four at a time as nonZeros does; returns their count. */
-@inline function compactNonZeros(row: usize, K: i32, nz: usize): i32 {
-  return compactIndices(row, K, nz, false);
-}
-
-/** compactNonZeros, or with `zeros` (known when inlined) the indices of the zeros instead. */
+/**
+ * The indices of the non-zero floats of `row` [K] into `out`, four at a time
+ * as nonZeros does (or with `zeros`, known when inlined, of the zeros); returns
+ * their count. `out` needs three spare entries.
+ */
 @inline function compactIndices(row: usize, K: i32, out: usize, zeros: bool): i32 {
   const zero = f32x4.splat(0), four = i32x4.splat(4);
   let count = 0, k = 0, position = i32x4(0, 1, 2, 3);
