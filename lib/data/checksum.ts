@@ -72,9 +72,25 @@ export function checkBytes(
   path: string,
   options: ChecksumOptions = {},
 ): DatasetFileRecord {
+  return checkSha256(sha256Hex(bytes), path, options);
+}
+
+/**
+ * Checks a file's SHA-256, computed elsewhere (the browser's `crypto.subtle`), against the accepted sums.
+ *
+ * @param sha256 The file's SHA-256, lower-case hex.
+ * @param path The file's path; the message and the record name it.
+ * @param options The accepted sums and whether a modified copy is allowed.
+ * @returns The record, as {@linkcode checkBytes} returns it.
+ * @throws {Error} as {@linkcode checkBytes} does.
+ */
+export function checkSha256(
+  sha256: string,
+  path: string,
+  options: ChecksumOptions = {},
+): DatasetFileRecord {
   const name = baseName(path);
   const expected = options.expectedSha256?.[name] ?? [];
-  const sha256 = sha256Hex(bytes);
   if (expected.length === 0) {
     return { name, sha256, expected: "", verified: false };
   }

@@ -68,33 +68,48 @@ function hexBytes(bytes: Uint8Array, n: number): string {
 }
 
 /**
- * The IDX bytes of a file: gunzipped when they start with the gzip magic
- * bytes 1f 8b, as they are otherwise.
+ * Whether a file's bytes are gzip (they start with 1f 8b).
  *
  * @param bytes The file's bytes.
  * @param path The file's path, for messages; a name ending in `.gz` must hold gzip.
- * @returns The uncompressed bytes.
+ * @throws {Error} naming the file when it is named `.gz` but is not gzip.
+ */
+export function isIdxGzip(bytes: Uint8Array, path: string): boolean {
+  const gzip = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+  if (!gzip && path.endsWith(".gz")) {
+    const start = bytes.length === 0 ? "is empty" : `starts with ${hexBytes(bytes, 4)}`;
+    throw new Error(
+      `IDX file ${path}: named .gz but is not gzip (it ${start}; gzip starts with 1f 8b)`,
+    );
+  }
+  return gzip;
+}
+
+/**
+ * The error of a gzip stream that would not decompress.
+ *
+ * @param path The file's path.
+ * @param error What the decompressor threw.
+ */
+export function idxGunzipError(path: string, error: unknown): Error {
+  return new Error(
+    `IDX file ${path}: cannot decompress, the gzip stream is truncated or corrupt (${messageOf(error)})`,
+    { cause: error },
+  );
+}
+
+/**
+ * The IDX bytes of a file: gunzipped when they start with the gzip magic
+ * bytes 1f 8b, as they are otherwise.
+ *
  * @throws {Error} naming the file when a `.gz` is not gzip or the stream is truncated or corrupt.
  */
 function idxBytes(bytes: Uint8Array, path: string): Uint8Array {
-  const gzip = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-  if (!gzip) {
-    if (path.endsWith(".gz")) {
-      const start = bytes.length === 0 ? "is empty" : `starts with ${hexBytes(bytes, 4)}`;
-      throw new Error(
-        `IDX file ${path}: named .gz but is not gzip (it ${start}; gzip starts with 1f 8b)`,
-      );
-    }
-    return bytes;
-  }
+  if (!isIdxGzip(bytes, path)) return bytes;
   try {
     return plainBytes(gunzipSync(bytes));
   } catch (error) {
-    throw new Error(
-      `IDX file ${path}: cannot decompress, the gzip stream is truncated or corrupt ` +
-        `(${messageOf(error)})`,
-      { cause: error },
-    );
+    throw idxGunzipError(path, error);
   }
 }
 
@@ -103,6 +118,7 @@ function idxBytes(bytes: Uint8Array, path: string): Uint8Array {
  *
  * @param bytes The file's bytes, as stored.
  * @param path The file's path, named in every message.
+ * @param options `inflated`: the file already decompressed (the browser's `DecompressionStream`).
  * @returns Images `[count, height, width]` or labels `[count]`, viewing the decompressed bytes.
  * @throws {Error} when the file is not gzip though named `.gz`, the stream is truncated, the magic
  *   number is not 2051 or 2049 (or the type byte not 0x08), a size is zero, or the length
@@ -118,8 +134,9 @@ function idxBytes(bytes: Uint8Array, path: string): Uint8Array {
 export function decodeIdx(
   bytes: Uint8Array,
   path: string,
+  options: { inflated?: Uint8Array } = {},
 ): IdxImages | IdxLabels {
-  const raw = idxBytes(bytes, path);
+  const raw = options.inflated ?? idxBytes(bytes, path);
   if (raw.length < 4) {
     throw new Error(
       `IDX file ${path}: ${raw.length} bytes is too short for the 4-byte magic number`,
@@ -222,6 +239,36 @@ function pairIdx(
 }
 
 /**
+ * Pairs a decoded images file and labels file into one split, checking that each holds what it should,
+ * that the counts agree and that every label is below the number of classes.
+ *
+ * @param images The decoded images file.
+ * @param labels The decoded labels file.
+ * @param options The files' paths (for messages) and the class names.
+ * @throws {Error} naming the file and the problem.
+ */
+export function idxSplit(
+  images: IdxImages | IdxLabels,
+  labels: IdxImages | IdxLabels,
+  options: { imagesPath: string; labelsPath: string; classNames?: readonly string[] },
+): ImageSet {
+  const { imagesPath, labelsPath } = options;
+  if (images.kind !== "images") {
+    throw new Error(
+      `readIdxPair: ${imagesPath} holds labels (magic ${IDX_LABELS_MAGIC}), expected images ` +
+        `(magic ${IDX_IMAGES_MAGIC})`,
+    );
+  }
+  if (labels.kind !== "labels") {
+    throw new Error(
+      `readIdxPair: ${labelsPath} holds images (magic ${IDX_IMAGES_MAGIC}), expected labels ` +
+        `(magic ${IDX_LABELS_MAGIC})`,
+    );
+  }
+  return pairIdx(images, labels, options);
+}
+
+/**
  * Reads an IDX images file and its labels file into one split, checking
  * each file's SHA-256, format and length, that the counts agree and that
  * every label is below the number of classes.
@@ -249,24 +296,8 @@ export async function readIdxPair(
 ): Promise<LoadedSplit> {
   const imagesFile = await readChecked(imagesPath, options);
   const images = decodeIdx(imagesFile.bytes, imagesPath);
-  if (images.kind !== "images") {
-    throw new Error(
-      `readIdxPair: ${imagesPath} holds labels (magic ${IDX_LABELS_MAGIC}), expected images ` +
-        `(magic ${IDX_IMAGES_MAGIC})`,
-    );
-  }
   const labelsFile = await readChecked(labelsPath, options);
   const labels = decodeIdx(labelsFile.bytes, labelsPath);
-  if (labels.kind !== "labels") {
-    throw new Error(
-      `readIdxPair: ${labelsPath} holds images (magic ${IDX_IMAGES_MAGIC}), expected labels ` +
-        `(magic ${IDX_LABELS_MAGIC})`,
-    );
-  }
-  const set = pairIdx(images, labels, {
-    imagesPath,
-    labelsPath,
-    classNames: options.classNames,
-  });
+  const set = idxSplit(images, labels, { imagesPath, labelsPath, classNames: options.classNames });
   return { set, files: [imagesFile.record, labelsFile.record] };
 }

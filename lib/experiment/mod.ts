@@ -9,6 +9,7 @@ export * from "./experiment.ts";
 export * from "./outputs.ts";
 export * from "./progress.ts";
 export * from "./run.ts";
+export * from "./arm_plan.ts";
 export * from "./settings.ts";
 export * from "./checkpoints.ts";
 export * from "./run_command.ts";

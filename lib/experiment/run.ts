@@ -5,21 +5,12 @@
  *
  * @module
  */
-import { stringify } from "csv-stringify/sync";
 import { createBackend } from "../backend/mod.ts";
 import { type Checkpoint, loadCheckpoint } from "../checkpoint/mod.ts";
-import { type DatasetRecord, loadDataset, type LoadedDataset, takeFirst } from "../data/mod.ts";
+import { type DatasetRecord, loadDataset, type LoadedDataset } from "../data/mod.ts";
 import type { Sequential } from "../layers/mod.ts";
-import { createOptimizer, hyperParameters } from "../optim/mod.ts";
-import {
-  formatMetricsRow,
-  type Manifest,
-  METRICS_COLUMNS,
-  type MetricsRow,
-  readMetrics,
-  type WriteFile,
-} from "../report/mod.ts";
-import { createRng, type Rng } from "../rng/mod.ts";
+import { type Manifest, METRICS_COLUMNS, type MetricsRow, readMetrics, type WriteFile } from "../report/mod.ts";
+import type { Rng } from "../rng/mod.ts";
 import type { Optimizer } from "../optim/mod.ts";
 import {
   DivergedError,
@@ -31,6 +22,7 @@ import {
 } from "../train/mod.ts";
 import { createRunFolder, gitState, runtimeInfo } from "./environment.ts";
 import type { Arm, Experiment, PreparedData } from "./experiment.ts";
+import { armModel, armTrainer, deriveArmSettings, limitData, metricsRow } from "./arm_plan.ts";
 import { checkpointMetadata, checkpointName, initialWeights } from "./checkpoints.ts";
 import { chartsOf, confusionCsv, evaluationTable, recordSettings } from "./outputs.ts";
 import { predictionsCsv, recordForReport } from "./report_data.ts";
@@ -38,7 +30,7 @@ import { type ArmPictures, type PredictionRow, writeRunReport } from "../report/
 import { createProgress, type Progress } from "./progress.ts";
 import { checkSameData, readResumePoint, resumedManifest, type ResumePoint, resumeState } from "./resume.ts";
 import { RunFiles } from "./run_files.ts";
-import { DEFAULT_BACKEND, type RunControls, type Settings, UsageError } from "./settings.ts";
+import { DEFAULT_BACKEND, type RunControls, type Settings } from "./settings.ts";
 
 /** The results root of this repository: `results/` beside `lib/`. */
 export const DEFAULT_RESULTS_ROOT: string = new URL("../../results", import.meta.url).pathname;
@@ -141,7 +133,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
   say(experiment.title);
   const loaded = await loadData(experiment, controls, say);
   if (resume) checkSameData(resume, loaded.record);
-  const plans = armSettings.map((arm) => ({ ...arm, data: limit(experiment.prepare(loaded, arm.settings), arm) }));
+  const plans = armSettings.map((arm) => ({ ...arm, data: limitData(experiment.prepare(loaded, arm.settings), arm) }));
   let init = resume?.init ?? null; // a resumed run's report starts from the weights it started from
   if (!resume && controls.initFrom !== null) init = initialWeights(experiment, plans, controls.initFrom);
   const output = { say, progress, init, checkpointEvery: controls.checkpointEvery, resume };
@@ -161,28 +153,6 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
   return await finish(run, { quiet: controls.quiet, terminal });
 }
 
-/** Each selected arm's settings: defaults, then the arm's own, then the flags, then the experiment's derivation. */
-function deriveArmSettings(
-  experiment: Experiment,
-  overrides: Partial<Settings>,
-  selected: string[],
-): (Arm & { settings: Settings })[] {
-  const all: Arm[] = experiment.arms ?? [{ name: "", description: experiment.title }];
-  const derive = experiment.deriveSettings ?? ((s: Settings) => s);
-  const arms = all.filter((a) => selected.length === 0 || selected.includes(a.name)).map((arm) => {
-    const flags = { ...experiment.defaults.flags, ...overrides.flags };
-    const settings = derive({ ...experiment.defaults, ...arm.overrides, ...overrides, flags });
-    return { ...arm, settings: { ...settings, hyper: hyperParameters(settings.optimizer, settings.hyper ?? {}) } };
-  });
-  for (const key of Object.keys(overrides.hyper ?? {})) {
-    if (!arms.some((a) => key in a.settings.hyper!)) {
-      const used = [...new Set(arms.map((a) => a.settings.optimizer))].join(", ");
-      throw new UsageError(`--${key}: the optimizer of this run (${used}) has no hyper-parameter ${key}`);
-    }
-  }
-  return arms;
-}
-
 /** Loads the experiment's dataset; a modified copy is reported on stderr even when quiet. */
 async function loadData(experiment: Experiment, controls: RunControls, say: (line: string) => void) {
   const loaded: LoadedDataset = await loadDataset(experiment.dataset, {
@@ -199,23 +169,6 @@ async function loadData(experiment: Experiment, controls: RunControls, say: (lin
     say(`${where}, ${sums}; sums recorded in the manifest)`);
   }
   return loaded;
-}
-
-/** Applies the train and test limits (first N images), which must not exceed the data; warns of a batch larger than it. */
-function limit(data: PreparedData, arm: Arm & { settings: Settings }): PreparedData {
-  const { trainLimit, testLimit, batchSize } = arm.settings;
-  const label = arm.name ? ` (arm ${arm.name})` : "";
-  const first = (flag: string, n: number | null, set: PreparedData["train"], what: string) => {
-    if (n === null) return set;
-    if (n > set.count) throw new UsageError(`--${flag}: got ${n}, but the ${what}${label} holds ${set.count} images`);
-    return takeFirst(set, n);
-  };
-  const train = first("train-limit", trainLimit, data.train, "training set");
-  if (batchSize > train.count) {
-    console.error(`warning: --batch-size ${batchSize} is larger than the ${train.count} training images${label}`);
-  }
-  const evaluations = data.evaluations.map((e) => ({ ...e, set: first("test-limit", testLimit, e.set, e.split) }));
-  return { ...data, train, evaluations };
 }
 
 /** Creates the run folder and writes the first manifest (status `running`). */
@@ -305,8 +258,7 @@ function buildArm(run: Run, plan: ArmPlan) {
   const backend = createBackend(settings.backend ?? DEFAULT_BACKEND, {
     warn: (line) => console.error(`warning: ${line}`),
   });
-  const model = run.experiment.model({ rng: createRng(settings.seed).fork(1), dtype: "float32", arm: name, settings });
-  model.useBackend(backend);
+  const model = armModel(run.experiment, plan, backend);
   if (run.init) loadCheckpoint(run.init, model.params());
   const initial = new Map(model.params().map((p) => [p.name, p.value.slice()]));
   run.manifest.models = { ...run.manifest.models, [name]: model.summary() };
@@ -326,9 +278,7 @@ async function trainArm(run: Run, plan: ArmPlan, signal?: AbortSignal): Promise<
   const { name, settings, data } = plan;
   const { model, initial, label, backend } = buildArm(run, plan);
   const before = run.resume ? 0 : manifest.samples_seen; // a resumed run has one arm
-  const split = settings.batchSize > 1 && (settings.threads ?? 1) > 1;
-  const optimizer = createOptimizer(model.params(), settings, { backend, fused: !split });
-  const rng = createRng(settings.seed).fork(2);
+  const { optimizer, rng } = armTrainer(model, settings, backend);
   if (run.resume) goOn(run, { model, optimizer, rng, label });
   const result = await train(model, data, {
     ...settings,
@@ -429,19 +379,11 @@ function record(
   split: MetricsRow["split"],
   log: { epoch: number; step: number; samplesSeen: number; loss: number; accuracy: number; macroF1?: number },
 ): void {
-  const row: MetricsRow = {
-    arm: plan.name,
-    split,
-    epoch: log.epoch,
-    step: log.step,
-    "samples_seen": log.samplesSeen,
-    loss: log.loss,
-    accuracy: log.accuracy,
-    "macro_f1": log.macroF1 ?? null,
-    "elapsed_s": (performance.now() - run.clock) / 1000,
-  };
-  const cells = formatMetricsRow(row);
-  run.files.append("metrics.csv", stringify([METRICS_COLUMNS.map((c) => cells[c])], { "record_delimiter": "unix" }));
+  const { row, line } = metricsRow(plan.name, split, {
+    ...log,
+    elapsedSeconds: (performance.now() - run.clock) / 1000,
+  });
+  run.files.append("metrics.csv", line);
   run.rows.push(row);
 }
 
