@@ -43,9 +43,21 @@ export function writeCheckpoint(
   params: readonly Param[],
   options: { metadata: Record<string, string>; state?: NamedTensor[]; write?: WriteFile },
 ): void {
+  writeAtomically(path, encodeCheckpoint(params, options), { write: options.write });
+}
+
+/**
+ * The bytes of a checkpoint: every parameter by its name (float32, little-endian), then `state`, with `metadata`.
+ *
+ * @param params the model's parameters; read, never changed.
+ * @param options string `metadata` (`__metadata__`) and `state` tensors after the weights.
+ */
+export function encodeCheckpoint(
+  params: readonly Param[],
+  options: { metadata: Record<string, string>; state?: NamedTensor[] },
+): Uint8Array {
   const weights = params.map((p) => ({ name: p.name, shape: p.shape, data: Float32Array.from(p.value) }));
-  const tensors = [...weights, ...options.state ?? []];
-  writeAtomically(path, encodeSafetensors({ tensors, metadata: options.metadata }), { write: options.write });
+  return encodeSafetensors({ tensors: [...weights, ...options.state ?? []], metadata: options.metadata });
 }
 
 /**

@@ -141,3 +141,20 @@ export function metricsRow(
   const cells = formatMetricsRow(row);
   return { row, line: stringify([METRICS_COLUMNS.map((c) => cells[c])], { "record_delimiter": "unix" }) };
 }
+
+/**
+ * Where a diverged arm stood: the steps and samples done before the non-finite loss.
+ *
+ * @param arm the arm's settings and its training set's size.
+ * @param at the epoch and step of the non-finite loss.
+ */
+export function divergedAt(
+  arm: { settings: Settings; trainCount: number },
+  at: { epoch: number; step: number },
+): { steps: number; samplesSeen: number } {
+  const { batchSize, order } = arm.settings;
+  const stepsPerEpoch = Math.ceil(arm.trainCount / batchSize);
+  const steps = (at.epoch - 1) * stepsPerEpoch + at.step - 1;
+  const perEpoch = order === "with-replacement" ? stepsPerEpoch * batchSize : arm.trainCount;
+  return { steps, samplesSeen: (at.epoch - 1) * perEpoch + (at.step - 1) * batchSize };
+}

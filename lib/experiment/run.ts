@@ -22,7 +22,7 @@ import {
 } from "../train/mod.ts";
 import { createRunFolder, gitState, runtimeInfo } from "./environment.ts";
 import type { Arm, Experiment, PreparedData } from "./experiment.ts";
-import { armModel, armTrainer, deriveArmSettings, limitData, metricsRow } from "./arm_plan.ts";
+import { armModel, armTrainer, deriveArmSettings, divergedAt, limitData, metricsRow } from "./arm_plan.ts";
 import { checkpointMetadata, checkpointName, initialWeights } from "./checkpoints.ts";
 import { chartsOf, confusionCsv, evaluationTable, recordSettings } from "./outputs.ts";
 import { predictionsCsv, recordForReport } from "./report_data.ts";
@@ -394,12 +394,7 @@ function record(
  * its first logged interval still shows what it did.
  */
 function recordDivergence(run: Run, plan: ArmPlan, error: DivergedError, before: number): void {
-  const { batchSize, order } = plan.settings;
-  const count = plan.data.train.count;
-  const stepsPerEpoch = Math.ceil(count / batchSize);
-  const steps = (error.epoch - 1) * stepsPerEpoch + error.step - 1;
-  const perEpoch = order === "with-replacement" ? stepsPerEpoch * batchSize : count;
-  const samplesSeen = (error.epoch - 1) * perEpoch + (error.step - 1) * batchSize;
+  const { steps, samplesSeen } = divergedAt({ settings: plan.settings, trainCount: plan.data.train.count }, error);
   error.message += `; steps completed before it: ${steps}`;
   run.manifest.samples_seen = before + samplesSeen;
   try {
