@@ -30,11 +30,11 @@ Exit codes: 2 bad input (a bad flag, a bad port).`;
  * Runs the command line: serves until stopped, or returns 2 on bad input.
  *
  * @param args `Deno.args`.
- * @param options `onListen` is told the address (tests); the environment's MNIST folder.
+ * @param options `onListen` is told the address, `signal` stops the server (tests); the environment's MNIST folder.
  */
 export async function playgroundCli(
   args: string[],
-  options: { onListen?: (url: string) => void; env?: { mnistDir?: string }; cwd?: string } = {},
+  options: { onListen?: (url: string) => void; env?: { mnistDir?: string }; cwd?: string; signal?: AbortSignal } = {},
 ): Promise<number> {
   let values;
   try {
@@ -69,6 +69,7 @@ export async function playgroundCli(
     script,
     port,
     mnistDir,
+    signal: options.signal,
     git,
     onListen: options.onListen ?? ((url) => console.log(url)),
   });

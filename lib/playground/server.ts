@@ -25,6 +25,8 @@ export interface PlaygroundServerOptions {
   mnistDir?: { dir: string; from: "flag" | "env" };
   /** The code's commit, recorded in the page's manifests. */
   git: Manifest["git"];
+  /** Stops the server. */
+  signal?: AbortSignal;
   /** Called with the page's address once the server listens. */
   onListen?: (url: string) => void;
 }
@@ -74,7 +76,7 @@ export function servePlayground(options: PlaygroundServerOptions): Deno.HttpServ
     return answer("not found\n", "text/plain", 404);
   };
   const onListen = ({ port }: Deno.NetAddr) => options.onListen?.(`http://127.0.0.1:${port}/`);
-  return Deno.serve({ hostname: "127.0.0.1", port: options.port ?? 8000, onListen }, handler);
+  return Deno.serve({ hostname: "127.0.0.1", port: options.port ?? 8000, onListen, signal: options.signal }, handler);
 }
 
 /** Where a dataset is, found as the command line finds it (no download), or the command line's message. */
