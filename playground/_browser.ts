@@ -49,7 +49,7 @@ export async function inChromium<T>(
   const origin = new URL(url).origin;
   try {
     const page = await browser.newPage();
-    await page.setViewport({ width: 1280, height: 1000 });
+    await page.setViewport({ width: 1280, height: 1060 });
     page.on("console", (m) => m.type() === "error" && problems.push(`console error: ${m.text()}`));
     if (Deno.env.get("PLAYGROUND_DEBUG")) page.on("console", (m) => console.log(`console ${m.type()}: ${m.text()}`));
     page.on("error", (e) => problems.push(`crash: ${e.message}`));

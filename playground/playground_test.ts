@@ -137,10 +137,10 @@ Deno.test("the playground trains zhou as exp:zhou does, through a pause (MNIST, 
     served(async (url) => {
       const keep = Deno.env.get("PLAYGROUND_SCREENSHOT");
       const query = keep
-        ? "experiment=zhou&autostart=1"
+        ? "experiment=zhou&train-limit=20000&test-limit=2000&autostart=1"
         : "experiment=zhou&seed=3&epochs=2&lr=0.01&train-limit=500&test-limit=200&autostart=1";
       const flags = keep
-        ? []
+        ? ["--train-limit", "20000", "--test-limit", "2000"]
         : ["--seed", "3", "--epochs", "2", "--lr", "0.01", "--train-limit", "500", "--test-limit", "200"];
       const page = await runInPage(url, query, async (page) => {
         await page.waitForFunction(() => /step [1-9]/.test(document.getElementById("status")!.textContent ?? ""), {

@@ -44,7 +44,7 @@ function tick(value: number): string {
 export function drawChart(canvas: HTMLCanvasElement, series: Series[], options: { yFrom?: number } = {}): void {
   const { ctx, width, height } = fitted(canvas);
   const all = series.flatMap((s) => s.points).filter(([, y]) => Number.isFinite(y));
-  const pad = { left: 44, right: 10, top: 8, bottom: 40 };
+  const rows = Math.ceil(series.length / 4), pad = { left: 44, right: 18, top: 8, bottom: 30 + 13 * rows };
   const plotW = width - pad.left - pad.right, plotH = height - pad.top - pad.bottom;
   const xMax = Math.max(1, ...all.map(([x]) => x));
   let yMin = options.yFrom ?? Math.min(...all.map(([, y]) => y)), yMax = Math.max(...all.map(([, y]) => y));
@@ -60,18 +60,22 @@ export function drawChart(canvas: HTMLCanvasElement, series: Series[], options: 
     ctx.textAlign = "right", ctx.fillText(tick(y), pad.left - 6, Y(y) + 4);
     ctx.textAlign = "center", ctx.fillText(tick(x), X(x), height - pad.bottom + 14);
   }
-  ctx.textAlign = "right", ctx.fillText("samples seen", width - pad.right, height - pad.bottom + 27);
-  let legend = pad.left;
+  ctx.textAlign = "right", ctx.fillText("samples seen", width - pad.right, height - pad.bottom + 26);
+  let legend = pad.left, line = height - 18;
   for (const s of series) {
     ctx.strokeStyle = ctx.fillStyle = s.color, ctx.lineWidth = s.dots ? 1.5 : 1.8;
     ctx.setLineDash(s.dots ? [4, 3] : []);
     ctx.beginPath();
     s.points.forEach(([x, y], i) => (i === 0 ? ctx.moveTo(X(x), Y(y)) : ctx.lineTo(X(x), Y(y))));
     ctx.stroke(), ctx.setLineDash([]);
-    if (s.dots) { for (const [x, y] of s.points) ctx.beginPath(), ctx.arc(X(x), Y(y), 3, 0, 2 * Math.PI), ctx.fill(); }
-    ctx.fillRect(legend, height - 10, 10, 3), ctx.fillStyle = "#374151", ctx.textAlign = "left";
-    ctx.fillText(s.name, legend + 14, height - 6);
-    legend += 22 + ctx.measureText(s.name).width;
+    if (s.dots) {
+      for (const [x, y] of s.points) ctx.beginPath(), ctx.arc(X(x), Y(y), 3.5, 0, 2 * Math.PI), ctx.fill();
+    }
+    const w = 22 + ctx.measureText(s.name).width;
+    if (legend + w > width - pad.right) legend = pad.left, line += 13;
+    ctx.fillRect(legend, line - 4, 10, 3), ctx.fillStyle = "#374151", ctx.textAlign = "left";
+    ctx.fillText(s.name, legend + 14, line);
+    legend += w;
   }
 }
 
@@ -107,7 +111,7 @@ export function drawFilters(into: HTMLElement, filters: Tensor): void {
     );
   }
   const [F, C, KH, KW] = filters.shape as number[], plane = KH! * KW!;
-  const scale = Math.max(6, Math.floor(44 / Math.max(KH!, KW!)));
+  const scale = Math.max(4, Math.floor(36 / Math.max(KH!, KW!)));
   into.replaceChildren(
     ...Array.from(
       { length: Math.min(F!, 16) },

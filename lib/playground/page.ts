@@ -13,15 +13,15 @@ header { padding: 18px 28px 6px; }
 h1 { font-size: 22px; margin: 0 0 2px; letter-spacing: -0.01em; }
 h2 { font-size: 13px; text-transform: uppercase; letter-spacing: 0.06em; color: var(--muted); margin: 0 0 8px; }
 header p { margin: 0; color: var(--muted); }
-main { display: grid; grid-template-columns: 300px 1fr; gap: 16px; padding: 14px 28px 28px; align-items: start; }
+main { display: grid; grid-template-columns: 300px minmax(0, 1fr); gap: 16px; padding: 14px 28px 28px; align-items: start; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 14px 16px; }
 section { display: grid; gap: 16px; min-width: 0; }
 label { display: grid; grid-template-columns: 110px 1fr; align-items: center; gap: 8px; margin: 6px 0; }
 label span { color: var(--muted); }
 input, select { font: inherit; padding: 4px 6px; border: 1px solid #cfd4dc; border-radius: 6px; width: 100%; background: #fff; }
 #title { color: var(--muted); font-size: 12.5px; margin: 4px 0 8px; }
-.buttons { display: flex; gap: 6px; margin: 12px 0 6px; }
-button { font: inherit; padding: 6px 12px; border-radius: 6px; border: 1px solid #cfd4dc; background: #fff; cursor: pointer; }
+.buttons { display: flex; flex-wrap: wrap; gap: 6px; margin: 12px 0 6px; }
+button { font: inherit; padding: 5px 10px; border-radius: 6px; border: 1px solid #cfd4dc; background: #fff; cursor: pointer; }
 button.primary { background: var(--accent); color: #fff; border-color: var(--accent); font-weight: 600; }
 button:disabled { opacity: 0.45; cursor: default; }
 #message { color: #b42318; white-space: pre-wrap; font-size: 12.5px; margin: 6px 0; }
@@ -34,16 +34,16 @@ button:disabled { opacity: 0.45; cursor: default; }
 #rate { color: var(--muted); font-variant-numeric: tabular-nums; }
 .bar { height: 10px; background: #e8ecf3; border-radius: 5px; overflow: hidden; margin-top: 8px; }
 #bar-fill { height: 100%; width: 0; background: linear-gradient(90deg, #2f6fde, #5aa0f5); transition: width 0.2s; }
-.charts { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
-.charts canvas { width: 100%; height: 220px; display: block; }
-.pictures { display: grid; grid-template-columns: auto 1fr; gap: 8px 24px; }
+.charts { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 16px; }
+.charts canvas { width: 100%; height: 210px; display: block; }
+.pictures { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1.35fr); gap: 8px 24px; }
 #filters, #maps { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
-#maps .row { display: flex; gap: 4px; width: 100%; align-items: center; }
+#maps .row { display: flex; flex-wrap: wrap; gap: 4px; width: 100%; align-items: center; }
 #maps canvas, #filters canvas { image-rendering: pixelated; border-radius: 3px; border: 1px solid var(--line); }
 #maps canvas.input { border-color: #9aa5b8; margin-right: 8px; }
-.bottom { display: grid; grid-template-columns: auto 1fr; gap: 16px; align-items: start; }
+.bottom { display: grid; grid-template-columns: auto minmax(0, 1fr); gap: 16px; align-items: start; }
 #confusion table { border-collapse: collapse; font-size: 11.5px; font-variant-numeric: tabular-nums; }
-#confusion td, #confusion th { padding: 2px 5px; text-align: right; }
+#confusion td, #confusion th { padding: 1px 4px; text-align: right; }
 #confusion th { color: var(--muted); font-weight: 500; }
 #confusion td { min-width: 30px; border-radius: 3px; }
 #confusion caption { text-align: left; color: var(--muted); margin-bottom: 4px; }

@@ -301,7 +301,10 @@ function renderProgress(view: View): void {
     : 1;
   const finished = view.status === "completed";
   $("bar-fill").style.width = `${finished ? 100 : Math.min(100, (100 * done) / total).toFixed(1)}%`;
-  const where = p
+  const steps = view.totals.reduce((a, b) => a + b, 0).toLocaleString("en");
+  const where = finished
+    ? `${steps} steps${view.totals.length > 1 ? ` in ${view.totals.length} arms` : ""}`
+    : p
     ? `${p.arms > 1 ? `arm ${p.arm} (${p.armIndex + 1} of ${p.arms}) · ` : ""}step ${p.steps} of ${p.totalSteps}`
     : "loading data";
   const states: Record<string, string> = {
