@@ -29,13 +29,13 @@ if (permitted && hasChromium() && !mnist) {
 }
 
 /** Serves the playground on a free port while `fn` runs. */
-async function served<T>(fn: (url: string) => Promise<T>): Promise<T> {
+async function served<T>(fn: (url: string) => Promise<T>, mnistDir = mnist): Promise<T> {
   let url = "";
   const abort = new AbortController();
   let listening = () => {};
   const ready = new Promise<void>((resolve) => (listening = resolve));
   const onListen = (u: string) => (url = u, listening());
-  const serving = playgroundCli(["--port", "0"], { onListen, env: { mnistDir: mnist }, signal: abort.signal });
+  const serving = playgroundCli(["--port", "0"], { onListen, env: { mnistDir }, signal: abort.signal });
   await Promise.race([ready, serving]);
   try {
     return await fn(url);
@@ -158,3 +158,31 @@ Deno.test("the playground trains zhou as exp:zhou does, through a pause (MNIST, 
       assert.deepEqual(await predictions(folder, zhou), await predictions(cli, zhou));
     })
   ));
+
+Deno.test("a modified data file stops the page with the command line's message (MNIST, Chromium)", {
+  ignore: !permitted || !hasChromium() || !mnist,
+}, () =>
+  withTempDir(async (dir) => {
+    for (const name of ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz"]) {
+      await Deno.symlink(`${mnist}/${name}`, `${dir}/${name}`);
+    }
+    const labels = await Deno.readFile(`${mnist}/t10k-labels-idx1-ubyte.gz`);
+    labels[labels.length - 9]! ^= 1; // inside the gzip trailer's CRC: the sum changes, the file still decompresses
+    await Deno.writeFile(`${dir}/t10k-labels-idx1-ubyte.gz`, labels);
+    const errors: string[] = [], error = console.error;
+    console.error = (line: string) => void errors.push(line);
+    try {
+      assert.equal(await runExperimentCli(zhou, ["--data-dir", dir, "--out", `${dir}/out`, "--quiet"]), 1);
+    } finally {
+      console.error = error;
+    }
+    await served(async (url) => {
+      const { result } = await inChromium(`${url}?experiment=zhou&autostart=1`, async (page) => {
+        await ended(page);
+        return await downloads(page);
+      });
+      assert.equal(result.state, "failed");
+      assert.match(result.message, /checksum mismatch for .*t10k-labels-idx1-ubyte.gz/);
+      assert.equal(result.message.replace("(from MNIST_DATA_DIR)", "(from --data-dir)"), errors[0]);
+    }, dir);
+  }));
