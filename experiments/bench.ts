@@ -21,6 +21,7 @@ import { zhou } from "./zhou.ts";
 import {
   type BackendName,
   backendNames,
+  type BenchmarkTfjs,
   benchmarkTraining,
   type BenchRow,
   createBackend,
@@ -44,9 +45,26 @@ function listOf<T extends string>(flag: string, value: string, allowed: readonly
   return items as T[];
 }
 
+/**
+ * TensorFlow.js is resolved by its own config, `tools/tfjs/deno.json` (the bench task's), never by the main one, so
+ * that nothing else downloads it: the module is named at run time, out of reach of the main config's type check.
+ */
+async function loadTfjsTwin(): Promise<{ benchmarkTfjs: BenchmarkTfjs }> {
+  const twin = new URL("../tools/tfjs/tfjs.ts", import.meta.url).href;
+  try {
+    return await import(twin);
+  } catch (e) {
+    throw new Error(
+      `--compare-tfjs needs TensorFlow.js, which tools/tfjs/deno.json provides (run it as deno task bench): ${
+        (e as Error).message.split("\n")[0]
+      }`,
+    );
+  }
+}
+
 /** Trains `name`'s network at batch 1 with TensorFlow.js's two backends (loaded only here: it takes seconds). */
 async function compareTfjs(name: keyof typeof networks, data: LoadedDataset): Promise<BenchRow[]> {
-  const { benchmarkTfjs } = await import("../lib/bench/tfjs.ts");
+  const { benchmarkTfjs } = await loadTfjsTwin();
   const experiment = networks[name];
   const settings = experiment.defaults;
   const model = experiment.model({

@@ -6,7 +6,7 @@
  * @module
  */
 import { type Backend, tsBackend } from "../backend/mod.ts";
-import type { LoadedDataset } from "../data/mod.ts";
+import type { ImageSet, LoadedDataset, PixelTransform } from "../data/mod.ts";
 import type { Experiment } from "../experiment/mod.ts";
 import { Conv2d, Dense, type Sequential } from "../layers/mod.ts";
 import { Sgd } from "../optim/mod.ts";
@@ -80,6 +80,29 @@ const median = (values: number[]) => {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
+
+/** The TensorFlow.js backends `deno task bench --compare-tfjs` compares. */
+export type TfjsBackend = "tfjs-cpu" | "tfjs-wasm";
+
+/** Options of {@linkcode BenchmarkTfjs}. */
+export interface TfjsBenchOptions {
+  /** The TensorFlow.js backend. */
+  backend: TfjsBackend;
+  /** The training images and their pixel transform. */
+  data: { train: ImageSet; transform: PixelTransform };
+  /** The network's name, for the row. */
+  network: string;
+  /** SGD's learning rate. */
+  lr: number;
+  /** Default 5 timed rounds, after a warm-up. */
+  rounds?: number;
+}
+
+/**
+ * Times batch-1 SGD steps of a TensorFlow.js twin of `model`: the signature of `benchmarkTfjs` in
+ * `tools/tfjs/tfjs.ts`, which TensorFlow.js's own config (`tools/tfjs/deno.json`) resolves, never the main one.
+ */
+export type BenchmarkTfjs = (model: Sequential, options: TfjsBenchOptions) => Promise<BenchRow>;
 
 /** Options of {@linkcode benchmarkTraining}. */
 export interface BenchOptions {

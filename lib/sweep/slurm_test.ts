@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { needs, withTempDir } from "../testing/io.ts";
+import { needs, skipReason, withTempDir } from "../testing/io.ts";
 import { latestAttempt } from "./folders.ts";
 import { sweepCli } from "./main.ts";
 import { expandPlan, type SweepSpec } from "./plan.ts";
@@ -14,14 +14,9 @@ function slurmUp(): boolean {
   }
 }
 
+const SLURM_TEST = "sweep slurm --submit: a job array lands the same metrics as the same plan run locally";
 const up = slurmUp();
 const granted = needs("read", "write", "env", { name: "run", command: "deno" }, { name: "run", command: "sbatch" });
-if (!up && !granted.ignore) {
-  console.log(
-    "No Slurm node here (sbatch/sinfo missing or no idle node): the Slurm test is skipped; " +
-      "as root, apt-get install slurm-wlm munge, then scripts/slurm-local.sh start.",
-  );
-}
 
 /** Waits until the job has left the queue. */
 async function waitForJob(job: string, seconds: number): Promise<void> {
@@ -37,8 +32,11 @@ async function waitForJob(job: string, seconds: number): Promise<void> {
 const withoutTiming = (csv: string) => csv.split("\n").map((line) => line.replace(/,[^,]*$/, "")).join("\n");
 
 Deno.test(
-  "sweep slurm --submit: a job array lands the same metrics as the same plan run locally",
-  { ignore: granted.ignore || !up },
+  granted.ignore ? { name: SLURM_TEST, ignore: true } : skipReason(
+    SLURM_TEST,
+    !up && "no Slurm node here (sbatch/sinfo missing or no idle node; as root, apt-get install slurm-wlm munge, " +
+        "then scripts/slurm-local.sh start)",
+  ),
   () =>
     withTempDir(async (root) => {
       const spec: SweepSpec = {

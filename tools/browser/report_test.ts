@@ -1,19 +1,18 @@
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
-import { compareCli } from "../../compare/mod.ts";
-import { runExperiment } from "../../experiment/mod.ts";
-import { needs, withTempDir } from "../../testing/io.ts";
-import { tinyArmsExperiment, tinyExperiment } from "../../testing/tiny_experiment.ts";
-import { readMetrics } from "../metrics_csv.ts";
+import { compareCli } from "../../lib/compare/mod.ts";
+import { runExperiment } from "../../lib/experiment/mod.ts";
+import { needs, skipReason, withTempDir } from "../../lib/testing/io.ts";
+import { tinyArmsExperiment, tinyExperiment } from "../../lib/testing/tiny_experiment.ts";
+import { readMetrics } from "../../lib/report/metrics_csv.ts";
 import { CHROMIUM_PATH, hasChromium, visitPage } from "./browser.ts";
 
-/** The browser tests run Chromium and write run folders; without Chromium they are skipped, saying so once. */
-const permitted = !needs("read", "write", "env", { name: "run", command: CHROMIUM_PATH }).ignore;
-const chromium = permitted && hasChromium();
-if (permitted && !chromium) {
-  console.log(`browser tests skipped: no Chromium at ${CHROMIUM_PATH} (install it: apt-get install chromium)`);
-}
-const browser = { ignore: !chromium };
+/** The browser tests run Chromium and write run folders; without Chromium they are skipped, saying why. */
+const permitted = needs("read", "write", "env", { name: "run", command: CHROMIUM_PATH });
+const browser = (name: string) =>
+  permitted.ignore
+    ? { name, ignore: true }
+    : skipReason(name, !hasChromium() && `no Chromium at ${CHROMIUM_PATH} (install it: apt-get install chromium)`);
 
 /** What the page shows: each chart's marks, each image's size. */
 interface Seen {
@@ -47,8 +46,7 @@ function inspect(page: import("puppeteer-core").Page): Promise<Seen> {
 const count = (seen: Seen, kind: string) => seen.images.filter((i) => i.kind === kind).length;
 
 Deno.test(
-  "report.html of a two-arm run opens in Chromium with every chart and image",
-  browser,
+  browser("report.html of a two-arm run opens in Chromium with every chart and image"),
   () =>
     withTempDir(async (out) => {
       const { runDir } = await runExperiment(tinyArmsExperiment, { controls: { out, quiet: true }, terminal: false });
@@ -79,8 +77,7 @@ Deno.test(
 );
 
 Deno.test(
-  "compare --html draws every run and the group mean with its band, in Chromium",
-  browser,
+  browser("compare --html draws every run and the group mean with its band, in Chromium"),
   () =>
     withTempDir(async (out) => {
       const dirs: string[] = [];

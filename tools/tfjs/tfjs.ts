@@ -15,12 +15,17 @@
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { createRequire } from "node:module";
-import { batchOf, type ImageSet, type PixelTransform } from "../data/mod.ts";
-import { Conv2d, Dense, Flatten, MaxPool2d, Relu, type Sequential, Sigmoid } from "../layers/mod.ts";
-import { type BenchRow, PEAK_GFLOPS_PER_CORE, peakRssMb, trainingFlops } from "./bench.ts";
-
-/** The TensorFlow.js backends compared. */
-export type TfjsBackend = "tfjs-cpu" | "tfjs-wasm";
+import { batchOf } from "../../lib/data/mod.ts";
+import { Conv2d, Dense, Flatten, MaxPool2d, Relu, type Sequential, Sigmoid } from "../../lib/layers/mod.ts";
+import {
+  type BenchmarkTfjs,
+  type BenchRow,
+  PEAK_GFLOPS_PER_CORE,
+  peakRssMb,
+  type TfjsBackend,
+  type TfjsBenchOptions,
+  trainingFlops,
+} from "../../lib/bench/mod.ts";
 
 type Forward = (x: tf.Tensor) => tf.Tensor;
 
@@ -97,22 +102,8 @@ function twinLayer(layer: unknown, wasm: boolean, variables: tf.Variable[]): For
   throw new Error(`the TensorFlow.js comparison has no twin for layer ${(layer as { kind?: string }).kind}`);
 }
 
-/** Options of {@linkcode benchmarkTfjs}. */
-export interface TfjsBenchOptions {
-  /** The TensorFlow.js backend. */
-  backend: TfjsBackend;
-  /** The training images and their pixel transform. */
-  data: { train: ImageSet; transform: PixelTransform };
-  /** The network's name, for the row. */
-  network: string;
-  /** SGD's learning rate. */
-  lr: number;
-  /** Default 5 timed rounds, after a warm-up. */
-  rounds?: number;
-}
-
 /** Times batch-1 SGD steps of a TensorFlow.js twin of `model`. */
-export async function benchmarkTfjs(model: Sequential, options: TfjsBenchOptions): Promise<BenchRow> {
+export const benchmarkTfjs: BenchmarkTfjs = async (model: Sequential, options: TfjsBenchOptions): Promise<BenchRow> => {
   await useTfjsBackend(options.backend);
   const variables: tf.Variable[] = [];
   const forwards = model.layers.map((layer) => twinLayer(layer, options.backend === "tfjs-wasm", variables));
@@ -163,4 +154,4 @@ export async function benchmarkTfjs(model: Sequential, options: TfjsBenchOptions
     "fraction_of_peak": gflops / PEAK_GFLOPS_PER_CORE,
     "peak_rss_mb": peakRssMb(),
   };
-}
+};

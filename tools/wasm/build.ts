@@ -1,6 +1,7 @@
 /**
- * Builds the WebAssembly kernels: compiles `assembly/kernels.ts` with the
- * AssemblyScript compiler from npm, twice (plain, and with relaxed SIMD for
+ * Builds the WebAssembly kernels: compiles `lib/backend/wasm/assembly/kernels.ts` with the
+ * AssemblyScript compiler from npm (pinned in `tools/wasm/deno.json`, the
+ * build's own config, so nothing else downloads it), twice (plain, and with relaxed SIMD for
  * the `wasm-fma` backend), and writes both modules, base64-encoded, to
  * `kernels_wasm.ts`, so that loading them needs no file permission.
  *
@@ -11,7 +12,7 @@
  */
 import asc from "assemblyscript/asc";
 
-const here = new URL(".", import.meta.url);
+const here = new URL("../../lib/backend/wasm/", import.meta.url);
 const source = new URL("assembly/kernels.ts", here).pathname;
 const target = new URL("kernels_wasm.ts", here);
 
