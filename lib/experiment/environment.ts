@@ -3,6 +3,8 @@
  *
  * @module
  */
+import { cpus } from "node:os";
+import { wasmCpuFeatures } from "../backend/mod.ts";
 import type { Manifest } from "../report/mod.ts";
 
 /** The commit of `dir`'s git checkout and whether it has uncommitted changes; nulls when git is unavailable. */
@@ -21,15 +23,29 @@ export async function gitState(dir: string): Promise<Manifest["git"]> {
   return { commit, dirty: status === null ? null : status.length > 0 };
 }
 
-/** Deno, V8 and TypeScript versions, the OS, architecture and CPU model. */
-export function runtimeInfo(): Manifest["runtime"] {
-  let cpu = `${navigator.hardwareConcurrency} cores`;
+/**
+ * The CPU as a manifest records it: its model (from `node:os` `cpus()`, which needs `--allow-sys=cpus`; the core
+ * count alone without it) and the features the WebAssembly backends depend on, probed without any permission.
+ */
+export function cpuDescription(): string {
+  let model: string | undefined;
   try {
-    const model = Deno.readTextFileSync("/proc/cpuinfo").match(/^model name\s*:\s*(.+)$/m)?.[1];
-    if (model) cpu = `${model.trim()} (${navigator.hardwareConcurrency} cores)`;
+    model = cpus()[0]?.model.trim();
   } catch {
-    // Not Linux, or not readable: the core count alone.
+    // No --allow-sys=cpus: the core count alone.
   }
+  const { simd, relaxedSimd, fusedMultiplyAdd } = wasmCpuFeatures();
+  const features = [
+    simd ? "WebAssembly SIMD" : "no WebAssembly SIMD",
+    relaxedSimd ? `relaxed SIMD with ${fusedMultiplyAdd ? "fused" : "unfused"} multiply-add` : "no relaxed SIMD",
+  ];
+  const cores = `${navigator.hardwareConcurrency} cores`;
+  return `${model ? `${model}, ` : ""}${cores}; ${features.join(", ")}`;
+}
+
+/** Deno, V8 and TypeScript versions, the OS, architecture, and the CPU ({@linkcode cpuDescription}). */
+export function runtimeInfo(): Manifest["runtime"] {
+  const cpu = cpuDescription();
   return {
     deno: Deno.version.deno,
     v8: Deno.version.v8,

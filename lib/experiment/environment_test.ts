@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { createRunFolder, gitState, runtimeInfo } from "./environment.ts";
+import { cpus } from "node:os";
+import { cpuDescription, createRunFolder, gitState, runtimeInfo } from "./environment.ts";
 import { needs, withTempDir } from "../testing/io.ts";
 
 /** Tests that make a temporary folder. */
@@ -43,5 +44,16 @@ Deno.test("runtimeInfo() names Deno, V8, TypeScript, OS, architecture and CPU", 
   const info = runtimeInfo();
   assert.equal(info.deno, Deno.version.deno);
   assert.equal(info.os, Deno.build.os);
-  assert.match(info.cpu, /cores/);
+  assert.match(info.cpu, /\d+ cores; /);
+  assert.match(info.cpu, /WebAssembly SIMD, relaxed SIMD with (un)?fused multiply-add$/);
 });
+
+Deno.test(
+  "cpuDescription() starts with the CPU model from node:os cpus() when --allow-sys=cpus is granted",
+  needs({ name: "sys", kind: "cpus" }),
+  () => {
+    const model = cpus()[0]!.model.trim();
+    assert.ok(model.length > 0);
+    assert.ok(cpuDescription().startsWith(`${model}, ${navigator.hardwareConcurrency} cores; `), cpuDescription());
+  },
+);
