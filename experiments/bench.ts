@@ -9,7 +9,12 @@
  * `--threads 1,2` (default both; batches of 1 always run on one thread),
  * `--network fashion,zhou,...` (default all four), `--rounds N` (default 7),
  * `--compare-tfjs`: also trains each network at batch 1 with TensorFlow.js's
- * CPU and WebAssembly backends in this process, and prints the ratios.
+ * CPU and WebAssembly backends in this process, and prints the ratios;
+ * `--compare-torch`: after the suite's rows of each network, batch and thread
+ * count, trains the same network with PyTorch (`/usr/bin/python3`, Debian's
+ * `python3-torch`, `OPENBLAS_CORETYPE` and `OPENBLAS_L2_SIZE` unset for it),
+ * prints which BLAS it loaded and the ratios (one line, and no PyTorch rows,
+ * where PyTorch is missing).
  *
  * @module
  */
@@ -98,6 +103,31 @@ function tfjsRatios(rows: readonly BenchRow[]): string[] {
   });
 }
 
+/** One line per network, wasm backend, batch and thread count: PyTorch's time over the suite's. */
+function torchRatios(rows: readonly BenchRow[]): string[] {
+  return rows.filter((r) => r.backend === "torch").flatMap((theirs) =>
+    rows.filter((r) =>
+      r.network === theirs.network && r.backend.startsWith("wasm") && r.batch === theirs.batch &&
+      r.threads === theirs.threads
+    ).map((ours) =>
+      `${ours.network} batch ${ours.batch}, ${ours.threads} thread(s): ${ours.backend} ${
+        ours.us_per_step_median.toFixed(1)
+      } µs per step, PyTorch ${theirs.us_per_step_median.toFixed(1)} µs: ${
+        (theirs.us_per_step_median / ours.us_per_step_median).toFixed(1)
+      }x`
+    )
+  );
+}
+
+/** Whether PyTorch can be benchmarked; says why not, in one line, when it cannot. */
+async function torchReady(wanted: boolean): Promise<boolean> {
+  if (!wanted) return false;
+  const { torchMissing } = await import("../lib/bench/torch.ts");
+  const missing = await torchMissing();
+  if (missing) console.error(`bench: --compare-torch: PyTorch rows skipped: ${missing}`);
+  return missing === undefined;
+}
+
 if (import.meta.main) {
   const { values } = parseArgs({
     args: Deno.args,
@@ -108,6 +138,7 @@ if (import.meta.main) {
       network: { type: "string", default: Object.keys(networks).join(",") },
       rounds: { type: "string", default: "7" },
       "compare-tfjs": { type: "boolean", default: false },
+      "compare-torch": { type: "boolean", default: false },
     },
   });
   const backends = listOf("backend", values.backend, backendNames) as BackendName[];
@@ -118,12 +149,15 @@ if (import.meta.main) {
     console.error("bench: --batch (1,64), --threads (1,2) and --rounds take positive integers");
     Deno.exit(2);
   }
+  const torch = await torchReady(values["compare-torch"]);
+  const { benchmarkTorch } = await import("../lib/bench/torch.ts");
+  const blas = new Set<string>();
   const data = await loadDataset("fashion-mnist");
   const rows: BenchRow[] = [];
   for (const name of names) {
-    for (const backend of backends) {
-      for (const batch of batches) {
-        for (const split of batch === 1 ? [1] : threads) {
+    for (const batch of batches) {
+      for (const split of batch === 1 ? [1] : threads) {
+        for (const backend of backends) {
           const row = await benchmarkTraining(networks[name], data, {
             backend: createBackend(backend),
             batch,
@@ -137,11 +171,25 @@ if (import.meta.main) {
             } µs per step`,
           );
         }
+        if (!torch) continue;
+        // PyTorch's row right after the suite's rows of the same network, batch and threads.
+        const { row, timing } = await benchmarkTorch(networks[name], data, {
+          batch,
+          threads: split,
+          rounds,
+          scratch: "results/bench",
+        });
+        rows.push(row);
+        blas.add(`PyTorch ${timing.torch}, BLAS: ${timing.blas.join(", ") || "none mapped"}`);
+        console.error(
+          `${name} torch batch ${batch} threads ${split}: ${row.us_per_step_median.toFixed(1)} µs per step`,
+        );
       }
     }
     if (values["compare-tfjs"]) rows.push(...await compareTfjs(name, data));
   }
   console.log(formatBenchTable(rows));
   if (values["compare-tfjs"]) console.log(`\n${tfjsRatios(rows).join("\n")}`);
+  if (torch) console.log(`\n${[...blas].join("\n")}\n${torchRatios(rows).join("\n")}`);
   console.log(`\nwrote ${await writeBenchCsv(rows, { dir: "results/bench" })}`);
 }

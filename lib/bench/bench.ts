@@ -168,12 +168,20 @@ export async function benchmarkTraining(
   await run(steps * (rounds + 1), threads, (log) => ends.push(log.elapsedSeconds));
   // The first round warms the workers up.
   const perStep = ends.slice(1).map((end, r) => (end - ends[r]!) * 1e6 / steps);
-  const us = median(perStep);
+  return benchRow(model, { network: experiment.name, backend: backend.name, batch, threads, us: median(perStep) });
+}
+
+/** A row of the table for `model` trained at `us` microseconds per step of `batch` images. */
+export function benchRow(
+  model: Sequential,
+  timing: { network: string; backend: string; batch: number; threads: number; us: number },
+): BenchRow {
+  const { network, backend, batch, threads, us } = timing;
   const imagesPerSecond = batch * 1e6 / us;
   const gflops = trainingFlops(model) * imagesPerSecond / 1e9;
   return {
-    network: experiment.name,
-    backend: backend.name,
+    network,
+    backend,
     batch,
     threads,
     "us_per_step_median": us,
