@@ -1,11 +1,9 @@
 /**
- * What a run writes besides its metrics rows: the settings record, charts,
- * the evaluation table and the confusion matrices.
+ * What a run prints and writes besides its metrics rows: the settings record, charts and the evaluation table.
  *
  * @module
  */
-import { stringify } from "csv-stringify/sync";
-import type { MetricsRow, SettingValue } from "../report/mod.ts";
+import type { MetricsRow, SettingValue } from "../run/mod.ts";
 import { renderChart } from "../report/mod.ts";
 import type { Experiment } from "./experiment.ts";
 import { DEFAULT_BACKEND, type Settings } from "./settings.ts";
@@ -97,22 +95,4 @@ export function chartsOf(rows: MetricsRow[], options: { color: boolean }): strin
     }
   }
   return parts.join("\n\n");
-}
-
-/** Each evaluated split's confusion matrix (per arm) as one CSV text. */
-export function confusionCsv(
-  confusions: { arm: string; split: string; matrix: number[][]; classNames: readonly string[] }[],
-): string {
-  const classes = Math.max(0, ...confusions.map((c) => c.matrix.length));
-  const header = [
-    "arm",
-    "split",
-    "true_class",
-    "true_name",
-    ...Array.from({ length: classes }, (_, k) => `predicted_${k}`),
-  ];
-  const rows = confusions.flatMap(({ arm, split, matrix, classNames }) =>
-    matrix.map((row, t) => [arm, split, t, classNames[t] ?? "", ...row])
-  );
-  return stringify([header, ...rows], { record_delimiter: "unix" });
 }

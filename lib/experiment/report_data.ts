@@ -7,13 +7,12 @@
  *
  * @module
  */
-import { stringify } from "csv-stringify/sync";
 import type { Backend } from "../backend/mod.ts";
 import { batchOf, type ImageSet, type PixelTransform } from "../data/mod.ts";
 import { conv2dForward } from "../kernels/mod.ts";
 import { Conv2d, type Sequential } from "../layers/mod.ts";
 import type { LossFunction } from "../losses/mod.ts";
-import type { ArmPictures, PredictionRow } from "../report/html/mod.ts";
+import type { ArmPictures, PredictionRow } from "../run/mod.ts";
 import type { Param } from "../tensor/mod.ts";
 import type { PreparedData } from "./experiment.ts";
 
@@ -112,11 +111,4 @@ function featureMaps(
       ...size,
     };
   });
-}
-
-/** `predictions.csv`: arm, split, index, true class, predicted class, true-class probability. */
-export function predictionsCsv(rows: PredictionRow[]): string {
-  const header = ["arm", "split", "index", "true_class", "predicted_class", "true_class_probability"];
-  const body = rows.map((r) => [r.arm, r.split, r.index, r.label, r.predicted, r.probability]);
-  return stringify([header, ...body], { "record_delimiter": "unix" });
 }

@@ -4,7 +4,7 @@ import { compareCli } from "../../compare/mod.ts";
 import { runExperiment } from "../../experiment/mod.ts";
 import { needs, withTempDir } from "../../testing/io.ts";
 import { tinyArmsExperiment, tinyExperiment } from "../../testing/tiny_experiment.ts";
-import { readMetrics } from "../metrics_csv.ts";
+import { readMetrics } from "../../run/mod.ts";
 import { CHROMIUM_PATH, hasChromium, visitPage } from "./browser.ts";
 
 /** The browser tests run Chromium and write run folders; without Chromium they are skipped, saying so once. */

@@ -5,13 +5,11 @@
  *
  * @module
  */
-import type { MetricsRow } from "../metrics_csv.ts";
 import { escapeHtml, figure, htmlTable, page, section } from "./page.ts";
 import { pictureSections } from "./pictures.ts";
-import { readRunData, type RunData } from "./run_data.ts";
 import { confusionSpec, type CurvePoint, curveSpec, thin } from "./specs.ts";
 import { renderSvg, type VegaLiteSpec } from "./vega.ts";
-import type { Manifest } from "../manifest.ts";
+import { type Manifest, type MetricsRow, readRunData, type RunData, RunFiles } from "../../run/mod.ts";
 
 /** A report: the page, and each chart's spec by file name (without `.vl.json`). */
 export interface RunReport {
@@ -84,16 +82,16 @@ export async function buildRunReport(data: RunData): Promise<RunReport> {
  * Reads a run folder and writes its `report.html` and `charts/*.vl.json`.
  *
  * @param dir the run folder.
- * @param options `manifest` to use instead of the folder's; `put` writes a file by name (default: into `dir`).
+ * @param options `manifest` to use instead of the folder's; `put` writes a file (default: `RunFiles.put` into `dir`).
  * @returns the report's size in bytes.
  */
 export async function writeRunReport(
   dir: string,
-  options: { manifest?: Manifest; put?: (name: string, text: string) => void } = {},
+  options: { manifest?: Manifest; put?: RunFiles["put"] } = {},
 ): Promise<number> {
   const report = await buildRunReport(await readRunData(dir, options));
-  const put = options.put ?? ((name: string, text: string) => Deno.writeTextFileSync(`${dir}/${name}`, text));
-  put("report.html", report.html);
+  const put = options.put ?? ((file, text) => new RunFiles(dir).put(file, text));
+  put("report", report.html);
   await Deno.mkdir(`${dir}/charts`, { recursive: true });
   for (const [name, spec] of report.specs) put(`charts/${name}.vl.json`, JSON.stringify(spec, null, 1) + "\n");
   return new TextEncoder().encode(report.html).length;
