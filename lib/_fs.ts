@@ -3,9 +3,12 @@
  *
  * @module
  */
+import { fileURLToPath } from "node:url";
 
 /** The project's root folder (holding `deno.json`, `lib/`, `experiments/`), with a trailing slash. */
-export const PROJECT_ROOT: string = new URL("..", import.meta.url).pathname;
+export const PROJECT_ROOT: string = import.meta.url.startsWith("file:")
+  ? fileURLToPath(new URL("..", import.meta.url))
+  : new URL("..", import.meta.url).pathname;
 
 /** An error's message without the `: <operation> '<path>'` Deno appends, for messages that name the path already. */
 export function causeOf(error: unknown): string {

@@ -24,7 +24,7 @@
  */
 
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { PROJECT_ROOT } from "../_fs.ts";
 import type { DatasetFileRecord } from "./checksum.ts";
 import type { ImageSet } from "./image_set.ts";
 import { type LoadedSplit, readIdxPair } from "./idx.ts";
@@ -95,8 +95,7 @@ export interface LoadedDataset {
 }
 
 function defaultRoot(): string | null {
-  const url = new URL("../../", import.meta.url);
-  return url.protocol === "file:" ? fileURLToPath(url) : null;
+  return import.meta.url.startsWith("file:") ? PROJECT_ROOT : null;
 }
 
 async function loadSplit(

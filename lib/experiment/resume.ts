@@ -10,6 +10,7 @@ import { type Checkpoint, type NamedTensor, readCheckpoint } from "../checkpoint
 import type { Optimizer, OptimizerState } from "../optim/mod.ts";
 import type { DatasetRecord } from "../data/mod.ts";
 import { checkpointPath, type Manifest, runFile } from "../run/mod.ts";
+import { causeOf } from "../_fs.ts";
 import type { Rng } from "../rng/mod.ts";
 import type { TrainPosition } from "../train/mod.ts";
 import type { Experiment } from "./experiment.ts";
@@ -79,7 +80,7 @@ export function readResumePoint(
   try {
     manifest = JSON.parse(Deno.readTextFileSync(runFile(dir, "manifest")));
   } catch (error) {
-    return fail(`not a run folder (${(error as Error).message.replace(/: \w+ '[^']*'$/, "")})`);
+    return fail(`not a run folder (${causeOf(error)})`);
   }
   const name = options.experiment.name;
   if (manifest.experiment !== name) fail(`a run of exp:${manifest.experiment}, not of exp:${name}`);

@@ -9,6 +9,7 @@ import { escapeHtml, figure, htmlTable, page, section } from "./page.ts";
 import { pictureSections } from "./pictures.ts";
 import { confusionSpec, type CurvePoint, curveSpec, thin } from "./specs.ts";
 import { renderSvg, type VegaLiteSpec } from "./vega.ts";
+import { perClassMetrics } from "../../train/mod.ts";
 import { type Manifest, type MetricsRow, readRunData, type RunData, RunFiles } from "../../run/mod.ts";
 
 /** A report: the page, and each chart's spec by file name (without `.vl.json`). */
@@ -192,17 +193,11 @@ function curveCharts(rows: MetricsRow[]): Chart[] {
 /** Per-class precision, recall and F1 for each confusion matrix. */
 function perClassTables(data: RunData): string {
   return data.confusions.map((c) => {
-    const rows = c.matrix.map((row, k) => {
-      const tp = row[k] ?? 0, actual = row.reduce((a, b) => a + b, 0);
-      const predicted = c.matrix.reduce((sum, r) => sum + (r[k] ?? 0), 0);
-      const p = predicted ? tp / predicted : NaN, r = actual ? tp / actual : NaN;
-      const f1 = p + r > 0 ? (2 * p * r) / (p + r) : NaN;
-      return [
-        c.classNames[k] || String(k),
-        actual,
-        ...[p, r, f1].map((v) => Number.isFinite(v) ? Number(v.toFixed(4)) : "-"),
-      ];
-    });
+    const rows = perClassMetrics(c.matrix).map(({ count, precision, recall, f1 }, k) => [
+      c.classNames[k] || String(k),
+      count,
+      ...[precision, recall, f1].map((v) => Number.isFinite(v) ? Number(v.toFixed(4)) : "-"),
+    ]);
     return `<h3>${escapeHtml(label(c.arm, c.split))}: per class</h3>` +
       htmlTable(["class", "images", "precision", "recall", "F1"], rows);
   }).join("\n");
