@@ -4,7 +4,7 @@
  * @module
  */
 import type { MetricsRow, SettingValue } from "../run/mod.ts";
-import { renderChart } from "../report/mod.ts";
+import { markdownTable, renderChart } from "../report/mod.ts";
 import type { Experiment } from "./experiment.ts";
 import { DEFAULT_BACKEND, type Settings } from "./settings.ts";
 
@@ -53,19 +53,15 @@ export function evaluationTable(rows: MetricsRow[]): string {
   const evaluations = rows.filter((r) => r.split !== "train");
   const multiArm = evaluations.some((r) => r.arm !== "");
   const header = [...(multiArm ? ["arm"] : []), "epoch", "split", "loss", "accuracy", "macro-F1"];
-  const lines = [`| ${header.join(" | ")} |`, `|${header.map(() => " --- ").join("|")}|`];
-  for (const r of evaluations) {
-    const cells = [
+  return markdownTable({
+    header,
+    rows: evaluations.map((r) => [
       ...(multiArm ? [r.arm] : []),
       String(r.epoch),
       r.split,
-      r.loss.toFixed(4),
-      r.accuracy.toFixed(4),
-      (r.macro_f1 ?? NaN).toFixed(4),
-    ];
-    lines.push(`| ${cells.join(" | ")} |`);
-  }
-  return lines.join("\n");
+      ...[r.loss, r.accuracy, r.macro_f1 ?? NaN].map((v) => v.toFixed(4)),
+    ]),
+  });
 }
 
 /** Loss and accuracy charts per arm: training intervals against evaluations, by samples seen. */

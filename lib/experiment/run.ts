@@ -372,7 +372,7 @@ macro-F1 ${macroF1.toFixed(4)}`);
     };
     run.confusions.push({ arm: name, split, matrix: e.confusion, classNames: [...data.train.classNames] });
   }
-  const recorded = recordForReport(model, { arm: name, initial, data, loss: experiment.loss, backend });
+  const recorded = recordForReport(model, { arm: name, initial, data, final: result.final });
   run.predictions.push(...recorded.predictions);
   run.pictures.push(recorded.pictures);
   await experiment.afterArm?.({ arm: name, model, initial, data, runDir: run.files.dir, log: run.say });

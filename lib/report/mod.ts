@@ -1,6 +1,7 @@
 /**
- * Reporting on the terminal: ASCII charts. (The run folder's files are `lib/run`; the HTML report `html/`.)
+ * Reporting on the terminal: ASCII charts and tables. (The run folder's files are `lib/run`; the HTML report `html/`.)
  *
  * @module
  */
 export * from "./chart.ts";
+export * from "./table.ts";
