@@ -1,8 +1,19 @@
 /**
- * Private file helpers shared by `lib/data`, `lib/report` and `lib/compare`.
+ * Private helpers shared across `lib/`: the project root, files, error causes.
  *
  * @module
  */
+import { fileURLToPath } from "node:url";
+
+/** The project's root folder (holding `deno.json`, `lib/`, `experiments/`), with a trailing slash. */
+export const PROJECT_ROOT: string = import.meta.url.startsWith("file:")
+  ? fileURLToPath(new URL("..", import.meta.url))
+  : new URL("..", import.meta.url).pathname;
+
+/** An error's message without the `: <operation> '<path>'` Deno appends, for messages that name the path already. */
+export function causeOf(error: unknown): string {
+  return (error as Error).message.replace(/: \w+ '[^']*'$/, "");
+}
 
 /** What is at a path: a file, a directory, something else, or nothing (also when it cannot be looked at). */
 export type PathKind = "file" | "directory" | "other" | "missing";

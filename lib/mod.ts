@@ -11,6 +11,7 @@ export * from "./layers/mod.ts";
 export * from "./losses/mod.ts";
 export * from "./optim/mod.ts";
 export * from "./report/mod.ts";
+export * from "./run/mod.ts";
 export * from "./rng/mod.ts";
 export * from "./tensor/mod.ts";
 export * from "./train/mod.ts";

@@ -13,6 +13,7 @@ import { Sgd } from "../optim/mod.ts";
 import { createRng } from "../rng/mod.ts";
 import { type IntervalLog, train } from "../train/mod.ts";
 import { stringify } from "csv-stringify/sync";
+import { textTable } from "../report/mod.ts";
 
 /** One core's 128-bit peak here: 2.25 GHz x 2 FMA pipes x 4 lanes x 2 FLOP. */
 export const PEAK_GFLOPS_PER_CORE = 36;
@@ -208,15 +209,9 @@ const COLUMNS: (keyof BenchRow)[] = [
 
 /** The rows as an aligned text table, one line per network, backend and batch. */
 export function formatBenchTable(rows: readonly BenchRow[]): string {
-  const cells = rows.map((row) =>
-    COLUMNS.map((column) => {
-      const value = row[column];
-      return typeof value === "number" && !Number.isInteger(value) ? value.toFixed(value < 1 ? 3 : 1) : String(value);
-    })
-  );
-  const widths = COLUMNS.map((column, i) => Math.max(column.length, ...cells.map((line) => line[i]!.length)));
-  return [COLUMNS as string[], ...cells].map((line) => line.map((cell, i) => cell.padStart(widths[i]!)).join("  "))
-    .join("\n");
+  const cell = (value: unknown) =>
+    typeof value === "number" && !Number.isInteger(value) ? value.toFixed(value < 1 ? 3 : 1) : String(value);
+  return textTable({ header: [...COLUMNS], rows: rows.map((row) => COLUMNS.map((column) => cell(row[column]))) });
 }
 
 /** Writes the rows as `DIR/<UTC time>.csv` (creating DIR) and returns the path. */

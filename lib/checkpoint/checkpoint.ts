@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { writeAtomically, type WriteFile } from "../_fs.ts";
+import { causeOf, writeAtomically, type WriteFile } from "../_fs.ts";
 import { sha256Hex } from "../data/checksum.ts";
 import type { Param } from "../tensor/mod.ts";
 import { decodeSafetensors, encodeSafetensors, type NamedTensor, type Safetensors } from "./safetensors.ts";
@@ -59,7 +59,7 @@ export function readCheckpoint(path: string): Checkpoint {
   try {
     bytes = Deno.readFileSync(path);
   } catch (error) {
-    throw new Error(`${path}: cannot read the checkpoint (${(error as Error).message.replace(/: \w+ '[^']*'$/, "")})`);
+    throw new Error(`${path}: cannot read the checkpoint (${causeOf(error)})`);
   }
   return { ...decodeSafetensors(bytes, path), file: path, sha256: sha256Hex(bytes) };
 }

@@ -4,17 +4,12 @@
  *
  * @module
  */
-import { CHART_MAX_SERIES, renderChart } from "../report/mod.ts";
+import { CHART_MAX_SERIES, renderChart, type Table } from "../report/mod.ts";
 import type { Comparison } from "./comparison.ts";
 import { formatDelta, formatSetting, formatValue } from "./format.ts";
 import { chartMetricTitle, SUMMARY_METRICS, SUMMARY_TITLES } from "./summary.ts";
 import type { Verdict } from "./verdict.ts";
 
-/** A table as strings: a header and rows. */
-export interface Table {
-  header: string[];
-  rows: string[][];
-}
 /** The final-metrics table: one row per run, differences from the baseline in brackets. */
 export function runsTable(comparison: Comparison): Table {
   const header = [

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { SettingValue } from "../report/mod.ts";
+import type { SettingValue } from "../run/mod.ts";
 import type { SummaryMetric } from "./summary.ts";
 
 /** A metric's value with the precision its kind needs. */

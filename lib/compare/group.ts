@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { SettingValue } from "../report/mod.ts";
+import type { SettingValue } from "../run/mod.ts";
 import type { Arm } from "./load.ts";
 import { settingKey } from "./settings_diff.ts";
 import { type ArmSummary, SUMMARY_METRICS, type SummaryMetric } from "./summary.ts";

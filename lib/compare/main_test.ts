@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
-import { makeRun } from "./_fixtures.ts";
+import { makeRun } from "../testing/fake_runs.ts";
 import type { DatasetRecord } from "../data/mod.ts";
 import { dataIdentity } from "./load.ts";
 import { compareCli } from "./main.ts";
@@ -177,7 +177,7 @@ Deno.test(
       assert.match(warnings, new RegExp(`- ${missing}: no such file or folder`));
       assert.match(
         warnings,
-        new RegExp(`- readMetrics: ${other} is not a metrics file`),
+        new RegExp(`- ${other} is not a metrics file`),
       );
       assert.match(
         warnings,
@@ -196,7 +196,7 @@ Deno.test(
       assert.match(
         warnings,
         new RegExp(
-          `- readMetrics: ${join(wide, "metrics.csv")} is not a metrics file.*unexpected lr`,
+          `- ${join(wide, "metrics.csv")} is not a metrics file.*unexpected lr`,
         ),
       );
       assert.match(stdout, /^good vs twin: identical \(7 rows\)$/m);

@@ -8,15 +8,8 @@
  * @module
  */
 import type { Comparison } from "./comparison.ts";
-import {
-  chartSection,
-  groupsHeading,
-  groupsTable,
-  runsTable,
-  settingsSection,
-  type Table,
-  verdictLines,
-} from "./_sections.ts";
+import { chartSection, groupsHeading, groupsTable, runsTable, settingsSection, verdictLines } from "./_sections.ts";
+import { escapeMarkdown, markdownTable, textTable } from "../report/mod.ts";
 
 /** Options of `renderText`. */
 export interface TextOptions {
@@ -42,11 +35,11 @@ export function renderText(
     [
       `Final metrics of ${comparison.arms.length} run(s)` +
       (baseline !== undefined ? `; differences from the baseline, ${baseline}` : ""),
-      alignTable(runsTable(comparison)),
+      textTable(runsTable(comparison)),
     ].join("\n"),
   );
   sections.push(
-    ["Settings that differ", settingsSection(comparison, alignTable)].join(
+    ["Settings that differ", settingsSection(comparison, textTable)].join(
       "\n",
     ),
   );
@@ -58,7 +51,7 @@ export function renderText(
   );
   if (comparison.showGroups) {
     sections.push(
-      [groupsHeading(comparison), alignTable(groupsTable(comparison))].join(
+      [groupsHeading(comparison), textTable(groupsTable(comparison))].join(
         "\n",
       ),
     );
@@ -112,41 +105,4 @@ export function renderMarkdown(
     );
   }
   return parts.join("\n\n") + "\n";
-}
-/** A number, maybe followed by a difference in brackets, or `-` for none. */
-const NUMERIC_CELL = /^(-|(NaN|-?Infinity|[-+]?[\d.]+(e[-+]?\d+)?)( \(.*\))?)?$/;
-
-/** Columns padded to a common width, numbers right-aligned. */
-function alignTable(table: Table): string {
-  const all = [table.header, ...table.rows];
-  const widths = table.header.map((_, c) => Math.max(...all.map((row) => (row[c] ?? "").length)));
-  const numeric = table.header.map((_, c) =>
-    table.rows.length > 0 &&
-    table.rows.every((row) => NUMERIC_CELL.test(row[c] ?? ""))
-  );
-  const line = (row: string[]) =>
-    row.map((
-      cell,
-      c,
-    ) => (numeric[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join(
-      "  ",
-    ).trimEnd();
-  return [
-    line(table.header),
-    widths.map((w) => "-".repeat(w)).join("  "),
-    ...table.rows.map(line),
-  ].join("\n");
-}
-
-function markdownTable(table: Table): string {
-  const row = (cells: string[]) => `| ${cells.map((cell) => escapeMarkdown(cell) || " ").join(" | ")} |`;
-  return [
-    row(table.header),
-    `|${table.header.map(() => " --- ").join("|")}|`,
-    ...table.rows.map(row),
-  ].join("\n");
-}
-
-function escapeMarkdown(text: string): string {
-  return text.replace(/\|/g, "\\|");
 }

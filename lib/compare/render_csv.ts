@@ -5,7 +5,7 @@
  * @module
  */
 import { stringify } from "csv-stringify/sync";
-import type { SettingValue } from "../report/mod.ts";
+import type { SettingValue } from "../run/mod.ts";
 import type { Comparison } from "./comparison.ts";
 import { SUMMARY_METRICS } from "./summary.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { threeRuns as fixture } from "./_fixtures.ts";
+import { threeRuns as fixture } from "../testing/fake_runs.ts";
 import { renderMarkdown, renderText } from "./render.ts";
 import { needs, withTempDir } from "../testing/io.ts";
 

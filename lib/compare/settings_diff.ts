@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { SettingValue } from "../report/mod.ts";
+import type { SettingValue } from "../run/mod.ts";
 
 /** What `diffSettings` needs of a run. */
 export interface SettingsSource {

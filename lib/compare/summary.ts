@@ -3,7 +3,8 @@
  *
  * @module
  */
-import type { ChartSeries, MetricsRow } from "../report/mod.ts";
+import type { ChartSeries } from "../report/mod.ts";
+import type { MetricsRow } from "../run/mod.ts";
 import type { Arm } from "./load.ts";
 
 /** The numbers of a run compared in the table and summarised over seeds. */

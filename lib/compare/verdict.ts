@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { METRICS_COLUMNS, type MetricsColumn, TIMING_COLUMNS } from "../report/mod.ts";
+import { METRICS_COLUMNS, type MetricsColumn, TIMING_COLUMNS } from "../run/mod.ts";
 import type { Arm } from "./load.ts";
 import { settingsKey } from "./settings_diff.ts";
 

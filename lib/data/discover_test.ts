@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { sha256Hex } from "./checksum.ts";
 import { loadDataset } from "./discover.ts";
-import { gzip, lit, TINY_TEST_LABELS, TINY_TRAIN_LABELS, tinyMnistFiles, writeFiles } from "./_fixtures.ts";
+import { gzip, lit, TINY_TEST_LABELS, TINY_TRAIN_LABELS, tinyMnistFiles, writeFiles } from "../testing/data_files.ts";
 import { needs, skipReason, withTempDir } from "../testing/io.ts";
 
 /** Tests that make a temporary folder, and those that also serve files on 127.0.0.1. */
@@ -477,7 +477,7 @@ Deno.test("loadDataset() lists every place tried when all fail", web, () =>
       const home = join(root, "datasets", "mnist");
       for (
         const expected of [
-          /^loadDataset: found no usable copy of MNIST handwritten digits \(mnist\)\. Tried, in order:/,
+          /^found no usable copy of MNIST handwritten digits \(mnist\)\. Tried, in order:/,
           new RegExp(`  - embedded ${lit(home)}: folder does not exist\n`),
           new RegExp(
             `  - cache ${lit(join(home, "cache"))}: folder does not exist\n`,

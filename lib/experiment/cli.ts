@@ -5,7 +5,8 @@
  */
 import { dataDirEnvVar } from "../data/mod.ts";
 import type { Experiment } from "./experiment.ts";
-import { DEFAULT_RESULTS_ROOT, runExperiment, type RunOptions } from "./run.ts";
+import { DEFAULT_RESULTS_ROOT, runFile } from "../run/mod.ts";
+import { runExperiment, type RunOptions } from "./run.ts";
 import { experimentCommand, shellLine } from "./run_command.ts";
 import { helpText, parseCommandLine, UsageError } from "./settings.ts";
 
@@ -138,7 +139,7 @@ async function runOnce(experiment: Experiment, options: RunOptions): Promise<num
       `\nexp:${experiment.name}: run ${manifest.status}: ${manifest.status_detail}\n` +
         (manifest["samples_seen"] > 0
           ? `the rows written so far are kept in ${runDir}`
-          : `nothing was trained; ${runDir}/manifest.json records why`),
+          : `nothing was trained; ${runFile(runDir, "manifest")} records why`),
     );
   }
   return EXIT_CODES[manifest.status];

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { tinyMnistFiles, writeFiles } from "../data/_fixtures.ts";
+import { tinyMnistFiles, writeFiles } from "../testing/data_files.ts";
 import { needs, withTempDir } from "../testing/io.ts";
 import { tinyArmsExperiment, tinyExperiment } from "../testing/tiny_experiment.ts";
 import { runExperimentCli } from "./cli.ts";

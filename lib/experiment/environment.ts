@@ -5,7 +5,7 @@
  */
 import { cpus } from "node:os";
 import { wasmCpuFeatures } from "../backend/mod.ts";
-import type { Manifest } from "../report/mod.ts";
+import type { Manifest } from "../run/mod.ts";
 
 /** The commit of `dir`'s git checkout and whether it has uncommitted changes; nulls when git is unavailable. */
 export async function gitState(dir: string): Promise<Manifest["git"]> {
@@ -54,34 +54,4 @@ export function runtimeInfo(): Manifest["runtime"] {
     arch: Deno.build.arch,
     cpu,
   };
-}
-
-/**
- * Creates a new run folder `<root>/<experiment>/<stamp>-seed<seed>`, adding
- * `-2`, `-3`, ... rather than ever reusing one.
- *
- * @throws {Error} naming the folder when it cannot be created (unwritable results folder).
- */
-export async function createRunFolder(
-  root: string,
-  options: { experiment: string; seed: number; now: Date },
-): Promise<{ dir: string; id: string }> {
-  const parent = `${root}/${options.experiment}`;
-  try {
-    await Deno.mkdir(parent, { recursive: true });
-  } catch (error) {
-    throw new Error(`cannot create the results folder ${parent}: ${(error as Error).message}`);
-  }
-  const stamp = options.now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z").replace("T", "-");
-  for (let attempt = 1;; attempt++) {
-    const id = `${stamp}-seed${options.seed}${attempt === 1 ? "" : `-${attempt}`}`;
-    const dir = `${parent}/${id}`;
-    try {
-      await Deno.mkdir(dir);
-      return { dir, id };
-    } catch (error) {
-      if (error instanceof Deno.errors.AlreadyExists) continue;
-      throw new Error(`cannot create the run folder ${dir}: ${(error as Error).message}`);
-    }
-  }
 }

@@ -1,32 +1,10 @@
 import assert from "node:assert/strict";
 import { cpus } from "node:os";
-import { cpuDescription, createRunFolder, gitState, runtimeInfo } from "./environment.ts";
+import { cpuDescription, gitState, runtimeInfo } from "./environment.ts";
 import { needs, withTempDir } from "../testing/io.ts";
 
-/** Tests that make a temporary folder. */
-const io = needs("read", "write");
 /** Tests that also run git. */
 const git = needs("read", "write", { name: "run", command: "git" });
-
-Deno.test("createRunFolder() never reuses a folder", io, () =>
-  withTempDir(async (root) => {
-    const now = new Date("2026-11-22T01:02:03.456Z");
-    const a = await createRunFolder(root, { experiment: "zhou", seed: 4, now });
-    const b = await createRunFolder(root, { experiment: "zhou", seed: 4, now });
-    assert.equal(a.id, "20261122-010203Z-seed4");
-    assert.equal(b.id, "20261122-010203Z-seed4-2");
-    assert.ok(Deno.statSync(b.dir).isDirectory);
-  }));
-
-Deno.test("createRunFolder() names a results folder it cannot create", io, () =>
-  withTempDir(async (dir) => {
-    const file = `${dir}/file`;
-    await Deno.writeTextFile(file, "");
-    await assert.rejects(
-      createRunFolder(file, { experiment: "zhou", seed: 0, now: new Date() }),
-      /cannot create the results folder .*zhou/,
-    );
-  }));
 
 Deno.test("gitState() reads a commit inside a checkout and nulls outside one", git, async () => {
   const outside = await withTempDir(gitState);

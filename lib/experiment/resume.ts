@@ -9,10 +9,10 @@
 import { type Checkpoint, type NamedTensor, readCheckpoint } from "../checkpoint/mod.ts";
 import type { Optimizer, OptimizerState } from "../optim/mod.ts";
 import type { DatasetRecord } from "../data/mod.ts";
-import type { Manifest } from "../report/mod.ts";
+import { checkpointPath, type Manifest, runFile } from "../run/mod.ts";
+import { causeOf } from "../_fs.ts";
 import type { Rng } from "../rng/mod.ts";
 import type { TrainPosition } from "../train/mod.ts";
-import { checkpointName } from "./checkpoints.ts";
 import type { Experiment } from "./experiment.ts";
 import { type Settings, UsageError } from "./settings.ts";
 
@@ -78,9 +78,9 @@ export function readResumePoint(
   };
   let manifest: Manifest;
   try {
-    manifest = JSON.parse(Deno.readTextFileSync(`${dir}/manifest.json`));
+    manifest = JSON.parse(Deno.readTextFileSync(runFile(dir, "manifest")));
   } catch (error) {
-    return fail(`not a run folder (${(error as Error).message.replace(/: \w+ '[^']*'$/, "")})`);
+    return fail(`not a run folder (${causeOf(error)})`);
   }
   const name = options.experiment.name;
   if (manifest.experiment !== name) fail(`a run of exp:${manifest.experiment}, not of exp:${name}`);
@@ -91,7 +91,7 @@ export function readResumePoint(
     fail(`a run of ${arms.length} arms (${arms.join(", ")}); only single-arm runs resume (run one with --arm NAME)`);
   }
   const arm = arms[0]!;
-  const file = `${dir}/${checkpointName(arm)}`;
+  const file = checkpointPath(dir, arm);
   let checkpoint: Checkpoint;
   try {
     checkpoint = readCheckpoint(file);

@@ -5,20 +5,29 @@
  *
  * @module
  */
-import { stringify } from "csv-stringify/sync";
 import { createBackend } from "../backend/mod.ts";
 import { type Checkpoint, loadCheckpoint } from "../checkpoint/mod.ts";
 import { type DatasetRecord, loadDataset, type LoadedDataset, takeFirst } from "../data/mod.ts";
 import type { Sequential } from "../layers/mod.ts";
 import { createOptimizer, hyperParameters } from "../optim/mod.ts";
 import {
-  formatMetricsRow,
+  type ArmPictures,
+  type Confusion,
+  confusionCsv,
+  createRunFolder,
+  DEFAULT_RESULTS_ROOT,
   type Manifest,
-  METRICS_COLUMNS,
   type MetricsRow,
+  type PredictionRow,
+  predictionsCsv,
   readMetrics,
-  type WriteFile,
-} from "../report/mod.ts";
+  RUN_FILES,
+  type RunFile,
+  runFile,
+  runFileNames,
+  RunFiles,
+} from "../run/mod.ts";
+import { PROJECT_ROOT, type WriteFile } from "../_fs.ts";
 import { createRng, type Rng } from "../rng/mod.ts";
 import type { Optimizer } from "../optim/mod.ts";
 import {
@@ -29,22 +38,15 @@ import {
   train,
   type TrainPosition,
 } from "../train/mod.ts";
-import { createRunFolder, gitState, runtimeInfo } from "./environment.ts";
+import { gitState, runtimeInfo } from "./environment.ts";
 import type { Arm, Experiment, PreparedData } from "./experiment.ts";
-import { checkpointMetadata, checkpointName, initialWeights } from "./checkpoints.ts";
-import { chartsOf, confusionCsv, evaluationTable, recordSettings } from "./outputs.ts";
-import { predictionsCsv, recordForReport } from "./report_data.ts";
-import { type ArmPictures, type PredictionRow, writeRunReport } from "../report/html/mod.ts";
+import { checkpointMetadata, initialWeights } from "./checkpoints.ts";
+import { chartsOf, evaluationTable, recordSettings } from "./outputs.ts";
+import { recordForReport } from "./report_data.ts";
+import { writeRunReport } from "../report/html/mod.ts";
 import { createProgress, type Progress } from "./progress.ts";
 import { checkSameData, readResumePoint, resumedManifest, type ResumePoint, resumeState } from "./resume.ts";
-import { RunFiles } from "./run_files.ts";
 import { DEFAULT_BACKEND, type RunControls, type Settings, UsageError } from "./settings.ts";
-
-/** The results root of this repository: `results/` beside `lib/`. */
-export const DEFAULT_RESULTS_ROOT: string = new URL("../../results", import.meta.url).pathname;
-
-/** The repository root, for `git` queries. */
-const REPO_ROOT = new URL("../..", import.meta.url).pathname;
 
 /** What {@linkcode runExperiment} returns. */
 export interface RunOutcome {
@@ -82,7 +84,7 @@ interface Run {
   files: RunFiles;
   manifest: Manifest;
   rows: MetricsRow[];
-  confusions: Parameters<typeof confusionCsv>[0];
+  confusions: Confusion[];
   /** Per evaluated image, and pictures per arm, for the HTML report. */
   predictions: PredictionRow[];
   pictures: ArmPictures[];
@@ -150,7 +152,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
     : await openRun(experiment, { plans, dataset: loaded.record, controls, write: options.write, output });
   say(`run folder: ${run.files.dir}`);
   try {
-    if (!resume) run.files.append("metrics.csv", METRICS_COLUMNS.join(",") + "\n");
+    if (!resume) run.files.startMetrics();
     for (const plan of plans) await trainArm(run, plan, options.signal);
     run.manifest.status = "completed";
   } catch (error) {
@@ -242,7 +244,7 @@ async function openRun(
     status: "running",
     settings: recordSettings(experiment, new Map(plans.map((p) => [p.name, p.settings]))),
     datasets: [options.dataset],
-    git: await gitState(REPO_ROOT),
+    git: await gitState(PROJECT_ROOT),
     runtime: runtimeInfo(),
     "started_at": started.toISOString(),
     "ended_at": null,
@@ -251,16 +253,7 @@ async function openRun(
     transforms: Object.fromEntries(plans.map((p) => [p.name, p.data.transform.name])),
     ...(options.output.init && { "init_from": { file: options.output.init.file, sha256: options.output.init.sha256 } }),
     "final_metrics": {},
-    files: {
-      metrics: "metrics.csv",
-      charts: "charts.txt",
-      confusion: "confusion.csv",
-      evaluations: "evaluations.md",
-      predictions: "predictions.csv",
-      pictures: "pictures.json",
-      report: "report.html",
-      ...Object.fromEntries(plans.map((p) => [p.name ? `model_${p.name}` : "model", checkpointName(p.name)])),
-    },
+    files: runFileNames(plans.map((p) => p.name)),
   };
   files.manifest(manifest);
   const { height, width } = plans[0]!.data.train;
@@ -291,7 +284,7 @@ async function reopenRun(
   const files = new RunFiles(dir, options.write);
   const manifest = resumedManifest(options.resume);
   files.manifest(manifest);
-  const { rows } = await readMetrics(`${dir}/metrics.csv`);
+  const { rows } = await readMetrics(runFile(dir, "metrics"));
   const { height, width } = options.plans[0]!.data.train;
   const report = { confusions: [], predictions: [], pictures: [], imageSize: { height, width } };
   // elapsed_s goes on from the last row written, the pause left out.
@@ -377,9 +370,9 @@ macro-F1 ${macroF1.toFixed(4)}`);
       accuracy: e.accuracy,
       macro_f1: e.macroF1,
     };
-    run.confusions.push({ arm: name, split, matrix: e.confusion, classNames: data.train.classNames });
+    run.confusions.push({ arm: name, split, matrix: e.confusion, classNames: [...data.train.classNames] });
   }
-  const recorded = recordForReport(model, { arm: name, initial, data, loss: experiment.loss, backend });
+  const recorded = recordForReport(model, { arm: name, initial, data, final: result.final });
   run.predictions.push(...recorded.predictions);
   run.pictures.push(recorded.pictures);
   await experiment.afterArm?.({ arm: name, model, initial, data, runDir: run.files.dir, log: run.say });
@@ -416,7 +409,7 @@ function saveCheckpoint(
     initFrom,
   });
   const resume = stopped && resumeState(stopped, stopped);
-  run.files.checkpoint(checkpointName(arm), model.params(), {
+  run.files.checkpoint(arm, model.params(), {
     metadata: { ...metadata, ...resume?.metadata },
     state: resume?.state,
   });
@@ -440,8 +433,7 @@ function record(
     "macro_f1": log.macroF1 ?? null,
     "elapsed_s": (performance.now() - run.clock) / 1000,
   };
-  const cells = formatMetricsRow(row);
-  run.files.append("metrics.csv", stringify([METRICS_COLUMNS.map((c) => cells[c])], { "record_delimiter": "unix" }));
+  run.files.appendMetrics(row);
   run.rows.push(row);
 }
 
@@ -479,16 +471,16 @@ async function finish(run: Run, options: { quiet: boolean; terminal: boolean }):
   const evaluated = rows.some((r) => r.split !== "train");
   const table = evaluated ? evaluationTable(rows) : "";
   const problems: string[] = [];
-  const outputs = {
-    "charts.txt": charts + "\n",
-    "evaluations.md": table && table + "\n",
-    "confusion.csv": run.confusions,
-    "predictions.csv": predictionsCsv(run.predictions),
-    "pictures.json": JSON.stringify({ imageSize: run.imageSize, arms: run.pictures }),
-  };
-  for (const [name, content] of Object.entries(outputs)) {
+  const outputs: [RunFile, () => string][] = [
+    ["charts", () => charts + "\n"],
+    ["evaluations", () => table && table + "\n"],
+    ["confusion", () => confusionCsv(run.confusions)],
+    ["predictions", () => predictionsCsv(run.predictions)],
+    ["pictures", () => JSON.stringify({ imageSize: run.imageSize, arms: run.pictures })],
+  ];
+  for (const [file, content] of outputs) {
     try {
-      files.put(name, typeof content === "string" ? content : confusionCsv(content));
+      files.put(file, content());
     } catch (error) {
       problems.push((error as Error).message);
     }
@@ -504,7 +496,7 @@ async function finish(run: Run, options: { quiet: boolean; terminal: boolean }):
     await writeRunReport(files.dir, { manifest, put: (name, text) => files.put(name, text) });
   } catch (error) {
     if (manifest.status === "completed") manifest.status = "failed";
-    const problem = `report.html: ${(error as Error).message}`;
+    const problem = `${RUN_FILES.report}: ${(error as Error).message}`;
     manifest.status_detail = [manifest.status_detail, problem].filter((p) => p).join("; then ");
   }
   try {

@@ -5,8 +5,7 @@
  * @module
  */
 
-/** The repository root, where `deno.json` names each task's permissions. */
-const REPO_ROOT = new URL("../..", import.meta.url).pathname;
+import { PROJECT_ROOT as REPO_ROOT } from "../_fs.ts"; // where `deno.json` names each task's permissions
 
 /**
  * The words of `deno run` for `experiments/<name>.ts` (or `options.script`):

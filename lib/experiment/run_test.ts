@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readMetrics } from "../report/mod.ts";
+import { readMetrics } from "../run/mod.ts";
 import { needs, withTempDir } from "../testing/io.ts";
 import { tinyExperiment } from "../testing/tiny_experiment.ts";
 import { type Experiment, type RunControls, runExperiment, type RunOptions, UsageError } from "./mod.ts";

@@ -13,6 +13,7 @@ import { experimentNamed } from "../predict/main.ts";
 import { loadPredictor } from "../predict/mod.ts";
 import { bundleScript, pageConfig, pageHtml } from "./page.ts";
 import { runFromUserCwd } from "../_fs.ts";
+import { checkpointName } from "../run/mod.ts";
 
 /** The `--help` text. */
 export const HELP = `Usage: deno task serve RUN_DIR [--arm NAME] [--port N]
@@ -48,7 +49,7 @@ export async function servePage(runDir: string, options: ServeOptions = {}): Pro
     arm: options.arm,
     experiment: options.experiment ?? experimentNamed,
   });
-  const model = `/${options.arm ? `model-${options.arm}` : "model"}.safetensors`;
+  const model = `/${checkpointName(options.arm ?? "")}`;
   const title = `${runDir.replace(/\/+$/, "").split("/").slice(-2).join("/")}${
     options.arm ? `, arm ${options.arm}` : ""
   }`;

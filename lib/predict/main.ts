@@ -16,7 +16,7 @@ import type { Experiment } from "../experiment/mod.ts";
 import { decodeIdxImages, decodePgm, decodePngGrey } from "./image.ts";
 import { type GreyImage, toModelInput } from "./input.ts";
 import { classify, loadPredictor } from "./predict.ts";
-import { runFromUserCwd } from "../_fs.ts";
+import { causeOf, runFromUserCwd } from "../_fs.ts";
 
 /** The `--help` text. */
 export const HELP = `Usage: deno task predict RUN_DIR IMAGE... [--arm NAME] [--index LIST] [--csv]
@@ -56,7 +56,7 @@ function readImages(files: string[], indices: number[]): { name: string; image: 
     try {
       bytes = Deno.readFileSync(file);
     } catch (error) {
-      throw new Error(`${file}: cannot read (${(error as Error).message.replace(/: \w+ '[^']*'$/, "")})`);
+      throw new Error(`${file}: cannot read (${causeOf(error)})`);
     }
     const ascii = String.fromCharCode(...bytes.subarray(0, 4));
     if (ascii === "\x89PNG") return [{ name: file, image: decodePngGrey(bytes, file) }];

@@ -8,7 +8,7 @@ import { type Checkpoint, loadCheckpoint, readCheckpoint } from "../checkpoint/m
 import { type PixelTransform, transformFromRecord } from "../data/mod.ts";
 import type { Experiment, Settings } from "../experiment/mod.ts";
 import type { Sequential } from "../layers/mod.ts";
-import type { Manifest } from "../report/mod.ts";
+import { checkpointPath, readManifestSync, runFile } from "../run/mod.ts";
 import { createRng } from "../rng/mod.ts";
 import { probabilities } from "./input.ts";
 
@@ -45,7 +45,7 @@ export interface LoadPredictorOptions {
  * @throws {Error} naming the file at fault: no manifest, an unknown or missing arm, no or a bad checkpoint.
  */
 export async function loadPredictor(runDir: string, options: LoadPredictorOptions): Promise<Predictor> {
-  const manifest = readManifest(runDir);
+  const manifest = readManifestSync(runFile(runDir, "manifest"));
   const arms = Object.keys(manifest.transforms ?? manifest.models ?? { "": "" });
   const arm = options.arm ?? "";
   if (!arms.includes(arm)) {
@@ -58,7 +58,7 @@ export async function loadPredictor(runDir: string, options: LoadPredictorOption
         }`,
     );
   }
-  const checkpoint = readCheckpoint(`${runDir}/${arm ? `model-${arm}` : "model"}.safetensors`);
+  const checkpoint = readCheckpoint(checkpointPath(runDir, arm));
   const meta = (key: string) => {
     const value = checkpoint.metadata[key];
     if (value === undefined) throw new Error(`${checkpoint.file}: no '${key}' in __metadata__`);
@@ -74,14 +74,6 @@ export async function loadPredictor(runDir: string, options: LoadPredictorOption
     throw new Error(`${checkpoint.file}: transform ${transform.name}, but the manifest names ${named}`);
   }
   return { labels: JSON.parse(meta("labels")), inputShape: model.inputShape, model, transform, checkpoint };
-}
-
-function readManifest(runDir: string): Manifest {
-  try {
-    return JSON.parse(Deno.readTextFileSync(`${runDir}/manifest.json`));
-  } catch (error) {
-    throw new Error(`${runDir}/manifest.json: cannot read the run's manifest (${(error as Error).message})`);
-  }
 }
 
 /**

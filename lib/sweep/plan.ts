@@ -6,13 +6,13 @@
  * @module
  */
 import { isAbsolute, resolve } from "node:path";
+import { PROJECT_ROOT as REPO_ROOT } from "../_fs.ts"; // experiment files are named relative to it
 import { type Experiment, parseCommandLine, parseSeeds, UsageError } from "../experiment/mod.ts";
 
 /** The most runs a plan may hold without `--yes`. */
 export const MAX_RUNS = 200;
 
-/** The repository root; experiment files are named relative to it. */
-export const REPO_ROOT: string = new URL("../..", import.meta.url).pathname;
+export { REPO_ROOT };
 
 /** What a sweep asks for, as flags or a plan file give it. */
 export interface SweepSpec {

@@ -7,6 +7,7 @@
  */
 import { resolve } from "node:path";
 import { experimentCommand } from "../experiment/mod.ts";
+import { readManifestSync, runFile } from "../run/mod.ts";
 import { acquireLock, isStale, lockOwner, releaseLock } from "./lock.ts";
 import { latestAttempt, runFolder } from "./folders.ts";
 import { flagsOf, type Plan, type PlannedRun, REPO_ROOT } from "./plan.ts";
@@ -25,7 +26,7 @@ export function attemptStatus(sweepDir: string, run: PlannedRun): RunState {
   const attempt = latestAttempt(sweepDir, run);
   if (!attempt) return "pending";
   try {
-    const status = JSON.parse(Deno.readTextFileSync(`${attempt}/manifest.json`)).status as RunState;
+    const status = readManifestSync(runFile(attempt, "manifest")).status as RunState;
     return status === "running" ? "failed" : status; // a manifest left `running` with no live lock: the process died
   } catch {
     return "failed";

@@ -4,7 +4,7 @@ import { compareCli } from "../../lib/compare/mod.ts";
 import { runExperiment } from "../../lib/experiment/mod.ts";
 import { needs, skipReason, withTempDir } from "../../lib/testing/io.ts";
 import { tinyArmsExperiment, tinyExperiment } from "../../lib/testing/tiny_experiment.ts";
-import { readMetrics } from "../../lib/report/metrics_csv.ts";
+import { readMetrics } from "../../lib/run/mod.ts";
 import { CHROMIUM_PATH, hasChromium, visitPage } from "./browser.ts";
 
 /** The browser tests run Chromium and write run folders; without Chromium they are skipped, saying why. */

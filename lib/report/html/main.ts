@@ -5,6 +5,7 @@
  * @module
  */
 import { resolve } from "node:path";
+import { runFile } from "../../run/mod.ts";
 import { writeRunReport } from "./run_report.ts";
 
 /**
@@ -26,7 +27,7 @@ export async function reportCli(args: string[], options: { cwd?: string } = {}):
     try {
       const bytes = await writeRunReport(dir);
       const seconds = ((performance.now() - start) / 1000).toFixed(2);
-      console.log(`${dir}/report.html: ${(bytes / 1024).toFixed(0)} KiB in ${seconds} s`);
+      console.log(`${runFile(dir, "report")}: ${(bytes / 1024).toFixed(0)} KiB in ${seconds} s`);
     } catch (error) {
       console.error(`error: ${dir}: ${(error as Error).message}`);
       code = 1;

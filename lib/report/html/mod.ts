@@ -7,7 +7,6 @@
  */
 export * from "./page.ts";
 export * from "./png.ts";
-export * from "./run_data.ts";
 export * from "./run_report.ts";
 export * from "./specs.ts";
 export * from "./vega.ts";

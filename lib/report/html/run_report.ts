@@ -5,13 +5,12 @@
  *
  * @module
  */
-import type { MetricsRow } from "../metrics_csv.ts";
 import { escapeHtml, figure, htmlTable, page, section } from "./page.ts";
 import { pictureSections } from "./pictures.ts";
-import { readRunData, type RunData } from "./run_data.ts";
 import { confusionSpec, type CurvePoint, curveSpec, thin } from "./specs.ts";
 import { renderSvg, type VegaLiteSpec } from "./vega.ts";
-import type { Manifest } from "../manifest.ts";
+import { perClassMetrics } from "../../train/mod.ts";
+import { type Manifest, type MetricsRow, readRunData, type RunData, RunFiles } from "../../run/mod.ts";
 
 /** A report: the page, and each chart's spec by file name (without `.vl.json`). */
 export interface RunReport {
@@ -84,16 +83,16 @@ export async function buildRunReport(data: RunData): Promise<RunReport> {
  * Reads a run folder and writes its `report.html` and `charts/*.vl.json`.
  *
  * @param dir the run folder.
- * @param options `manifest` to use instead of the folder's; `put` writes a file by name (default: into `dir`).
+ * @param options `manifest` to use instead of the folder's; `put` writes a file (default: `RunFiles.put` into `dir`).
  * @returns the report's size in bytes.
  */
 export async function writeRunReport(
   dir: string,
-  options: { manifest?: Manifest; put?: (name: string, text: string) => void } = {},
+  options: { manifest?: Manifest; put?: RunFiles["put"] } = {},
 ): Promise<number> {
   const report = await buildRunReport(await readRunData(dir, options));
-  const put = options.put ?? ((name: string, text: string) => Deno.writeTextFileSync(`${dir}/${name}`, text));
-  put("report.html", report.html);
+  const put = options.put ?? ((file, text) => new RunFiles(dir).put(file, text));
+  put("report", report.html);
   await Deno.mkdir(`${dir}/charts`, { recursive: true });
   for (const [name, spec] of report.specs) put(`charts/${name}.vl.json`, JSON.stringify(spec, null, 1) + "\n");
   return new TextEncoder().encode(report.html).length;
@@ -194,17 +193,11 @@ function curveCharts(rows: MetricsRow[]): Chart[] {
 /** Per-class precision, recall and F1 for each confusion matrix. */
 function perClassTables(data: RunData): string {
   return data.confusions.map((c) => {
-    const rows = c.matrix.map((row, k) => {
-      const tp = row[k] ?? 0, actual = row.reduce((a, b) => a + b, 0);
-      const predicted = c.matrix.reduce((sum, r) => sum + (r[k] ?? 0), 0);
-      const p = predicted ? tp / predicted : NaN, r = actual ? tp / actual : NaN;
-      const f1 = p + r > 0 ? (2 * p * r) / (p + r) : NaN;
-      return [
-        c.classNames[k] || String(k),
-        actual,
-        ...[p, r, f1].map((v) => Number.isFinite(v) ? Number(v.toFixed(4)) : "-"),
-      ];
-    });
+    const rows = perClassMetrics(c.matrix).map(({ count, precision, recall, f1 }, k) => [
+      c.classNames[k] || String(k),
+      count,
+      ...[precision, recall, f1].map((v) => Number.isFinite(v) ? Number(v.toFixed(4)) : "-"),
+    ]);
     return `<h3>${escapeHtml(label(c.arm, c.split))}: per class</h3>` +
       htmlTable(["class", "images", "precision", "recall", "F1"], rows);
   }).join("\n");

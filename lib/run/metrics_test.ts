@@ -3,11 +3,11 @@ import { join } from "node:path";
 import {
   formatMetricsRow,
   METRICS_COLUMNS,
-  MetricsCsv,
   type MetricsRow,
+  metricsText,
   readMetrics,
   TIMING_COLUMNS,
-} from "./metrics_csv.ts";
+} from "./metrics.ts";
 import { needs, withTempDir } from "../testing/io.ts";
 
 /** Tests that make a temporary folder. */
@@ -77,13 +77,10 @@ Deno.test("formatMetricsRow rejects an unknown split and a fractional epoch", ()
   );
 });
 
-Deno.test("MetricsCsv rows read back equal through readMetrics", io, () =>
+Deno.test("metricsText rows read back equal through readMetrics", io, () =>
   withTempDir(async (dir) => {
     const path = join(dir, "metrics.csv");
-    const metrics = await MetricsCsv.create(path);
-    metrics.write(train);
-    metrics.write(validation);
-    metrics.close();
+    await Deno.writeTextFile(path, metricsText([train, validation]));
     const text = await Deno.readTextFile(path);
     assert.equal(text.split("\n")[0], METRICS_COLUMNS.join(","));
     const table = await readMetrics(path);

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { CsvWriter, readCsv } from "./csv.ts";
+import { csvLine, readCsv } from "./csv.ts";
 
 /** The columns of `metrics.csv`, in order. */
 export const METRICS_COLUMNS = [
@@ -75,13 +75,13 @@ export function formatMetricsRow(
 ): Record<MetricsColumn, string> {
   if (!SPLITS.includes(row.split)) {
     throw new Error(
-      `formatMetricsRow: split must be train, validation or test, got ${JSON.stringify(row.split)}`,
+      `a metrics row's split must be train, validation or test, got ${JSON.stringify(row.split)}`,
     );
   }
   for (const key of ["epoch", "step", "samples_seen"] as const) {
     if (!Number.isInteger(row[key]) || row[key] < 0) {
       throw new Error(
-        `formatMetricsRow: ${key} must be a non-negative integer, got ${row[key]}`,
+        `a metrics row's ${key} must be a non-negative integer, got ${row[key]}`,
       );
     }
   }
@@ -98,47 +98,22 @@ export function formatMetricsRow(
   };
 }
 
+/** The header line of `metrics.csv`, with its newline. */
+export const METRICS_HEADER: string = METRICS_COLUMNS.join(",") + "\n";
+
 /**
- * Writes `metrics.csv`, each row on disk as soon as it is written.
+ * One line of `metrics.csv`, with its newline (see `formatMetricsRow` for the format).
  *
- * @example
- * ```ts
- * const metrics = await MetricsCsv.create(`${runDir}/metrics.csv`);
- * metrics.write({ arm: "", split: "train", epoch: 1, step: 100, samples_seen: 3200,
- *   loss: 0.71, accuracy: 0.78, macro_f1: null, elapsed_s: 4.2 });
- * metrics.close();
- * ```
+ * @throws {Error} as `formatMetricsRow`.
  */
-export class MetricsCsv {
-  #writer: CsvWriter;
+export function metricsLine(row: MetricsRow): string {
+  const cells = formatMetricsRow(row);
+  return csvLine(METRICS_COLUMNS.map((column) => cells[column]));
+}
 
-  private constructor(writer: CsvWriter) {
-    this.#writer = writer;
-  }
-
-  /** The file being written. */
-  get path(): string {
-    return this.#writer.path;
-  }
-
-  /**
-   * Creates the file (which must not exist) and writes the header.
-   *
-   * @throws {Error} naming the file when it exists or cannot be created.
-   */
-  static async create(path: string): Promise<MetricsCsv> {
-    return new MetricsCsv(await CsvWriter.create(path, METRICS_COLUMNS));
-  }
-
-  /** Appends one row (see `formatMetricsRow` for the format). */
-  write(row: MetricsRow): void {
-    this.#writer.write(formatMetricsRow(row));
-  }
-
-  /** Flushes and closes the file. */
-  close(): void {
-    this.#writer.close();
-  }
+/** A whole `metrics.csv`: the header, then one line per row. */
+export function metricsText(rows: readonly MetricsRow[]): string {
+  return METRICS_HEADER + rows.map(metricsLine).join("");
 }
 
 /** A metrics file as read back. */
@@ -182,9 +157,9 @@ export async function readMetrics(path: string): Promise<MetricsTable> {
       missing.length === 0 && extra.length === 0 ? "same columns in another order" : "",
     ].filter((part) => part !== "");
     throw new Error(
-      `readMetrics: ${path} is not a metrics file: its columns are ${
-        JSON.stringify(abbreviateColumns(table.columns))
-      }, expected ${expected.join(",")} (${details.join("; ")})`,
+      `${path} is not a metrics file: its columns are ${JSON.stringify(abbreviateColumns(table.columns))}, expected ${
+        expected.join(",")
+      } (${details.join("; ")})`,
     );
   }
   const rows: MetricsRow[] = [];

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { writeAtomically, type WriteFile } from "../_fs.ts";
+import { causeOf, writeAtomically, type WriteFile } from "../_fs.ts";
 import type { DatasetRecord } from "../data/discover.ts";
 
 export type { WriteFile } from "../_fs.ts";
@@ -101,7 +101,7 @@ export function writeManifest(path: string, manifest: Manifest, options: { write
     try {
       (options.write ?? Deno.writeFileSync)(path, new TextEncoder().encode(text));
     } catch (error) {
-      throw new Error(`cannot write ${path}: ${(error as Error).message}`);
+      throw new Error(`cannot write ${path}: ${causeOf(error)}`);
     }
   }
 }
@@ -116,8 +116,23 @@ export async function readManifest(path: string): Promise<Manifest> {
   try {
     text = await Deno.readTextFile(path);
   } catch (error) {
-    throw new Error(`cannot read manifest ${path}: ${(error as Error).message}`);
+    throw new Error(`cannot read manifest ${path}: ${causeOf(error)}`);
   }
+  return checkManifest(path, text);
+}
+
+/** {@linkcode readManifest}, synchronously. */
+export function readManifestSync(path: string): Manifest {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (error) {
+    throw new Error(`cannot read manifest ${path}: ${causeOf(error)}`);
+  }
+  return checkManifest(path, text);
+}
+
+function checkManifest(path: string, text: string): Manifest {
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -1,18 +1,21 @@
 /**
- * The files of one run folder, written so that a failed write (a full disk)
- * leaves nothing half-written and says which file failed and why.
+ * Writing into a run folder, so that a failed write (a full disk) leaves
+ * nothing half-written and says which file failed and why.
  *
  * @module
  */
 import { type NamedTensor, writeCheckpoint } from "../checkpoint/mod.ts";
-import { type Manifest, type WriteFile, writeManifest } from "../report/mod.ts";
+import { causeOf, type WriteFile } from "../_fs.ts";
 import type { Param } from "../tensor/mod.ts";
+import { checkpointName, RUN_FILES, type RunFile } from "./layout.ts";
+import { type Manifest, writeManifest } from "./manifest.ts";
+import { METRICS_HEADER, metricsLine, type MetricsRow } from "./metrics.ts";
 
 const encoder = new TextEncoder();
 
-/** `cannot write <path>: <cause>`, without the path Deno appends to its own message. */
+/** `cannot write <path>: <cause>`. */
 function writeError(path: string, error: unknown): Error {
-  return new Error(`cannot write ${path}: ${(error as Error).message.replace(/: \w+ '[^']*'$/, "")}`);
+  return new Error(`cannot write ${path}: ${causeOf(error)}`);
 }
 
 /** Runs a clean-up step whose failure leaves nothing more to do. */
@@ -38,7 +41,7 @@ export class RunFiles {
   /** The run folder. */
   readonly dir: string;
   readonly #write: WriteFile;
-  readonly #sizes = new Map<string, number>();
+  #metricsSize: number | null = null;
 
   /** Writes into `dir` through `write` (default `Deno.writeFileSync`; tests inject a failing one). */
   constructor(dir: string, write: WriteFile = Deno.writeFileSync) {
@@ -46,15 +49,24 @@ export class RunFiles {
     this.#write = write;
   }
 
+  /** Starts `metrics.csv` with its header line (see {@linkcode RunFiles.appendMetrics}). */
+  startMetrics(): void {
+    this.#appendMetrics(METRICS_HEADER);
+  }
+
   /**
-   * Appends `text` to `name`, whole or not at all: after a failed write the
-   * file is cut back to its last complete line.
+   * Appends a row to `metrics.csv`, whole or not at all: after a failed write
+   * the file is cut back to its last complete line. A resumed run appends to the rows it has.
    *
-   * @throws {Error} `cannot write <path>: <cause>`.
+   * @throws {Error} `cannot write <path>: <cause>`, or a row that cannot be formatted.
    */
-  append(name: string, text: string): void {
-    const path = `${this.dir}/${name}`;
-    const size = this.#sizes.get(name) ?? sizeOf(path); // a resumed run appends to its files
+  appendMetrics(row: MetricsRow): void {
+    this.#appendMetrics(metricsLine(row));
+  }
+
+  #appendMetrics(text: string): void {
+    const path = `${this.dir}/${RUN_FILES.metrics}`;
+    const size = this.#metricsSize ?? sizeOf(path);
     const bytes = encoder.encode(text);
     try {
       this.#write(path, bytes, { append: true });
@@ -62,16 +74,17 @@ export class RunFiles {
       attempt(() => Deno.truncateSync(path, size));
       throw writeError(path, error);
     }
-    this.#sizes.set(name, size + bytes.length);
+    this.#metricsSize = size + bytes.length;
   }
 
   /**
-   * Writes `text` as the whole of `name`; a file that could not be written whole is removed.
+   * Writes `text` as the whole of a file of the folder: a role of `RUN_FILES`, or a path inside the folder
+   * (the report's `charts/*.vl.json`); a file that could not be written whole is removed.
    *
    * @throws {Error} `cannot write <path>: <cause>`.
    */
-  put(name: string, text: string): void {
-    const path = `${this.dir}/${name}`;
+  put(file: RunFile | `charts/${string}`, text: string): void {
+    const path = `${this.dir}/${file in RUN_FILES ? RUN_FILES[file as RunFile] : file}`;
     try {
       this.#write(path, encoder.encode(text));
     } catch (error) {
@@ -81,17 +94,17 @@ export class RunFiles {
   }
 
   /**
-   * Writes `name` as a safetensors checkpoint of `params` with `metadata` and training `state`
-   * tensors, atomically (see `writeCheckpoint`).
+   * Writes an arm's checkpoint of `params` with `metadata` and training `state` tensors, atomically
+   * (see `writeCheckpoint`).
    *
    * @throws {Error} `cannot write <path>: <cause>`.
    */
   checkpoint(
-    name: string,
+    arm: string,
     params: readonly Param[],
     options: { metadata: Record<string, string>; state?: NamedTensor[] },
   ): void {
-    const path = `${this.dir}/${name}`;
+    const path = `${this.dir}/${checkpointName(arm)}`;
     try {
       writeCheckpoint(path, params, { ...options, write: this.#write });
     } catch (error) {
@@ -101,6 +114,6 @@ export class RunFiles {
 
   /** Writes `manifest.json` (see `writeManifest`). */
   manifest(manifest: Manifest): void {
-    writeManifest(`${this.dir}/manifest.json`, manifest, { write: this.#write });
+    writeManifest(`${this.dir}/${RUN_FILES.manifest}`, manifest, { write: this.#write });
   }
 }

@@ -1,20 +1,21 @@
 /**
- * Fake run folders for the compare tests: a metrics.csv written with
- * `MetricsCsv` and a manifest written with `writeManifest`.
+ * Fake run folders for the compare tests: a metrics file written with
+ * `metricsText` and a manifest written with `writeManifest`.
  *
  * @module
  */
 import { join } from "node:path";
-import { buildComparison, type Comparison } from "./comparison.ts";
-import { loadRuns } from "./load.ts";
+import { buildComparison, type Comparison, loadRuns } from "../compare/mod.ts";
 import {
   type Manifest,
-  MetricsCsv,
   type MetricsRow,
+  metricsText,
+  RUN_FILES,
+  runFile,
   type RunStatus,
   type SettingValue,
   writeManifest,
-} from "../report/mod.ts";
+} from "../run/mod.ts";
 import type { DatasetRecord } from "../data/mod.ts";
 
 /** How a fake run looks. */
@@ -123,9 +124,7 @@ export async function makeRun(
   const arms = fake.arms ?? [""];
   let rows = arms.flatMap((arm) => fakeRows(settings, arm, fake));
   if (fake.edit) rows = fake.edit(rows);
-  const metrics = await MetricsCsv.create(join(dir, "metrics.csv"));
-  for (const row of rows) metrics.write(row);
-  metrics.close();
+  await Deno.writeTextFile(runFile(dir, "metrics"), metricsText(rows));
   if (fake.noManifest) return dir;
   const final: Manifest["final_metrics"] = {};
   for (const arm of arms) {
@@ -139,7 +138,7 @@ export async function makeRun(
     }
   }
   const last = rows.at(-1);
-  writeManifest(join(dir, "manifest.json"), {
+  writeManifest(runFile(dir, "manifest"), {
     experiment: fake.experiment ?? "fashion",
     run_id: name,
     status: fake.status ?? "completed",
@@ -162,7 +161,7 @@ export async function makeRun(
       0,
     ),
     final_metrics: final,
-    files: { metrics: "metrics.csv" },
+    files: { metrics: RUN_FILES.metrics },
   });
   return dir;
 }
