@@ -118,7 +118,7 @@ async function loadSplit(
     set.width !== spec.width
   ) {
     throw new Error(
-      `loadDataset: ${spec.name} images in ${dir} are ${set.channels}x${set.height}x${set.width}, ` +
+      `${spec.name} images in ${dir} are ${set.channels}x${set.height}x${set.width}, ` +
         `expected ${spec.channels}x${spec.height}x${spec.width}`,
     );
   }
@@ -204,7 +204,7 @@ export async function loadDataset(
     const found = await locate(dataDir, spec);
     if ("problem" in found) {
       throw new Error(
-        `loadDataset: the ${name} data dir ${dataDir} (from ${origin}): ` +
+        `the ${name} data dir ${dataDir} (from ${origin}): ` +
           `${found.problem}. An explicit folder must hold every file ` +
           `(${fileNames(spec).join(", ")}); no other place was tried. ${howToSupply(spec)}`,
       );
@@ -215,7 +215,7 @@ export async function loadDataset(
       return { ...loaded, tried };
     } catch (error) {
       throw new Error(
-        `loadDataset: the ${name} data dir ${found.dir} (from ${origin}): ${messageOf(error)}`,
+        `the ${name} data dir ${found.dir} (from ${origin}): ${messageOf(error)}`,
         { cause: error },
       );
     }
@@ -280,7 +280,7 @@ export async function loadDataset(
   }
 
   throw new Error(
-    `loadDataset: found no usable copy of ${spec.title} (${name}). Tried, in order:\n` +
+    `found no usable copy of ${spec.title} (${name}). Tried, in order:\n` +
       tried.map((line) => `  - ${line}\n`).join("") + howToSupply(spec),
   );
 }

@@ -482,7 +482,7 @@ Deno.test("loadDataset() lists every place tried when all fail", web, () =>
       const home = join(root, "datasets", "mnist");
       for (
         const expected of [
-          /^loadDataset: found no usable copy of MNIST handwritten digits \(mnist\)\. Tried, in order:/,
+          /^found no usable copy of MNIST handwritten digits \(mnist\)\. Tried, in order:/,
           new RegExp(`  - embedded ${lit(home)}: folder does not exist\n`),
           new RegExp(
             `  - cache ${lit(join(home, "cache"))}: folder does not exist\n`,
