@@ -136,9 +136,9 @@ export async function runMain(cli: (args: string[]) => Promise<number>): Promise
 
 /**
  * Whether to print colour: output is a terminal (default: ask of stdout)
- * and neither `NO_COLOR` nor a `--no-color` flag says otherwise. Every
- * coloured print asks this.
+ * and neither `NO_COLOR` (default: as the process sees it) nor a
+ * `--no-color` flag says otherwise. Every coloured print asks this.
  */
-export function useColor(options: { terminal?: boolean; noColorFlag?: boolean } = {}): boolean {
-  return (options.terminal ?? Deno.stdout.isTerminal()) && !Deno.noColor && !options.noColorFlag;
+export function useColor(options: { terminal?: boolean; noColor?: boolean; noColorFlag?: boolean } = {}): boolean {
+  return (options.terminal ?? Deno.stdout.isTerminal()) && !(options.noColor ?? Deno.noColor) && !options.noColorFlag;
 }

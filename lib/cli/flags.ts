@@ -74,7 +74,7 @@ export interface ParsedArgs<F extends Flags> {
 
 /**
  * Parses `args` by `flags`. `--help`/`-h` is always known; when given,
- * nothing is validated.
+ * nothing is validated. A flag given twice takes its last value, unless `multiple`.
  *
  * @param args the command-line words.
  * @param flags the command's flag table.
@@ -108,8 +108,7 @@ export function parseFlags<F extends Flags>(args: string[], flags: F): ParsedArg
     if (texts === undefined) values[name] = flag.default;
     else if (!flag.value) values[name] = true;
     else if (flag.multiple) values[name] = texts.map((text) => readValue(name, text, flag));
-    else if (texts.length > 1) throw new UsageError(`--${name} given ${texts.length} times`, { hint: "give it once" });
-    else values[name] = readValue(name, texts[0]!, flag);
+    else values[name] = readValue(name, texts.at(-1)!, flag); // the last of repeated ones, as parseArgs does
   }
   return { values: values as Values<F>, given: new Set(raw.keys()) as Set<keyof F & string>, positionals, help };
 }

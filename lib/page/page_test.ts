@@ -1,12 +1,12 @@
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
 import { parse } from "csv-parse/sync";
-import { runExperiment, runExperimentCli } from "../experiment/mod.ts";
+import { findExperiment, runExperiment, runExperimentCli } from "../experiment/mod.ts";
 import { classify, decodePngGrey, loadPredictor, toModelInput } from "../predict/mod.ts";
 import type { Conv2d } from "../layers/mod.ts";
 import { createRng } from "../rng/mod.ts";
 import { classifyInput, layerSpecs, pageNetwork } from "./network.ts";
-import { experimentNamed, predictCli } from "../predict/main.ts";
+import { predictCli } from "../predict/main.ts";
 import { CHROMIUM_PATH, hasChromium, visitPage } from "../report/html/browser.ts";
 import { needs, withTempDir } from "../testing/io.ts";
 import { tinyArmsExperiment, tinyExperiment } from "../testing/tiny_experiment.ts";
@@ -14,7 +14,7 @@ import { pageCli } from "./main.ts";
 import { serveCli, servePage } from "./serve.ts";
 
 const experiments = [tinyExperiment, tinyArmsExperiment];
-const experiment = (name: string) => experiments.find((e) => e.name === name) ?? experimentNamed(name);
+const experiment = (name: string) => experiments.find((e) => e.name === name) ?? findExperiment(name);
 const options = { experiment: (name: string) => Promise.resolve(experiment(name)) };
 
 /** Runs a command line, returning its exit code and what it printed. */
@@ -209,7 +209,7 @@ Deno.test("the page classifies a drawn 7 as deno task predict does (exp:zhou on 
   ignore: !permitted || !hasChromium() || !mnist,
 }, () =>
   withTempDir(async (dir) => {
-    const code = await runExperimentCli(await experimentNamed("zhou"), ["--data-dir", mnist!, "--out", dir, "--quiet"]);
+    const code = await runExperimentCli(await findExperiment("zhou"), ["--data-dir", mnist!, "--out", dir, "--quiet"]);
     assert.equal(code, 0);
     const [run] = [...Deno.readDirSync(`${dir}/zhou`)].map((e) => `${dir}/zhou/${e.name}`);
     const keep = Deno.env.get("PAGE_SCREENSHOT");
