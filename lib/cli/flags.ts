@@ -98,6 +98,9 @@ export function parseFlags<F extends Flags>(args: string[], flags: F): ParsedArg
   for (const token of tokens) {
     if (token.kind === "positional") positionals.push(token.value);
     if (token.kind !== "option") continue;
+    if (token.name === "help" && token.value !== undefined) {
+      throw new UsageError(`--help takes no value, got '${token.value}'`, { hint: "give --help" });
+    }
     if (token.name === "help") help = true;
     else raw.set(token.name, [...raw.get(token.name) ?? [], checkToken(token, flags)]);
   }
@@ -119,7 +122,7 @@ type OptionToken = { name: string; rawName: string; value?: string; inlineValue?
 function checkToken(token: OptionToken, flags: Flags): string {
   const flag = flags[token.name];
   if (flag === undefined) {
-    const near = nearest(token.name, Object.keys(flags));
+    const near = nearest(token.name, [...Object.keys(flags), "help"]);
     throw new UsageError(`unknown flag ${token.rawName}`, {
       hint: near ? `did you mean --${near}? see --help` : "see --help for the flags",
     });

@@ -26,12 +26,13 @@ export async function expCli(args: string[], options: { dir?: string; cwd?: stri
   const command = { task: "exp", usage: "NAME", about: "", flags: {}, positionals: { min: 1, max: 1 } };
   if (name === undefined || name.startsWith("-")) {
     const experiments = await listExperiments(options.dir);
+    const width = Math.max(0, ...experiments.map((e) => e.name.length)) + 2;
     command.about = [
       "Runs an experiment: NAME.ts of experiments/, or the path of an experiment file.",
       "",
       "Experiments:",
     ]
-      .concat(experiments.map((e) => `  ${e.name.padEnd(14)}${e.title}`))
+      .concat(experiments.map((e) => `  ${e.name.padEnd(width)}${e.title}`))
       .concat(["", "deno task exp NAME --help lists NAME's flags."]).join("\n");
     return await runCli(command, args, () => 0);
   }
