@@ -193,6 +193,22 @@ export function experimentFlags(options: ExperimentFlagOptions): Record<string, 
       default: d.threads ?? 1,
       help: "split each batch across N threads; batches of 1 stay on one",
     },
+    ...controlFlags(options),
+    ...(arms.length > 0 && {
+      arm: {
+        value: "NAME",
+        multiple: true,
+        type: { allowed: `one of ${arms.join(", ")}`, read: (t) => armsIn(t, arms) },
+        help: `run only these arms (repeat or comma-separate): ${arms.join(", ")}`,
+      } satisfies Flag<string[]>,
+    }),
+    ...Object.fromEntries(Object.entries(options.extraFlags ?? {}).map(([name, f]) => [name, { help: f.description }])),
+  };
+}
+
+/** The flags of how a run is carried out: data, output, seeds, checkpoints, resume. */
+function controlFlags(options: ExperimentFlagOptions): Record<string, Flag> {
+  return {
     "data-dir": {
       value: "DIR",
       type: path,
@@ -219,15 +235,6 @@ export function experimentFlags(options: ExperimentFlagOptions): Record<string, 
     },
     "init-from": { value: "FILE", type: path, help: "start from the weights of a .safetensors checkpoint" },
     resume: { value: "RUN_DIR", type: path, help: "go on with an interrupted run where it stopped (its settings)" },
-    ...(arms.length > 0 && {
-      arm: {
-        value: "NAME",
-        multiple: true,
-        type: { allowed: `one of ${arms.join(", ")}`, read: (t) => armsIn(t, arms) },
-        help: `run only these arms (repeat or comma-separate): ${arms.join(", ")}`,
-      } satisfies Flag<string[]>,
-    }),
-    ...Object.fromEntries(Object.entries(options.extraFlags ?? {}).map(([name, f]) => [name, { help: f.description }])),
   };
 }
 
