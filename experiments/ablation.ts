@@ -25,7 +25,6 @@ import {
   gaussian,
   holdOutLast,
   Relu,
-  runExperimentCli,
   Sequential,
   sigmoidLogLoss,
   standardizer,
@@ -105,5 +104,3 @@ export const ablation: Experiment = {
     await Deno.writeTextFile(`${runDir}/filters.txt`, text, { append: true });
   },
 };
-
-if (import.meta.main) Deno.exit(await runExperimentCli(ablation, Deno.args));

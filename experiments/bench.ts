@@ -5,50 +5,70 @@
  * update) on Fashion-MNIST images for each network, backend and batch size,
  * prints a table and writes it to `results/bench/<UTC time>.csv`.
  *
- * Flags: `--backend wasm,wasm-fma,ts` (default all three), `--batch 1,64` (default 1 and 64),
- * `--threads 1,2` (default both; batches of 1 always run on one thread),
- * `--network fashion,zhou,...` (default all four), `--rounds N` (default 7),
- * `--compare-tfjs`: also trains each network at batch 1 with TensorFlow.js's
- * CPU and WebAssembly backends in this process, and prints the ratios;
- * `--compare-torch`: after the suite's rows of each network, batch and thread
- * count, trains the same network with PyTorch (`/usr/bin/python3`, Debian's
- * `python3-torch`, `OPENBLAS_CORETYPE` and `OPENBLAS_L2_SIZE` unset for it),
- * prints which BLAS it loaded and the ratios (one line, and no PyTorch rows,
- * where PyTorch is missing).
+ * Flags (`deno task bench --help`): `--backend`, `--batch`, `--threads`,
+ * `--network`, `--rounds`, `--compare-tfjs` (also trains each network at
+ * batch 1 with TensorFlow.js's CPU and WebAssembly backends in this process,
+ * and prints the ratios), `--compare-torch` (after the suite's rows of each
+ * network, batch and thread count, trains the same network with PyTorch:
+ * `/usr/bin/python3`, Debian's `python3-torch`, `OPENBLAS_CORETYPE` and
+ * `OPENBLAS_L2_SIZE` unset for it; prints which BLAS it loaded and the
+ * ratios; one line, and no PyTorch rows, where PyTorch is missing).
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { ablation } from "./ablation.ts";
 import { bitsbrains } from "./bitsbrains.ts";
 import { fashion } from "./fashion.ts";
 import { zhou } from "./zhou.ts";
 import {
-  type BackendName,
   backendNames,
   type BenchmarkTfjs,
   benchmarkTraining,
   type BenchRow,
+  type Command,
   createBackend,
   createRng,
   formatBenchTable,
+  integer,
+  listOf,
   loadDataset,
   type LoadedDataset,
+  oneOf,
+  runCli,
+  runMain,
+  type Values,
   writeBenchCsv,
 } from "../lib/mod.ts";
 
 const networks = { fashion, zhou, bitsbrains, ablation };
 
-/** Splits a comma list and checks every item against `allowed`, exiting 2 with a message otherwise. */
-function listOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T[] {
-  const items = value.split(",").map((s) => s.trim());
-  const bad = items.find((item) => !allowed.includes(item as T));
-  if (bad !== undefined) {
-    console.error(`bench: --${flag} ${bad} is not one of ${allowed.join(", ")}`);
-    Deno.exit(2);
-  }
-  return items as T[];
-}
+const FLAGS = {
+  backend: { value: "LIST", type: listOf(oneOf(backendNames)), default: [...backendNames], help: "the backends timed" },
+  batch: { value: "LIST", type: listOf(integer(1)), default: [1, 64], help: "batch sizes" },
+  threads: {
+    value: "LIST",
+    type: listOf(integer(1)),
+    default: [1, 2],
+    help: "threads per batch (batches of 1 always run on one)",
+  },
+  network: {
+    value: "LIST",
+    type: listOf(oneOf(Object.keys(networks) as (keyof typeof networks)[])),
+    default: Object.keys(networks) as (keyof typeof networks)[],
+    help: "the experiments' networks timed",
+  },
+  rounds: { value: "N", type: integer(1), default: 7, help: "timed rounds per configuration" },
+  "compare-tfjs": { help: "also train each network at batch 1 with TensorFlow.js's CPU and WebAssembly backends" },
+  "compare-torch": { help: "also train each network with PyTorch (/usr/bin/python3) after the suite's rows" },
+} as const;
+
+/** The command: its flag table and --help text. */
+const BENCH: Command<typeof FLAGS> = {
+  task: "bench",
+  about: "Times the real training loop of the experiments' networks on Fashion-MNIST images for each\n" +
+    "backend and batch size, prints a table and writes it to results/bench/<UTC time>.csv.",
+  flags: FLAGS,
+};
 
 /**
  * TensorFlow.js is resolved by its own config, `tools/tfjs/deno.json` (the bench task's), never by the main one, so
@@ -128,41 +148,22 @@ async function torchReady(wanted: boolean): Promise<boolean> {
   return missing === undefined;
 }
 
-if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      backend: { type: "string", default: backendNames.join(",") },
-      batch: { type: "string", default: "1,64" },
-      threads: { type: "string", default: "1,2" },
-      network: { type: "string", default: Object.keys(networks).join(",") },
-      rounds: { type: "string", default: "7" },
-      "compare-tfjs": { type: "boolean", default: false },
-      "compare-torch": { type: "boolean", default: false },
-    },
-  });
-  const backends = listOf("backend", values.backend, backendNames) as BackendName[];
-  const names = listOf("network", values.network, Object.keys(networks) as (keyof typeof networks)[]);
-  const batches = values.batch.split(",").map(Number), threads = values.threads.split(",").map(Number);
-  const rounds = Number(values.rounds);
-  if (![...batches, ...threads, rounds].every((b) => Number.isInteger(b) && b >= 1)) {
-    console.error("bench: --batch (1,64), --threads (1,2) and --rounds take positive integers");
-    Deno.exit(2);
-  }
-  const torch = await torchReady(values["compare-torch"]);
+/** Times every configuration the flags ask for, prints the table and writes the CSV. */
+async function bench(values: Values<typeof FLAGS>): Promise<number> {
+  const torch = await torchReady(values["compare-torch"]!);
   const { benchmarkTorch } = await import("../lib/bench/torch.ts");
   const blas = new Set<string>();
   const data = await loadDataset("fashion-mnist");
   const rows: BenchRow[] = [];
-  for (const name of names) {
-    for (const batch of batches) {
-      for (const split of batch === 1 ? [1] : threads) {
-        for (const backend of backends) {
+  for (const name of values.network!) {
+    for (const batch of values.batch!) {
+      for (const split of batch === 1 ? [1] : values.threads!) {
+        for (const backend of values.backend!) {
           const row = await benchmarkTraining(networks[name], data, {
             backend: createBackend(backend),
             batch,
             threads: split,
-            rounds,
+            rounds: values.rounds!,
           });
           rows.push(row);
           console.error(
@@ -176,8 +177,8 @@ if (import.meta.main) {
         const { row, timing } = await benchmarkTorch(networks[name], data, {
           batch,
           threads: split,
-          rounds,
-          scratch: "results/bench",
+          rounds: values.rounds!,
+          scratch: new URL("../results/bench", import.meta.url).pathname,
         });
         rows.push(row);
         blas.add(`PyTorch ${timing.torch}, BLAS: ${timing.blas.join(", ") || "none mapped"}`);
@@ -191,5 +192,8 @@ if (import.meta.main) {
   console.log(formatBenchTable(rows));
   if (values["compare-tfjs"]) console.log(`\n${tfjsRatios(rows).join("\n")}`);
   if (torch) console.log(`\n${[...blas].join("\n")}\n${torchRatios(rows).join("\n")}`);
-  console.log(`\nwrote ${await writeBenchCsv(rows, { dir: "results/bench" })}`);
+  console.log(`\nwrote ${await writeBenchCsv(rows, { dir: new URL("../results/bench", import.meta.url).pathname })}`);
+  return 0;
 }
+
+if (import.meta.main) await runMain((args) => runCli(BENCH, args, ({ values }) => bench(values)));

@@ -30,7 +30,6 @@ import {
   type Layer,
   MaxPool2d,
   Relu,
-  runExperimentCli,
   scaleUnit,
   Sequential,
   softmaxCrossEntropy,
@@ -99,5 +98,3 @@ export const bitsbrains: Experiment = {
   loss: softmaxCrossEntropy,
   replica: { module: import.meta.url, export: "bitsbrains" },
 };
-
-if (import.meta.main) Deno.exit(await runExperimentCli(bitsbrains, Deno.args));

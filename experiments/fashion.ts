@@ -17,7 +17,6 @@ import {
   gaussianOver,
   MaxPool2d,
   Relu,
-  runExperimentCli,
   scaleCentered,
   Sequential,
   softmaxCrossEntropy,
@@ -78,5 +77,3 @@ export const fashion: Experiment = {
   loss: softmaxCrossEntropy,
   replica: { module: import.meta.url, export: "fashion" },
 };
-
-if (import.meta.main) Deno.exit(await runExperimentCli(fashion, Deno.args));

@@ -18,7 +18,6 @@ import {
   Flatten,
   gaussianOver,
   MaxPool2d,
-  runExperimentCli,
   scaleCentered,
   Sequential,
   softmaxCrossEntropy,
@@ -75,5 +74,3 @@ export const zhou: Experiment = {
       Math.round(log.accuracy * 100)
     }%`,
 };
-
-if (import.meta.main) Deno.exit(await runExperimentCli(zhou, Deno.args));

@@ -57,15 +57,3 @@ export function writeAtomically(path: string, data: Uint8Array | string, options
     throw error;
   }
 }
-
-/**
- * Runs a command-line entry point from the folder the user ran it from, so relative paths are the user's:
- * `INIT_CWD`, which `deno task` sets (tasks run from the repository root), where the process may read it. Then
- * exits with the entry point's code.
- */
-export async function runFromUserCwd(cli: (args: string[]) => Promise<number>): Promise<never> {
-  const granted = Deno.permissions.querySync({ name: "env", variable: "INIT_CWD" }).state === "granted";
-  const cwd = granted ? Deno.env.get("INIT_CWD") : undefined;
-  if (cwd) Deno.chdir(cwd);
-  Deno.exit(await cli(Deno.args));
-}

@@ -4,6 +4,7 @@
  * @module
  */
 export * from "./backend/mod.ts";
+export * from "./cli/mod.ts";
 export * from "./data/mod.ts";
 export * from "./experiment/mod.ts";
 export * from "./kernels/mod.ts";

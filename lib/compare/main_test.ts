@@ -227,14 +227,18 @@ Deno.test("compareCli marks diverged runs in the table", io, () =>
 Deno.test("compareCli rejects bad flags naming the flag and value", async () => {
   for (
     const [args, message] of [
-      [["--x", "time", "r"], /--x must be epoch or samples, got "time"/],
+      [
+        ["--x", "time", "r"],
+        /^compare: --x: got 'time', expected one of epoch, samples \(see deno task compare --help\)\n$/,
+      ],
       [
         ["--height", "tall", "r"],
-        /--height must be an integer from 2 to 100, got "tall"/,
+        /--height: got 'tall', expected an integer from 2 to 100/,
       ],
-      [["--bogus", "r"], /Unknown option '--bogus'/],
+      [["--bogus", "r"], /unknown flag --bogus/],
+      [["--heigth", "5", "r"], /unknown flag --heigth \(did you mean --height\?/],
       [["--markdown", "--csv", "r"], /--markdown and --csv exclude each other/],
-      [[], /give at least one run folder/],
+      [[], /no runs given \(give a run folder/],
     ] as [string[], RegExp][]
   ) {
     const result = await compareCli(args);
@@ -276,7 +280,7 @@ Deno.test(
       assert.equal(none.code, 1);
       assert.match(
         none.stderr,
-        /gone: no such file or folder[\s\S]*error: no run could be read/,
+        /gone: no such file or folder[\s\S]*compare: no run could be read/,
       );
     }),
 );
@@ -422,6 +426,6 @@ Deno.test(
       assert.equal(spec.layer.length, 2, "the ± band and the mean line");
       const bad = await compareCli([a, "--html", join(root, "no", "such", "dir", "x.html")]);
       assert.equal(bad.code, 1);
-      assert.match(bad.stderr, /^error: --html .*x\.html: /);
+      assert.match(bad.stderr, /^compare: --html .*x\.html: /);
     }),
 );

@@ -23,7 +23,7 @@ async function quietly<T>(run: () => Promise<T>): Promise<{ result: T; out: stri
 Deno.test("runExperimentCli() prints help and exits 0", async () => {
   const { result, out } = await quietly(() => runExperimentCli(tinyArmsExperiment, ["--help"]));
   assert.equal(result, 0);
-  assert.match(out, /Usage: deno task exp:tiny_arms/);
+  assert.match(out, /Usage: deno task exp tiny_arms/);
   assert.match(out, /--arm NAME .* trained, frozen/);
 });
 
@@ -31,7 +31,10 @@ Deno.test("runExperimentCli() exits 2 on a bad flag before anything runs", io, (
   withTempDir(async (out) => {
     const { result, err } = await quietly(() => runExperimentCli(tinyArmsExperiment, ["--epochs", "0", "--out", out]));
     assert.equal(result, 2);
-    assert.match(err, /exp:tiny_arms: --epochs: got '0', expected a positive integer/);
+    assert.match(
+      err,
+      /^exp tiny_arms: --epochs: got '0', expected a positive integer \(see deno task exp tiny_arms --help\)$/,
+    );
     assert.deepEqual([...Deno.readDirSync(out)], [], "no run folder was made");
   }));
 
@@ -137,11 +140,14 @@ Deno.test({
     const named: Experiment = { ...tinyExperiment, name: "fashion" };
     const { result, err } = await quietly(() => runExperimentCli(named, ["--out", deniedOut, "--epochs", "1"]));
     assert.equal(result, 2);
-    assert.match(err, new RegExp(`--out: cannot write to ${deniedOut} with this command's permissions; run instead:`));
+    assert.match(
+      err,
+      new RegExp(`--out: cannot write to ${deniedOut} with this command's permissions \\(run instead:`),
+    );
     assert.match(
       err,
       new RegExp(
-        `deno run --config=\\S+/deno.json --allow-read --allow-write=\\S+/results,\\S+/datasets/fashion-mnist/cache,${deniedOut} .* \\S+/experiments/fashion.ts --out ${deniedOut} --epochs 1`,
+        `deno run --config=\\S+/deno.json --allow-read --allow-write=\\S+/results,\\S+/datasets/mnist/cache,\\S+/datasets/fashion-mnist/cache,${deniedOut} .* \\S+/lib/experiment/main.ts fashion --out ${deniedOut} --epochs 1`,
       ),
     );
     assert.throws(() => Deno.statSync(deniedOut), Deno.errors.NotFound, "nothing written");
@@ -149,33 +155,28 @@ Deno.test({
 });
 
 Deno.test(
-  "runExperimentCli() resolves --data-dir against INIT_CWD and, quiet, still says the data was modified",
-  needs("read", "write", "env"),
+  "runExperimentCli() resolves --data-dir and --out against the given folder and, quiet, still says the data was modified",
+  io,
   () =>
     withTempDir(async (cwd) => {
       await writeFiles(`${cwd}/tiny`, tinyMnistFiles());
-      const before = Deno.env.get("INIT_CWD");
-      Deno.env.set("INIT_CWD", cwd);
-      try {
-        const args = [
-          "--data-dir",
-          "tiny",
-          "--allow-modified-data",
-          ...small("out"),
-          "--train-limit",
-          "6",
-          "--test-limit",
-          "4",
-        ];
-        const { result, err } = await quietly(() => runExperimentCli(tinyExperiment, args));
-        assert.equal(result, 0);
-        assert.equal(err.split("\n").length, 1);
-        assert.match(err, new RegExp(`data: fashion-mnist from ${cwd}/tiny .*SHA-256 differs`));
-        assert.equal([...Deno.readDirSync(`${cwd}/out/tiny`)].length, 1, "--out resolved against INIT_CWD too");
-      } finally {
-        if (before === undefined) Deno.env.delete("INIT_CWD");
-        else Deno.env.set("INIT_CWD", before);
-      }
+      const args = [
+        "--data-dir",
+        "tiny",
+        "--allow-modified-data",
+        ...small("out"),
+        "--train-limit",
+        "6",
+        "--test-limit",
+        "4",
+      ];
+      const { result, err } = await quietly(() => runExperimentCli(tinyExperiment, args, { cwd }));
+      assert.equal(result, 0);
+      assert.equal(err.split("\n").length, 1);
+      assert.match(err, new RegExp(`data: fashion-mnist from ${cwd}/tiny .*SHA-256 differs`));
+      const [run] = [...Deno.readDirSync(`${cwd}/out/tiny`)];
+      const manifest = JSON.parse(Deno.readTextFileSync(`${cwd}/out/tiny/${run!.name}/manifest.json`));
+      assert.equal(manifest.command, `deno task exp tiny ${args.join(" ")}`, "the command line, as retyped");
     }),
 );
 
@@ -188,7 +189,7 @@ Deno.test(
         const { result, out: printed, err } = await quietly(() =>
           runExperimentCli(tinyExperiment, ["--data-dir", empty, "--out", out])
         );
-        assert.equal(result, 1);
+        assert.equal(result, 2);
         assert.match(err, new RegExp(`data dir ${empty}`));
         assert.doesNotMatch(printed, /\| epoch \| split \|/);
         assert.deepEqual([...Deno.readDirSync(out)], [], "no run folder was made");

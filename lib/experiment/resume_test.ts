@@ -134,7 +134,7 @@ Deno.test("runExperimentCli() --resume of a missing folder exits 2 with the mess
   } finally {
     console.error = error;
   }
-  assert.match(errors[0]!, /^exp:tiny: --resume: \/nonexistent\/run: not a run folder/);
+  assert.match(errors[0]!, /^exp tiny: --resume: \/nonexistent\/run: not a run folder/);
   assert.match(errors[1]!, /--resume and --seeds: a resumed run keeps its folder/);
 });
 

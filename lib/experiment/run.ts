@@ -46,6 +46,7 @@ import { recordForReport } from "./report_data.ts";
 import { writeRunReport } from "../report/html/mod.ts";
 import { createProgress, type Progress } from "./progress.ts";
 import { checkSameData, readResumePoint, resumedManifest, type ResumePoint, resumeState } from "./resume.ts";
+import { useColor } from "../cli/mod.ts";
 import { DEFAULT_BACKEND, type RunControls, type Settings, UsageError } from "./settings.ts";
 
 /** What {@linkcode runExperiment} returns. */
@@ -241,6 +242,7 @@ async function openRun(
     title: experiment.title,
     source: experiment.source,
     "run_id": id,
+    ...(controls.command && { command: controls.command }),
     status: "running",
     settings: recordSettings(experiment, new Map(plans.map((p) => [p.name, p.settings]))),
     datasets: [options.dataset],
@@ -505,7 +507,7 @@ async function finish(run: Run, options: { quiet: boolean; terminal: boolean }):
     console.error(`${(error as Error).message}; the run ended ${manifest.status}: ${manifest.status_detail ?? ""}`);
   }
   if (!options.quiet && rows.length > 0) {
-    const shown = options.terminal ? chartsOf(rows, { color: true }) : charts;
+    const shown = useColor({ terminal: options.terminal }) ? chartsOf(rows, { color: true }) : charts;
     console.log("\n" + shown + (evaluated ? "\n\n" + table : ""));
   }
   return { runDir: files.dir, manifest, charts };

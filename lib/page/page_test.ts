@@ -1,17 +1,16 @@
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
-import { runExperiment } from "../experiment/mod.ts";
+import { findExperiment, runExperiment } from "../experiment/mod.ts";
 import { classify, loadPredictor } from "../predict/mod.ts";
 import { createRng } from "../rng/mod.ts";
 import { classifyInput, layerSpecs, pageNetwork } from "./network.ts";
-import { experimentNamed } from "../predict/main.ts";
 import { capture, needs, withTempDir } from "../testing/io.ts";
 import { tinyArmsExperiment, tinyExperiment } from "../testing/tiny_experiment.ts";
 import { pageCli } from "./main.ts";
 import { serveCli, servePage } from "./serve.ts";
 
 const experiments = [tinyExperiment, tinyArmsExperiment];
-const experiment = (name: string) => experiments.find((e) => e.name === name) ?? experimentNamed(name);
+const experiment = (name: string) => experiments.find((e) => e.name === name) ?? findExperiment(name);
 const options = { experiment: (name: string) => Promise.resolve(experiment(name)) };
 
 Deno.test(

@@ -7,24 +7,29 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import type { Experiment } from "../experiment/mod.ts";
-import { experimentNamed } from "../predict/main.ts";
+import { type Command, integer, runCli, runMain } from "../cli/mod.ts";
+import { type Experiment, findExperiment } from "../experiment/mod.ts";
 import { loadPredictor } from "../predict/mod.ts";
 import { bundleScript, pageConfig, pageHtml } from "./page.ts";
-import { runFromUserCwd } from "../_fs.ts";
 import { checkpointName } from "../run/mod.ts";
 
-/** The `--help` text. */
-export const HELP = `Usage: deno task serve RUN_DIR [--arm NAME] [--port N]
+const FLAGS = {
+  arm: { value: "NAME", help: "the arm of a multi-arm run" },
+  port: { value: "N", type: integer(0, 65535), default: 8000, help: "the port; 0 picks a free one (printed)" },
+} as const;
 
-Serves the run's draw-and-classify page on http://127.0.0.1:N/ (default N:
-8000; 0 picks a free port, printed): draw with the mouse or a finger and see
-the class probabilities, the 28x28 input and the first layer's feature maps,
-computed in the browser by the project's own code and the run's checkpoint.
-Only the page and the run's model are served. Ctrl-C stops it.
-
-Exit codes: 2 bad input (no run, an unknown arm, a bad checkpoint, a bad port).`;
+/** The command: its flag table and --help text. */
+export const SERVE: Command<typeof FLAGS> = {
+  task: "serve",
+  usage: "RUN_DIR",
+  positionals: { min: 1, max: 1 },
+  about: `Serves the run's draw-and-classify page on http://127.0.0.1:N/: draw with the
+mouse or a finger and see the class probabilities, the 28x28 input and the first
+layer's feature maps, computed in the browser by the project's own code and the
+run's checkpoint. Only the page and the run's model are served. Ctrl-C stops it.`,
+  flags: FLAGS,
+  notes: "Exit codes: 2 bad input (no run, an unknown arm, a bad checkpoint, a bad port).",
+};
 
 /** Options of {@linkcode servePage}. */
 export interface ServeOptions {
@@ -47,7 +52,7 @@ export interface ServeOptions {
 export async function servePage(runDir: string, options: ServeOptions = {}): Promise<Deno.HttpServer<Deno.NetAddr>> {
   const predictor = await loadPredictor(runDir, {
     arm: options.arm,
-    experiment: options.experiment ?? experimentNamed,
+    experiment: options.experiment ?? findExperiment,
   });
   const model = `/${checkpointName(options.arm ?? "")}`;
   const title = `${runDir.replace(/\/+$/, "").split("/").slice(-2).join("/")}${
@@ -76,25 +81,16 @@ export async function servePage(runDir: string, options: ServeOptions = {}): Pro
  *
  * @param args `Deno.args`.
  */
-export async function serveCli(args: string[]): Promise<number> {
-  try {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { arm: { type: "string" }, port: { type: "string" }, help: { type: "boolean" } },
+export function serveCli(args: string[]): Promise<number> {
+  return runCli(SERVE, args, async ({ values, positionals: [runDir] }) => {
+    const server = await servePage(runDir!, {
+      arm: values.arm,
+      port: values.port,
+      onListen: (url) => console.log(url),
     });
-    if (values.help) return console.log(HELP), 0;
-    const [runDir, ...rest] = positionals;
-    if (runDir === undefined || rest.length > 0) throw new Error("expected one run folder");
-    const port = Number(values.port ?? 8000);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port}: not a port`);
-    const server = await servePage(runDir, { arm: values.arm, port, onListen: (url) => console.log(url) });
     await server.finished;
     return 0;
-  } catch (error) {
-    console.error(`serve: ${(error as Error).message}`);
-    return 2;
-  }
+  }, { errorCode: 2 });
 }
 
-if (import.meta.main) await runFromUserCwd(serveCli);
+if (import.meta.main) await runMain(serveCli);

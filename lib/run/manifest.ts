@@ -39,6 +39,8 @@ export interface Manifest {
   source?: string;
   /** The run folder's name. */
   "run_id": string;
+  /** The command line that started the run, as the user would retype it (runs before it was recorded lack it). */
+  command?: string;
   /** How the run ended. */
   status: RunStatus;
   /** Why it ended that way, when it did not complete. */

@@ -7,7 +7,7 @@
  */
 import { isAbsolute, resolve } from "node:path";
 import { PROJECT_ROOT as REPO_ROOT } from "../_fs.ts"; // experiment files are named relative to it
-import { type Experiment, parseCommandLine, parseSeeds, UsageError } from "../experiment/mod.ts";
+import { type Experiment, findExperiment, parseCommandLine, parseSeeds, UsageError } from "../experiment/mod.ts";
 
 /** The most runs a plan may hold without `--yes`. */
 export const MAX_RUNS = 200;
@@ -86,20 +86,9 @@ export function flagsOf(settings: Record<string, string>): string[] {
   );
 }
 
-/** Loads `<dir>/<name>.ts` and returns its exported experiment called `name`. */
-export async function loadExperiment(name: string, dir: string): Promise<Experiment> {
-  const known = [...Deno.readDirSync(resolve(REPO_ROOT, dir))].map((e) => e.name)
-    .filter((n) => n.endsWith(".ts") && !n.endsWith("_test.ts")).map((n) => n.slice(0, -3))
-    .filter((n) => Deno.readTextFileSync(resolve(REPO_ROOT, dir, `${n}.ts`)).includes("runExperimentCli("));
-  if (!/^[a-z][a-z0-9_]*$/.test(name) || !known.includes(name)) {
-    throw new UsageError(`unknown experiment '${name}'; known: ${known.sort().join(", ")}`);
-  }
-  const module = await import(`file://${resolve(REPO_ROOT, dir, name)}.ts`);
-  const found = Object.values(module).find((v) => (v as Experiment)?.name === name && "defaults" in (v as object));
-  if (!found) {
-    throw new UsageError(`unknown experiment '${name}': ${dir}/${name}.ts exports no experiment of that name`);
-  }
-  return found as Experiment;
+/** The experiment `<dir>/<name>.ts` exports, `dir` relative to the repository root. */
+export function loadExperiment(name: string, dir: string): Promise<Experiment> {
+  return findExperiment(name, resolve(REPO_ROOT, dir));
 }
 
 /**
@@ -158,8 +147,7 @@ function checkFlags(experiment: Experiment, args: string[]): void {
       out: "/",
     });
   } catch (error) {
-    if (!(error instanceof UsageError)) throw new UsageError(`${experiment.name}: ${(error as Error).message}`);
-    throw new UsageError(`${experiment.name}: ${error.message}`);
+    throw new UsageError(`${experiment.name}: ${(error as Error).message}`, { hint: (error as UsageError).hint });
   }
 }
 

@@ -51,9 +51,12 @@ Deno.test("expandPlan() refuses bad input before anything runs", needs("read"), 
     });
   await t.step(
     "unknown experiment",
-    () => refuses({ experiments: ["nope"] }, /unknown experiment 'nope'; known: tiny/),
+    () => refuses({ experiments: ["nope"] }, /unknown experiment 'nope'/),
   );
-  await t.step("unknown flag", () => refuses({ grid: { lrr: ["1"] } }, /tiny: Unknown option '--lrr'/));
+  await t.step(
+    "unknown flag",
+    () => refuses({ grid: { lrr: ["1"] } }, /tiny: unknown flag --lrr$/),
+  );
   await t.step("bad value", () => refuses({ grid: { lr: ["-1"] } }, /--lr: got '-1'/));
   await t.step("a flag the sweep sets", () => refuses({ set: { out: "x" } }, /--out is set by the sweep/));
   await t.step("empty grid", () => refuses({ grid: { lr: [] } }, /empty grid/));

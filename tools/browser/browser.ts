@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { type Command, runCli, runMain, UsageError } from "../../lib/cli/mod.ts";
 import type { Page } from "puppeteer-core";
 
 /** Where Debian installs Chromium. */
@@ -93,12 +94,26 @@ async function screenshot(page: Page, options: { path: string; clip?: { from: st
   });
 }
 
-// `deno task report:screenshot REPORT.html OUT.png [SELECTOR HEIGHT]`: the README's picture, made as the tests do.
+/** `deno task report:screenshot REPORT.html OUT.png [SELECTOR HEIGHT]`: the README's picture, made as the tests do. */
+export const SCREENSHOT: Command<Record<never, never>> = {
+  task: "report:screenshot",
+  usage: "REPORT.html OUT.png [SELECTOR HEIGHT]",
+  positionals: { min: 2, max: 4 },
+  about: "Opens REPORT.html in Chromium (1100 px wide) and writes OUT.png: the whole page, or HEIGHT pixels\n" +
+    "(default 1200) from the element SELECTOR down. Prints any problem the page shows; exit 1 then.",
+  flags: {},
+};
+
 if (import.meta.main) {
-  const [html, png, from, height] = Deno.args;
-  if (!html || !png) throw new Error("usage: deno task report:screenshot REPORT.html OUT.png [SELECTOR HEIGHT]");
-  const clip = from ? { from, height: Number(height ?? 1200) } : undefined;
-  const { problems } = await visitPage(html, { screenshot: png, width: 1100, clip });
-  for (const p of problems) console.error(p);
-  Deno.exit(problems.length ? 1 : 0);
+  await runMain((args) =>
+    runCli(SCREENSHOT, args, async ({ positionals: [html, png, from, height] }) => {
+      if (height !== undefined && !/^[1-9]\d*$/.test(height)) {
+        throw new UsageError(`HEIGHT: got '${height}', expected a positive integer of pixels`);
+      }
+      const clip = from ? { from, height: Number(height ?? 1200) } : undefined;
+      const { problems } = await visitPage(html!, { screenshot: png, width: 1100, clip });
+      for (const p of problems) console.error(p);
+      return problems.length ? 1 : 0;
+    })
+  );
 }

@@ -5,17 +5,17 @@
  */
 import assert from "node:assert/strict";
 import { parse } from "csv-parse/sync";
-import { runExperiment, runExperimentCli } from "../../lib/experiment/mod.ts";
+import { findExperiment, runExperiment, runExperimentCli } from "../../lib/experiment/mod.ts";
 import type { Conv2d } from "../../lib/layers/mod.ts";
 import { servePage } from "../../lib/page/serve.ts";
-import { experimentNamed, predictCli } from "../../lib/predict/main.ts";
+import { predictCli } from "../../lib/predict/main.ts";
 import { decodePngGrey, loadPredictor, toModelInput } from "../../lib/predict/mod.ts";
 import { capture, needs, skipReason, withTempDir } from "../../lib/testing/io.ts";
 import { tinyArmsExperiment, tinyExperiment } from "../../lib/testing/tiny_experiment.ts";
 import { CHROMIUM_PATH, hasChromium, visitPage } from "./browser.ts";
 
 const experiments = [tinyExperiment, tinyArmsExperiment];
-const experiment = (name: string) => experiments.find((e) => e.name === name) ?? experimentNamed(name);
+const experiment = (name: string) => experiments.find((e) => e.name === name) ?? findExperiment(name);
 const options = { experiment: (name: string) => Promise.resolve(experiment(name)) };
 
 /** Serves the page of `runDir` on a free port while `fn` runs. */
@@ -125,7 +125,7 @@ Deno.test(
   ),
   () =>
     withTempDir(async (dir) => {
-      const code = await runExperimentCli(await experimentNamed("zhou"), [
+      const code = await runExperimentCli(await findExperiment("zhou"), [
         "--data-dir",
         mnist!,
         "--out",
