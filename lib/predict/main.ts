@@ -13,8 +13,7 @@
 import { parseArgs } from "node:util";
 import { stringify } from "csv-stringify/sync";
 import type { Experiment } from "../experiment/mod.ts";
-import { decodeIdxImages, decodePgm, decodePngGrey } from "./image.ts";
-import { type GreyImage, toModelInput } from "./input.ts";
+import { modelInputs, readImageFiles } from "./image.ts";
 import { classify, loadPredictor } from "./predict.ts";
 import { runFromUserCwd } from "../_fs.ts";
 
@@ -46,23 +45,6 @@ function parseIndices(text: string): number[] {
     const [from, to] = m ? [Number(m[1]), Number(m[2] ?? m[1])] : [NaN, NaN];
     if (!(to >= from && to - from < 100_000)) throw new Error(`--index: got '${text}', expected e.g. 0..99 or 3,5,8`);
     return Array.from({ length: to - from + 1 }, (_, i) => from + i);
-  });
-}
-
-/** Each file's images, named `file` or `file[index]` for IDX files. */
-function readImages(files: string[], indices: number[]): { name: string; image: GreyImage }[] {
-  return files.flatMap((file) => {
-    let bytes: Uint8Array;
-    try {
-      bytes = Deno.readFileSync(file);
-    } catch (error) {
-      throw new Error(`${file}: cannot read (${(error as Error).message.replace(/: \w+ '[^']*'$/, "")})`);
-    }
-    const ascii = String.fromCharCode(...bytes.subarray(0, 4));
-    if (ascii === "\x89PNG") return [{ name: file, image: decodePngGrey(bytes, file) }];
-    if (/^P[25]\s/.test(ascii)) return [{ name: file, image: decodePgm(bytes, file) }];
-    if (/\.pgm$/i.test(file) || /\.png$/i.test(file)) throw new Error(`${file}: not a PNG or PGM file`);
-    return decodeIdxImages(bytes, file, indices).map((image, i) => ({ name: `${file}[${indices[i]}]`, image }));
   });
 }
 
@@ -103,21 +85,22 @@ export async function predictCli(
     const predictor = await loadPredictor(runDir, {
       arm: values.arm,
       experiment: options.experiment ?? experimentNamed,
+      warn: (line) => console.error(`warning: ${line}`),
     });
     const [, height, width] = predictor.inputShape as [number, number, number];
-    const images = readImages(files, indices);
-    const probabilities = classify(predictor, images.map(({ image }) => toModelInput(image, { height, width })));
-    const rows = images.flatMap(({ name }, n) =>
+    const images = readImageFiles(files, indices);
+    const probabilities = classify(predictor, modelInputs(images, { height, width }));
+    // Each image's own rows, by position: the same file (or index) twice is two images.
+    const tops = images.map(({ name }, n) =>
       [...probabilities[n]!.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP)
         .map(([k, p], rank) => ({ name, rank: rank + 1, k, label: predictor.labels[k] ?? String(k), p }))
     );
     if (values.csv) {
       const header = [["image", "rank", "class", "label", "probability"]];
-      console.log(stringify([...header, ...rows.map((r) => [r.name, r.rank, r.k, r.label, r.p])]).trimEnd());
+      console.log(stringify([...header, ...tops.flat().map((r) => [r.name, r.rank, r.k, r.label, r.p])]).trimEnd());
     } else {
-      for (const { name } of images) {
-        const top = rows.filter((r) => r.name === name).map((r) => `${r.label} ${(r.p * 100).toFixed(1)}%`);
-        console.log(`${name}: ${top.join(", ")}`);
+      for (const top of tops) {
+        console.log(`${top[0]!.name}: ${top.map((r) => `${r.label} ${(r.p * 100).toFixed(1)}%`).join(", ")}`);
       }
     }
     return 0;
