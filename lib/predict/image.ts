@@ -123,7 +123,8 @@ function pngColours(png: DecodedPng, file: string): (samples: ArrayLike<number>,
     };
   }
   // tRNS of a grey or RGB picture: one colour (its samples) that is transparent.
-  const key = transparency !== undefined && (channels === 1 || channels === 3) ? [...transparency] : null;
+  const keyed = transparency !== undefined && transparency.length >= channels && (channels === 1 || channels === 3);
+  const key = keyed ? [...transparency.subarray(0, channels)] : null;
   return (samples, i, out) => {
     const at = i * channels;
     for (let c = 0; c < 3; c++) out[c] = samples[at + (channels >= 3 ? c : 0)]! * scale;
