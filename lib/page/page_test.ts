@@ -99,3 +99,49 @@ Deno.test(
       }
     }),
 );
+
+/** Sends `request` (lines, without the blank line that ends it) over TCP to `url`'s port; the raw answer, parsed. */
+async function rawHttp(
+  url: string,
+  request: string[],
+): Promise<{ status: number; headers: Headers; body: Uint8Array }> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: Number(new URL(url).port) });
+  await conn.write(new TextEncoder().encode([...request, "Connection: close", "", ""].join("\r\n")));
+  const bytes = new Uint8Array(await new Response(conn.readable).arrayBuffer());
+  const end = new TextDecoder("latin1").decode(bytes).indexOf("\r\n\r\n");
+  const [statusLine, ...lines] = new TextDecoder().decode(bytes.subarray(0, end)).split("\r\n");
+  const headers = new Headers(lines.map((line) => line.split(/:\s*/, 2) as [string, string]));
+  return { status: Number(statusLine!.split(" ")[1]), headers, body: bytes.subarray(end + 4) };
+}
+
+Deno.test(
+  "deno task serve answers HEAD with GET's length and no body, and only to its own address (no DNS rebinding)",
+  needs("read", "write", { name: "net", host: "127.0.0.1" }, { name: "run", command: "deno" }),
+  () =>
+    withTempDir(async (dir) => {
+      const { runDir } = await runExperiment(tinyExperiment, { controls: { out: dir, quiet: true }, terminal: false });
+      await served(runDir, async (url) => {
+        const host = new URL(url).host, port = new URL(url).port;
+        for (const path of ["/", "/model.safetensors"]) {
+          const get = await rawHttp(url, [`GET ${path} HTTP/1.1`, `Host: ${host}`]);
+          const head = await rawHttp(url, [`HEAD ${path} HTTP/1.1`, `Host: ${host}`]);
+          assert.equal(get.status, 200, path);
+          assert.ok(get.body.length > 1000, `${path}: ${get.body.length} bytes`);
+          assert.equal(head.status, 200, path);
+          assert.equal(head.headers.get("content-length"), String(get.body.length), path);
+          assert.equal(head.headers.get("content-type"), get.headers.get("content-type"), path);
+          assert.equal(head.body.length, 0, `${path}: HEAD has no body`);
+        }
+        const local = await rawHttp(url, ["GET / HTTP/1.1", `Host: localhost:${port}`]);
+        assert.equal(local.status, 200, "localhost is this machine too");
+        for (const other of [`evil.example:${port}`, "evil.example", "127.0.0.1", `127.0.0.1:${Number(port) + 1}`]) {
+          for (const method of ["GET", "HEAD"]) {
+            const answer = await rawHttp(url, [`${method} /model.safetensors HTTP/1.1`, `Host: ${other}`]);
+            assert.equal(answer.status, 421, `${method} with Host ${other}`);
+            const text = new TextDecoder().decode(answer.body);
+            if (method === "GET") assert.match(text, new RegExp(`only to ${host.replace(".", "\\.")}`), text);
+          }
+        }
+      });
+    }),
+);

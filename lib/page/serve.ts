@@ -3,7 +3,7 @@
  * page of a run on a local web server (127.0.0.1), which serves the page at
  * `/` and the run's checkpoint at `/model.safetensors` (or
  * `/model-<arm>.safetensors`), and answers anything else with 404 (405 for a
- * method other than GET or HEAD).
+ * method other than GET or HEAD, 421 for a `Host` other than its own).
  *
  * @module
  */
@@ -60,20 +60,45 @@ export async function servePage(runDir: string, options: ServeOptions = {}): Pro
   }`;
   const html = pageHtml(title, pageConfig(predictor, model.slice(1)), await bundleScript());
   const weights = await Deno.readFile(predictor.checkpoint.file);
-  const files: Record<string, [string, BodyInit]> = {
-    "/": ["text/html; charset=utf-8", html],
+  const files: Record<string, [string, Uint8Array<ArrayBuffer>]> = {
+    "/": ["text/html; charset=utf-8", new TextEncoder().encode(html)],
     [model]: ["application/octet-stream", weights],
   };
-  const handler = (request: Request): Response => {
-    if (request.method !== "GET" && request.method !== "HEAD") {
-      return new Response("method not allowed\n", { status: 405, headers: { allow: "GET, HEAD" } });
-    }
-    const file = files[new URL(request.url).pathname];
-    if (file === undefined) return new Response("not found\n", { status: 404 });
-    return new Response(request.method === "HEAD" ? null : file[1], { headers: { "content-type": file[0] } });
-  };
   const onListen = ({ port }: Deno.NetAddr) => options.onListen?.(`http://127.0.0.1:${port}/`);
-  return Deno.serve({ hostname: "127.0.0.1", port: options.port ?? 8000, onListen }, handler);
+  const server: Deno.HttpServer<Deno.NetAddr> = Deno.serve(
+    { hostname: "127.0.0.1", port: options.port ?? 8000, onListen },
+    (request) => answer(request, { files, port: server.addr.port }),
+  );
+  return server;
+}
+
+/**
+ * The answer to one request: a file of `files` by its path, to GET and HEAD
+ * (the same headers, its length included, and no body), when the request
+ * names this server in its `Host` header: `127.0.0.1` or `localhost` and the
+ * port. Any other host is refused (421), so that a web page whose own name
+ * has been made to point at 127.0.0.1 (DNS rebinding) cannot read the model.
+ */
+function answer(
+  request: Request,
+  server: { files: Record<string, [string, Uint8Array<ArrayBuffer>]>; port: number },
+): Response {
+  const { files, port } = server;
+  const ours = [`127.0.0.1:${port}`, `localhost:${port}`, ...(port === 80 ? ["127.0.0.1", "localhost"] : [])];
+  const host = request.headers.get("host")?.toLowerCase() ?? "";
+  if (!ours.includes(host)) {
+    return new Response(`misdirected request: this server answers only to ${ours[0]} (Host: ${host})\n`, {
+      status: 421,
+    });
+  }
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    return new Response("method not allowed\n", { status: 405, headers: { allow: "GET, HEAD" } });
+  }
+  const file = files[new URL(request.url).pathname];
+  if (file === undefined) return new Response("not found\n", { status: 404 });
+  const [type, bytes] = file;
+  const headers = { "content-type": type, "content-length": String(bytes.length) };
+  return new Response(request.method === "HEAD" ? null : bytes, { headers });
 }
 
 /**

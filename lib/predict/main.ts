@@ -13,10 +13,8 @@
 import { stringify } from "csv-stringify/sync";
 import { type Command, type FlagType, runCli, runMain } from "../cli/mod.ts";
 import { type Experiment, findExperiment } from "../experiment/mod.ts";
-import { decodeIdxImages, decodePgm, decodePngGrey } from "./image.ts";
-import { type GreyImage, toModelInput } from "./input.ts";
+import { modelInputs, readImageFiles } from "./image.ts";
 import { classify, loadPredictor } from "./predict.ts";
-import { causeOf } from "../_fs.ts";
 
 /** Image indices: `0..99`, `3,5,8` or a mix. */
 const indexList: FlagType<number[]> = {
@@ -57,23 +55,6 @@ unknown arm, a checkpoint that does not fit).`,
 /** How many classes are printed per image. */
 const TOP = 3;
 
-/** Each file's images, named `file` or `file[index]` for IDX files. */
-function readImages(files: string[], indices: number[]): { name: string; image: GreyImage }[] {
-  return files.flatMap((file) => {
-    let bytes: Uint8Array;
-    try {
-      bytes = Deno.readFileSync(file);
-    } catch (error) {
-      throw new Error(`${file}: cannot read (${causeOf(error)})`);
-    }
-    const ascii = String.fromCharCode(...bytes.subarray(0, 4));
-    if (ascii === "\x89PNG") return [{ name: file, image: decodePngGrey(bytes, file) }];
-    if (/^P[25]\s/.test(ascii)) return [{ name: file, image: decodePgm(bytes, file) }];
-    if (/\.pgm$/i.test(file) || /\.png$/i.test(file)) throw new Error(`${file}: not a PNG or PGM file`);
-    return decodeIdxImages(bytes, file, indices).map((image, i) => ({ name: `${file}[${indices[i]}]`, image }));
-  });
-}
-
 /**
  * Runs the command line and returns the exit code.
  *
@@ -88,21 +69,22 @@ export function predictCli(
     const predictor = await loadPredictor(runDir!, {
       arm: values.arm,
       experiment: options.experiment ?? findExperiment,
+      warn: (line) => console.error(`warning: ${line}`),
     });
     const [, height, width] = predictor.inputShape as [number, number, number];
-    const images = readImages(files, values.index!);
-    const probabilities = classify(predictor, images.map(({ image }) => toModelInput(image, { height, width })));
-    const rows = images.flatMap(({ name }, n) =>
+    const images = readImageFiles(files, values.index!);
+    const probabilities = classify(predictor, modelInputs(images, { height, width }));
+    // Each image's own rows, by position: the same file (or index) twice is two images.
+    const tops = images.map(({ name }, n) =>
       [...probabilities[n]!.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP)
         .map(([k, p], rank) => ({ name, rank: rank + 1, k, label: predictor.labels[k] ?? String(k), p }))
     );
     if (values.csv) {
       const header = [["image", "rank", "class", "label", "probability"]];
-      console.log(stringify([...header, ...rows.map((r) => [r.name, r.rank, r.k, r.label, r.p])]).trimEnd());
+      console.log(stringify([...header, ...tops.flat().map((r) => [r.name, r.rank, r.k, r.label, r.p])]).trimEnd());
     } else {
-      for (const { name } of images) {
-        const top = rows.filter((r) => r.name === name).map((r) => `${r.label} ${(r.p * 100).toFixed(1)}%`);
-        console.log(`${name}: ${top.join(", ")}`);
+      for (const top of tops) {
+        console.log(`${top[0]!.name}: ${top.map((r) => `${r.label} ${(r.p * 100).toFixed(1)}%`).join(", ")}`);
       }
     }
     return 0;

@@ -122,6 +122,8 @@ export interface TrainOptions {
   threads?: number;
   /** How the workers build their copies of the model. */
   replica?: Replica;
+  /** Told, in one line, of more threads than the machine has cores; default: printed to stderr. */
+  warn?: (line: string) => void;
   /**
    * Go on from here (from an {@linkcode InterruptedError}'s `position`) instead of starting
    * afresh; the model, optimizer and `rng` must be restored to that moment too.
@@ -173,6 +175,7 @@ export async function train(model: Layer, data: TrainData, options: TrainOptions
       loss,
       batchSize,
       sampleSize: imageSize(data.train),
+      warn: options.warn,
     })
     : null;
   try {
