@@ -5,5 +5,5 @@
  */
 export * from "./csv.ts";
 export * from "./metrics_csv.ts";
-export * from "./chart.ts";
+export * from "./ascii_chart.ts";
 export * from "./manifest.ts";
