@@ -57,7 +57,7 @@ Deno.test(
       assert.ok(saved.datasets[0].files.every((f: { verified: boolean }) => f.verified));
       assert.equal(saved.samples_seen, 120);
       assert.equal(typeof saved.runtime.deno, "string");
-      assert.match(saved.models[""], /conv2d 1->2 3x3 .* -> 2x26x26/);
+      assert.match(saved.models[""], /conv2d 1->2 3x3 .* 2x26x26 +20$/m);
       assert.ok(saved.ended_at !== null && saved.wall_seconds >= 0);
       assert.deepEqual(Object.keys(manifest.final_metrics), ["test"]);
       const { rows } = await readMetrics(`${runDir}/metrics.csv`);
