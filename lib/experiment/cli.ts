@@ -6,6 +6,7 @@
 import { dataDirEnvVar } from "../data/mod.ts";
 import type { Experiment } from "./experiment.ts";
 import { DEFAULT_RESULTS_ROOT, runExperiment, type RunOptions } from "./run.ts";
+import { runEnd } from "./run_end.ts";
 import { experimentCommand, shellLine } from "./run_command.ts";
 import { helpText, parseCommandLine, UsageError } from "./settings.ts";
 
@@ -127,19 +128,10 @@ async function runOnce(experiment: Experiment, options: RunOptions): Promise<num
     console.error(`exp:${experiment.name}: ${(error as Error).message}`);
     return error instanceof UsageError ? 2 : 1;
   }
-  const { manifest, runDir } = outcome;
-  const finals = Object.entries(manifest.final_metrics).map(([key, m]) =>
-    `${key}: loss ${m.loss.toFixed(4)}, accuracy ${m.accuracy.toFixed(4)}, macro-F1 ${m.macro_f1.toFixed(4)}`
-  );
-  if (manifest.status === "completed") {
-    console.log(`\n${finals.join("\n")}\ncompleted in ${manifest.wall_seconds?.toFixed(1)} s; results in ${runDir}`);
-  } else {
-    console.error(
-      `\nexp:${experiment.name}: run ${manifest.status}: ${manifest.status_detail}\n` +
-        (manifest["samples_seen"] > 0
-          ? `the rows written so far are kept in ${runDir}`
-          : `nothing was trained; ${runDir}/manifest.json records why`),
-    );
-  }
+  const { manifest } = outcome;
+  const cwd = readEnv("INIT_CWD") ?? Deno.cwd();
+  const end = runEnd(outcome, { controls: options.controls ?? {}, cwd, envVar: dataDirEnvVar(experiment.dataset) });
+  if (end.out) console.log(`\n${end.out}`);
+  if (end.err) console.error(`\n${end.err}`);
   return EXIT_CODES[manifest.status];
 }

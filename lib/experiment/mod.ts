@@ -12,3 +12,4 @@ export * from "./run.ts";
 export * from "./settings.ts";
 export * from "./checkpoints.ts";
 export * from "./run_command.ts";
+export * from "./run_end.ts";
