@@ -67,7 +67,8 @@ export function renderChart(series: ChartSeries[], options: ChartOptions = {}): 
     throw new RangeError(`at most ${CHART_MAX_SERIES} series, got ${series.length}`);
   }
   const { height = 10, color = false, xLabel = "" } = options;
-  const paint = (text: string, j: number) => color ? asciichart.colored(text, asciichart[COLORS[j % 9]]) : text;
+  const paint = (text: string, j: number) =>
+    color ? asciichart.colored(text, asciichart[COLORS[j % COLORS.length]]) : text;
   const width = Math.min(options.maxWidth ?? 70, Math.max(40, ...series.map((s) => s.values.length)));
   const shared = series.length > 0 && series.every((s) => s.x);
   const xs = shared ? series.flatMap((s) => s.x!) : [0, 1];
