@@ -127,7 +127,7 @@ export function chartSection(
 ): string {
   const { metric, x, series, missing, splits } = comparison.chart;
   const xLabel = x === "epoch" ? "epoch" : "samples seen";
-  const means = comparison.chart.groupMeans ? ", group means ± sample standard deviation" : "";
+  const means = comparison.chart.groupMeans ? ", group means (--html draws ± one sample standard deviation)" : "";
   const title = `${chartMetricTitle(metric, splits)} by ${xLabel}${means}`;
   const chart = series.length === 0
     ? `${title}: no run has such rows`

@@ -28,7 +28,7 @@ Deno.test(
       assert.match(text, /^a vs b: identical \(7 rows\)$/m);
       assert.match(text, /^lr=0\.01\s+a b\s+eval loss\s+2/m);
       assert.match(text, /validation accuracy by epoch/);
-      assert.ok(text.split("\n").includes("* a   + b   o c"), "legend line");
+      assert.ok(text.split("\n").includes("─── a   --- b   ooo c"), "legend line");
       assert.ok(!text.includes("\x1b["), "no escape codes");
       assert.ok(renderText(comparison, { color: true }).includes("\x1b["));
     }),

@@ -6,8 +6,9 @@
 import { type Command, runCli, UsageError } from "../cli/mod.ts";
 import { dataDirEnvVar } from "../data/mod.ts";
 import type { Experiment } from "./experiment.ts";
-import { DEFAULT_RESULTS_ROOT, runFile } from "../run/mod.ts";
+import { DEFAULT_RESULTS_ROOT } from "../run/mod.ts";
 import { runExperiment, type RunOptions } from "./run.ts";
+import { runEnd } from "./run_end.ts";
 import { experimentCommand, shellLine } from "./run_command.ts";
 import { type ExperimentFlagOptions, experimentFlags, parseCommandLine, type ParsedCommandLine } from "./settings.ts";
 
@@ -129,19 +130,14 @@ function checkWritable(experiment: Experiment, out: string, args: string[]): voi
 }
 
 async function runOnce(experiment: Experiment, options: RunOptions): Promise<number> {
-  const { manifest, runDir } = await runExperiment(experiment, options);
-  const finals = Object.entries(manifest.final_metrics).map(([key, m]) =>
-    `${key}: loss ${m.loss.toFixed(4)}, accuracy ${m.accuracy.toFixed(4)}, macro-F1 ${m.macro_f1.toFixed(4)}`
-  );
-  if (manifest.status === "completed") {
-    console.log(`\n${finals.join("\n")}\ncompleted in ${manifest.wall_seconds?.toFixed(1)} s; results in ${runDir}`);
-  } else {
-    console.error(
-      `\nexp ${experiment.name}: run ${manifest.status}: ${manifest.status_detail}\n` +
-        (manifest["samples_seen"] > 0
-          ? `the rows written so far are kept in ${runDir}`
-          : `nothing was trained; ${runFile(runDir, "manifest")} records why`),
-    );
-  }
+  const outcome = await runExperiment(experiment, options);
+  const end = runEnd(outcome, {
+    controls: options.controls ?? {},
+    cwd: Deno.cwd(),
+    envVar: dataDirEnvVar(experiment.dataset),
+  });
+  if (end.out) console.log(`\n${end.out}`);
+  if (end.err) console.error(`\n${end.err}`);
+  const { manifest } = outcome;
   return EXIT_CODES[manifest.status];
 }

@@ -61,7 +61,8 @@ Deno.test("runExperimentCli() runs one folder per seed with --seeds", io, () =>
     assert.equal(runs.length, 2);
     assert.match(runs[0]!, /-seed3$/);
     assert.match(runs[1]!, /-seed4$/);
-    assert.match(printed, /trained\/test: loss/);
+    assert.match(printed, /^report: file:\/\/\S+-seed4\/report\.html$/m);
+    assert.match(printed, /^arm {6}split  loss    accuracy  macro-F1\ntrained  test   \d\.\d{4}  /m);
   }));
 
 /** Flags of a small run into `out`. */
@@ -120,8 +121,9 @@ Deno.test(
         formatInterval: (log) => (log.step === 10 && Deno.kill(Deno.pid, "SIGHUP"), ""),
       };
       const args = [...small(out), "--train-limit", "2000", "--log-every", "10"];
-      const { result } = await quietly(() => runExperimentCli(hangUp, args));
+      const { result, err } = await quietly(() => runExperimentCli(hangUp, args));
       assert.equal(result, 130);
+      assert.match(err, new RegExp(`^go on with: deno run .* --resume ${out}/tiny/\\S+$`, "m"));
       const [run] = [...Deno.readDirSync(`${out}/tiny`)];
       const manifest = JSON.parse(await Deno.readTextFile(`${out}/tiny/${run!.name}/manifest.json`));
       assert.equal(manifest.status, "interrupted");

@@ -13,3 +13,4 @@ export * from "./settings.ts";
 export * from "./checkpoints.ts";
 export * from "./run_command.ts";
 export * from "./registry.ts";
+export * from "./run_end.ts";

@@ -44,7 +44,7 @@ import { checkpointMetadata, initialWeights } from "./checkpoints.ts";
 import { chartsOf, evaluationTable, recordSettings } from "./outputs.ts";
 import { recordForReport } from "./report_data.ts";
 import { writeRunReport } from "../report/html/mod.ts";
-import { createProgress, type Progress } from "./progress.ts";
+import { createProgress, epochLine, type Progress } from "./progress.ts";
 import { checkSameData, readResumePoint, resumedManifest, type ResumePoint, resumeState } from "./resume.ts";
 import { useColor } from "../cli/mod.ts";
 import { DEFAULT_BACKEND, type RunControls, type Settings, UsageError } from "./settings.ts";
@@ -325,6 +325,12 @@ async function trainArm(run: Run, plan: ArmPlan, signal?: AbortSignal): Promise<
   const optimizer = createOptimizer(model.params(), settings, { backend, fused: !split });
   const rng = createRng(settings.seed).fork(2);
   if (run.resume) goOn(run, { model, optimizer, rng, label });
+  const started = run.resume ? 0 : (performance.now() - run.clock) / 1000; // elapsed_s goes on across a resume
+  const endEpoch = (epoch: number, stepsPerEpoch: number) => {
+    const rows = run.rows.filter((r) => r.arm === name);
+    const start = rows.findLast((r) => r.epoch < epoch)?.elapsed_s ?? started;
+    progress.log(label + epochLine(rows, { epoch, stepsPerEpoch, start }));
+  };
   const result = await train(model, data, {
     ...settings,
     optimizer,
@@ -339,18 +345,20 @@ async function trainArm(run: Run, plan: ArmPlan, signal?: AbortSignal): Promise<
       if (run.checkpointEvery && done > 0 && done % run.checkpointEvery === 0) {
         saveCheckpoint(run, plan, { model, epoch: done });
       }
-      progress.log(`${label}--- Epoch ${epoch} ---`);
+      progress.log(`${label}Epoch ${epoch}/${settings.epochs}`);
     },
     onInterval: (log: IntervalLog) => {
       record(run, plan, "train", log);
       manifest.samples_seen = before + log.samplesSeen;
-      progress.update(log.samplesSeen, label + (experiment.formatInterval?.(log, name) ?? defaultInterval(log)));
+      const line = experiment.formatInterval?.(log, name); // the write-up's own log line, kept
+      if (line) progress.log(label + line);
+      progress.update(log.samplesSeen, label + (line || defaultInterval(log)));
+      if (data.evaluations.length === 0 && log.step === log.stepsPerEpoch) endEpoch(log.epoch, log.step);
     },
     onEvaluation: (log: EvaluationLog) => {
       record(run, plan, log.split as MetricsRow["split"], log);
-      const { loss, accuracy, macroF1 } = log;
-      progress.log(`${label}epoch ${log.epoch} ${log.split}: loss ${loss.toFixed(4)}, accuracy ${accuracy.toFixed(4)}, \
-macro-F1 ${macroF1.toFixed(4)}`);
+      const done = run.rows.filter((r) => r.arm === name && r.epoch === log.epoch && r.split !== "train").length;
+      if (done === data.evaluations.length) endEpoch(log.epoch, log.step);
     },
   }).catch((error) => {
     if (error instanceof DivergedError) recordDivergence(run, plan, error, before);
@@ -464,8 +472,8 @@ function recordDivergence(run: Run, plan: ArmPlan, error: DivergedError, before:
 /**
  * Writes charts, evaluation table, confusion matrices, predictions and
  * pictures, then `report.html` from the folder, then the manifest with its end time; a failed write turns a completed run into a failed one
- * and is named in `status_detail`, never thrown. Prints the charts and the
- * table unless quiet, and only what there is to show.
+ * and is named in `status_detail`, never thrown. Prints the charts of a
+ * single-arm run unless quiet, and only what there is to show.
  */
 async function finish(run: Run, options: { quiet: boolean; terminal: boolean }): Promise<RunOutcome> {
   const { files, manifest, rows } = run;
@@ -506,9 +514,9 @@ async function finish(run: Run, options: { quiet: boolean; terminal: boolean }):
   } catch (error) {
     console.error(`${(error as Error).message}; the run ended ${manifest.status}: ${manifest.status_detail ?? ""}`);
   }
-  if (!options.quiet && rows.length > 0) {
-    const shown = useColor({ terminal: options.terminal }) ? chartsOf(rows, { color: true }) : charts;
-    console.log("\n" + shown + (evaluated ? "\n\n" + table : ""));
+  // A run of several arms leaves its charts to charts.txt; the command line prints one table of them all.
+  if (!options.quiet && rows.length > 0 && new Set(rows.map((r) => r.arm)).size === 1) {
+    console.log("\n" + (useColor({ terminal: options.terminal }) ? chartsOf(rows, { color: true }) : charts));
   }
   return { runDir: files.dir, manifest, charts };
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readMetrics } from "../run/mod.ts";
 import { needs, withTempDir } from "../testing/io.ts";
-import { tinyExperiment } from "../testing/tiny_experiment.ts";
+import { tinyArmsExperiment, tinyExperiment } from "../testing/tiny_experiment.ts";
 import { type Experiment, type RunControls, runExperiment, type RunOptions, UsageError } from "./mod.ts";
 
 /** Runs read the embedded data and write run folders. */
@@ -57,7 +57,7 @@ Deno.test(
       assert.ok(saved.datasets[0].files.every((f: { verified: boolean }) => f.verified));
       assert.equal(saved.samples_seen, 120);
       assert.equal(typeof saved.runtime.deno, "string");
-      assert.match(saved.models[""], /conv2d 1->2 3x3 .* -> 2x26x26/);
+      assert.match(saved.models[""], /conv2d 1->2 3x3 .* 2x26x26 +20$/m);
       assert.ok(saved.ended_at !== null && saved.wall_seconds >= 0);
       assert.deepEqual(Object.keys(manifest.final_metrics), ["test"]);
       const { rows } = await readMetrics(`${runDir}/metrics.csv`);
@@ -256,5 +256,33 @@ Deno.test(
       const saved = JSON.parse(await Deno.readTextFile(`${runDir}/manifest.json`));
       assert.equal(saved.status, "failed");
       assert.match(saved.status_detail, /^cannot write \S+\/metrics\.csv: No space left on device/);
+    }),
+);
+
+Deno.test(
+  "runExperiment() prints a Keras line per epoch, and the charts of a single-arm run only",
+  io,
+  () =>
+    withTempDir(async (out) => {
+      const printed: string[] = [];
+      const log = console.log;
+      console.log = (...args: unknown[]) => printed.push(args.join(" "));
+      try {
+        await runSmall(out, { controls: { quiet: false } });
+        const single = printed.splice(0).join("\n");
+        assert.match(single, /^Epoch 1\/2$/m);
+        const epochs = single.match(
+          /^60\/60 - \d+\.\ds - \d+ images\/s - loss: \d\.\d{4} - accuracy: \d\.\d{4} - test_loss: \d\.\d{4} - test_accuracy: \d\.\d{4}$/gm,
+        );
+        assert.equal(epochs?.length, 2, single);
+        assert.doesNotMatch(single, /step \d+\/60/, "no interval lines of its own off a terminal");
+        assert.match(single, /^loss against samples seen$/m);
+        await runSmall(out, { experiment: tinyArmsExperiment, controls: { quiet: false } });
+        const arms = printed.join("\n");
+        assert.match(arms, /^\[frozen\] 60\/60 - .* test_accuracy: \d\.\d{4}$/m);
+        assert.doesNotMatch(arms, /against samples seen/, "a multi-arm run leaves its charts to charts.txt");
+      } finally {
+        console.log = log;
+      }
     }),
 );

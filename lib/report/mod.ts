@@ -3,5 +3,5 @@
  *
  * @module
  */
-export * from "./chart.ts";
+export * from "./ascii_chart.ts";
 export * from "./table.ts";
