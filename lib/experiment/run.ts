@@ -238,6 +238,7 @@ async function openRun(
     experiment: experiment.name,
     title: experiment.title,
     source: experiment.source,
+    ...(experiment.reported && { reported: experiment.reported }),
     "run_id": id,
     status: "running",
     settings: recordSettings(experiment, new Map(plans.map((p) => [p.name, p.settings]))),

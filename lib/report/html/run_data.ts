@@ -74,6 +74,8 @@ export interface RunData {
   pictures: ArmPictures[];
   /** Height and width of the images, when pictures were recorded. */
   imageSize: { height: number; width: number } | null;
+  /** The run's files the report links to, by role and name (relative to the folder); those present only. */
+  files: { role: string; name: string }[];
   /** What could not be read. */
   warnings: string[];
 }
@@ -105,6 +107,7 @@ export async function readRunData(dir: string, options: { manifest?: Manifest } 
   return {
     dir,
     manifest,
+    files: await presentFiles(dir, manifest),
     rows,
     confusions,
     predictions,
@@ -112,6 +115,15 @@ export async function readRunData(dir: string, options: { manifest?: Manifest } 
     imageSize: pictures?.imageSize ?? null,
     warnings,
   };
+}
+
+/** The manifest's files (and the manifest itself) that are in the folder, the report itself left out. */
+async function presentFiles(dir: string, manifest: Manifest): Promise<RunData["files"]> {
+  const roles = Object.entries({ ...manifest.files, manifest: "manifest.json" }).filter(([role]) => role !== "report");
+  const found = await Promise.all(roles.map(async ([role, name]) => {
+    return await isFile(`${dir}/${name}`) ? [{ role, name }] : [];
+  }));
+  return found.flat();
 }
 
 async function readConfusions(path: string): Promise<RunData["confusions"]> {
