@@ -73,9 +73,10 @@ h1 { font-size: 1.5em; margin: 0.6em 0 0.2em; } h2 { border-bottom: 1px solid #c
 h3 { font-size: 1.05em; margin: 0.8em 0 0.3em; }
 nav#navigation { position: sticky; top: 0; z-index: 1; display: flex; flex-wrap: wrap; gap: 0.2em 1.2em;
   align-items: baseline; background: #24292f; color: #eee; padding: 0.45em 1em; margin: 0 -1em; font-size: 13px; }
-nav#navigation a { color: #cfe3ff; text-decoration: none; margin-right: 0.8em; }
+nav#navigation a { color: #cfe3ff; text-decoration: none; margin-right: 0.8em; white-space: nowrap; }
 nav#navigation a:hover { text-decoration: underline; }
-nav .run { font-weight: 600; color: #fff; } nav .files { margin-left: auto; }
+nav .run { font-weight: 600; color: #fff; } nav .files { flex-basis: 100%; }
+nav .files::before { content: "files:"; color: #aaa; margin-right: 0.6em; }
 nav a.file { font-family: ui-monospace, monospace; font-size: 12px; }
 .source { color: #444; margin-top: 0; }
 table { border-collapse: collapse; margin: 0.5em 0; font-size: 13px; }

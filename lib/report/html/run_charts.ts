@@ -98,7 +98,9 @@ function referenceLines(
     if (typeof value !== "number" || !rows.some((row) => row.split === r.split && (!r.arm || row.arm === arm))) {
       return [];
     }
-    const what = `write-up${r.note ? ` (${r.note})` : ""} ${fixed3(value)}`;
+    const what = r.note === "about"
+      ? `write-up ≈ ${fixed3(value)}`
+      : `write-up${r.note ? ` (${r.note})` : ""} ${fixed3(value)}`;
     return [{
       series: r.arm || !rows.some((row) => row.arm) ? seriesOf(arm, r.split) : "write-up",
       y: value,

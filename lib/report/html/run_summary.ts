@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Manifest } from "../manifest.ts";
+import type { FinalMetrics, Manifest } from "../manifest.ts";
 import { reproduceCommand } from "./command.ts";
 import { type Cell, escapeHtml, htmlTable, numberCell } from "./page.ts";
 import { fixed3 } from "./run_charts.ts";
@@ -43,7 +43,7 @@ export function navigationBar(data: RunData, sections: string[]): string {
   );
   return `<nav id="navigation"><span class="run">${escapeHtml(manifest.experiment)} · ${
     escapeHtml(manifest.run_id)
-  }</span><span class="sections">${links.join("")}</span><span class="files">${files.join("")}</span></nav>`;
+  }</span><span class="sections">${links.join(" ")}</span><span class="files">${files.join(" ")}</span></nav>`;
 }
 
 /**
@@ -72,16 +72,23 @@ export function header(m: Manifest): string {
  * @param m the manifest.
  */
 export function summary(m: Manifest): string {
-  const rows: Cell[][] = Object.entries(m.final_metrics).map(([key, f]) => [
-    key,
-    ...[f.loss, f.accuracy, f.macro_f1].map((v) => numberCell(fixed3(v))),
-  ]);
-  for (const r of m.reported ?? []) {
-    const what = `${r.arm ? `${r.arm}/` : ""}${r.split}: write-up${r.note ? ` (${r.note})` : ""}`;
-    rows.push([what, ...[r.loss, r.accuracy, r.macro_f1].map((v) => numberCell(fixed3(v)))]);
-  }
+  const metrics = (f: Partial<FinalMetrics>) => [f.loss, f.accuracy, f.macro_f1].map((v) => numberCell(fixed3(v)));
+  const arms = [...new Set(Object.keys(m.final_metrics).map((key) => armOf(key)))];
+  const ours = Object.entries(m.final_metrics).map(([key, f]) => ({ arm: armOf(key), split: splitOf(key), f, key }));
+  const theirs = (m.reported ?? []).map((r) => ({
+    arm: r.arm ?? "",
+    split: r.split,
+    f: r,
+    key: `${r.arm ? `${r.arm}/` : ""}${r.split}: write-up${r.note ? ` (${r.note})` : ""}`,
+  }));
+  // Each write-up figure under the run's own row of its arm and split.
+  const rank = (e: { arm: string; split: string }) =>
+    (arms.includes(e.arm) ? arms.indexOf(e.arm) : arms.length) * 10 + SPLITS.indexOf(e.split);
+  const entries = [...ours, ...theirs].sort((a, b) => rank(a) - rank(b));
+  const rows: Cell[][] = entries.map((e) => [e.key, ...metrics(e.f)]);
+  const classes = entries.map((e) => ours.includes(e as typeof ours[number]) ? "" : "reported");
   const table = rows.length
-    ? htmlTable(["arm/split", "loss", "accuracy", "macro-F1"], rows, { classes: rowClasses(m, rows.length) })
+    ? htmlTable(["arm/split", "loss", "accuracy", "macro-F1"], rows, { classes })
     : "<p>No final metrics (the run did not finish an evaluation).</p>";
   const recorded = (m as { command?: unknown }).command !== undefined;
   const note = recorded ? "as it was typed" : "made from the manifest's settings";
@@ -90,8 +97,6 @@ export function summary(m: Manifest): string {
 <pre id="command"><code>${escapeHtml(reproduceCommand(m))}</code></pre></div></div>`;
 }
 
-/** The write-up's rows are marked so the page can set them apart. */
-function rowClasses(m: Manifest, count: number): string[] {
-  const ours = Object.keys(m.final_metrics).length;
-  return Array.from({ length: count }, (_, i) => i < ours ? "" : "reported");
-}
+const SPLITS = ["train", "validation", "test"];
+const armOf = (key: string) => key.includes("/") ? key.slice(0, key.lastIndexOf("/")) : "";
+const splitOf = (key: string) => key.slice(key.lastIndexOf("/") + 1);

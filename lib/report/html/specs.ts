@@ -150,12 +150,12 @@ export interface ReferenceLine {
   series: string;
   /** The value. */
   y: number;
-  /** Its label, drawn past the right end, e.g. `write-up 0.780`. */
+  /** Its label, drawn over the line at the left, e.g. `write-up 0.780`. */
   label: string;
 }
 
 /** Plot width of a run report's metric chart: the page's width once axes and padding are added. */
-export const WIDE_CHART_WIDTH = 900;
+export const WIDE_CHART_WIDTH = 960;
 
 /**
  * One metric of a run: training intervals as a thin line, evaluations as a thick line with large markers, both
@@ -204,7 +204,9 @@ export function metricSpec(
       mark: { type: "line", strokeWidth: 2.2, point: { size: 70, filled: true } },
       encoding: {
         ...common,
-        ...(options.shapes ? { shape: { field: "split", type: "nominal", title: "evaluation" } } : {}),
+        ...(options.shapes
+          ? { shape: { field: "split", type: "nominal", title: null, legend: { orient: "top" } } }
+          : {}),
       },
     },
   ];
@@ -216,8 +218,9 @@ export function metricSpec(
       { data, mark: { type: "rule", strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { y: ruleY, color } },
       {
         data,
-        mark: { type: "text", align: "left", baseline: "middle", dx: 6, fontSize: 11 },
-        encoding: { y: ruleY, x: { value: WIDE_CHART_WIDTH }, text: { field: "label" }, color },
+        // At the left, over the line: where training starts, far from where it ends.
+        mark: { type: "text", align: "left", baseline: "bottom", dx: 4, dy: -2, fontSize: 11, fontWeight: "bold" },
+        encoding: { y: ruleY, x: { value: 0 }, text: { field: "label" }, color },
       },
     );
   }
@@ -228,7 +231,7 @@ export function metricSpec(
     height: 210,
     // Fixed margins, so the plots of a page's charts line up whatever their labels.
     autosize: { type: "none", contains: "content" },
-    padding: { left: 70, right: 130, top: 62, bottom: 42 },
+    padding: { left: 70, right: 20, top: 62, bottom: 42 },
     data: { values },
     layer: layers,
   } as VegaLiteSpec;
