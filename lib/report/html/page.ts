@@ -88,7 +88,8 @@ tr.reported td { color: #555; font-style: italic; background: #fafafa; }
 .summary { display: flex; flex-wrap: wrap; gap: 0 2.5em; align-items: flex-start; }
 .summary .results table { font-size: 14px; } .summary .reproduce { flex: 1; min-width: 320px; }
 .summary .reproduce p { margin: 0.2em 0; color: #555; }
-pre#command { white-space: pre-wrap; word-break: break-word; background: #f2f5f8; border-left: 3px solid #4c78a8; }
+.nowrap { white-space: nowrap; }
+pre#command { white-space: pre-wrap; background: #f2f5f8; border-left: 3px solid #4c78a8; }
 figure { display: inline-block; margin: 0.5em 1em 0.5em 0; vertical-align: top; }
 figure.wide { display: block; margin: 0.8em 0; } figure.wide svg { max-width: 100%; height: auto; }
 figcaption { font-size: 12px; color: #555; max-width: 380px; } figure.wide figcaption { max-width: none; }

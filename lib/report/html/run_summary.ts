@@ -94,7 +94,19 @@ export function summary(m: Manifest): string {
   const note = recorded ? "as it was typed" : "made from the manifest's settings";
   return `<div class="summary"><div class="results"><h3>Final metrics</h3>${table}</div>
 <div class="reproduce"><h3>Reproduce this run</h3><p>From the repository's folder (${note}):</p>
-<pre id="command"><code>${escapeHtml(reproduceCommand(m))}</code></pre></div></div>`;
+<pre id="command"><code>${unbroken(reproduceCommand(m))}</code></pre></div></div>`;
+}
+
+/** A command line that wraps only between flags: each flag kept on one line with its value. */
+function unbroken(command: string): string {
+  const groups: string[] = [];
+  for (const word of command.split(" ")) {
+    const last = groups.at(-1);
+    if (last?.startsWith("--") && !last.includes(" ") && !word.startsWith("--")) {
+      groups[groups.length - 1] += ` ${word}`;
+    } else groups.push(word);
+  }
+  return groups.map((g) => `<span class="nowrap">${escapeHtml(g)}</span>`).join(" ");
 }
 
 const SPLITS = ["train", "validation", "test"];
