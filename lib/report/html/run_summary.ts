@@ -55,9 +55,10 @@ export function header(m: Manifest): string {
   const ok = m.status === "completed";
   const detail = m.status_detail ? `: ${m.status_detail}` : "";
   const epochs = typeof m.settings.epochs === "number" ? `${m.settings.epochs} epoch(s), ` : "";
+  // "This run completed." first: what scripts and tests look for.
   const wall = m.wall_seconds === null ? "" : ` in ${m.wall_seconds.toFixed(1)} s`;
   const banner = ok
-    ? `This run completed${wall}: ${epochs}${m.samples_seen.toLocaleString("en-US")} training samples seen.`
+    ? `This run completed. ${epochs}${m.samples_seen.toLocaleString("en-US")} training samples seen${wall}.`
     : `This run did not complete: it ended ${m.status}${detail}. The report shows what it recorded.`;
   return `<h1>${escapeHtml(m.title ?? m.experiment)}</h1>
 <p class="source">Experiment <code>${escapeHtml(m.experiment)}</code>, run <code>${escapeHtml(m.run_id)}</code>${
