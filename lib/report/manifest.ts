@@ -38,7 +38,7 @@ export interface ReportedResult extends Partial<FinalMetrics> {
   split: "train" | "validation" | "test";
   /** The arm it belongs to, in a multi-arm experiment. */
   arm?: string;
-  /** What the figure is, when not the write-up's own run, e.g. `Keras twin`. */
+  /** What the figure is, when not a measured result of the write-up's own run: `Keras twin`, or `about` (given in words). */
   note?: string;
 }
 

@@ -91,7 +91,7 @@ tr.reported td { color: #555; font-style: italic; background: #fafafa; }
 .nowrap { white-space: nowrap; }
 pre#command { white-space: pre-wrap; background: #f2f5f8; border-left: 3px solid #4c78a8; }
 figure { display: inline-block; margin: 0.5em 1em 0.5em 0; vertical-align: top; }
-figure.wide { display: block; margin: 0.8em 0; } figure.wide svg { max-width: 100%; height: auto; }
+figure.wide { display: block; margin: 0.8em 0; } figure.wide svg { width: 100%; height: auto; }
 figcaption { font-size: 12px; color: #555; max-width: 380px; } figure.wide figcaption { max-width: none; }
 .tile { max-width: 130px; }
 .tiles { display: flex; flex-wrap: wrap; gap: 8px; } .tile { text-align: center; font-size: 11px; }
