@@ -62,7 +62,7 @@ Deno.test("runExperimentCli() runs one folder per seed with --seeds", io, () =>
     assert.match(runs[0]!, /-seed3$/);
     assert.match(runs[1]!, /-seed4$/);
     assert.match(printed, /^report: file:\/\/\S+-seed4\/report\.html$/m);
-    assert.match(printed, /^arm {6}split  loss    accuracy  macro-F1\ntrained  test   \d\.\d{4}  /m);
+    assert.match(printed, /^arm {6}split {2}loss {4}accuracy {2}macro-F1\ntrained {2}test {3}\d\.\d{4} {2}/m);
   }));
 
 /** Flags of a small run into `out`. */

@@ -241,6 +241,7 @@ async function openRun(
     experiment: experiment.name,
     title: experiment.title,
     source: experiment.source,
+    ...(experiment.reported && { reported: experiment.reported }),
     "run_id": id,
     ...(controls.command && { command: controls.command }),
     status: "running",

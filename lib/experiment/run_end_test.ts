@@ -51,8 +51,8 @@ Deno.test("runEnd() of a multi-arm run: one table with the arm, predict and serv
   const final = { "writeup/validation": metrics(0.2), "writeup/test": metrics(0.24349), "keras/test": metrics(0.1) };
   const m = manifest("completed", { transforms: { writeup: "a", keras: "b" }, "final_metrics": final });
   const { out } = runEnd({ runDir, manifest: m }, options);
-  assert.match(out, /^arm {6}split {7}loss {4}accuracy  macro-F1\nwriteup  validation  0\.2000 /);
-  assert.match(out, /^writeup  test {8}0\.2435 /m);
+  assert.match(out, /^arm {6}split {7}loss {4}accuracy {2}macro-F1\nwriteup {2}validation {2}0\.2000 /);
+  assert.match(out, /^writeup {2}test {8}0\.2435 /m);
   assert.match(out, /^keras {4}test {8}0\.1000 /m);
   assert.match(out, /^ {2}deno task serve results\/zhou\/20261201-1200Z-seed0 --arm writeup$/m);
   assert.equal(finalTable({ "final_metrics": {} }), "");

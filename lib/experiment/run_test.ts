@@ -73,7 +73,7 @@ Deno.test(
       const pictures = JSON.parse(await Deno.readTextFile(`${runDir}/pictures.json`));
       assert.deepEqual(pictures.arms[0].filters.shape, [2, 1, 3, 3]);
       assert.match(await Deno.readTextFile(`${runDir}/report.html`), /This run completed\./);
-      assert.ok((await Deno.stat(`${runDir}/charts/train-loss.vl.json`)).size > 0);
+      assert.ok((await Deno.stat(`${runDir}/charts/loss.vl.json`)).size > 0);
     }),
 );
 

@@ -29,6 +29,19 @@ export interface FinalMetrics {
   "macro_f1": number;
 }
 
+/**
+ * A result the write-up itself states, e.g. "test loss 0.598, accuracy 0.78":
+ * the report draws each figure as a reference line on its metric's chart.
+ */
+export interface ReportedResult extends Partial<FinalMetrics> {
+  /** The split the figure was measured on. */
+  split: "train" | "validation" | "test";
+  /** The arm it belongs to, in a multi-arm experiment. */
+  arm?: string;
+  /** What the figure is, when not a measured result of the write-up's own run: `Keras twin`, or `about` (given in words). */
+  note?: string;
+}
+
 /** The contents of `manifest.json`. */
 export interface Manifest {
   /** The experiment's name, e.g. `fashion`. */
@@ -37,6 +50,8 @@ export interface Manifest {
   title?: string;
   /** The write-up the experiment reproduces (runs before reports existed lack it). */
   source?: string;
+  /** The write-up's own figures, from the experiment (absent when it states none, or in older runs). */
+  reported?: ReportedResult[];
   /** The run folder's name. */
   "run_id": string;
   /** The command line that started the run, as the user would retype it (runs before it was recorded lack it). */

@@ -6,7 +6,7 @@
  * @module
  */
 import { isFile } from "../_fs.ts";
-import { type RunFile, runFile } from "./layout.ts";
+import { RUN_FILES, type RunFile, runFile } from "./layout.ts";
 import { type Manifest, readManifest } from "./manifest.ts";
 import { type MetricsRow, readMetrics } from "./metrics.ts";
 import {
@@ -34,6 +34,8 @@ export interface RunData {
   pictures: ArmPictures[];
   /** Height and width of the images, when pictures were recorded. */
   imageSize: { height: number; width: number } | null;
+  /** The run's files the report links to, by role and name (relative to the folder); those present only. */
+  files: { role: string; name: string }[];
   /** What could not be read. */
   warnings: string[];
 }
@@ -69,6 +71,7 @@ export async function readRunData(dir: string, options: { manifest?: Manifest } 
   return {
     dir,
     manifest,
+    files: await presentFiles(dir, manifest),
     rows,
     confusions,
     predictions,
@@ -76,4 +79,14 @@ export async function readRunData(dir: string, options: { manifest?: Manifest } 
     imageSize: pictures?.imageSize ?? null,
     warnings,
   };
+}
+
+/** The manifest's files (and the manifest itself) that are in the folder, the report itself left out. */
+async function presentFiles(dir: string, manifest: Manifest): Promise<RunData["files"]> {
+  const named = { ...manifest.files, manifest: RUN_FILES.manifest };
+  const roles = Object.entries(named).filter(([role]) => role !== "report");
+  const found = await Promise.all(roles.map(async ([role, name]) => {
+    return await isFile(`${dir}/${name}`) ? [{ role, name }] : [];
+  }));
+  return found.flat();
 }

@@ -17,12 +17,10 @@ Deno.test(
       assert.equal(await Deno.readTextFile(`${runDir}/report.html`), written, "the same page as the run wrote");
       const specs = [...Deno.readDirSync(`${runDir}/charts`)].map((e) => e.name).sort();
       assert.deepEqual(specs, [
+        "accuracy.vl.json",
         "confusion-test.vl.json",
-        "eval-accuracy.vl.json",
-        "eval-loss.vl.json",
-        "eval-macro-f1.vl.json",
-        "train-accuracy.vl.json",
-        "train-loss.vl.json",
+        "loss.vl.json",
+        "macro-f1.vl.json",
       ]);
       assert.match(written, /<svg[^>]*class="marks"/);
       assert.doesNotMatch(written, /<script|src="http|href="http/, "no script, nothing from the network");

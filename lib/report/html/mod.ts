@@ -5,6 +5,7 @@
  *
  * @module
  */
+export * from "./command.ts";
 export * from "./page.ts";
 export * from "./png.ts";
 export * from "./run_report.ts";
