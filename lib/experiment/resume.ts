@@ -9,7 +9,7 @@
 import { type Checkpoint, type NamedTensor, readCheckpoint } from "../checkpoint/mod.ts";
 import type { Optimizer, OptimizerState } from "../optim/mod.ts";
 import type { DatasetRecord } from "../data/mod.ts";
-import type { Manifest } from "../report/mod.ts";
+import { type Manifest, type MetricsRow, readMetrics } from "../report/mod.ts";
 import type { Rng } from "../rng/mod.ts";
 import type { TrainPosition } from "../train/mod.ts";
 import { checkpointName } from "./checkpoints.ts";
@@ -134,6 +134,57 @@ export function resumedManifest(point: ResumePoint): Manifest {
   const { epoch, step } = point.position;
   const resumes = [...manifest.resumes ?? [], { at: new Date().toISOString(), epoch, step, after }];
   return { ...manifest, status: "running", "ended_at": null, "wall_seconds": null, resumes };
+}
+
+/** How many rows an arm logs: its steps per epoch, its evaluated splits, its steps per row. */
+export interface LogShape {
+  /** Steps in one epoch. */
+  stepsPerEpoch: number;
+  /** Evaluated splits (one row each after every epoch). */
+  evaluations: number;
+  /** Steps per logged train row (the last interval of an epoch may be shorter). */
+  logEvery: number;
+}
+
+/**
+ * Reads the interrupted run's `metrics.csv` and checks it reaches exactly the checkpoint's position, so that the
+ * resumed run's rows follow on from it. A last line without its newline (a write the stop cut off) is left out, and
+ * `bytes` is the length to cut the file back to, as a live run does after a failed write.
+ *
+ * @throws {UsageError} when the file is missing, empty, damaged, or holds more or fewer rows of the arm than the
+ * checkpoint's position logs; nothing is written.
+ */
+export async function readResumedLog(
+  point: ResumePoint,
+  shape: LogShape,
+): Promise<{ rows: MetricsRow[]; bytes: number }> {
+  const path = `${point.dir}/metrics.csv`;
+  const fail = (why: string): never => {
+    const weights = `${point.dir}/${checkpointName(point.arm)}`;
+    throw new UsageError(`--resume: ${point.dir}: ${why} (restore it, or start a new run from its weights with \
+--init-from ${weights})`);
+  };
+  let table;
+  let bytes = 0;
+  try {
+    const data = await Deno.readFile(path);
+    bytes = data.lastIndexOf(10) + 1;
+    table = await readMetrics(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return fail("metrics.csv is missing");
+    return fail(`cannot go on with metrics.csv: ${(error as Error).message.replace(/^\w+: /, "")}`);
+  }
+  const damage = table.warnings.filter((w) => !/last line has no newline/.test(w));
+  if (damage.length > 0) fail(`metrics.csv is damaged: ${damage[0]}`);
+  const held = table.rows.filter((r) => r.arm === point.arm).length;
+  const { epoch, step } = point.position;
+  const perEpoch = Math.ceil(shape.stepsPerEpoch / shape.logEvery) + shape.evaluations;
+  const expected = (epoch - 1) * perEpoch + Math.floor(step / shape.logEvery);
+  if (held !== expected) {
+    fail(`metrics.csv holds ${held} rows${point.arm ? ` of arm ${point.arm}` : ""}, but the checkpoint \
+(epoch ${epoch}, step ${step}) comes after ${expected}`);
+  }
+  return { rows: table.rows, bytes };
 }
 
 /** The position, optimizer state and rng words of a checkpoint's `resume` entry and state tensors. */

@@ -157,3 +157,49 @@ Deno.test(
       assert.deepEqual(resumed.manifest.final_metrics, whole.manifest.final_metrics);
     }),
 );
+
+Deno.test(
+  "runExperiment() --resume refuses a metrics.csv that does not reach the checkpoint, leaving the folder as it was",
+  io,
+  () =>
+    withTempDir(async (out) => {
+      const whole = await run(`${out}/whole`);
+      // 100 steps: epoch 1 (3 train rows, 1 test row), then epoch 2 steps 20 and 40: 6 rows after the header.
+      const stopped = await run(out, { signal: abortAfter(100) });
+      const metrics = `${stopped.runDir}/metrics.csv`;
+      const manifest = await Deno.readFile(`${stopped.runDir}/manifest.json`);
+      const log = await Deno.readTextFile(metrics);
+      const lines = log.trimEnd().split("\n");
+      assert.equal(lines.length, 7);
+      const damaged: [string, string | null, RegExp][] = [
+        [
+          "cut to 3 rows",
+          lines.slice(0, 4).join("\n") + "\n",
+          /metrics\.csv holds 3 rows, but the checkpoint \(epoch 2, step 40\) comes after 6 \(restore it, or/,
+        ],
+        [
+          "a row too many",
+          log + lines.at(-1) + "\n",
+          /metrics\.csv holds 7 rows, but the checkpoint \(epoch 2, step 40\) comes after 6/,
+        ],
+        ["empty", "", /metrics\.csv .*empty/],
+        ["deleted", null, /: metrics\.csv is missing \(restore it/],
+      ];
+      for (const [name, text, expected] of damaged) {
+        if (text === null) await Deno.remove(metrics);
+        else await Deno.writeTextFile(metrics, text);
+        await assert.rejects(
+          run(out, { resume: stopped.runDir }),
+          (e: Error) => (assert.match(e.message, expected), e instanceof UsageError),
+          name,
+        );
+        assert.deepEqual(await Deno.readFile(`${stopped.runDir}/manifest.json`), manifest, `${name}: manifest kept`);
+        if (text !== null) assert.equal(await Deno.readTextFile(metrics), text, `${name}: metrics.csv kept`);
+      }
+      // A cut-off last row (a write the kill split) is cut back, as a live run does, then the run goes on.
+      await Deno.writeTextFile(metrics, log + lines.at(-1)!.slice(0, 12));
+      const resumed = await run(out, { resume: stopped.runDir });
+      assert.equal(resumed.manifest.status, "completed");
+      assert.equal(await metricColumns(resumed.runDir), await metricColumns(whole.runDir));
+    }),
+);

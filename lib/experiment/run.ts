@@ -11,14 +11,7 @@ import { type Checkpoint, loadCheckpoint } from "../checkpoint/mod.ts";
 import { type DatasetRecord, loadDataset, type LoadedDataset, takeFirst } from "../data/mod.ts";
 import type { Sequential } from "../layers/mod.ts";
 import { createOptimizer, hyperParameters } from "../optim/mod.ts";
-import {
-  formatMetricsRow,
-  type Manifest,
-  METRICS_COLUMNS,
-  type MetricsRow,
-  readMetrics,
-  type WriteFile,
-} from "../report/mod.ts";
+import { formatMetricsRow, type Manifest, METRICS_COLUMNS, type MetricsRow, type WriteFile } from "../report/mod.ts";
 import { createRng, type Rng } from "../rng/mod.ts";
 import type { Optimizer } from "../optim/mod.ts";
 import {
@@ -36,7 +29,14 @@ import { chartsOf, confusionCsv, evaluationTable, recordSettings } from "./outpu
 import { predictionsCsv, recordForReport } from "./report_data.ts";
 import { type ArmPictures, type PredictionRow, writeRunReport } from "../report/html/mod.ts";
 import { createProgress, type Progress } from "./progress.ts";
-import { checkSameData, readResumePoint, resumedManifest, type ResumePoint, resumeState } from "./resume.ts";
+import {
+  checkSameData,
+  readResumedLog,
+  readResumePoint,
+  resumedManifest,
+  type ResumePoint,
+  resumeState,
+} from "./resume.ts";
 import { RunFiles } from "./run_files.ts";
 import { DEFAULT_BACKEND, type RunControls, type Settings, UsageError } from "./settings.ts";
 
@@ -287,11 +287,15 @@ async function reopenRun(
     output: Pick<Run, "say" | "progress" | "init" | "checkpointEvery" | "resume">;
   },
 ): Promise<Run> {
-  const { dir } = options.resume;
+  const { dir, settings } = options.resume;
+  const { train, evaluations } = options.plans[0]!.data;
+  const stepsPerEpoch = Math.ceil(train.count / settings.batchSize);
+  const log = { stepsPerEpoch, evaluations: evaluations.length, logEvery: settings.logEvery };
+  const { rows, bytes } = await readResumedLog(options.resume, log);
+  Deno.truncateSync(`${dir}/metrics.csv`, bytes); // a last row the stop cut off goes, as after a failed write
   const files = new RunFiles(dir, options.write);
   const manifest = resumedManifest(options.resume);
   files.manifest(manifest);
-  const { rows } = await readMetrics(`${dir}/metrics.csv`);
   const { height, width } = options.plans[0]!.data.train;
   const report = { confusions: [], predictions: [], pictures: [], imageSize: { height, width } };
   // elapsed_s goes on from the last row written, the pause left out.
