@@ -62,6 +62,61 @@ export function resumeState(
 }
 
 /**
+ * Holds `resume.lock` in the run folder while a resume goes on, so a second resume of the same folder is refused.
+ * An operating-system file lock (released by the system when its holder dies, however it dies), so a lock left
+ * by a killed process never blocks; the file names the holder for the message.
+ *
+ * @returns a function that releases the lock and removes the file; a no-op when the folder does not exist (the
+ * checks that follow name that).
+ * @throws {UsageError} naming the process that is resuming the folder.
+ */
+export function lockForResume(dir: string): () => void {
+  const path = `${dir}/resume.lock`;
+  for (;;) {
+    let file: Deno.FsFile;
+    try {
+      file = Deno.openSync(path, { read: true, write: true, create: true });
+    } catch {
+      return () => {};
+    }
+    if (!file.tryLockSync(true)) {
+      file.close();
+      let holder = "another process";
+      try {
+        const { pid, since } = JSON.parse(Deno.readTextFileSync(path));
+        holder = `process ${pid} since ${since}`;
+      } catch {
+        // Being written: the holder is not named.
+      }
+      throw new UsageError(`--resume: ${dir}: being resumed by ${holder}; wait for it to end`);
+    }
+    // The file may have been removed by a holder ending meanwhile: then lock the new one.
+    const held = file.statSync().ino;
+    if (held !== null && held === statOrNull(path)?.ino) {
+      file.truncateSync(0);
+      file.writeSync(new TextEncoder().encode(JSON.stringify({ pid: Deno.pid, since: new Date().toISOString() })));
+      return () => {
+        try {
+          Deno.removeSync(path);
+        } finally {
+          file.close();
+        }
+      };
+    }
+    file.close();
+  }
+}
+
+/** A path's file information, or null when it is gone. */
+function statOrNull(path: string): Deno.FileInfo | null {
+  try {
+    return Deno.statSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Reads an interrupted run folder and checks it can be resumed by `experiment` with `overrides`.
  *
  * @param dir the run folder given to `--resume`.

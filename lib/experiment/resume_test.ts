@@ -93,31 +93,37 @@ Deno.test(
         signal: abortAfter(70),
         terminal: false,
       });
-      const cases: [string, Promise<unknown>, RegExp][] = [
-        ["missing folder", run(out, { resume: `${out}/nothing` }), /nothing: not a run folder \(No such file/],
-        ["completed run", run(out, { resume: completed.runDir }), /the run completed; there is nothing to resume/],
-        ["no checkpoint", run(out, { resume: noCheckpoint.runDir }), /no checkpoint to resume from/],
+      const cases: [string, () => Promise<unknown>, RegExp][] = [
+        ["missing folder", () => run(out, { resume: `${out}/nothing` }), /nothing: not a run folder \(No such file/],
+        [
+          "completed run",
+          () => run(out, { resume: completed.runDir }),
+          /the run completed; there is nothing to resume/,
+        ],
+        ["no checkpoint", () => run(out, { resume: noCheckpoint.runDir }), /no checkpoint to resume from/],
         [
           "other settings",
-          run(out, { resume: stopped.runDir, overrides: { epochs: 3, lr: 0.005 } }),
+          () => run(out, { resume: stopped.runDir, overrides: { epochs: 3, lr: 0.005 } }),
           /settings differ from the run's: epochs 3 \(the run's: 2\); a resumed run keeps its settings/,
         ],
         [
           "other experiment",
-          runExperiment({ ...tinyExperiment, name: "other" } as Experiment, {
-            controls: { out, quiet: true, resume: stopped.runDir },
-            terminal: false,
-          }),
+          () =>
+            runExperiment({ ...tinyExperiment, name: "other" } as Experiment, {
+              controls: { out, quiet: true, resume: stopped.runDir },
+              terminal: false,
+            }),
           /a run of exp:tiny, not of exp:other/,
         ],
         [
           "several arms",
-          runExperiment(tinyArmsExperiment, { controls: { out, quiet: true, resume: arms.runDir }, terminal: false }),
+          () =>
+            runExperiment(tinyArmsExperiment, { controls: { out, quiet: true, resume: arms.runDir }, terminal: false }),
           /a run of 2 arms \(trained, frozen\); only single-arm runs resume/,
         ],
       ];
-      for (const [name, promise, expected] of cases) {
-        await assert.rejects(promise, (e: Error) => e instanceof UsageError && expected.test(e.message), name);
+      for (const [name, start, expected] of cases) {
+        await assert.rejects(start(), (e: Error) => e instanceof UsageError && expected.test(e.message), name);
       }
       const manifest = JSON.parse(await Deno.readTextFile(`${stopped.runDir}/manifest.json`));
       assert.equal(manifest.status, "interrupted", "a refused resume leaves the folder as it was");
@@ -201,5 +207,24 @@ Deno.test(
       const resumed = await run(out, { resume: stopped.runDir });
       assert.equal(resumed.manifest.status, "completed");
       assert.equal(await metricColumns(resumed.runDir), await metricColumns(whole.runDir));
+    }),
+);
+
+Deno.test(
+  "runExperiment() --resume twice at once: the second is refused, naming the first",
+  io,
+  () =>
+    withTempDir(async (out) => {
+      const whole = await run(`${out}/whole`);
+      const stopped = await run(out, { signal: abortAfter(30) });
+      const first = run(out, { resume: stopped.runDir });
+      const second = run(out, { resume: stopped.runDir });
+      await assert.rejects(second, (e: Error) => {
+        assert.match(e.message, new RegExp(`: being resumed by process ${Deno.pid} since \\d{4}-.*; wait for it`));
+        return e instanceof UsageError;
+      });
+      assert.equal((await first).manifest.status, "completed");
+      assert.equal(await metricColumns(stopped.runDir), await metricColumns(whole.runDir));
+      assert.deepEqual([...Deno.readDirSync(stopped.runDir)].filter((e) => e.name.endsWith(".lock")), []);
     }),
 );

@@ -31,6 +31,7 @@ import { type ArmPictures, type PredictionRow, writeRunReport } from "../report/
 import { createProgress, type Progress } from "./progress.ts";
 import {
   checkSameData,
+  lockForResume,
   readResumedLog,
   readResumePoint,
   resumedManifest,
@@ -134,6 +135,26 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
   const progress = createProgress({ quiet: controls.quiet, terminal });
   const say = (line: string) => controls.quiet || progress.log(line);
   const overrides = options.overrides ?? {};
+  const release = controls.resume ? lockForResume(controls.resume) : () => {};
+  try {
+    return await runLocked(experiment, { ...options, controls, terminal, progress, say, overrides });
+  } finally {
+    release();
+  }
+}
+
+/** {@linkcode runExperiment} once a resumed folder is locked. */
+async function runLocked(
+  experiment: Experiment,
+  options: RunOptions & {
+    controls: RunControls;
+    terminal: boolean;
+    progress: Progress;
+    say: (line: string) => void;
+    overrides: Partial<Settings>;
+  },
+): Promise<RunOutcome> {
+  const { controls, terminal, progress, say, overrides } = options;
   const resume = controls.resume ? readResumePoint(controls.resume, { experiment, overrides }) : null;
   const armSettings = resume
     ? deriveArmSettings(experiment, {}, [resume.arm]).map((arm) => ({ ...arm, settings: resume.settings }))
