@@ -140,6 +140,7 @@ export function readResumePoint(
   const name = options.experiment.name;
   if (manifest.experiment !== name) fail(`a run of exp:${manifest.experiment}, not of exp:${name}`);
   if (manifest.status === "completed") fail("the run completed; there is nothing to resume");
+  if (manifest.status === "running") fail(runningAdvice(dir, manifest));
   if (manifest.status !== "interrupted") fail(`the run ended ${manifest.status}; only an interrupted run resumes`);
   const arms = Object.keys(manifest.transforms ?? { "": "" });
   if (arms.length !== 1) {
@@ -164,6 +165,7 @@ export function readResumePoint(
     fail(`the run started from --init-from, which is gone: ${(error as Error).message}`);
   }
   const point = { dir, manifest, arm, checkpoint, init, ...parseResume(resume!, checkpoint) };
+  checkPosition(point.position, { settings: JSON.parse(settings!), checkpoint });
   checkSettings(JSON.parse(settings!), options.overrides, fail);
   return { ...point, settings: JSON.parse(settings!) };
 }
@@ -240,6 +242,46 @@ export async function readResumedLog(
 (epoch ${epoch}, step ${step}) comes after ${expected}`);
   }
   return { rows: table.rows, bytes };
+}
+
+/**
+ * What to say of a folder whose manifest says `running`: its process is still at it, or was killed before it could
+ * write its checkpoint; its last epoch's checkpoint, if any, is where a new run can start from.
+ */
+function runningAdvice(dir: string, manifest: Manifest): string {
+  const found = Object.keys(manifest.transforms ?? { "": "" }).map((arm) => `${dir}/${checkpointName(arm)}`)
+    .flatMap((file) => {
+      try {
+        return [{ file, epoch: readCheckpoint(file).metadata.epoch }];
+      } catch {
+        return [];
+      }
+    }).at(-1);
+  const why = "the run is still running, or stopped without a checkpoint (killed?)";
+  if (!found) return `${why}; it left no checkpoint to go on from (start it again)`;
+  return `${why}; to go on from its last checkpoint (epoch ${found.epoch}), start a new run with --init-from ${found.file}`;
+}
+
+/** Refuses a resume state that no interrupted run of these settings could have written. */
+function checkPosition(
+  position: TrainPosition,
+  options: { settings: Settings; checkpoint: Checkpoint },
+): void {
+  const { epoch, step, samplesSeen, interval, permutation } = position;
+  const stepsPerEpoch = Number(options.checkpoint.metadata.step);
+  const problem = [
+    [epoch < 1 || epoch > options.settings.epochs, `epoch ${epoch} of ${options.settings.epochs}`],
+    [!(step < stepsPerEpoch), `step ${step} of an epoch of ${stepsPerEpoch} steps`],
+    [interval.samples > samplesSeen || interval.correct > interval.samples, "the interval's counts"],
+    [samplesSeen > epoch * stepsPerEpoch * options.settings.batchSize, `${samplesSeen} samples seen`],
+    [permutation.some((i) => i < 0 || i >= permutation.length), "the sample order"],
+  ].find(([bad]) => bad);
+  if (problem) {
+    throw new UsageError(
+      `--resume: ${options.checkpoint.file}: the resume state is out of range: ${problem[1]} (the checkpoint was \
+altered or damaged)`,
+    );
+  }
 }
 
 /** The position, optimizer state and rng words of a checkpoint's `resume` entry and state tensors. */

@@ -228,3 +228,53 @@ Deno.test(
       assert.deepEqual([...Deno.readDirSync(stopped.runDir)].filter((e) => e.name.endsWith(".lock")), []);
     }),
 );
+
+/** Rewrites the JSON header of a safetensors file (tensor offsets are relative to the data, so they stay right). */
+async function editHeader(path: string, edit: (header: Record<string, unknown>) => void): Promise<void> {
+  const bytes = await Deno.readFile(path);
+  const length = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length)));
+  edit(header);
+  const text = new TextEncoder().encode(JSON.stringify(header));
+  const out = new Uint8Array(8 + text.length + bytes.length - 8 - length);
+  new DataView(out.buffer).setBigUint64(0, BigInt(text.length), true);
+  out.set(text, 8);
+  out.set(bytes.subarray(8 + length), 8 + text.length);
+  await Deno.writeFile(path, out);
+}
+
+Deno.test(
+  "runExperiment() --resume of a run left running says so and points to --init-from; a bad resume state is refused",
+  io,
+  () =>
+    withTempDir(async (out) => {
+      // A process killed hard leaves its manifest `running` and, at most, an epoch's checkpoint.
+      const killed = await run(out, { overrides: { epochs: 1 } });
+      const manifest = JSON.parse(await Deno.readTextFile(`${killed.runDir}/manifest.json`));
+      await Deno.writeTextFile(`${killed.runDir}/manifest.json`, JSON.stringify({ ...manifest, status: "running" }));
+      const refused = (resume: string, expected: RegExp) =>
+        assert.rejects(
+          run(out, { resume }),
+          (e: Error) => (assert.match(e.message, expected), e instanceof UsageError),
+        );
+      await refused(
+        killed.runDir,
+        new RegExp(
+          "the run is still running, or stopped without a checkpoint \\(killed\\?\\); to go on from its last " +
+            `checkpoint \\(epoch 1\\), start a new run with --init-from ${killed.runDir}/model\\.safetensors$`,
+        ),
+      );
+      await Deno.remove(`${killed.runDir}/model.safetensors`);
+      await refused(
+        killed.runDir,
+        /still running, or stopped without a checkpoint \(killed\?\); it left no checkpoint/,
+      );
+      const stopped = await run(`${out}/b`, { signal: abortAfter(30) });
+      const checkpoint = `${stopped.runDir}/model.safetensors`;
+      await editHeader(checkpoint, (header) => {
+        const metadata = header.__metadata__ as Record<string, string>;
+        metadata.resume = metadata.resume!.replace(/"step":\d+/, '"step":999999');
+      });
+      await refused(stopped.runDir, /resume state is out of range: step 999999 of an epoch of 60 steps/);
+    }),
+);
