@@ -185,6 +185,21 @@ export function checkSameData(point: ResumePoint, dataset: DatasetRecord): void 
   }
 }
 
+/**
+ * Where a resumed run reads its data: the folder the run recorded, when it was given one (`--data-dir` or the
+ * environment) and the command line gives none itself; else where the command line says. The data read is then
+ * checked against the run's SHA-256 sums (see {@linkcode checkSameData}).
+ */
+export function resumeDataDir(
+  point: ResumePoint,
+  given: { dataDir: string | null; dataDirFromEnv: boolean },
+): { dataDir: string | null; dataDirFromEnv: boolean } {
+  const recorded = point.manifest.datasets?.[0];
+  const explicit = given.dataDir !== null && !given.dataDirFromEnv;
+  if (explicit || !recorded || (recorded.source !== "data-dir" && recorded.source !== "env")) return given;
+  return { dataDir: recorded.dir, dataDirFromEnv: recorded.source === "env" };
+}
+
 /** The manifest of a run going on: status back to `running`, end cleared, the resume recorded in `resumes`. */
 export function resumedManifest(point: ResumePoint): Manifest {
   const { status_detail: after = "", ...manifest } = point.manifest;

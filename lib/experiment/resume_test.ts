@@ -278,3 +278,30 @@ Deno.test(
       await refused(stopped.runDir, /resume state is out of range: step 999999 of an epoch of 60 steps/);
     }),
 );
+
+Deno.test(
+  "runExperiment() --resume reads the data from the folder the run recorded, without --data-dir",
+  io,
+  () =>
+    withTempDir(async (out) => {
+      const data = `${out}/data`;
+      await Deno.mkdir(data);
+      const embedded = new URL("../../datasets/fashion-mnist/", import.meta.url).pathname;
+      for (const entry of Deno.readDirSync(embedded)) {
+        if (entry.name.endsWith(".gz")) await Deno.copyFile(`${embedded}${entry.name}`, `${data}/${entry.name}`);
+      }
+      const own = (resume: string | null, signal?: AbortSignal) =>
+        runExperiment(tinyExperiment, {
+          signal,
+          controls: { out, quiet: true, resume, dataDir: resume ? null : data },
+          terminal: false,
+        });
+      const stopped = await own(null, abortAfter(30));
+      // The run's folder gone: the resume names it, as it reads no other copy.
+      await Deno.rename(data, `${data}-moved`);
+      await assert.rejects(own(stopped.runDir), new RegExp(`${data}`));
+      assert.equal(JSON.parse(await Deno.readTextFile(`${stopped.runDir}/manifest.json`)).status, "interrupted");
+      await Deno.rename(`${data}-moved`, data);
+      assert.equal((await own(stopped.runDir)).manifest.status, "completed");
+    }),
+);

@@ -34,6 +34,7 @@ import {
   lockForResume,
   readResumedLog,
   readResumePoint,
+  resumeDataDir,
   resumedManifest,
   type ResumePoint,
   resumeState,
@@ -160,7 +161,11 @@ async function runLocked(
     ? deriveArmSettings(experiment, {}, [resume.arm]).map((arm) => ({ ...arm, settings: resume.settings }))
     : deriveArmSettings(experiment, overrides, controls.arms);
   say(experiment.title);
-  const loaded = await loadData(experiment, controls, say);
+  const loaded = await loadData(
+    experiment,
+    resume ? { ...controls, ...resumeDataDir(resume, controls) } : controls,
+    say,
+  );
   if (resume) checkSameData(resume, loaded.record);
   const plans = armSettings.map((arm) => ({ ...arm, data: limit(experiment.prepare(loaded, arm.settings), arm) }));
   let init = resume?.init ?? null; // a resumed run's report starts from the weights it started from
