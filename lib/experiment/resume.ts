@@ -24,6 +24,10 @@ export interface ResumePoint {
   manifest: Manifest;
   /** The arm that was interrupted ("" for a single-arm experiment). */
   arm: string;
+  /** Every arm of the run, in order: those before `arm` finished, those after it never started. */
+  arms: string[];
+  /** The settings the command line gave the run (for its arms not started yet); null in checkpoints before them. */
+  overrides: Partial<Settings> | null;
   /** The arm's settings, as the run recorded them in the checkpoint. */
   settings: Settings;
   /** The checkpoint: weights, optimizer buffers, sample order. */
@@ -42,12 +46,12 @@ export interface ResumePoint {
  * The checkpoint tensors and the `resume` metadata entry that record where training stopped.
  *
  * @param position from the `InterruptedError`.
- * @param owned the optimizer and the sample-order rng, as they were at that moment.
+ * @param owned the optimizer and the sample-order rng, as they were at that moment, and the command line's settings.
  * @returns tensors `optimizer.<param>.<buffer>` (F64) and `train.permutation` (I32), and the metadata entry.
  */
 export function resumeState(
   position: TrainPosition,
-  owned: { optimizer: Optimizer; rng: Rng },
+  owned: { optimizer: Optimizer; rng: Rng; overrides?: Partial<Settings> },
 ): { state: NamedTensor[]; metadata: { resume: string } } {
   const { steps, buffers } = owned.optimizer.state();
   const state: NamedTensor[] = Object.entries(buffers).map(([key, data]) => ({
@@ -57,7 +61,15 @@ export function resumeState(
   }));
   state.push({ name: "train.permutation", shape: [position.permutation.length], data: position.permutation });
   const { epoch, step, samplesSeen, interval } = position;
-  const record = { epoch, step, samplesSeen, interval, rng: owned.rng.state(), optimizerSteps: steps };
+  const record = {
+    epoch,
+    step,
+    samplesSeen,
+    interval,
+    rng: owned.rng.state(),
+    optimizerSteps: steps,
+    overrides: owned.overrides,
+  };
   return { state, metadata: { resume: JSON.stringify(record) } };
 }
 
@@ -143,31 +155,48 @@ export function readResumePoint(
   if (manifest.status === "running") fail(runningAdvice(dir, manifest));
   if (manifest.status !== "interrupted") fail(`the run ended ${manifest.status}; only an interrupted run resumes`);
   const arms = Object.keys(manifest.transforms ?? { "": "" });
-  if (arms.length !== 1) {
-    fail(`a run of ${arms.length} arms (${arms.join(", ")}); only single-arm runs resume (run one with --arm NAME)`);
-  }
-  const arm = arms[0]!;
-  const file = `${dir}/${checkpointName(arm)}`;
-  let checkpoint: Checkpoint;
-  try {
-    checkpoint = readCheckpoint(file);
-  } catch (error) {
-    return fail(`no checkpoint to resume from (${(error as Error).message})`);
-  }
+  const { arm, checkpoint } = interruptedArm(dir, arms, fail);
   const { resume, settings } = checkpoint.metadata;
-  if (resume === undefined || settings === undefined) {
-    fail(`no checkpoint to resume from (${file} has no resume state)`);
-  }
   let init: Checkpoint | null = null;
   try {
     if (manifest.init_from) init = readCheckpoint(manifest.init_from.file);
   } catch (error) {
     fail(`the run started from --init-from, which is gone: ${(error as Error).message}`);
   }
-  const point = { dir, manifest, arm, checkpoint, init, ...parseResume(resume!, checkpoint) };
+  const point = { dir, manifest, arm, arms, checkpoint, init, ...parseResume(resume!, checkpoint) };
+  if (arms.length > 1 && point.overrides === null) {
+    fail(`a run of ${arms.length} arms (${arms.join(", ")}) whose checkpoint does not record the command line's \
+settings (made before multi-arm runs resumed)`);
+  }
   checkPosition(point.position, { settings: JSON.parse(settings!), checkpoint });
   checkSettings(JSON.parse(settings!), options.overrides, fail);
   return { ...point, settings: JSON.parse(settings!) };
+}
+
+/**
+ * The arm that was interrupted: the one whose checkpoint holds a resume state (the arms before it finished, those
+ * after it never started).
+ */
+function interruptedArm(
+  dir: string,
+  arms: string[],
+  fail: (why: string) => never,
+): { arm: string; checkpoint: Checkpoint } {
+  let last = "";
+  for (const arm of arms) {
+    const file = `${dir}/${checkpointName(arm)}`;
+    let checkpoint: Checkpoint;
+    try {
+      checkpoint = readCheckpoint(file);
+    } catch (error) {
+      last = (error as Error).message;
+      break; // this arm never started, nor did any after it
+    }
+    const { resume, settings } = checkpoint.metadata;
+    if (resume !== undefined && settings !== undefined) return { arm, checkpoint };
+    last = `${file} has no resume state`;
+  }
+  return fail(`no checkpoint to resume from (${last})`);
 }
 
 /**
@@ -300,7 +329,10 @@ altered or damaged)`,
 }
 
 /** The position, optimizer state and rng words of a checkpoint's `resume` entry and state tensors. */
-function parseResume(text: string, checkpoint: Checkpoint): Pick<ResumePoint, "position" | "optimizer" | "rng"> {
+function parseResume(
+  text: string,
+  checkpoint: Checkpoint,
+): Pick<ResumePoint, "position" | "optimizer" | "rng" | "overrides"> {
   const r = JSON.parse(text);
   const counts = [r.epoch, r.step, r.samplesSeen, r.interval?.correct, r.interval?.samples, r.optimizerSteps];
   if (!counts.every((n) => Number.isSafeInteger(n) && n >= 0) || typeof r.interval.loss !== "number") {
@@ -314,7 +346,8 @@ function parseResume(text: string, checkpoint: Checkpoint): Pick<ResumePoint, "p
   }
   if (!permutation) throw new UsageError(`--resume: ${checkpoint.file}: no I32 tensor 'train.permutation'`);
   const position = { epoch: r.epoch, step: r.step, samplesSeen: r.samplesSeen, interval: r.interval, permutation };
-  return { position, optimizer: { steps: r.optimizerSteps, buffers }, rng: r.rng };
+  const overrides = typeof r.overrides === "object" && r.overrides !== null ? r.overrides : null;
+  return { position, optimizer: { steps: r.optimizerSteps, buffers }, rng: r.rng, overrides };
 }
 
 /** Refuses a setting given on the command line that differs from the run's (the run's are used). */

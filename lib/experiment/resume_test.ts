@@ -93,6 +93,11 @@ Deno.test(
         signal: abortAfter(70),
         terminal: false,
       });
+      // A multi-arm checkpoint from before the command line's settings were recorded in it.
+      await editHeader(`${arms.runDir}/model-trained.safetensors`, (header) => {
+        const metadata = header.__metadata__ as Record<string, string>;
+        metadata.resume = JSON.stringify({ ...JSON.parse(metadata.resume!), overrides: undefined });
+      });
       const cases: [string, () => Promise<unknown>, RegExp][] = [
         ["missing folder", () => run(out, { resume: `${out}/nothing` }), /nothing: not a run folder \(No such file/],
         [
@@ -116,10 +121,10 @@ Deno.test(
           /a run of exp:tiny, not of exp:other/,
         ],
         [
-          "several arms",
+          "several arms, an old checkpoint",
           () =>
             runExperiment(tinyArmsExperiment, { controls: { out, quiet: true, resume: arms.runDir }, terminal: false }),
-          /a run of 2 arms \(trained, frozen\); only single-arm runs resume/,
+          /a run of 2 arms \(trained, frozen\) whose checkpoint does not record the command line's settings/,
         ],
       ];
       for (const [name, start, expected] of cases) {
@@ -303,5 +308,43 @@ Deno.test(
       assert.equal(JSON.parse(await Deno.readTextFile(`${stopped.runDir}/manifest.json`)).status, "interrupted");
       await Deno.rename(`${data}-moved`, data);
       assert.equal((await own(stopped.runDir)).manifest.status, "completed");
+    }),
+);
+
+Deno.test(
+  "runExperiment() resumes a multi-arm run: finished arms stay, the interrupted one goes on, the rest run; bit for bit",
+  io,
+  () =>
+    withTempDir(async (out) => {
+      const arms = (options: { signal?: AbortSignal; resume?: string; out: string }) =>
+        runExperiment(tinyArmsExperiment, {
+          signal: options.signal,
+          overrides: { lr: 0.01 },
+          controls: { out: options.out, quiet: true, resume: options.resume ?? null },
+          terminal: false,
+        });
+      const whole = await arms({ out: `${out}/whole` });
+      const same = ["confusion.csv", "predictions.csv", "pictures.json", "evaluations.md", "charts.txt"];
+      // Each arm trains 120 steps: stopped in the first arm, and in the second.
+      for (const after of [70, 150]) {
+        const stopped = await arms({ out: `${out}/${after}`, signal: abortAfter(after) });
+        assert.equal(stopped.manifest.status, "interrupted");
+        const resumed = await arms({ out, resume: stopped.runDir });
+        const label = `interrupted after ${after} steps`;
+        assert.equal(resumed.manifest.status, "completed", `${label}: ${resumed.manifest.status_detail}`);
+        assert.equal(await metricColumns(resumed.runDir), await metricColumns(whole.runDir), label);
+        assert.deepEqual(resumed.manifest.final_metrics, whole.manifest.final_metrics, label);
+        assert.equal(resumed.manifest.samples_seen, whole.manifest.samples_seen, label);
+        for (const name of same) {
+          const read = (dir: string) => Deno.readTextFileSync(`${dir}/${name}`);
+          assert.equal(read(resumed.runDir), read(whole.runDir), `${label}: ${name}`);
+        }
+        for (const arm of ["trained", "frozen"]) {
+          const bits = (dir: string) =>
+            readCheckpoint(`${dir}/model-${arm}.safetensors`).tensors.filter((t) => t.data instanceof Float32Array)
+              .map((t) => [t.name, [...new Uint32Array(t.data.buffer)]]);
+          assert.deepEqual(bits(resumed.runDir), bits(whole.runDir), `${label}: ${arm}'s weights`);
+        }
+      }
     }),
 );

@@ -7,7 +7,7 @@
  */
 import { stringify } from "csv-stringify/sync";
 import { createBackend } from "../backend/mod.ts";
-import { type Checkpoint, loadCheckpoint } from "../checkpoint/mod.ts";
+import { type Checkpoint, loadCheckpoint, readCheckpoint } from "../checkpoint/mod.ts";
 import { type DatasetRecord, loadDataset, type LoadedDataset, takeFirst } from "../data/mod.ts";
 import type { Sequential } from "../layers/mod.ts";
 import { createOptimizer, hyperParameters } from "../optim/mod.ts";
@@ -16,6 +16,7 @@ import { createRng, type Rng } from "../rng/mod.ts";
 import type { Optimizer } from "../optim/mod.ts";
 import {
   DivergedError,
+  evaluate,
   type EvaluationLog,
   InterruptedError,
   type IntervalLog,
@@ -98,6 +99,8 @@ interface Run {
   checkpointEvery: number | null;
   /** Where the interrupted run this one goes on with stopped (`--resume`), or null. */
   resume: ResumePoint | null;
+  /** The settings the command line gave (recorded in an interrupted run's checkpoint, for its arms to come). */
+  overrides: Partial<Settings>;
 }
 
 /**
@@ -158,7 +161,7 @@ async function runLocked(
   const { controls, terminal, progress, say, overrides } = options;
   const resume = controls.resume ? readResumePoint(controls.resume, { experiment, overrides }) : null;
   const armSettings = resume
-    ? deriveArmSettings(experiment, {}, [resume.arm]).map((arm) => ({ ...arm, settings: resume.settings }))
+    ? resumedArms(experiment, resume)
     : deriveArmSettings(experiment, overrides, controls.arms);
   say(experiment.title);
   const loaded = await loadData(
@@ -170,7 +173,7 @@ async function runLocked(
   const plans = armSettings.map((arm) => ({ ...arm, data: limit(experiment.prepare(loaded, arm.settings), arm) }));
   let init = resume?.init ?? null; // a resumed run's report starts from the weights it started from
   if (!resume && controls.initFrom !== null) init = initialWeights(experiment, plans, controls.initFrom);
-  const output = { say, progress, init, checkpointEvery: controls.checkpointEvery, resume };
+  const output = { say, progress, init, checkpointEvery: controls.checkpointEvery, resume, overrides };
   const run = resume
     ? await reopenRun(experiment, { plans, resume, write: options.write, output })
     : await openRun(experiment, { plans, dataset: loaded.record, controls, write: options.write, output });
@@ -252,7 +255,7 @@ async function openRun(
     dataset: DatasetRecord;
     controls: RunControls;
     write?: WriteFile;
-    output: Pick<Run, "say" | "progress" | "init" | "checkpointEvery" | "resume">;
+    output: Pick<Run, "say" | "progress" | "init" | "checkpointEvery" | "resume" | "overrides">;
   },
 ): Promise<Run> {
   const started = new Date();
@@ -310,11 +313,11 @@ async function reopenRun(
     plans: ArmPlan[];
     resume: ResumePoint;
     write?: WriteFile;
-    output: Pick<Run, "say" | "progress" | "init" | "checkpointEvery" | "resume">;
+    output: Pick<Run, "say" | "progress" | "init" | "checkpointEvery" | "resume" | "overrides">;
   },
 ): Promise<Run> {
   const { dir, settings } = options.resume;
-  const { train, evaluations } = options.plans[0]!.data;
+  const { train, evaluations } = options.plans.find((p) => p.name === options.resume.arm)!.data;
   const stepsPerEpoch = Math.ceil(train.count / settings.batchSize);
   const log = { stepsPerEpoch, evaluations: evaluations.length, logEvery: settings.logEvery };
   const { rows, bytes } = await readResumedLog(options.resume, log);
@@ -354,12 +357,16 @@ function buildArm(run: Run, plan: ArmPlan) {
 async function trainArm(run: Run, plan: ArmPlan, signal?: AbortSignal): Promise<void> {
   const { experiment, manifest, progress } = run;
   const { name, settings, data } = plan;
+  const resumed = run.resume?.arm === name ? run.resume : null;
+  if (run.resume && run.resume.arms.indexOf(name) < run.resume.arms.indexOf(run.resume.arm)) {
+    return replayArm(run, plan); // finished before the interruption
+  }
   const { model, initial, label, backend } = buildArm(run, plan);
-  const before = run.resume ? 0 : manifest.samples_seen; // a resumed run has one arm
+  const before = manifest.samples_seen - (resumed?.position.samplesSeen ?? 0);
   const split = settings.batchSize > 1 && (settings.threads ?? 1) > 1;
   const optimizer = createOptimizer(model.params(), settings, { backend, fused: !split });
   const rng = createRng(settings.seed).fork(2);
-  if (run.resume) goOn(run, { model, optimizer, rng, label });
+  if (resumed) goOn(run, { model, optimizer, rng, label });
   const result = await train(model, data, {
     ...settings,
     optimizer,
@@ -367,7 +374,7 @@ async function trainArm(run: Run, plan: ArmPlan, signal?: AbortSignal): Promise<
     backend,
     loss: experiment.loss,
     rng,
-    from: run.resume?.position,
+    from: resumed?.position,
     signal,
     onEpochStart: (epoch: number) => {
       const done = epoch - 1;
@@ -415,6 +422,36 @@ macro-F1 ${macroF1.toFixed(4)}`);
   await experiment.afterArm?.({ arm: name, model, initial, data, runDir: run.files.dir, log: run.say });
 }
 
+/**
+ * The arms of a resumed run: every arm of the run with the settings the command line gave it (the interrupted arm's
+ * as its checkpoint recorded them); for a checkpoint from before the command line's settings were recorded, the
+ * interrupted arm alone.
+ */
+function resumedArms(experiment: Experiment, resume: ResumePoint): (Arm & { settings: Settings })[] {
+  const { arm, settings, overrides } = resume;
+  if (overrides === null) return deriveArmSettings(experiment, {}, [arm]).map((a) => ({ ...a, settings }));
+  return deriveArmSettings(experiment, overrides, resume.arms).map((a) => a.name === arm ? { ...a, settings } : a);
+}
+
+/**
+ * An arm that finished before the run was interrupted: its rows and final metrics are in the folder already; its
+ * final weights are read back and evaluated again for the confusion matrices and the report (the same numbers).
+ */
+function replayArm(run: Run, plan: ArmPlan): void {
+  const { name, data } = plan;
+  const { model, initial, backend } = buildArm(run, plan);
+  run.progress.stop();
+  loadCheckpoint(readCheckpoint(`${run.files.dir}/${checkpointName(name)}`), model.params());
+  const loss = run.experiment.loss;
+  for (const { split, set } of data.evaluations) {
+    const e = evaluate(model, set, { transform: data.transform, loss, backend });
+    run.confusions.push({ arm: name, split, matrix: e.confusion, classNames: data.train.classNames });
+  }
+  const recorded = recordForReport(model, { arm: name, initial, data, loss, backend });
+  run.predictions.push(...recorded.predictions);
+  run.pictures.push(recorded.pictures);
+}
+
 /** Restores the weights, optimizer state and rng position of the interrupted run `run` goes on with. */
 function goOn(run: Run, owned: { model: Sequential; optimizer: Optimizer; rng: Rng; label: string }): void {
   const { checkpoint, optimizer, rng, position } = run.resume!;
@@ -445,7 +482,7 @@ function saveCheckpoint(
     epoch,
     initFrom,
   });
-  const resume = stopped && resumeState(stopped, stopped);
+  const resume = stopped && resumeState(stopped, { ...stopped, overrides: run.overrides });
   run.files.checkpoint(checkpointName(arm), model.params(), {
     metadata: { ...metadata, ...resume?.metadata },
     state: resume?.state,

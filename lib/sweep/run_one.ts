@@ -68,7 +68,14 @@ function resumable(sweepDir: string, run: PlannedRun): string | null {
   try {
     const files = JSON.parse(Deno.readTextFileSync(`${attempt}/manifest.json`)).files as Record<string, string>;
     const models = Object.entries(files).filter(([role]) => role.startsWith("model"));
-    return models.length === 1 && Deno.statSync(`${attempt}/${models[0]![1]}`).isFile ? attempt : null;
+    const exists = (file: string) => {
+      try {
+        return Deno.statSync(`${attempt}/${file}`).isFile;
+      } catch {
+        return false;
+      }
+    };
+    return models.some(([, file]) => exists(file)) ? attempt : null;
   } catch {
     return null;
   }
