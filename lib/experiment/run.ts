@@ -6,12 +6,13 @@
  * @module
  */
 import { createBackend } from "../backend/mod.ts";
-import { type Checkpoint, loadCheckpoint } from "../checkpoint/mod.ts";
+import { type Checkpoint, loadCheckpoint, readCheckpoint } from "../checkpoint/mod.ts";
 import { type DatasetRecord, loadDataset, type LoadedDataset, takeFirst } from "../data/mod.ts";
 import type { Sequential } from "../layers/mod.ts";
 import { createOptimizer, hyperParameters } from "../optim/mod.ts";
 import {
   type ArmPictures,
+  checkpointPath,
   type Confusion,
   confusionCsv,
   createRunFolder,
@@ -32,6 +33,8 @@ import { createRng, type Rng } from "../rng/mod.ts";
 import type { Optimizer } from "../optim/mod.ts";
 import {
   DivergedError,
+  evaluate,
+  type Evaluation,
   type EvaluationLog,
   InterruptedError,
   type IntervalLog,
@@ -45,7 +48,16 @@ import { chartsOf, evaluationTable, recordSettings } from "./outputs.ts";
 import { recordForReport } from "./report_data.ts";
 import { writeRunReport } from "../report/html/mod.ts";
 import { createProgress, epochLine, type Progress } from "./progress.ts";
-import { checkSameData, readResumePoint, resumedManifest, type ResumePoint, resumeState } from "./resume.ts";
+import {
+  checkSameData,
+  lockForResume,
+  readResumedLog,
+  readResumePoint,
+  resumeDataDir,
+  resumedManifest,
+  type ResumePoint,
+  resumeState,
+} from "./resume.ts";
 import { useColor } from "../cli/mod.ts";
 import { DEFAULT_BACKEND, type RunControls, type Settings, UsageError } from "./settings.ts";
 
@@ -99,6 +111,8 @@ interface Run {
   checkpointEvery: number | null;
   /** Where the interrupted run this one goes on with stopped (`--resume`), or null. */
   resume: ResumePoint | null;
+  /** The settings the command line gave (recorded in an interrupted run's checkpoint, for its arms to come). */
+  overrides: Partial<Settings>;
 }
 
 /**
@@ -137,17 +151,41 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
   const progress = createProgress({ quiet: controls.quiet, terminal });
   const say = (line: string) => controls.quiet || progress.log(line);
   const overrides = options.overrides ?? {};
+  const release = controls.resume ? lockForResume(controls.resume) : () => {};
+  try {
+    return await runLocked(experiment, { ...options, controls, terminal, progress, say, overrides });
+  } finally {
+    release();
+  }
+}
+
+/** {@linkcode runExperiment} once a resumed folder is locked. */
+async function runLocked(
+  experiment: Experiment,
+  options: RunOptions & {
+    controls: RunControls;
+    terminal: boolean;
+    progress: Progress;
+    say: (line: string) => void;
+    overrides: Partial<Settings>;
+  },
+): Promise<RunOutcome> {
+  const { controls, terminal, progress, say, overrides } = options;
   const resume = controls.resume ? readResumePoint(controls.resume, { experiment, overrides }) : null;
   const armSettings = resume
-    ? deriveArmSettings(experiment, {}, [resume.arm]).map((arm) => ({ ...arm, settings: resume.settings }))
+    ? resumedArms(experiment, resume)
     : deriveArmSettings(experiment, overrides, controls.arms);
   say(experiment.title);
-  const loaded = await loadData(experiment, controls, say);
+  const loaded = await loadData(
+    experiment,
+    resume ? { ...controls, ...resumeDataDir(resume, controls) } : controls,
+    say,
+  );
   if (resume) checkSameData(resume, loaded.record);
   const plans = armSettings.map((arm) => ({ ...arm, data: limit(experiment.prepare(loaded, arm.settings), arm) }));
   let init = resume?.init ?? null; // a resumed run's report starts from the weights it started from
   if (!resume && controls.initFrom !== null) init = initialWeights(experiment, plans, controls.initFrom);
-  const output = { say, progress, init, checkpointEvery: controls.checkpointEvery, resume };
+  const output = { say, progress, init, checkpointEvery: controls.checkpointEvery, resume, overrides };
   const run = resume
     ? await reopenRun(experiment, { plans, resume, write: options.write, output })
     : await openRun(experiment, { plans, dataset: loaded.record, controls, write: options.write, output });
@@ -229,7 +267,7 @@ async function openRun(
     dataset: DatasetRecord;
     controls: RunControls;
     write?: WriteFile;
-    output: Pick<Run, "say" | "progress" | "init" | "checkpointEvery" | "resume">;
+    output: Pick<Run, "say" | "progress" | "init" | "checkpointEvery" | "resume" | "overrides">;
   },
 ): Promise<Run> {
   const started = new Date();
@@ -280,14 +318,18 @@ async function reopenRun(
     plans: ArmPlan[];
     resume: ResumePoint;
     write?: WriteFile;
-    output: Pick<Run, "say" | "progress" | "init" | "checkpointEvery" | "resume">;
+    output: Pick<Run, "say" | "progress" | "init" | "checkpointEvery" | "resume" | "overrides">;
   },
 ): Promise<Run> {
-  const { dir } = options.resume;
+  const { dir, settings } = options.resume;
+  const { train, evaluations } = options.plans.find((p) => p.name === options.resume.arm)!.data;
+  const stepsPerEpoch = Math.ceil(train.count / settings.batchSize);
+  const log = { stepsPerEpoch, evaluations: evaluations.length, logEvery: settings.logEvery };
+  const { rows, bytes } = await readResumedLog(options.resume, log);
+  Deno.truncateSync(`${dir}/metrics.csv`, bytes); // a last row the stop cut off goes, as after a failed write
   const files = new RunFiles(dir, options.write);
   const manifest = resumedManifest(options.resume);
   files.manifest(manifest);
-  const { rows } = await readMetrics(runFile(dir, "metrics"));
   const { height, width } = options.plans[0]!.data.train;
   const report = { confusions: [], predictions: [], pictures: [], imageSize: { height, width } };
   // elapsed_s goes on from the last row written, the pause left out.
@@ -320,13 +362,17 @@ function buildArm(run: Run, plan: ArmPlan) {
 async function trainArm(run: Run, plan: ArmPlan, signal?: AbortSignal): Promise<void> {
   const { experiment, manifest, progress } = run;
   const { name, settings, data } = plan;
+  const resumed = run.resume?.arm === name ? run.resume : null;
+  if (run.resume && run.resume.arms.indexOf(name) < run.resume.arms.indexOf(run.resume.arm)) {
+    return replayArm(run, plan); // finished before the interruption
+  }
   const { model, initial, label, backend } = buildArm(run, plan);
-  const before = run.resume ? 0 : manifest.samples_seen; // a resumed run has one arm
+  const before = manifest.samples_seen - (resumed?.position.samplesSeen ?? 0);
   const split = settings.batchSize > 1 && (settings.threads ?? 1) > 1;
   const optimizer = createOptimizer(model.params(), settings, { backend, fused: !split });
   const rng = createRng(settings.seed).fork(2);
-  if (run.resume) goOn(run, { model, optimizer, rng, label });
-  const started = run.resume ? 0 : (performance.now() - run.clock) / 1000; // elapsed_s goes on across a resume
+  if (resumed) goOn(run, { model, optimizer, rng, label });
+  const started = resumed ? 0 : (performance.now() - run.clock) / 1000; // elapsed_s goes on across a resume
   const endEpoch = (epoch: number, stepsPerEpoch: number) => {
     const rows = run.rows.filter((r) => r.arm === name);
     const start = rows.findLast((r) => r.epoch < epoch)?.elapsed_s ?? started;
@@ -339,7 +385,7 @@ async function trainArm(run: Run, plan: ArmPlan, signal?: AbortSignal): Promise<
     backend,
     loss: experiment.loss,
     rng,
-    from: run.resume?.position,
+    from: resumed?.position,
     signal,
     onEpochStart: (epoch: number) => {
       const done = epoch - 1;
@@ -389,6 +435,37 @@ async function trainArm(run: Run, plan: ArmPlan, signal?: AbortSignal): Promise<
   await experiment.afterArm?.({ arm: name, model, initial, data, runDir: run.files.dir, log: run.say });
 }
 
+/**
+ * The arms of a resumed run: every arm of the run with the settings the command line gave it (the interrupted arm's
+ * as its checkpoint recorded them); for a checkpoint from before the command line's settings were recorded, the
+ * interrupted arm alone.
+ */
+function resumedArms(experiment: Experiment, resume: ResumePoint): (Arm & { settings: Settings })[] {
+  const { arm, settings, overrides } = resume;
+  if (overrides === null) return deriveArmSettings(experiment, {}, [arm]).map((a) => ({ ...a, settings }));
+  return deriveArmSettings(experiment, overrides, resume.arms).map((a) => a.name === arm ? { ...a, settings } : a);
+}
+
+/**
+ * An arm that finished before the run was interrupted: its rows and final metrics are in the folder already; its
+ * final weights are read back and evaluated again for the confusion matrices and the report (the same numbers).
+ */
+function replayArm(run: Run, plan: ArmPlan): void {
+  const { name, data } = plan;
+  const { model, initial, backend } = buildArm(run, plan);
+  run.progress.stop();
+  loadCheckpoint(readCheckpoint(checkpointPath(run.files.dir, name)), model.params());
+  const loss = run.experiment.loss;
+  const final: Record<string, Evaluation> = {};
+  for (const { split, set } of data.evaluations) {
+    final[split] = evaluate(model, set, { transform: data.transform, loss, backend });
+    run.confusions.push({ arm: name, split, matrix: final[split].confusion, classNames: [...data.train.classNames] });
+  }
+  const recorded = recordForReport(model, { arm: name, initial, data, final });
+  run.predictions.push(...recorded.predictions);
+  run.pictures.push(recorded.pictures);
+}
+
 /** Restores the weights, optimizer state and rng position of the interrupted run `run` goes on with. */
 function goOn(run: Run, owned: { model: Sequential; optimizer: Optimizer; rng: Rng; label: string }): void {
   const { checkpoint, optimizer, rng, position } = run.resume!;
@@ -419,7 +496,7 @@ function saveCheckpoint(
     epoch,
     initFrom,
   });
-  const resume = stopped && resumeState(stopped, stopped);
+  const resume = stopped && resumeState(stopped, { ...stopped, overrides: run.overrides });
   run.files.checkpoint(arm, model.params(), {
     metadata: { ...metadata, ...resume?.metadata },
     state: resume?.state,

@@ -103,23 +103,88 @@ export interface Manifest {
 }
 
 /**
- * Writes `manifest` to `path` atomically: a temporary file beside it, then a
- * rename. When that fails (a full disk has no room for a second copy), the
- * manifest is rewritten in place.
+ * Writes `manifest` to `path` atomically: a temporary file beside it, then a rename; when a full disk has no room
+ * for that, a compact copy the same way. The old manifest is kept until a new one is whole: with no room for a
+ * copy, the compact text is written over the old one only if it fits in the old one's bytes; if it does not, the
+ * old manifest's `status` is set to `failed` in place (its same bytes), so the folder still says truthfully that the
+ * run did not end well. With no old manifest, the compact text is written in place, and removed if it fails.
  *
  * @param options `write` replaces `Deno.writeFileSync` (tests inject a failing one).
- * @throws {Error} naming the file and the cause when neither way works.
+ * @throws {Error} naming the file and the cause when the new manifest could not be written whole.
  */
 export function writeManifest(path: string, manifest: Manifest, options: { write?: WriteFile } = {}): void {
-  const text = JSON.stringify(manifest, null, 2) + "\n";
   try {
-    writeAtomically(path, text, options);
+    writeAtomically(path, JSON.stringify(manifest, null, 2) + "\n", options);
+    return;
   } catch {
+    // No room for an indented copy beside the old one.
+  }
+  try {
+    writeAtomically(path, JSON.stringify(manifest) + "\n", options);
+  } catch (error) {
+    const problem = `cannot write ${path}: ${causeOf(error)}`;
+    writeInPlace(path, manifest, { write: options.write, problem });
+  }
+}
+
+/**
+ * {@linkcode writeManifest} when no copy fits beside the old manifest: the new one over it if it fits in its bytes;
+ * else a smaller record (the old manifest, compact, with the new status, end and samples, and as much of the new
+ * `status_detail` as fits; `failed` for a run that would have said `completed`); else the old one's status alone.
+ */
+function writeInPlace(path: string, manifest: Manifest, options: { write?: WriteFile; problem: string }): void {
+  const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value) + "\n");
+  let old: Uint8Array;
+  try {
+    old = Deno.readFileSync(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw new Error(options.problem);
     try {
-      (options.write ?? Deno.writeFileSync)(path, new TextEncoder().encode(text));
-    } catch (error) {
-      throw new Error(`cannot write ${path}: ${causeOf(error)}`);
+      return (options.write ?? Deno.writeFileSync)(path, encode(manifest));
+    } catch {
+      try {
+        Deno.removeSync(path); // no half manifest
+      } catch {
+        // Never made.
+      }
+      throw new Error(options.problem);
     }
+  }
+  if (encode(manifest).length <= old.length) return overwrite(path, encode(manifest));
+  if (manifest.status === "running") throw new Error(`${options.problem}; the old manifest is kept`);
+  const status = manifest.status === "completed" ? "failed" : manifest.status;
+  const detail = [manifest.status_detail, options.problem].filter((d) => d).join("; then ");
+  let before: Manifest | null = null;
+  try {
+    before = JSON.parse(new TextDecoder().decode(old));
+  } catch {
+    // Not JSON: nothing to build on.
+  }
+  if (before !== null) {
+    const { ended_at: endedAt, wall_seconds: wallSeconds, samples_seen: samplesSeen } = manifest;
+    const record = { ...before, status, "ended_at": endedAt, "wall_seconds": wallSeconds, "samples_seen": samplesSeen };
+    const room = old.length - encode({ ...record, "status_detail": "" }).length;
+    if (room >= 0) {
+      overwrite(path, encode({ ...record, "status_detail": detail.slice(0, room) }));
+      throw new Error(`${options.problem}; a smaller record says the run ${status}`);
+    }
+  }
+  const patched = new TextDecoder().decode(old).replace(/("status": ?)"running"/, (_, key) => `${key}"failed" `);
+  if (patched.length !== old.length || patched === new TextDecoder().decode(old)) {
+    throw new Error(`${options.problem}; the old manifest is kept`);
+  }
+  overwrite(path, new TextEncoder().encode(patched));
+  throw new Error(`${options.problem}; the old manifest is kept, its status set to failed`);
+}
+
+/** Writes `bytes` over the start of `path`'s own bytes (no new room needed), then cuts the file to their length. */
+function overwrite(path: string, bytes: Uint8Array): void {
+  const file = Deno.openSync(path, { write: true });
+  try {
+    for (let done = 0; done < bytes.length;) done += file.writeSync(bytes.subarray(done));
+    file.truncateSync(bytes.length);
+  } finally {
+    file.close();
   }
 }
 

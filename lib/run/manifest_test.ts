@@ -58,3 +58,71 @@ Deno.test(
       await assert.rejects(readManifest(`${dir}/other.json`), /other\.json lacks "experiment" or "settings"/);
     }),
 );
+
+/** The bytes the files of `dir` hold. */
+const sizeOf = (dir: string) =>
+  [...Deno.readDirSync(dir)].reduce((n, e) => n + Deno.statSync(`${dir}/${e.name}`).size, 0);
+
+/**
+ * A writer into `dir` on a disk with `free` bytes left beyond what its files hold now: a write first frees what the
+ * file held (unless appending), then writes what fits and fails with ENOSPC, as a full disk does.
+ */
+function diskWith(dir: string, free: number) {
+  const start = sizeOf(dir);
+  return (path: string, data: Uint8Array, options?: { append?: boolean }) => {
+    let held = 0;
+    try {
+      held = options?.append ? 0 : Deno.statSync(path).size;
+    } catch {
+      // A new file.
+    }
+    const fits = Math.max(0, Math.min(free - (sizeOf(dir) - held - start), data.length));
+    Deno.writeFileSync(path, data.subarray(0, fits), options);
+    if (fits < data.length) throw new Error("No space left on device (os error 28)");
+  };
+}
+
+Deno.test(
+  "writeManifest() on a full disk keeps the old manifest whole and says failed, with a smaller record if need be",
+  io,
+  () =>
+    withTempDir(async (dir) => {
+      const path = `${dir}/manifest.json`;
+      const running: Manifest = { ...manifest, status: "running" };
+      writeManifest(path, running);
+      const longer: Manifest = { ...manifest, status: "completed", "status_detail": "x".repeat(5000) };
+      // Room for nothing: the old manifest, compact, in its own bytes, says failed and as much of why as fits.
+      assert.throws(
+        () => writeManifest(path, longer, { write: diskWith(dir, 0) }),
+        /cannot write \S+manifest\.json: No space left on device \(os error 28\); a smaller record says the run failed$/,
+      );
+      const kept = await readManifest(path);
+      assert.equal(kept.status, "failed");
+      assert.match(kept.status_detail!, /^x{20,}$/);
+      const { status_detail: _, ...rest } = kept;
+      assert.deepEqual({ ...rest, status: "running" }, running);
+      assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["manifest.json"], "no temporary file left");
+      // An old manifest already compact: only its status changes, in its own bytes.
+      await Deno.writeTextFile(path, JSON.stringify(running));
+      assert.throws(() => writeManifest(path, longer, { write: diskWith(dir, 0) }), /its status set to failed$/);
+      assert.deepEqual(await readManifest(path), { ...running, status: "failed" });
+      // Room for a compact copy but not an indented one: the whole new manifest, compact.
+      writeManifest(path, running);
+      const compact = JSON.stringify(longer).length;
+      writeManifest(path, longer, { write: diskWith(dir, compact + 10) });
+      assert.deepEqual(await readManifest(path), longer);
+    }),
+);
+
+Deno.test(
+  "writeManifest() on a full disk at the start leaves no manifest.json at all",
+  io,
+  () =>
+    withTempDir(async (dir) => {
+      assert.throws(
+        () => writeManifest(`${dir}/manifest.json`, manifest, { write: diskWith(dir, 100) }),
+        /No space left/,
+      );
+      assert.deepEqual([...Deno.readDirSync(dir)], []);
+    }),
+);

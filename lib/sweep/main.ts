@@ -27,7 +27,7 @@ import { seedList } from "../experiment/mod.ts";
 import { progressLine, runSweep } from "./local.ts";
 import { expandPlan, parseAssignments, type Plan, readPlan, readSpecFile, REPO_ROOT, type SweepSpec } from "./plan.ts";
 import { runOne, runState } from "./run_one.ts";
-import { slurmScript, tryCommand } from "./slurm.ts";
+import { slurmScript, submitScript, tryCommand } from "./slurm.ts";
 
 const FLAGS = {
   experiment: { value: "E", multiple: true, help: "plan: an experiment to run (repeatable)" },
@@ -197,9 +197,9 @@ async function slurmCommand(dir: string, values: Values, log: (line: string) => 
   await Deno.writeTextFile(`${dir}/sweep.sbatch`, script);
   log(`wrote ${dir}/sweep.sbatch (${plan.runs.length} array tasks)`);
   if (!values.submit) return 0;
-  const out = await tryCommand("sbatch", ["--parsable", `${dir}/sweep.sbatch`]);
-  if (out === null) return console.error("sweep: sbatch failed or is not installed"), 1;
-  const job = out.trim().split(";")[0]!;
+  const submitted = await submitScript(`${dir}/sweep.sbatch`);
+  if ("refusal" in submitted) return console.error(`sweep: ${submitted.refusal}`), 1;
+  const { job } = submitted;
   await Deno.writeTextFile(`${dir}/slurm-job-id`, job + "\n");
   log(`submitted job ${job}`);
   return 0;

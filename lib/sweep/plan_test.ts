@@ -79,5 +79,14 @@ Deno.test(
       await assert.rejects(readPlan(dir), /run 4 \(key tiny-[0-9a-f]+\) was edited after planning \(key mismatch\)/);
       await Deno.writeTextFile(`${dir}/plan.json`, "{");
       await assert.rejects(readPlan(dir), UsageError);
+      const refused = async (edited: unknown, expected: RegExp) => {
+        await Deno.writeTextFile(`${dir}/plan.json`, JSON.stringify(edited));
+        await assert.rejects(readPlan(dir), (e: Error) => (assert.match(e.message, expected), e instanceof UsageError));
+      };
+      const good = await expandPlan(spec(), { experimentsDir: TESTS_DIR });
+      await refused({ ...plan, runs: [null, ...good.slice(1)] }, /plan\.json: run 0 is not a planned run \(null\)/);
+      await refused({ ...plan, runs: [{ ...good[0], seed: "0" }] }, /run 0 is not a planned run/);
+      await refused({ ...plan, runs: good, experimentsDir: "experiments" }, /run 0 .* was edited after planning/);
+      await refused({ ...plan, runs: good, experimentsDir: 3 }, /"experimentsDir" is not a folder name/);
     }),
 );

@@ -3,6 +3,8 @@ import { needs, skipReason, withTempDir } from "../testing/io.ts";
 import { latestAttempt } from "./folders.ts";
 import { sweepCli } from "./main.ts";
 import { expandPlan, type SweepSpec } from "./plan.ts";
+import { type SlurmOptions, slurmScript } from "./slurm.ts";
+import { UsageError } from "../experiment/mod.ts";
 
 /** Whether a Slurm node is up here (`scripts/slurm-local.sh start`); false without sinfo or its permission. */
 function slurmUp(): boolean {
@@ -70,5 +72,48 @@ Deno.test(
         assert.ok(a!.length > 100);
         assert.equal(withoutTiming(b!), withoutTiming(a!), `run ${run.index} (${run.key})`);
       }
+    }),
+);
+
+Deno.test("slurmScript() refuses a value that would break or add #SBATCH lines, and a path with spaces", () => {
+  const refuses = (sweepDir: string, options: SlurmOptions, expected: RegExp) =>
+    assert.throws(() => slurmScript(sweepDir, 2, options), (e: Error) => {
+      assert.match(e.message, expected);
+      return e instanceof UsageError;
+    });
+  refuses("/s/t", { mem: "1G\n#SBATCH --partition=gpu" }, /^--mem: got "1G\\n#SBATCH --partition=gpu", expected/);
+  refuses("/s/t", { mem: "lots" }, /--mem: got "lots", expected a size such as 500M or 2G/);
+  refuses("/s/t", { time: "1h" }, /--time: got "1h", expected minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS/);
+  refuses("/s/t\n#SBATCH --x", {}, /the sweep folder: got "\/s\/t\\n#SBATCH --x", expected a path without spaces/);
+  refuses("/s/my sweep", {}, /the sweep folder: got "\/s\/my sweep", expected a path without spaces/);
+  refuses("/s/t", { deno: "/opt/my deno/deno" }, /the deno binary: got/);
+  const script = slurmScript("/s/t", 2, { mem: "500M", time: "1-00:30" });
+  assert.match(script, /^#SBATCH --mem=500M$/m);
+  assert.match(script, /^#SBATCH --time=1-00:30$/m);
+  assert.equal(script.split("\n").filter((line) => line.startsWith("#SBATCH")).length, 6);
+});
+
+Deno.test(
+  "sweep slurm --submit prints sbatch's own error when sbatch refuses",
+  needs("read", "write", "env", { name: "run", command: "sbatch" }),
+  () =>
+    withTempDir(async (root) => {
+      const spec: SweepSpec = { experiments: ["tiny"], grid: {}, set: { epochs: "1" }, seeds: [0] };
+      const experimentsDir = "lib/sweep/_test_experiments";
+      const runs = await expandPlan(spec, { experimentsDir });
+      await Deno.mkdir(`${root}/s`);
+      await Deno.writeTextFile(`${root}/s/plan.json`, JSON.stringify({ name: "s", experimentsDir, spec, runs }));
+      const errors: string[] = [];
+      const error = console.error;
+      console.error = (line: string) => errors.push(line);
+      try {
+        // No node has this much memory; without a cluster sbatch fails earlier, saying why.
+        const args = ["slurm", "s", "--root", root, "--mem", "99999999G", "--submit"];
+        assert.equal(await sweepCli(args, { log: () => {} }), 1);
+      } finally {
+        console.error = error;
+      }
+      assert.match(errors.join("\n"), /^sweep: sbatch refused the job \(exit \d+\):\n {2}sbatch: (error|fatal): \S/);
+      await assert.rejects(Deno.stat(`${root}/s/slurm-job-id`));
     }),
 );
