@@ -21,10 +21,8 @@ import {
   type MetricsRow,
   type PredictionRow,
   predictionsCsv,
-  readMetrics,
   RUN_FILES,
   type RunFile,
-  runFile,
   runFileNames,
   RunFiles,
 } from "../run/mod.ts";

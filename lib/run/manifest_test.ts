@@ -118,11 +118,12 @@ Deno.test(
   "writeManifest() on a full disk at the start leaves no manifest.json at all",
   io,
   () =>
-    withTempDir(async (dir) => {
+    withTempDir((dir) => {
       assert.throws(
         () => writeManifest(`${dir}/manifest.json`, manifest, { write: diskWith(dir, 100) }),
         /No space left/,
       );
       assert.deepEqual([...Deno.readDirSync(dir)], []);
+      return Promise.resolve();
     }),
 );
