@@ -83,29 +83,32 @@ export function predictCli(
   args: string[],
   options: { experiment?: (name: string) => Promise<Experiment> } = {},
 ): Promise<number> {
-  return runCli(PREDICT, args, async ({ values, positionals: [runDir, ...files] }) => {
-    const predictor = await loadPredictor(runDir!, {
-      arm: values.arm,
-      experiment: options.experiment ?? findExperiment,
-    });
-    const [, height, width] = predictor.inputShape as [number, number, number];
-    const images = readImages(files, values.index!);
-    const probabilities = classify(predictor, images.map(({ image }) => toModelInput(image, { height, width })));
-    const rows = images.flatMap(({ name }, n) =>
-      [...probabilities[n]!.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP)
-        .map(([k, p], rank) => ({ name, rank: rank + 1, k, label: predictor.labels[k] ?? String(k), p }))
-    );
-    if (values.csv) {
-      const header = [["image", "rank", "class", "label", "probability"]];
-      console.log(stringify([...header, ...rows.map((r) => [r.name, r.rank, r.k, r.label, r.p])]).trimEnd());
-    } else {
-      for (const { name } of images) {
-        const top = rows.filter((r) => r.name === name).map((r) => `${r.label} ${(r.p * 100).toFixed(1)}%`);
-        console.log(`${name}: ${top.join(", ")}`);
+  return runCli(PREDICT, args, {
+    errorCode: 2,
+    run: async ({ values, positionals: [runDir, ...files] }) => {
+      const predictor = await loadPredictor(runDir!, {
+        arm: values.arm,
+        experiment: options.experiment ?? findExperiment,
+      });
+      const [, height, width] = predictor.inputShape as [number, number, number];
+      const images = readImages(files, values.index!);
+      const probabilities = classify(predictor, images.map(({ image }) => toModelInput(image, { height, width })));
+      const rows = images.flatMap(({ name }, n) =>
+        [...probabilities[n]!.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP)
+          .map(([k, p], rank) => ({ name, rank: rank + 1, k, label: predictor.labels[k] ?? String(k), p }))
+      );
+      if (values.csv) {
+        const header = [["image", "rank", "class", "label", "probability"]];
+        console.log(stringify([...header, ...rows.map((r) => [r.name, r.rank, r.k, r.label, r.p])]).trimEnd());
+      } else {
+        for (const { name } of images) {
+          const top = rows.filter((r) => r.name === name).map((r) => `${r.label} ${(r.p * 100).toFixed(1)}%`);
+          console.log(`${name}: ${top.join(", ")}`);
+        }
       }
-    }
-    return 0;
-  }, { errorCode: 2 });
+      return 0;
+    },
+  });
 }
 
 if (import.meta.main) await runMain(predictCli);
