@@ -30,7 +30,7 @@ const COLUMN = 24;
 /** The `--help` text, in one layout for every command. */
 export function helpText<F extends Flags>(command: Command<F>): string {
   const rows = Object.entries(command.flags).map(([name, flag]) => {
-    const left = `  ${flag.short ? `-${flag.short}, ` : ""}--${name}${flag.value ? ` ${flag.value}` : ""}`;
+    const left = `  --${name}${flag.value ? ` ${flag.value}` : ""}`;
     const shown = flag.defaultText ??
       (flag.default === undefined || flag.default === false ? undefined : show(flag.default));
     const [first, ...more] = flag.help.split("\n");

@@ -43,8 +43,6 @@ export interface Flag<T = unknown> {
   defaultText?: string;
   /** Repeatable: the values are collected in order. */
   multiple?: boolean;
-  /** A one-letter alias, e.g. `h`. */
-  short?: string;
 }
 
 /** A command's flags by name (without the dashes). */
@@ -84,8 +82,8 @@ export function parseFlags<F extends Flags>(args: string[], flags: F): ParsedArg
   const options = Object.fromEntries(
     Object.entries(flags).map((
       [name, f],
-    ) => [name, { type: f.value ? "string" : "boolean", ...f.short && { short: f.short } }]),
-  ) as Record<string, { type: "string" | "boolean"; short?: string }>;
+    ) => [name, { type: f.value ? "string" : "boolean" }]),
+  ) as Record<string, { type: "string" | "boolean" }>;
   const { tokens } = parseArgs({
     args,
     options: { ...options, help: { type: "boolean", short: "h" } },
