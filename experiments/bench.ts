@@ -196,4 +196,4 @@ async function bench(values: Values<typeof FLAGS>): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) await runMain((args) => runCli(BENCH, args, ({ values }) => bench(values)));
+if (import.meta.main) await runMain((args) => runCli(BENCH, args, { run: ({ values }) => bench(values) }));

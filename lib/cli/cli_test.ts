@@ -120,7 +120,7 @@ Deno.test("helpText() lays out usage, about, every flag with its default in one 
 Deno.test("runCli() prints help, exits 2 with one line for a mistake, and passes other errors' messages", async () => {
   const run = async (args: string[], main: () => number = () => 0) => {
     const out: string[] = [], err: string[] = [];
-    const code = await runCli(COMMAND, args, main, { out: (t) => out.push(t), err: (t) => err.push(t) });
+    const code = await runCli(COMMAND, args, { run: main, out: (t) => out.push(t), err: (t) => err.push(t) });
     return { code, out: out.join("\n"), err: err.join("\n") };
   };
   let ran = false;

@@ -30,7 +30,7 @@ const COLUMN = 24;
 /** The `--help` text, in one layout for every command. */
 export function helpText<F extends Flags>(command: Command<F>): string {
   const rows = Object.entries(command.flags).map(([name, flag]) => {
-    const left = `  ${flag.short ? `-${flag.short}, ` : ""}--${name}${flag.value ? ` ${flag.value}` : ""}`;
+    const left = `  --${name}${flag.value ? ` ${flag.value}` : ""}`;
     const shown = flag.defaultText ??
       (flag.default === undefined || flag.default === false ? undefined : show(flag.default));
     const [first, ...more] = flag.help.split("\n");
@@ -76,8 +76,10 @@ export function parseCommand<F extends Flags>(command: Command<F>, args: string[
   return parsed;
 }
 
-/** Where a command's output goes; tests collect it. */
-export interface CliOutput {
+/** What a command does with its parsed command line, and where its output goes (tests collect it). */
+export interface CliOptions<F extends Flags> {
+  /** The command's work, given the parsed command line; returns the exit code. */
+  run: (parsed: ParsedArgs<F>) => number | Promise<number>;
   /** Prints a line on stdout (default console.log). */
   out?: (text: string) => void;
   /** Prints a line on stderr (default console.error). */
@@ -87,7 +89,7 @@ export interface CliOutput {
 }
 
 /**
- * Runs `main` on the parsed command line and returns the exit code: 0 after
+ * Runs `options.run` on the parsed command line and returns the exit code: 0 after
  * `--help` (and nothing else done), 2 with one line for a {@linkcode UsageError},
  * `errorCode` with one line (no stack trace) for another error carrying a
  * message; programming errors (TypeError, ...) are thrown on.
@@ -95,19 +97,18 @@ export interface CliOutput {
 export async function runCli<F extends Flags>(
   command: Command<F>,
   args: string[],
-  main: (parsed: ParsedArgs<F>) => number | Promise<number>,
-  output: CliOutput = {},
+  options: CliOptions<F>,
 ): Promise<number> {
-  const err = output.err ?? console.error;
+  const err = options.err ?? console.error;
   try {
     const parsed = parseCommand(command, args);
-    if (parsed.help) return (output.out ?? console.log)(helpText(command)), 0;
-    return await main(parsed);
+    if (parsed.help) return (options.out ?? console.log)(helpText(command)), 0;
+    return await options.run(parsed);
   } catch (error) {
     if (error instanceof UsageError) return err(usageLine(command.task, error)), 2;
     if (!(error instanceof Error) || isBug(error)) throw error;
     err(`${command.task}: ${error.message}`);
-    return output.errorCode ?? 1;
+    return options.errorCode ?? 1;
   }
 }
 

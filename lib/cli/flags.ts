@@ -43,8 +43,6 @@ export interface Flag<T = unknown> {
   defaultText?: string;
   /** Repeatable: the values are collected in order. */
   multiple?: boolean;
-  /** A one-letter alias, e.g. `h`. */
-  short?: string;
 }
 
 /** A command's flags by name (without the dashes). */
@@ -84,8 +82,8 @@ export function parseFlags<F extends Flags>(args: string[], flags: F): ParsedArg
   const options = Object.fromEntries(
     Object.entries(flags).map((
       [name, f],
-    ) => [name, { type: f.value ? "string" : "boolean", ...f.short && { short: f.short } }]),
-  ) as Record<string, { type: "string" | "boolean"; short?: string }>;
+    ) => [name, { type: f.value ? "string" : "boolean" }]),
+  ) as Record<string, { type: "string" | "boolean" }>;
   const { tokens } = parseArgs({
     args,
     options: { ...options, help: { type: "boolean", short: "h" } },
@@ -110,8 +108,8 @@ export function parseFlags<F extends Flags>(args: string[], flags: F): ParsedArg
     const texts = raw.get(name);
     if (texts === undefined) values[name] = flag.default;
     else if (!flag.value) values[name] = true;
-    else if (flag.multiple) values[name] = texts.map((text) => readValue(name, text, flag));
-    else values[name] = readValue(name, texts.at(-1)!, flag); // the last of repeated ones, as parseArgs does
+    else if (flag.multiple) values[name] = texts.map((text) => readValue(text, { name, flag }));
+    else values[name] = readValue(texts.at(-1)!, { name, flag }); // the last of repeated ones, as parseArgs does
   }
   return { values: values as Values<F>, given: new Set(raw.keys()) as Set<keyof F & string>, positionals, help };
 }
@@ -146,7 +144,7 @@ function allowedOf(flag: Flag): string {
   return flag.type?.allowed ?? flag.value!;
 }
 
-function readValue(name: string, text: string, flag: Flag): unknown {
+function readValue(text: string, { name, flag }: { name: string; flag: Flag }): unknown {
   const value = flag.type ? flag.type.read(text) : text;
   if (value === undefined) throw new UsageError(`--${name}: got '${text}', expected ${allowedOf(flag)}`);
   return value;

@@ -131,7 +131,8 @@ export interface CliEnvironment {
 export async function compareCli(args: string[], environment: CliEnvironment = {}): Promise<CliResult> {
   let result: CliResult = { code: 0, stdout: "", stderr: "" };
   const err: string[] = [];
-  const code = await runCli(COMPARE, args, async (parsed) => (result = await compare(parsed, environment)).code, {
+  const code = await runCli(COMPARE, args, {
+    run: async (parsed) => (result = await compare(parsed, environment)).code,
     out: (text) => result.stdout = text + "\n",
     err: (text) => err.push(text + "\n"),
   });

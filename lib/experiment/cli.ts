@@ -51,14 +51,17 @@ export function runExperimentCli(
   args: string[],
   options: Pick<RunOptions, "write"> & { cwd?: string } = {},
 ): Promise<number> {
-  return runCli(experimentCli(experiment), args, async () => {
-    const table = flagOptions(experiment);
-    const parsed = parseCommandLine(args, { ...table, env: { dataDir: readEnv(table.envVar) }, cwd: options.cwd });
-    checkWritable(experiment, parsed.controls.resume ?? parsed.controls.out, args);
-    for (const warning of parsed.warnings) console.error(`exp ${experiment.name}: warning: ${warning}`);
-    parsed.controls.command = shellLine(["deno", "task", "exp", experiment.name, ...args]);
-    return await runSeeds(experiment, parsed, options);
-  }, { errorCode: 2 });
+  return runCli(experimentCli(experiment), args, {
+    errorCode: 2,
+    run: async () => {
+      const table = flagOptions(experiment);
+      const parsed = parseCommandLine(args, { ...table, env: { dataDir: readEnv(table.envVar) }, cwd: options.cwd });
+      checkWritable(experiment, parsed.controls.resume ?? parsed.controls.out, args);
+      for (const warning of parsed.warnings) console.error(`exp ${experiment.name}: warning: ${warning}`);
+      parsed.controls.command = shellLine(["deno", "task", "exp", experiment.name, ...args]);
+      return await runSeeds(experiment, parsed, options);
+    },
+  });
 }
 
 /** Runs once per seed of `--seeds` (else once), stopping at the first that does not complete. */

@@ -34,12 +34,14 @@ export async function expCli(args: string[], options: { dir?: string; cwd?: stri
     ]
       .concat(experiments.map((e) => `  ${e.name.padEnd(width)}${e.title}`))
       .concat(["", "deno task exp NAME --help lists NAME's flags."]).join("\n");
-    return await runCli(command, args, () => 0);
+    return await runCli(command, args, { run: () => 0 });
   }
   let experiment;
-  const found = await runCli(command, [name], async () => {
-    experiment = name.endsWith(".ts") ? await experimentFromFile(name) : await findExperiment(name, options.dir);
-    return 0;
+  const found = await runCli(command, [name], {
+    run: async () => {
+      experiment = name.endsWith(".ts") ? await experimentFromFile(name) : await findExperiment(name, options.dir);
+      return 0;
+    },
   });
   return experiment ? await runExperimentCli(experiment, rest, { cwd: options.cwd }) : found;
 }

@@ -39,20 +39,23 @@ export function pageCli(
   args: string[],
   options: { experiment?: (name: string) => Promise<Experiment> } = {},
 ): Promise<number> {
-  return runCli(PAGE, args, async ({ values, positionals: [runDir] }) => {
-    const predictor = await loadPredictor(runDir!, {
-      arm: values.arm,
-      experiment: options.experiment ?? findExperiment,
-    });
-    const title = `${runDir!.replace(/\/+$/, "").split("/").slice(-2).join("/")}${
-      values.arm ? `, arm ${values.arm}` : ""
-    }`;
-    const out = values.out ?? drawPagePath(runDir, values.arm ?? "");
-    const config = pageConfig(predictor, await Deno.readFile(predictor.checkpoint.file));
-    await Deno.writeTextFile(out, pageHtml(title, config, await bundleScript()));
-    console.log(out);
-    return 0;
-  }, { errorCode: 2 });
+  return runCli(PAGE, args, {
+    errorCode: 2,
+    run: async ({ values, positionals: [runDir] }) => {
+      const predictor = await loadPredictor(runDir!, {
+        arm: values.arm,
+        experiment: options.experiment ?? findExperiment,
+      });
+      const title = `${runDir!.replace(/\/+$/, "").split("/").slice(-2).join("/")}${
+        values.arm ? `, arm ${values.arm}` : ""
+      }`;
+      const out = values.out ?? drawPagePath(runDir!, values.arm ?? "");
+      const config = pageConfig(predictor, await Deno.readFile(predictor.checkpoint.file));
+      await Deno.writeTextFile(out, pageHtml(title, config, await bundleScript()));
+      console.log(out);
+      return 0;
+    },
+  });
 }
 
 if (import.meta.main) await runMain(pageCli);

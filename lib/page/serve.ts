@@ -107,15 +107,18 @@ function answer(
  * @param args `Deno.args`.
  */
 export function serveCli(args: string[]): Promise<number> {
-  return runCli(SERVE, args, async ({ values, positionals: [runDir] }) => {
-    const server = await servePage(runDir!, {
-      arm: values.arm,
-      port: values.port,
-      onListen: (url) => console.log(url),
-    });
-    await server.finished;
-    return 0;
-  }, { errorCode: 2 });
+  return runCli(SERVE, args, {
+    errorCode: 2,
+    run: async ({ values, positionals: [runDir] }) => {
+      const server = await servePage(runDir!, {
+        arm: values.arm,
+        port: values.port,
+        onListen: (url) => console.log(url),
+      });
+      await server.finished;
+      return 0;
+    },
+  });
 }
 
 if (import.meta.main) await runMain(serveCli);

@@ -65,30 +65,33 @@ export function predictCli(
   args: string[],
   options: { experiment?: (name: string) => Promise<Experiment> } = {},
 ): Promise<number> {
-  return runCli(PREDICT, args, async ({ values, positionals: [runDir, ...files] }) => {
-    const predictor = await loadPredictor(runDir!, {
-      arm: values.arm,
-      experiment: options.experiment ?? findExperiment,
-      warn: (line) => console.error(`warning: ${line}`),
-    });
-    const [, height, width] = predictor.inputShape as [number, number, number];
-    const images = readImageFiles(files, values.index!);
-    const probabilities = classify(predictor, modelInputs(images, { height, width }));
-    // Each image's own rows, by position: the same file (or index) twice is two images.
-    const tops = images.map(({ name }, n) =>
-      [...probabilities[n]!.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP)
-        .map(([k, p], rank) => ({ name, rank: rank + 1, k, label: predictor.labels[k] ?? String(k), p }))
-    );
-    if (values.csv) {
-      const header = [["image", "rank", "class", "label", "probability"]];
-      console.log(stringify([...header, ...tops.flat().map((r) => [r.name, r.rank, r.k, r.label, r.p])]).trimEnd());
-    } else {
-      for (const top of tops) {
-        console.log(`${top[0]!.name}: ${top.map((r) => `${r.label} ${(r.p * 100).toFixed(1)}%`).join(", ")}`);
+  return runCli(PREDICT, args, {
+    errorCode: 2,
+    run: async ({ values, positionals: [runDir, ...files] }) => {
+      const predictor = await loadPredictor(runDir!, {
+        arm: values.arm,
+        experiment: options.experiment ?? findExperiment,
+        warn: (line) => console.error(`warning: ${line}`),
+      });
+      const [, height, width] = predictor.inputShape as [number, number, number];
+      const images = readImageFiles(files, values.index!);
+      const probabilities = classify(predictor, modelInputs(images, { height, width }));
+      // Each image's own rows, by position: the same file (or index) twice is two images.
+      const tops = images.map(({ name }, n) =>
+        [...probabilities[n]!.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP)
+          .map(([k, p], rank) => ({ name, rank: rank + 1, k, label: predictor.labels[k] ?? String(k), p }))
+      );
+      if (values.csv) {
+        const header = [["image", "rank", "class", "label", "probability"]];
+        console.log(stringify([...header, ...tops.flat().map((r) => [r.name, r.rank, r.k, r.label, r.p])]).trimEnd());
+      } else {
+        for (const top of tops) {
+          console.log(`${top[0]!.name}: ${top.map((r) => `${r.label} ${(r.p * 100).toFixed(1)}%`).join(", ")}`);
+        }
       }
-    }
-    return 0;
-  }, { errorCode: 2 });
+      return 0;
+    },
+  });
 }
 
 if (import.meta.main) await runMain(predictCli);

@@ -87,24 +87,26 @@ export interface SweepEnvironment {
 export function sweepCli(args: string[], env: SweepEnvironment = {}): Promise<number> {
   const log = env.log ?? console.log;
   const cwd = env.cwd ?? Deno.cwd();
-  return runCli(SWEEP, args, async ({ values, positionals }) => {
-    const [command, ...rest] = positionals;
-    if (command === undefined) return log(helpText(SWEEP)), 0;
-    const root = resolve(cwd, values.root ?? `${REPO_ROOT}results/sweeps`);
-    if (command === "run-one") return await runOneCommand(rest, cwd, env);
-    const commands = ["plan", "run", "run-one", "status", "slurm"];
-    if (!commands.includes(command)) {
-      const near = nearest(command, commands);
-      throw new UsageError(`unknown command '${command}'`, {
-        hint: `${near ? `did you mean ${near}? ` : ""}expected plan, run, run-one, status or slurm`,
-      });
-    }
-    if (rest.length !== 1) throw new UsageError(`${command}: expected one sweep NAME, got ${rest.length}`);
-    const dir = /^[\w.-]+$/.test(rest[0]!) ? `${root}/${rest[0]}` : resolve(cwd, rest[0]!);
-    if (command === "plan") return await planCommand(dir, values, cwd, log);
-    if (command === "run") return await runCommand(dir, values, env);
-    if (command === "status") return await statusCommand(dir, log);
-    return await slurmCommand(dir, values, log);
+  return runCli(SWEEP, args, {
+    run: async ({ values, positionals }) => {
+      const [command, ...rest] = positionals;
+      if (command === undefined) return log(helpText(SWEEP)), 0;
+      const root = resolve(cwd, values.root ?? `${REPO_ROOT}results/sweeps`);
+      if (command === "run-one") return await runOneCommand(rest, cwd, env);
+      const commands = ["plan", "run", "run-one", "status", "slurm"];
+      if (!commands.includes(command)) {
+        const near = nearest(command, commands);
+        throw new UsageError(`unknown command '${command}'`, {
+          hint: `${near ? `did you mean ${near}? ` : ""}expected plan, run, run-one, status or slurm`,
+        });
+      }
+      if (rest.length !== 1) throw new UsageError(`${command}: expected one sweep NAME, got ${rest.length}`);
+      const dir = /^[\w.-]+$/.test(rest[0]!) ? `${root}/${rest[0]}` : resolve(cwd, rest[0]!);
+      if (command === "plan") return await planCommand(dir, values, cwd, log);
+      if (command === "run") return await runCommand(dir, values, env);
+      if (command === "status") return await statusCommand(dir, log);
+      return await slurmCommand(dir, values, log);
+    },
   });
 }
 

@@ -106,14 +106,16 @@ export const SCREENSHOT: Command<Record<never, never>> = {
 
 if (import.meta.main) {
   await runMain((args) =>
-    runCli(SCREENSHOT, args, async ({ positionals: [html, png, from, height] }) => {
-      if (height !== undefined && !/^[1-9]\d*$/.test(height)) {
-        throw new UsageError(`HEIGHT: got '${height}', expected a positive integer of pixels`);
-      }
-      const clip = from ? { from, height: Number(height ?? 1200) } : undefined;
-      const { problems } = await visitPage(html!, { screenshot: png, width: 1100, clip });
-      for (const p of problems) console.error(p);
-      return problems.length ? 1 : 0;
+    runCli(SCREENSHOT, args, {
+      run: async ({ positionals: [html, png, from, height] }) => {
+        if (height !== undefined && !/^[1-9]\d*$/.test(height)) {
+          throw new UsageError(`HEIGHT: got '${height}', expected a positive integer of pixels`);
+        }
+        const clip = from ? { from, height: Number(height ?? 1200) } : undefined;
+        const { problems } = await visitPage(html!, { screenshot: png, width: 1100, clip });
+        for (const p of problems) console.error(p);
+        return problems.length ? 1 : 0;
+      },
     })
   );
 }

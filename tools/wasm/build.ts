@@ -78,4 +78,6 @@ async function build(check: boolean): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) await runMain((args) => runCli(BUILD, args, ({ values }) => build(values.check === true)));
+if (import.meta.main) {
+  await runMain((args) => runCli(BUILD, args, { run: ({ values }) => build(values.check === true) }));
+}

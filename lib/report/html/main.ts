@@ -27,21 +27,23 @@ export const REPORT: Command<Record<never, never>> = {
  * @returns the exit status: 0 all built, 1 one failed, 2 bad usage (no folder given).
  */
 export function reportCli(args: string[], options: { cwd?: string } = {}): Promise<number> {
-  return runCli(REPORT, args, async ({ positionals }) => {
-    let code = 0;
-    for (const arg of positionals) {
-      const dir = resolve(options.cwd ?? Deno.cwd(), arg);
-      const start = performance.now();
-      try {
-        const bytes = await writeRunReport(dir);
-        const seconds = ((performance.now() - start) / 1000).toFixed(2);
-        console.log(`${runFile(dir, "report")}: ${(bytes / 1024).toFixed(0)} KiB in ${seconds} s`);
-      } catch (error) {
-        console.error(`report: ${dir}: ${(error as Error).message}`);
-        code = 1;
+  return runCli(REPORT, args, {
+    run: async ({ positionals }) => {
+      let code = 0;
+      for (const arg of positionals) {
+        const dir = resolve(options.cwd ?? Deno.cwd(), arg);
+        const start = performance.now();
+        try {
+          const bytes = await writeRunReport(dir);
+          const seconds = ((performance.now() - start) / 1000).toFixed(2);
+          console.log(`${runFile(dir, "report")}: ${(bytes / 1024).toFixed(0)} KiB in ${seconds} s`);
+        } catch (error) {
+          console.error(`report: ${dir}: ${(error as Error).message}`);
+          code = 1;
+        }
       }
-    }
-    return code;
+      return code;
+    },
   });
 }
 
