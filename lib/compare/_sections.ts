@@ -12,13 +12,7 @@ import type { Verdict } from "./verdict.ts";
 
 /** The final-metrics table: one row per run, differences from the baseline in brackets. */
 export function runsTable(comparison: Comparison): Table {
-  const header = [
-    "run",
-    "status",
-    "eval on",
-    "epochs",
-    ...SUMMARY_METRICS.map((m) => SUMMARY_TITLES[m]),
-  ];
+  const header = ["run", "status", "eval on", "epochs", ...SUMMARY_METRICS.map((m) => SUMMARY_TITLES[m])];
   const rows = comparison.arms.map((arm, i) => {
     const summary = comparison.summaries[i];
     const isBaseline = i === comparison.baseline;
@@ -50,10 +44,7 @@ export function settingsSection(
   const header = ["setting", ...comparison.arms.map((arm) => arm.label)];
   const rows = comparison.settings.map((d) => [
     d.key,
-    ...d.values.map((
-      value,
-      i,
-    ) => (comparison.arms[i].settings === null ? "?" : formatSetting(value))),
+    ...d.values.map((value, i) => (comparison.arms[i].settings === null ? "?" : formatSetting(value))),
   ]);
   return render({ header, rows });
 }

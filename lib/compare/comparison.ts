@@ -96,11 +96,7 @@ export function buildComparison(
   const baseline = options.baseline === undefined ? 0 : findArm(arms, options.baseline);
   const summaries = arms.map(summarizeArm);
   const deltas = summaries.map((summary) =>
-    Object.fromEntries(
-      SUMMARY_METRICS.map((
-        m,
-      ) => [m, difference(summary[m], summaries[baseline]?.[m])]),
-    ) as Record<
+    Object.fromEntries(SUMMARY_METRICS.map((m) => [m, difference(summary[m], summaries[baseline]?.[m])])) as Record<
       SummaryMetric,
       number | null
     >

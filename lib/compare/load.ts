@@ -171,11 +171,7 @@ export function dataIdentity(datasets: readonly DatasetRecord[]): string | null 
 /** The arms named by a manifest's final-metrics keys (`<arm>/<split>`), or the single arm "". */
 function armsOfManifest(manifest: Manifest | null): string[] {
   const keys = Object.keys(manifest?.final_metrics ?? {});
-  const arms = [
-    ...new Set(
-      keys.filter((key) => key.includes("/")).map((key) => key.split("/")[0]),
-    ),
-  ];
+  const arms = [...new Set(keys.filter((key) => key.includes("/")).map((key) => key.split("/")[0]))];
   return arms.length > 0 ? arms : [""];
 }
 

@@ -38,11 +38,7 @@ export function renderText(
       textTable(runsTable(comparison)),
     ].join("\n"),
   );
-  sections.push(
-    ["Settings that differ", settingsSection(comparison, textTable)].join(
-      "\n",
-    ),
-  );
+  sections.push(["Settings that differ", settingsSection(comparison, textTable)].join("\n"));
   sections.push(
     [
       "Reproducibility (same experiment, settings and seed; timing excluded)",
@@ -50,15 +46,9 @@ export function renderText(
     ].join("\n"),
   );
   if (comparison.showGroups) {
-    sections.push(
-      [groupsHeading(comparison), textTable(groupsTable(comparison))].join(
-        "\n",
-      ),
-    );
+    sections.push([groupsHeading(comparison), textTable(groupsTable(comparison))].join("\n"));
   }
-  sections.push(
-    chartSection(comparison, options.color ?? false, options.chartHeight),
-  );
+  sections.push(chartSection(comparison, options.color ?? false, options.chartHeight));
   if (comparison.warnings.length > 0) {
     sections.push(
       ["Warnings", ...comparison.warnings.map((w) => `- ${w}`)].join("\n"),

@@ -80,12 +80,8 @@ export function renderCsv(
       summary.evalSplit ?? "",
       csvNumber(summary.epochs),
       csvNumber(summary.samplesSeen),
-      ...SUMMARY_METRICS.flatMap((
-        m,
-      ) => [csvNumber(summary[m]), csvNumber(comparison.deltas[i][m])]),
-      ...comparison.settings.map((
-        d,
-      ) => (arm.settings === null ? "" : csvSetting(d.values[i]))),
+      ...SUMMARY_METRICS.flatMap((m) => [csvNumber(summary[m]), csvNumber(comparison.deltas[i][m])]),
+      ...comparison.settings.map((d) => (arm.settings === null ? "" : csvSetting(d.values[i]))),
       arm.dir ?? arm.metricsPath ?? "",
     ];
   });

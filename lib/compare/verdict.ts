@@ -42,9 +42,7 @@ export interface Verdict {
 
 /** The columns compared: all but timing. */
 export const COMPARED_COLUMNS: readonly MetricsColumn[] = METRICS_COLUMNS
-  .filter(
-    (column) => !(TIMING_COLUMNS as readonly string[]).includes(column),
-  );
+  .filter((column) => !(TIMING_COLUMNS as readonly string[]).includes(column));
 
 /**
  * The verdict for every pair of runs sharing experiment, arm and settings

@@ -133,13 +133,7 @@ export interface PixelTransform {
   /** A short name for the manifest, e.g. `x/255`. */
   readonly name: string;
   /** Converts `length` bytes starting at `src[srcOffset]` into `dst[dstOffset]`. */
-  apply(
-    src: Uint8Array,
-    srcOffset: number,
-    dst: FloatArray,
-    dstOffset: number,
-    length: number,
-  ): void;
+  apply(src: Uint8Array, srcOffset: number, dst: FloatArray, dstOffset: number, length: number): void;
 }
 
 /** A transform `x / 255 + offset`, named `name`. */
