@@ -11,7 +11,7 @@ import { experimentNamed } from "../predict/main.ts";
 import { loadPredictor } from "../predict/mod.ts";
 import { bundleScript, pageConfig, pageHtml } from "./page.ts";
 import { runFromUserCwd } from "../_fs.ts";
-import { drawPagePath } from "../run/mod.ts";
+import { drawPagePath, runTitle } from "../run/mod.ts";
 
 /** The `--help` text. */
 export const HELP = `Usage: deno task page RUN_DIR [--arm NAME] [--out FILE]
@@ -46,9 +46,7 @@ export async function pageCli(
       arm: values.arm,
       experiment: options.experiment ?? experimentNamed,
     });
-    const title = `${runDir.replace(/\/+$/, "").split("/").slice(-2).join("/")}${
-      values.arm ? `, arm ${values.arm}` : ""
-    }`;
+    const title = runTitle(runDir, values.arm);
     const out = values.out ?? drawPagePath(runDir, values.arm ?? "");
     const config = pageConfig(predictor, await Deno.readFile(predictor.checkpoint.file));
     await Deno.writeTextFile(out, pageHtml(title, config, await bundleScript()));

@@ -13,7 +13,7 @@ import { experimentNamed } from "../predict/main.ts";
 import { loadPredictor } from "../predict/mod.ts";
 import { bundleScript, pageConfig, pageHtml } from "./page.ts";
 import { runFromUserCwd } from "../_fs.ts";
-import { checkpointName } from "../run/mod.ts";
+import { checkpointName, runTitle } from "../run/mod.ts";
 
 /** The `--help` text. */
 export const HELP = `Usage: deno task serve RUN_DIR [--arm NAME] [--port N]
@@ -50,9 +50,7 @@ export async function servePage(runDir: string, options: ServeOptions = {}): Pro
     experiment: options.experiment ?? experimentNamed,
   });
   const model = `/${checkpointName(options.arm ?? "")}`;
-  const title = `${runDir.replace(/\/+$/, "").split("/").slice(-2).join("/")}${
-    options.arm ? `, arm ${options.arm}` : ""
-  }`;
+  const title = runTitle(runDir, options.arm);
   const html = pageHtml(title, pageConfig(predictor, model.slice(1)), await bundleScript());
   const weights = await Deno.readFile(predictor.checkpoint.file);
   const files: Record<string, [string, BodyInit]> = {

@@ -50,6 +50,11 @@ export function checkpointPath(dir: string, arm: string): string {
   return `${dir}/${checkpointName(arm)}`;
 }
 
+/** A run's short name, `<experiment>/<run id>` (its folder's last two parts), and `, arm <arm>` for an arm. */
+export function runTitle(dir: string, arm = ""): string {
+  return `${dir.replace(/\/+$/, "").split("/").slice(-2).join("/")}${arm ? `, arm ${arm}` : ""}`;
+}
+
 /** The draw-and-classify page `deno task page` writes into a run folder: `draw.html`, `draw-<arm>.html` per arm. */
 export function drawPagePath(dir: string, arm: string): string {
   return `${dir}/${arm ? `draw-${arm}` : "draw"}.html`;
