@@ -17,10 +17,7 @@ import { SUMMARY_METRICS } from "./summary.ts";
  * @param comparison what `buildComparison` returned.
  * @param options `groups: true` for the group table.
  */
-export function renderCsv(
-  comparison: Comparison,
-  options: { groups?: boolean } = {},
-): string {
+export function renderCsv(comparison: Comparison, options: { groups?: boolean } = {}): string {
   if (options.groups) {
     const keys = Object.keys(comparison.groups[0]?.values ?? {});
     const header = [

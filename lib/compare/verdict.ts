@@ -52,10 +52,7 @@ export const COMPARED_COLUMNS: readonly MetricsColumn[] = METRICS_COLUMNS
  * @param arms the arms.
  * @param options settings to ignore when deciding which runs should match.
  */
-export function reproducibilityVerdicts(
-  arms: readonly Arm[],
-  options: { ignore?: readonly string[] } = {},
-): Verdict[] {
+export function reproducibilityVerdicts(arms: readonly Arm[], options: { ignore?: readonly string[] } = {}): Verdict[] {
   const keys = arms.map((arm) =>
     arm.settings === null || arm.experiment === null ? null : JSON.stringify([
       arm.experiment,

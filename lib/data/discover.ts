@@ -112,10 +112,7 @@ async function loadSplit(
     classNames: spec.classNames,
   });
   const { set } = loaded;
-  if (
-    set.channels !== spec.channels || set.height !== spec.height ||
-    set.width !== spec.width
-  ) {
+  if (set.channels !== spec.channels || set.height !== spec.height || set.width !== spec.width) {
     throw new Error(
       `${spec.name} images in ${dir} are ${set.channels}x${set.height}x${set.width}, ` +
         `expected ${spec.channels}x${spec.height}x${spec.width}`,
@@ -189,10 +186,7 @@ function howToSupply(spec: DatasetSpec): string {
  * record.source; // "embedded"
  * ```
  */
-export async function loadDataset(
-  name: DatasetName,
-  options: LoadOptions = {},
-): Promise<LoadedDataset> {
+export async function loadDataset(name: DatasetName, options: LoadOptions = {}): Promise<LoadedDataset> {
   const spec = datasetSpec(name);
   if (options.dataDir !== undefined) return await loadExplicit(spec, resolve(options.dataDir), options);
   const tried: string[] = [];
