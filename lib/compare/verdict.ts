@@ -78,13 +78,7 @@ function compareArms(armA: Arm, armB: Arm, a: number, b: number): Verdict {
   }
   for (const arm of [armA, armB]) {
     if (arm.raw.length === 0) {
-      return {
-        a,
-        b,
-        identical: false,
-        difference: null,
-        problem: `cannot tell: ${arm.label} has no metric rows`,
-      };
+      return { a, b, identical: false, difference: null, problem: `cannot tell: ${arm.label} has no metric rows` };
     }
   }
   const rows = Math.max(armA.raw.length, armB.raw.length);
@@ -101,15 +95,7 @@ function compareArms(armA: Arm, armB: Arm, a: number, b: number): Verdict {
         b,
         identical: false,
         problem: null,
-        difference: {
-          row: i + 1,
-          column: "(row)",
-          valueA: null,
-          valueB: null,
-          lineA,
-          lineB,
-          where,
-        },
+        difference: { row: i + 1, column: "(row)", valueA: null, valueB: null, lineA, lineB, where },
       };
     }
     for (const column of COMPARED_COLUMNS) {
@@ -119,15 +105,7 @@ function compareArms(armA: Arm, armB: Arm, a: number, b: number): Verdict {
           b,
           identical: false,
           problem: null,
-          difference: {
-            row: i + 1,
-            column,
-            valueA: rowA[column],
-            valueB: rowB[column],
-            lineA,
-            lineB,
-            where,
-          },
+          difference: { row: i + 1, column, valueA: rowA[column], valueB: rowB[column], lineA, lineB, where },
         };
       }
     }

@@ -75,8 +75,5 @@ export function batchOf(set: ImageSet, indices: ArrayLike<number>, options: Batc
     transform.apply(set.images, index * size, data, b * size, size);
     labels[b] = set.labels[index];
   }
-  return {
-    x: { data, shape: [n, set.channels, set.height, set.width] },
-    labels,
-  };
+  return { x: { data, shape: [n, set.channels, set.height, set.width] }, labels };
 }

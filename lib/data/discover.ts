@@ -102,10 +102,7 @@ async function loadSplit(
   spec: DatasetSpec,
   split: SplitFiles,
   dir: string,
-  options: {
-    expectedSha256: Record<string, string[]>;
-    allowModified?: boolean;
-  },
+  options: { expectedSha256: Record<string, string[]>; allowModified?: boolean },
 ): Promise<LoadedSplit> {
   const loaded = await readIdxPair(join(dir, split.images), join(dir, split.labels), {
     ...options,
@@ -135,13 +132,7 @@ async function loadFrom(
   return {
     train: train.set,
     test: test.set,
-    record: {
-      name: spec.name,
-      source,
-      dir,
-      files,
-      modified: files.some((f) => !f.verified),
-    },
+    record: { name: spec.name, source, dir, files, modified: files.some((f) => !f.verified) },
   };
 }
 

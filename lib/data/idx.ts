@@ -156,13 +156,7 @@ export function decodeIdx(bytes: Uint8Array, path: string): IdxImages | IdxLabel
   }
   const data = raw.subarray(header);
   if (magic === IDX_IMAGES_MAGIC) {
-    return {
-      kind: "images",
-      count: dims[0],
-      height: dims[1],
-      width: dims[2],
-      data,
-    };
+    return { kind: "images", count: dims[0], height: dims[1], width: dims[2], data };
   }
   return { kind: "labels", count: dims[0], data };
 }
@@ -180,11 +174,7 @@ export function decodeIdx(bytes: Uint8Array, path: string): IdxImages | IdxLabel
 function pairIdx(
   images: IdxImages,
   labels: IdxLabels,
-  options: {
-    imagesPath: string;
-    labelsPath: string;
-    classNames?: readonly string[];
-  },
+  options: { imagesPath: string; labelsPath: string; classNames?: readonly string[] },
 ): ImageSet {
   const classNames = options.classNames ?? DIGIT_CLASS_NAMES;
   if (images.count !== labels.count) {
@@ -254,10 +244,6 @@ export async function readIdxPair(
         `(magic ${IDX_LABELS_MAGIC})`,
     );
   }
-  const set = pairIdx(images, labels, {
-    imagesPath,
-    labelsPath,
-    classNames: options.classNames,
-  });
+  const set = pairIdx(images, labels, { imagesPath, labelsPath, classNames: options.classNames });
   return { set, files: [imagesFile.record, labelsFile.record] };
 }

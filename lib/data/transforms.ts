@@ -53,10 +53,7 @@ export function takeFirst(set: ImageSet, n: number): ImageSet {
  */
 export function holdOutLast(set: ImageSet, n: number): { train: ImageSet; validation: ImageSet } {
   assertCount(n, set, "holdOutLast");
-  return {
-    train: slice(set, 0, set.count - n),
-    validation: slice(set, set.count - n, set.count),
-  };
+  return { train: slice(set, 0, set.count - n), validation: slice(set, set.count - n, set.count) };
 }
 
 /**

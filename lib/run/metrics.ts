@@ -178,14 +178,7 @@ export async function readMetrics(path: string): Promise<MetricsTable> {
     raw.push(cells as Record<MetricsColumn, string>);
     lines.push(line);
   });
-  return {
-    path,
-    rows,
-    raw,
-    lines,
-    warnings,
-    truncatedLine: table.truncatedLine,
-  };
+  return { path, rows, raw, lines, warnings, truncatedLine: table.truncatedLine };
 }
 
 /** Why a row cannot be read, or null when it can. */
