@@ -60,10 +60,12 @@ export function drawPagePath(dir: string, arm: string): string {
   return `${dir}/${arm ? `draw-${arm}` : "draw"}.html`;
 }
 
-/** Every file a run of these arms writes, by role (checkpoints as `model` or `model_<arm>`), for the manifest. */
+/** The files a run of these arms writes besides its manifest, by role (checkpoints `model` or `model_<arm>`). */
 export function runFileNames(arms: readonly string[]): Record<string, string> {
   const models = arms.map((arm) => [arm ? `model_${arm}` : "model", checkpointName(arm)]);
-  return { ...RUN_FILES, ...Object.fromEntries(models) };
+  const files: Record<string, string> = { ...RUN_FILES, ...Object.fromEntries(models) };
+  delete files.manifest;
+  return files;
 }
 
 /**
