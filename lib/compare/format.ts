@@ -7,10 +7,7 @@ import type { SettingValue } from "../run/mod.ts";
 import type { SummaryMetric } from "./summary.ts";
 
 /** A metric's value with the precision its kind needs. */
-export function formatValue(
-  value: number | null,
-  metric: SummaryMetric,
-): string {
+export function formatValue(value: number | null, metric: SummaryMetric): string {
   if (value === null) return "-";
   if (!Number.isFinite(value)) return String(value);
   return value.toFixed(decimalsOf(metric));

@@ -73,11 +73,7 @@ export interface GroupOptions {
  * @param options the settings to group by and to ignore, and whether to count incomplete runs.
  * @throws {Error} naming `--group-by` and listing the settings when no arm has a `groupBy` key, or there is none.
  */
-export function groupArms(
-  arms: readonly Arm[],
-  summaries: readonly ArmSummary[],
-  options: GroupOptions = {},
-): Group[] {
+export function groupArms(arms: readonly Arm[], summaries: readonly ArmSummary[], options: GroupOptions = {}): Group[] {
   const ignore = new Set(["seed", ...(options.ignore ?? [])]);
   const known = [...new Set(arms.flatMap((arm) => Object.keys(arm.settings ?? {})))].sort();
   const keys = options.groupBy !== undefined ? [...options.groupBy] : known.filter((key) => !ignore.has(key));

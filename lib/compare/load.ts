@@ -92,14 +92,10 @@ async function readSource(source: RunSource, warnings: string[]): Promise<Arm[]>
     try {
       manifest = await readManifest(source.manifestPath);
     } catch (error) {
-      warnings.push(
-        `${(error as Error).message}; settings, status and wall time unknown`,
-      );
+      warnings.push(`${(error as Error).message}; settings, status and wall time unknown`);
     }
   } else if (source.metricsPath !== null) {
-    warnings.push(
-      `${source.metricsPath}: no ${RUN_FILES.manifest} beside it; settings, status and wall time unknown`,
-    );
+    warnings.push(`${source.metricsPath}: no ${RUN_FILES.manifest} beside it; settings, status and wall time unknown`);
   }
   let table: Awaited<ReturnType<typeof readMetrics>> | null = null;
   if (source.metricsPath !== null) {
@@ -110,17 +106,13 @@ async function readSource(source: RunSource, warnings: string[]): Promise<Arm[]>
       warnings.push(`${(error as Error).message}; its rows are left out`);
     }
   } else {
-    warnings.push(
-      `${source.dir}: no ${RUN_FILES.metrics}; only the manifest's final metrics are shown`,
-    );
+    warnings.push(`${source.dir}: no ${RUN_FILES.metrics}; only the manifest's final metrics are shown`);
   }
   if (manifest?.status === "completed" && table?.rows.length === 0) {
     warnings.push(`${source.metricsPath}: only a header, though the manifest says the run completed`);
   }
   if (manifest === null && (table === null || table.rows.length === 0)) {
-    warnings.push(
-      `${source.metricsPath ?? source.dir}: nothing readable; run left out`,
-    );
+    warnings.push(`${source.metricsPath ?? source.dir}: nothing readable; run left out`);
     return [];
   }
 
@@ -171,11 +163,7 @@ export function dataIdentity(datasets: readonly DatasetRecord[]): string | null 
 /** The arms named by a manifest's final-metrics keys (`<arm>/<split>`), or the single arm "". */
 function armsOfManifest(manifest: Manifest | null): string[] {
   const keys = Object.keys(manifest?.final_metrics ?? {});
-  const arms = [
-    ...new Set(
-      keys.filter((key) => key.includes("/")).map((key) => key.split("/")[0]),
-    ),
-  ];
+  const arms = [...new Set(keys.filter((key) => key.includes("/")).map((key) => key.split("/")[0]))];
   return arms.length > 0 ? arms : [""];
 }
 

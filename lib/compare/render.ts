@@ -25,10 +25,7 @@ export interface TextOptions {
  * @param comparison what `buildComparison` returned.
  * @param options chart colour and height.
  */
-export function renderText(
-  comparison: Comparison,
-  options: TextOptions = {},
-): string {
+export function renderText(comparison: Comparison, options: TextOptions = {}): string {
   const sections: string[] = [];
   const baseline = comparison.arms[comparison.baseline]?.label;
   sections.push(
@@ -38,11 +35,7 @@ export function renderText(
       textTable(runsTable(comparison)),
     ].join("\n"),
   );
-  sections.push(
-    ["Settings that differ", settingsSection(comparison, textTable)].join(
-      "\n",
-    ),
-  );
+  sections.push(["Settings that differ", settingsSection(comparison, textTable)].join("\n"));
   sections.push(
     [
       "Reproducibility (same experiment, settings and seed; timing excluded)",
@@ -50,19 +43,11 @@ export function renderText(
     ].join("\n"),
   );
   if (comparison.showGroups) {
-    sections.push(
-      [groupsHeading(comparison), textTable(groupsTable(comparison))].join(
-        "\n",
-      ),
-    );
+    sections.push([groupsHeading(comparison), textTable(groupsTable(comparison))].join("\n"));
   }
-  sections.push(
-    chartSection(comparison, options.color ?? false, options.chartHeight),
-  );
+  sections.push(chartSection(comparison, options.color ?? false, options.chartHeight));
   if (comparison.warnings.length > 0) {
-    sections.push(
-      ["Warnings", ...comparison.warnings.map((w) => `- ${w}`)].join("\n"),
-    );
+    sections.push(["Warnings", ...comparison.warnings.map((w) => `- ${w}`)].join("\n"));
   }
   return sections.join("\n\n") + "\n";
 }
@@ -73,10 +58,7 @@ export function renderText(
  * @param comparison what `buildComparison` returned.
  * @param options the chart's height.
  */
-export function renderMarkdown(
-  comparison: Comparison,
-  options: { chartHeight?: number } = {},
-): string {
+export function renderMarkdown(comparison: Comparison, options: { chartHeight?: number } = {}): string {
   const baseline = comparison.arms[comparison.baseline]?.label;
   const parts = [
     `## Final metrics`,
@@ -88,10 +70,7 @@ export function renderMarkdown(
     verdictLines(comparison, "- ").join("\n"),
   ];
   if (comparison.showGroups) {
-    parts.push(
-      `## ${groupsHeading(comparison)}`,
-      markdownTable(groupsTable(comparison)),
-    );
+    parts.push(`## ${groupsHeading(comparison)}`, markdownTable(groupsTable(comparison)));
   }
   parts.push(
     `## Chart`,
@@ -99,10 +78,7 @@ export function renderMarkdown(
       "\n```",
   );
   if (comparison.warnings.length > 0) {
-    parts.push(
-      `## Warnings`,
-      comparison.warnings.map((w) => `- ${escapeMarkdown(w)}`).join("\n"),
-    );
+    parts.push(`## Warnings`, comparison.warnings.map((w) => `- ${escapeMarkdown(w)}`).join("\n"));
   }
   return parts.join("\n\n") + "\n";
 }

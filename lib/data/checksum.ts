@@ -67,11 +67,7 @@ export function sha256Hex(bytes: Uint8Array): string {
  * @returns The record; `verified` is false for an unknown or (allowed) mismatching sum.
  * @throws {Error} when the sum matches none of the expected ones and `allowModified` is not set.
  */
-export function checkBytes(
-  bytes: Uint8Array,
-  path: string,
-  options: ChecksumOptions = {},
-): DatasetFileRecord {
+export function checkBytes(bytes: Uint8Array, path: string, options: ChecksumOptions = {}): DatasetFileRecord {
   const name = baseName(path);
   const expected = options.expectedSha256?.[name] ?? [];
   const sha256 = sha256Hex(bytes);
@@ -99,10 +95,7 @@ export function checkBytes(
  * @returns The bytes and the checksum record.
  * @throws {Error} naming the file when it cannot be read or its sum mismatches.
  */
-export async function readChecked(
-  path: string,
-  options: ChecksumOptions = {},
-): Promise<CheckedFile> {
+export async function readChecked(path: string, options: ChecksumOptions = {}): Promise<CheckedFile> {
   let bytes: Uint8Array;
   try {
     bytes = plainBytes(await Deno.readFile(path));

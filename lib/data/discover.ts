@@ -102,20 +102,14 @@ async function loadSplit(
   spec: DatasetSpec,
   split: SplitFiles,
   dir: string,
-  options: {
-    expectedSha256: Record<string, string[]>;
-    allowModified?: boolean;
-  },
+  options: { expectedSha256: Record<string, string[]>; allowModified?: boolean },
 ): Promise<LoadedSplit> {
   const loaded = await readIdxPair(join(dir, split.images), join(dir, split.labels), {
     ...options,
     classNames: spec.classNames,
   });
   const { set } = loaded;
-  if (
-    set.channels !== spec.channels || set.height !== spec.height ||
-    set.width !== spec.width
-  ) {
+  if (set.channels !== spec.channels || set.height !== spec.height || set.width !== spec.width) {
     throw new Error(
       `${spec.name} images in ${dir} are ${set.channels}x${set.height}x${set.width}, ` +
         `expected ${spec.channels}x${spec.height}x${spec.width}`,
@@ -138,13 +132,7 @@ async function loadFrom(
   return {
     train: train.set,
     test: test.set,
-    record: {
-      name: spec.name,
-      source,
-      dir,
-      files,
-      modified: files.some((f) => !f.verified),
-    },
+    record: { name: spec.name, source, dir, files, modified: files.some((f) => !f.verified) },
   };
 }
 
@@ -189,10 +177,7 @@ function howToSupply(spec: DatasetSpec): string {
  * record.source; // "embedded"
  * ```
  */
-export async function loadDataset(
-  name: DatasetName,
-  options: LoadOptions = {},
-): Promise<LoadedDataset> {
+export async function loadDataset(name: DatasetName, options: LoadOptions = {}): Promise<LoadedDataset> {
   const spec = datasetSpec(name);
   if (options.dataDir !== undefined) return await loadExplicit(spec, resolve(options.dataDir), options);
   const tried: string[] = [];

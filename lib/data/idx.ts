@@ -81,9 +81,7 @@ function idxBytes(bytes: Uint8Array, path: string): Uint8Array {
   if (!gzip) {
     if (path.endsWith(".gz")) {
       const start = bytes.length === 0 ? "is empty" : `starts with ${hexBytes(bytes, 4)}`;
-      throw new Error(
-        `IDX file ${path}: named .gz but is not gzip (it ${start}; gzip starts with 1f 8b)`,
-      );
+      throw new Error(`IDX file ${path}: named .gz but is not gzip (it ${start}; gzip starts with 1f 8b)`);
     }
     return bytes;
   }
@@ -115,15 +113,10 @@ function idxBytes(bytes: Uint8Array, path: string): Uint8Array {
  * decodeIdx(file, "labels.idx").data; // Uint8Array [7, 3]
  * ```
  */
-export function decodeIdx(
-  bytes: Uint8Array,
-  path: string,
-): IdxImages | IdxLabels {
+export function decodeIdx(bytes: Uint8Array, path: string): IdxImages | IdxLabels {
   const raw = idxBytes(bytes, path);
   if (raw.length < 4) {
-    throw new Error(
-      `IDX file ${path}: ${raw.length} bytes is too short for the 4-byte magic number`,
-    );
+    throw new Error(`IDX file ${path}: ${raw.length} bytes is too short for the 4-byte magic number`);
   }
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const magic = view.getUint32(0);
@@ -148,9 +141,7 @@ export function decodeIdx(
   const dims: number[] = [];
   for (let d = 0; d < rank; d++) dims.push(view.getUint32(4 + 4 * d));
   if (dims.some((size) => size === 0)) {
-    throw new Error(
-      `IDX file ${path}: header sizes [${dims.join(", ")}] include a zero`,
-    );
+    throw new Error(`IDX file ${path}: header sizes [${dims.join(", ")}] include a zero`);
   }
   const dataBytes = dims.reduce((a, b) => a * b, 1);
   if (raw.length !== header + dataBytes) {
@@ -165,13 +156,7 @@ export function decodeIdx(
   }
   const data = raw.subarray(header);
   if (magic === IDX_IMAGES_MAGIC) {
-    return {
-      kind: "images",
-      count: dims[0],
-      height: dims[1],
-      width: dims[2],
-      data,
-    };
+    return { kind: "images", count: dims[0], height: dims[1], width: dims[2], data };
   }
   return { kind: "labels", count: dims[0], data };
 }
@@ -189,11 +174,7 @@ export function decodeIdx(
 function pairIdx(
   images: IdxImages,
   labels: IdxLabels,
-  options: {
-    imagesPath: string;
-    labelsPath: string;
-    classNames?: readonly string[];
-  },
+  options: { imagesPath: string; labelsPath: string; classNames?: readonly string[] },
 ): ImageSet {
   const classNames = options.classNames ?? DIGIT_CLASS_NAMES;
   if (images.count !== labels.count) {
@@ -263,10 +244,6 @@ export async function readIdxPair(
         `(magic ${IDX_LABELS_MAGIC})`,
     );
   }
-  const set = pairIdx(images, labels, {
-    imagesPath,
-    labelsPath,
-    classNames: options.classNames,
-  });
+  const set = pairIdx(images, labels, { imagesPath, labelsPath, classNames: options.classNames });
   return { set, files: [imagesFile.record, labelsFile.record] };
 }

@@ -9,7 +9,7 @@ import { type Command, path, runCli, runMain } from "../cli/mod.ts";
 import { type Experiment, findExperiment } from "../experiment/mod.ts";
 import { loadPredictor } from "../predict/mod.ts";
 import { bundleScript, pageConfig, pageHtml } from "./page.ts";
-import { drawPagePath } from "../run/mod.ts";
+import { drawPagePath, runTitle } from "../run/mod.ts";
 
 const FLAGS = {
   arm: { value: "NAME", help: "the arm of a multi-arm run" },
@@ -46,9 +46,7 @@ export function pageCli(
         arm: values.arm,
         experiment: options.experiment ?? findExperiment,
       });
-      const title = `${runDir!.replace(/\/+$/, "").split("/").slice(-2).join("/")}${
-        values.arm ? `, arm ${values.arm}` : ""
-      }`;
+      const title = runTitle(runDir!, values.arm);
       const out = values.out ?? drawPagePath(runDir!, values.arm ?? "");
       const config = pageConfig(predictor, await Deno.readFile(predictor.checkpoint.file));
       await Deno.writeTextFile(out, pageHtml(title, config, await bundleScript()));

@@ -11,7 +11,7 @@ import { type Command, integer, runCli, runMain } from "../cli/mod.ts";
 import { type Experiment, findExperiment } from "../experiment/mod.ts";
 import { loadPredictor } from "../predict/mod.ts";
 import { bundleScript, pageConfig, pageHtml } from "./page.ts";
-import { checkpointName } from "../run/mod.ts";
+import { checkpointName, runTitle } from "../run/mod.ts";
 
 const FLAGS = {
   arm: { value: "NAME", help: "the arm of a multi-arm run" },
@@ -55,9 +55,7 @@ export async function servePage(runDir: string, options: ServeOptions = {}): Pro
     experiment: options.experiment ?? findExperiment,
   });
   const model = `/${checkpointName(options.arm ?? "")}`;
-  const title = `${runDir.replace(/\/+$/, "").split("/").slice(-2).join("/")}${
-    options.arm ? `, arm ${options.arm}` : ""
-  }`;
+  const title = runTitle(runDir, options.arm);
   const html = pageHtml(title, pageConfig(predictor, model.slice(1)), await bundleScript());
   const weights = await Deno.readFile(predictor.checkpoint.file);
   const files: Record<string, [string, Uint8Array<ArrayBuffer>]> = {

@@ -54,14 +54,10 @@ export async function readCsv(path: string): Promise<CsvTable> {
     if (error instanceof Deno.errors.NotFound) {
       throw new Error(`${path} does not exist`);
     }
-    throw new Error(
-      `cannot read ${path}: ${(error as Error).message}`,
-    );
+    throw new Error(`cannot read ${path}: ${(error as Error).message}`);
   }
   if (bytes.includes(0)) {
-    throw new Error(
-      `${path} is not a CSV file (it holds binary data)`,
-    );
+    throw new Error(`${path} is not a CSV file (it holds binary data)`);
   }
   let text = new TextDecoder().decode(bytes);
   if (text.trim() === "") {
@@ -91,9 +87,7 @@ export async function readCsv(path: string): Promise<CsvTable> {
       bom: true,
     }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (error) {
-    throw new Error(
-      `${path} is not a valid CSV file: ${(error as Error).message}`,
-    );
+    throw new Error(`${path} is not a valid CSV file: ${(error as Error).message}`);
   }
   const [header, ...body] = records;
   if (header === undefined) {

@@ -27,13 +27,20 @@ function attempt(step: () => void): void {
   }
 }
 
-/** The size of a file in bytes, 0 when there is none. */
-function sizeOf(path: string): number {
+/**
+ * The size of a file in bytes up to its last complete line, 0 when there is none. A cut-off last line (a process
+ * killed mid-write) is cut away first, as `readMetrics` drops it, so that the next line appended starts a line.
+ */
+function completeSize(path: string): number {
+  let bytes: Uint8Array;
   try {
-    return Deno.statSync(path).size;
+    bytes = Deno.readFileSync(path);
   } catch {
     return 0;
   }
+  const size = bytes.lastIndexOf(10) + 1;
+  if (size < bytes.length) Deno.truncateSync(path, size);
+  return size;
 }
 
 /** Writes into a run folder; every failure is an error naming the file and the cause. */
@@ -56,7 +63,8 @@ export class RunFiles {
 
   /**
    * Appends a row to `metrics.csv`, whole or not at all: after a failed write
-   * the file is cut back to its last complete line. A resumed run appends to the rows it has.
+   * the file is cut back to its last complete line. A resumed run appends to the rows it has, a cut-off last
+   * row cut away.
    *
    * @throws {Error} `cannot write <path>: <cause>`, or a row that cannot be formatted.
    */
@@ -66,7 +74,7 @@ export class RunFiles {
 
   #appendMetrics(text: string): void {
     const path = `${this.dir}/${RUN_FILES.metrics}`;
-    const size = this.#metricsSize ?? sizeOf(path);
+    const size = this.#metricsSize ?? completeSize(path);
     const bytes = encoder.encode(text);
     try {
       this.#write(path, bytes, { append: true });

@@ -50,15 +50,22 @@ export function checkpointPath(dir: string, arm: string): string {
   return `${dir}/${checkpointName(arm)}`;
 }
 
+/** A run's short name, `<experiment>/<run id>` (its folder's last two parts), and `, arm <arm>` for an arm. */
+export function runTitle(dir: string, arm = ""): string {
+  return `${dir.replace(/\/+$/, "").split("/").slice(-2).join("/")}${arm ? `, arm ${arm}` : ""}`;
+}
+
 /** The draw-and-classify page `deno task page` writes into a run folder: `draw.html`, `draw-<arm>.html` per arm. */
 export function drawPagePath(dir: string, arm: string): string {
   return `${dir}/${arm ? `draw-${arm}` : "draw"}.html`;
 }
 
-/** Every file a run of these arms writes, by role (checkpoints as `model` or `model_<arm>`), for the manifest. */
+/** The files a run of these arms writes besides its manifest, by role (checkpoints `model` or `model_<arm>`). */
 export function runFileNames(arms: readonly string[]): Record<string, string> {
   const models = arms.map((arm) => [arm ? `model_${arm}` : "model", checkpointName(arm)]);
-  return { ...RUN_FILES, ...Object.fromEntries(models) };
+  const files: Record<string, string> = { ...RUN_FILES, ...Object.fromEntries(models) };
+  delete files.manifest;
+  return files;
 }
 
 /**

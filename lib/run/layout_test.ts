@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkpointPath, createRunFolder, latestRunIn, runFile, runFileNames } from "./layout.ts";
+import { checkpointPath, createRunFolder, latestRunIn, runFile, runFileNames, runTitle } from "./layout.ts";
 import { needs, withTempDir } from "../testing/io.ts";
 
 /** Tests that make a temporary folder. */
@@ -38,4 +38,9 @@ Deno.test("the run folder's files are named by role, checkpoints by arm", () => 
   assert.equal(checkpointPath("r", ""), "r/model.safetensors");
   assert.equal(checkpointPath("r", "both"), "r/model-both.safetensors");
   assert.equal(runFileNames(["a", "b"]).model_b, "model-b.safetensors");
+});
+
+Deno.test("runTitle() names a run by its experiment and id, and its arm", () => {
+  assert.equal(runTitle("results/zhou/20261122-010203Z-seed4/"), "zhou/20261122-010203Z-seed4");
+  assert.equal(runTitle("r/ablation/id", "both"), "ablation/id, arm both");
 });

@@ -67,14 +67,7 @@ export interface Manifest {
   /** The commit of the code and whether the work tree had uncommitted changes (null outside git). */
   git: { commit: string | null; dirty: boolean | null };
   /** The runtime and machine. */
-  runtime: {
-    deno: string;
-    v8: string;
-    typescript: string;
-    os: string;
-    arch: string;
-    cpu: string;
-  };
+  runtime: { deno: string; v8: string; typescript: string; os: string; arch: string; cpu: string };
   /** ISO time the run started. */
   "started_at": string;
   /** ISO time the run ended (null while running). */

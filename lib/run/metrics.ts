@@ -70,19 +70,13 @@ export interface MetricsRow {
  * @returns the cells by column: numbers as `String(number)`, `elapsed_s` with 3 decimals, a null `macro_f1` empty.
  * @throws {Error} when the split is unknown or epoch, step or samples_seen is not a non-negative integer.
  */
-export function formatMetricsRow(
-  row: MetricsRow,
-): Record<MetricsColumn, string> {
+export function formatMetricsRow(row: MetricsRow): Record<MetricsColumn, string> {
   if (!SPLITS.includes(row.split)) {
-    throw new Error(
-      `a metrics row's split must be train, validation or test, got ${JSON.stringify(row.split)}`,
-    );
+    throw new Error(`a metrics row's split must be train, validation or test, got ${JSON.stringify(row.split)}`);
   }
   for (const key of ["epoch", "step", "samples_seen"] as const) {
     if (!Number.isInteger(row[key]) || row[key] < 0) {
-      throw new Error(
-        `a metrics row's ${key} must be a non-negative integer, got ${row[key]}`,
-      );
+      throw new Error(`a metrics row's ${key} must be a non-negative integer, got ${row[key]}`);
     }
   }
   return {
@@ -145,10 +139,7 @@ const NUMBER_COLUMNS = ["loss", "accuracy", "elapsed_s"] as const;
 export async function readMetrics(path: string): Promise<MetricsTable> {
   const table = await readCsv(path);
   const expected: readonly string[] = METRICS_COLUMNS;
-  if (
-    table.columns.length !== expected.length ||
-    table.columns.some((column, i) => column !== expected[i])
-  ) {
+  if (table.columns.length !== expected.length || table.columns.some((column, i) => column !== expected[i])) {
     const missing = expected.filter((column) => !table.columns.includes(column));
     const extra = table.columns.filter((column) => !expected.includes(column));
     const details = [
@@ -187,14 +178,7 @@ export async function readMetrics(path: string): Promise<MetricsTable> {
     raw.push(cells as Record<MetricsColumn, string>);
     lines.push(line);
   });
-  return {
-    path,
-    rows,
-    raw,
-    lines,
-    warnings,
-    truncatedLine: table.truncatedLine,
-  };
+  return { path, rows, raw, lines, warnings, truncatedLine: table.truncatedLine };
 }
 
 /** Why a row cannot be read, or null when it can. */
@@ -225,8 +209,6 @@ function isNumber(text: string): boolean {
 }
 
 function abbreviateColumns(columns: string[]): string[] {
-  const shown = columns.slice(0, 12).map((
-    c,
-  ) => (c.length > 40 ? `${c.slice(0, 37)}...` : c));
+  const shown = columns.slice(0, 12).map((c) => (c.length > 40 ? `${c.slice(0, 37)}...` : c));
   return columns.length > 12 ? [...shown, `... ${columns.length - 12} more`] : shown;
 }
