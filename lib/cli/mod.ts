@@ -7,3 +7,4 @@
  */
 export * from "./command.ts";
 export * from "./flags.ts";
+export * from "./shell.ts";

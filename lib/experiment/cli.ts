@@ -3,13 +3,13 @@
  *
  * @module
  */
-import { type Command, runCli, UsageError } from "../cli/mod.ts";
+import { type Command, experimentTask, runCli, shellLine, UsageError } from "../cli/mod.ts";
 import { dataDirEnvVar } from "../data/mod.ts";
 import type { Experiment } from "./experiment.ts";
 import { DEFAULT_RESULTS_ROOT } from "../run/mod.ts";
 import { runExperiment, type RunOptions } from "./run.ts";
 import { runEnd } from "./run_end.ts";
-import { experimentCommand, shellLine } from "./run_command.ts";
+import { experimentCommand } from "./run_command.ts";
 import { type ExperimentFlagOptions, experimentFlags, parseCommandLine, type ParsedCommandLine } from "./settings.ts";
 
 /** Exit codes: 0 completed, 1 diverged or failed, 2 bad flags or input, 130 interrupted. */
@@ -58,7 +58,7 @@ export function runExperimentCli(
       const parsed = parseCommandLine(args, { ...table, env: { dataDir: readEnv(table.envVar) }, cwd: options.cwd });
       checkWritable(experiment, parsed.controls.resume ?? parsed.controls.out, args);
       for (const warning of parsed.warnings) console.error(`exp ${experiment.name}: warning: ${warning}`);
-      parsed.controls.command = shellLine(["deno", "task", "exp", experiment.name, ...args]);
+      parsed.controls.command = shellLine([...experimentTask(experiment.name), ...args]);
       return await runSeeds(experiment, parsed, options);
     },
   });

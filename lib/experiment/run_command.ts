@@ -32,9 +32,3 @@ export function experimentCommand(name: string, out: string, options: { script?:
   const main = `${REPO_ROOT}lib/experiment/main.ts`;
   return ["deno", "run", `--config=${REPO_ROOT}deno.json`, ...permissions, main, options.script ?? name];
 }
-
-/** `words` as one shell line, quoting the words that need it. */
-export function shellLine(words: string[]): string {
-  const quote = (word: string) => /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-  return words.map(quote).join(" ");
-}

@@ -9,7 +9,8 @@
 import { relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Manifest } from "../run/mod.ts";
-import { experimentCommand, shellLine } from "./run_command.ts";
+import { experimentCommand } from "./run_command.ts";
+import { experimentTask, shellLine } from "../cli/mod.ts";
 import type { RunControls } from "./settings.ts";
 
 /** The repository root: `results/` under it is where the `deno task` commands may write. */
@@ -38,7 +39,7 @@ export function runEnd(
     const near = relative(options.cwd, path);
     return near === "" || near.startsWith("..") ? path : near;
   };
-  const dir = at(runDir), task = `deno task exp:${m.experiment}`;
+  const dir = at(runDir), task = experimentTask(m.experiment).join(" ");
   const arms = Object.keys(m.transforms ?? { "": "" });
   const report = `report: ${pathToFileURL(`${runDir}/report.html`).href}`;
   if (m.status === "completed") {
@@ -54,7 +55,7 @@ export function runEnd(
     const done = `completed in ${m.wall_seconds?.toFixed(1)} s, ${m.samples_seen} samples seen`;
     return { out: [finalTable(m), done, report, "next:", ...next.map((line) => `  ${line}`)].join("\n"), err: "" };
   }
-  const lines = [`exp:${m.experiment}: run ${m.status}: ${m.status_detail}`];
+  const lines = [`exp ${m.experiment}: run ${m.status}: ${m.status_detail}`];
   if (m.samples_seen === 0) lines.push(`nothing was trained; ${dir}/manifest.json records why`);
   else lines.push(`the rows written so far are kept in ${dir}`, report);
   if (m.status === "interrupted" && arms.length > 1) {

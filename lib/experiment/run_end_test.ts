@@ -65,7 +65,7 @@ Deno.test("runEnd() of an interrupted run prints the exact --resume command", io
     controls: { dataDir: `${repo}/data dir`, dataDirFromEnv: false, checkpointEvery: 2 },
   });
   assert.equal(byFlag.out, "");
-  assert.match(byFlag.err, /^exp:zhou: run interrupted: training interrupted at epoch 1, step 45: received SIGINT$/m);
+  assert.match(byFlag.err, /^exp zhou: run interrupted: training interrupted at epoch 1, step 45: received SIGINT$/m);
   assert.match(byFlag.err, /^the rows written so far are kept in results\/zhou\/20261201-1200Z-seed0$/m);
   assert.match(byFlag.err, /^report: file:\/\/\S+\/report\.html$/m);
   assert.match(
@@ -80,7 +80,7 @@ Deno.test("runEnd() of an interrupted run prints the exact --resume command", io
   const outside = runEnd({ runDir: "/tmp/runs/zhou/x", manifest: stopped }, options);
   assert.match(
     outside.err,
-    /^go on with: deno run .*--allow-write=\S*\/tmp\/runs\/zhou\/x .*zhou\.ts --resume \/tmp\/runs\/zhou\/x$/m,
+    /^go on with: deno run .*--allow-write=\S*\/tmp\/runs\/zhou\/x .*main\.ts zhou --resume \/tmp\/runs\/zhou\/x$/m,
   );
   const arms = manifest("interrupted", {
     transforms: { a: "", b: "", c: "" },

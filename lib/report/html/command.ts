@@ -8,9 +8,8 @@
 import { isAbsolute, relative } from "node:path";
 import { dataDirEnvVar, type DatasetName } from "../../data/mod.ts";
 import type { Manifest, SettingValue } from "../../run/mod.ts";
-
-/** The repository this code lives in; `deno task` runs from here. */
-const REPO_ROOT = new URL("../../..", import.meta.url).pathname;
+import { experimentTask, shellLine } from "../../cli/mod.ts";
+import { PROJECT_ROOT as REPO_ROOT } from "../../_fs.ts";
 
 /** Settings the experiment fixes, with no flag to change them. */
 const FIXED = new Set(["dataset", "order"]);
@@ -76,7 +75,7 @@ export function typedSettings(settings: Manifest["settings"]): TypedSetting[] {
 export function reproduceCommand(manifest: Manifest, options: { root?: string } = {}): string {
   const recorded = (manifest as { command?: unknown }).command;
   if (typeof recorded === "string" && recorded) return recorded;
-  if (Array.isArray(recorded) && recorded.length) return shellWords(recorded.map(String));
+  if (Array.isArray(recorded) && recorded.length) return shellLine(recorded.map(String));
   const env: string[] = [];
   const flags = typedSettings(manifest.settings).flatMap((s) => s.words);
   for (const data of manifest.datasets) {
@@ -86,7 +85,7 @@ export function reproduceCommand(manifest: Manifest, options: { root?: string } 
     if (data.modified) flags.push("--allow-modified-data");
   }
   if (manifest.init_from) flags.push("--init-from", repoPath(manifest.init_from.file, options.root));
-  return shellWords([...env, "deno", "task", `exp:${manifest.experiment}`, ...flags]);
+  return shellLine([...env, ...experimentTask(manifest.experiment), ...flags]);
 }
 
 /** The data folder's environment variable, also for a dataset this code no longer knows. */
@@ -96,13 +95,4 @@ function envVarOf(dataset: string): string {
   } catch {
     return `${dataset.toUpperCase().replaceAll("-", "_")}_DATA_DIR`;
   }
-}
-
-/**
- * Words as one shell line, quoting those the shell would split or expand.
- *
- * @param words the command's words.
- */
-export function shellWords(words: string[]): string {
-  return words.map((w) => /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replaceAll("'", `'\\''`)}'`).join(" ");
 }

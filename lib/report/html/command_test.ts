@@ -61,9 +61,9 @@ Deno.test(
       const runs = () => [...Deno.readDirSync(`${out}/tiny_arms`)].map((e) => e.name).sort();
       const made = await readManifest(`${out}/tiny_arms/${runs()[0]}/manifest.json`);
       const words = reproduceCommand(made).split(" ");
-      assert.deepEqual(words.slice(0, 3), ["deno", "task", "exp:tiny_arms"]);
+      assert.deepEqual(words.slice(0, 4), ["deno", "task", "exp", "tiny_arms"]);
       assert.ok(words.includes("--arm") && words.includes("0.02"), words.join(" "));
-      assert.equal(await quietly(words.slice(3)), 0);
+      assert.equal(await quietly(words.slice(4)), 0);
       const again = await readManifest(`${out}/tiny_arms/${runs()[1]}/manifest.json`);
       assert.deepEqual(again.settings, made.settings);
     }),
