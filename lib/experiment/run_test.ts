@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { readMetrics } from "../run/mod.ts";
-import { needs, withTempDir } from "../testing/io.ts";
+import { capture, needs, withTempDir } from "../testing/io.ts";
 import { tinyArmsExperiment, tinyExperiment } from "../testing/tiny_experiment.ts";
 import { type Experiment, type RunControls, runExperiment, type RunOptions, UsageError } from "./mod.ts";
 
@@ -90,12 +90,19 @@ Deno.test(
           return "";
         },
       };
-      const { runDir, manifest } = await runExperiment(experiment, {
-        overrides: {},
-        controls: { out, quiet: false },
-        terminal: false,
-        signal: controller.signal,
+      // Not quiet, so the interruption goes through the printing path too; captured, so the test prints nothing.
+      let outcome: Awaited<ReturnType<typeof runExperiment>> | undefined;
+      const { out: printed } = await capture(async () => {
+        outcome = await runExperiment(experiment, {
+          overrides: {},
+          controls: { out, quiet: false },
+          terminal: false,
+          signal: controller.signal,
+        });
+        return 0;
       });
+      assert.ok(printed.length > 0, "not quiet: the run printed");
+      const { runDir, manifest } = outcome!;
       assert.equal(manifest.status, "interrupted");
       assert.match(manifest.status_detail ?? "", /interrupted at epoch 2, step 21: received SIGINT/);
       const { rows } = await readMetrics(`${runDir}/metrics.csv`);

@@ -27,18 +27,25 @@ export interface WasmCpuFeatures {
   fusedMultiplyAdd: boolean;
 }
 
+/** `f32x4.relaxed_madd(a, b, c)` in lane 0, as V8 compiles it here; null without relaxed SIMD. */
+export function relaxedMultiplyAdd(): ((a: number, b: number, c: number) => number) | null {
+  try {
+    return new WebAssembly.Instance(new WebAssembly.Module(MADD_MODULE)).exports.madd as (
+      a: number,
+      b: number,
+      c: number,
+    ) => number;
+  } catch {
+    return null; // no relaxed SIMD in this runtime
+  }
+}
+
 let cached: WasmCpuFeatures | null = null;
 
 /** Probes {@linkcode WasmCpuFeatures} once per process. */
 export function wasmCpuFeatures(): WasmCpuFeatures {
   if (cached) return cached;
-  type Madd = (a: number, b: number, c: number) => number;
-  let madd: Madd | null = null;
-  try {
-    madd = new WebAssembly.Instance(new WebAssembly.Module(MADD_MODULE)).exports.madd as Madd;
-  } catch {
-    // No relaxed SIMD in this runtime.
-  }
+  const madd = relaxedMultiplyAdd();
   // (1 + 2^-12)^2 - (1 + 2^-11) is 2^-24 exactly; rounding the product to float32 first leaves 0.
   const a = 1 + 2 ** -12;
   cached = {
