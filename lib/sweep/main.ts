@@ -27,7 +27,7 @@ import { seedList } from "../experiment/mod.ts";
 import { progressLine, runSweep } from "./local.ts";
 import { expandPlan, parseAssignments, type Plan, readPlan, readSpecFile, REPO_ROOT, type SweepSpec } from "./plan.ts";
 import { runOne, runState } from "./run_one.ts";
-import { slurmScript, submitScript, tryCommand } from "./slurm.ts";
+import { requeueThisTask, slurmScript, submitScript, tryCommand } from "./slurm.ts";
 
 const FLAGS = {
   experiment: { value: "E", multiple: true, help: "plan: an experiment to run (repeatable)" },
@@ -164,8 +164,10 @@ async function runOneCommand(rest: string[], cwd: string, env: SweepEnvironment)
   const plan = await readPlan(dir);
   const index = Number(indexText);
   if (index >= plan.runs.length) throw new UsageError(`run-one: index ${index}, the plan has ${plan.runs.length} runs`);
-  const state = await withStop(env.signal, (signal) => runOne(dir, plan, index, { signal }));
+  let notice = false; // Slurm's signal before the time limit: checkpoint, then queue the task again
+  const state = await withStop(env.signal, (signal) => runOne(dir, plan, index, { signal }), () => notice = true);
   (env.log ?? console.log)(`run ${index} (${plan.runs[index]!.key}): ${state}`);
+  if (notice && state === "interrupted") (env.log ?? console.log)(await requeueThisTask());
   return ({ completed: 0, skipped: 0, busy: 0, interrupted: 130 } as Record<string, number>)[state] ?? 1;
 }
 
@@ -207,17 +209,28 @@ async function slurmCommand(dir: string, values: Values, log: (line: string) => 
   return 0;
 }
 
-/** Runs `fn` with a signal raised by `outer` or by SIGINT, SIGTERM and SIGHUP. */
-async function withStop<T>(outer: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` with a signal raised by `outer` or by SIGINT, SIGTERM and SIGHUP; with `onNotice`, by SIGUSR2 too
+ * (what a Slurm task gets before its time limit), which `onNotice` hears of.
+ */
+async function withStop<T>(
+  outer: AbortSignal | undefined,
+  fn: (signal: AbortSignal) => Promise<T>,
+  onNotice?: () => void,
+): Promise<T> {
   const abort = new AbortController();
   const stop = () => abort.abort();
+  const notice = () => (onNotice?.(), abort.abort());
   outer?.addEventListener("abort", stop);
   const names: Deno.Signal[] = outer ? [] : ["SIGINT", "SIGTERM", "SIGHUP"];
   for (const name of names) Deno.addSignalListener(name, stop);
+  const noticed = !outer && onNotice && Deno.build.os !== "windows";
+  if (noticed) Deno.addSignalListener("SIGUSR2", notice);
   try {
     return await fn(abort.signal);
   } finally {
     for (const name of names) Deno.removeSignalListener(name, stop);
+    if (noticed) Deno.removeSignalListener("SIGUSR2", notice);
     outer?.removeEventListener("abort", stop);
   }
 }

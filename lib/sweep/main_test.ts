@@ -84,7 +84,8 @@ Deno.test(
       assert.match(script, /^#SBATCH --array=0-3%3$/m);
       assert.match(script, /^#SBATCH --mem=1G$/m);
       assert.match(script, /^#SBATCH --cpus-per-task=1$/m);
-      assert.match(script, new RegExp(`task sweep run-one ${dir}/plan.json "\\$SLURM_ARRAY_TASK_ID"$`, "m"));
+      assert.match(script, new RegExp(`lib/sweep/main.ts run-one ${dir}/plan.json "\\$SLURM_ARRAY_TASK_ID"$`, "m"));
+      assert.match(script, /^#SBATCH --requeue\n#SBATCH --open-mode=append\n#SBATCH --signal=B:USR2@120$/m);
       assert.equal(await sweepCli(["slurm", "t", "--max-parallel", "0", "--root", `${root}/sweeps`], quiet), 2);
     }),
 );

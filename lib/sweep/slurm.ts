@@ -21,6 +21,33 @@ export interface SlurmOptions {
   deno?: string;
 }
 
+/** Seconds before a task's time limit at which Slurm signals it (SIGUSR2) to checkpoint and queue itself again. */
+export const REQUEUE_NOTICE_SECONDS = 120;
+
+/** The permissions of `deno task sweep`, for the task's `deno run`. */
+const SWEEP_PERMISSIONS = "--allow-read --allow-write --allow-env --allow-run --allow-sys=hostname";
+
+/**
+ * Queues this Slurm array task again (`scontrol requeue`), after its run was interrupted by the signal that comes
+ * before the time limit; the task, run again, resumes the run from its checkpoint.
+ *
+ * @returns what to print: that it was queued again, or why not.
+ */
+export async function requeueThisTask(): Promise<string> {
+  const env = (name: string) => Deno.env.get(name);
+  const array = env("SLURM_ARRAY_JOB_ID"), task = env("SLURM_ARRAY_TASK_ID");
+  const id = array && task ? `${array}_${task}` : env("SLURM_JOB_ID");
+  if (!id) return "not a Slurm task; nothing to queue again";
+  try {
+    const { success, stderr } = await new Deno.Command("scontrol", { args: ["requeue", id], stdin: "null" }).output();
+    return success
+      ? `Slurm task ${id} queued again`
+      : `scontrol requeue ${id} failed: ${new TextDecoder().decode(stderr)}`;
+  } catch (error) {
+    return `scontrol requeue ${id} failed: ${(error as Error).message}`;
+  }
+}
+
 /** What each value written into the script must look like, and how the message names it. */
 const FORMS = {
   mem: [/^[1-9]\d*[KMGT]?$/, "a size such as 500M or 2G"],
@@ -65,9 +92,14 @@ export function slurmScript(sweepDir: string, runs: number, options: SlurmOption
     `#SBATCH --mem=${checked("--mem", options.mem ?? "2G", "mem")}`,
     `#SBATCH --time=${checked("--time", options.time ?? "01:00:00", "time")}`,
     `#SBATCH --output=${dir}/slurm/%A_%a.out`,
+    // Preempted or near its time limit, a task checkpoints its run and is queued again; then the run goes on.
+    "#SBATCH --requeue",
+    "#SBATCH --open-mode=append", // the log of every try
+    `#SBATCH --signal=B:USR2@${REQUEUE_NOTICE_SECONDS}`, // not USR1: it opens the inspector
     "# One array task per run of plan.json; the sweep folder must be on storage every node shares.",
     `cd ${repo}`,
-    `exec ${deno} task sweep run-one ${dir}/plan.json "$SLURM_ARRAY_TASK_ID"`,
+    // `deno run` itself (not `deno task`), so the signal before the time limit reaches run-one.
+    `exec ${deno} run ${SWEEP_PERMISSIONS} lib/sweep/main.ts run-one ${dir}/plan.json "$SLURM_ARRAY_TASK_ID"`,
     "",
   ].join("\n");
 }

@@ -92,7 +92,7 @@ Deno.test("slurmScript() refuses a value that would break or add #SBATCH lines, 
   const script = slurmScript("/s/t", 2, { mem: "500M", time: "1-00:30" });
   assert.match(script, /^#SBATCH --mem=500M$/m);
   assert.match(script, /^#SBATCH --time=1-00:30$/m);
-  assert.equal(script.split("\n").filter((line) => line.startsWith("#SBATCH")).length, 6);
+  assert.equal(script.split("\n").filter((line) => line.startsWith("#SBATCH")).length, 9);
 });
 
 Deno.test(
@@ -117,5 +117,58 @@ Deno.test(
       }
       assert.match(errors.join("\n"), /^sweep: sbatch refused the job \(exit \d+\):\n {2}sbatch: (error|fatal): \S/);
       await assert.rejects(Deno.stat(`${root}/s/slurm-job-id`));
+    }),
+);
+
+Deno.test(
+  "sweep slurm: a task warned of its time limit checkpoints, queues itself again and resumes, as a run never stopped",
+  { ignore: granted.ignore || !up || needs({ name: "run", command: "scancel" }).ignore },
+  () =>
+    withTempDir(async (root) => {
+      // One run long enough to be caught under way: 2 epochs of 60,000 steps, a row every 1,000.
+      const spec: SweepSpec = {
+        experiments: ["tiny"],
+        grid: {},
+        set: { epochs: "2", "train-limit": "60000", "log-every": "1000" },
+        seeds: [0],
+      };
+      const experimentsDir = "lib/sweep/_test_experiments";
+      const runs = await expandPlan(spec, { experimentsDir });
+      const plan = JSON.stringify({ name: "r", experimentsDir, spec, runs });
+      for (const name of ["local", "slurm"]) {
+        await Deno.mkdir(`${root}/${name}`);
+        await Deno.writeTextFile(`${root}/${name}/plan.json`, plan);
+      }
+      const quiet = { log: () => {} };
+      assert.equal(await sweepCli(["run", `${root}/local`], quiet), 0);
+      const lines: string[] = [];
+      const args = ["slurm", "slurm", "--root", root, "--mem", "500M", "--submit"];
+      assert.equal(await sweepCli(args, { log: (l) => lines.push(l) }), 0);
+      const job = lines.at(-1)!.match(/^submitted job (\d+)$/)![1]!;
+      const rows = () => {
+        const attempt = latestAttempt(`${root}/slurm`, runs[0]!);
+        try {
+          return attempt ? Deno.readTextFileSync(`${attempt}/metrics.csv`).split("\n").length - 2 : 0;
+        } catch {
+          return 0;
+        }
+      };
+      for (let i = 0; i < 2400 && rows() < 5; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(rows() >= 5, "the task did not start training in 240 s");
+      // What Slurm sends 120 s before the time limit (--signal=B:USR2@120), sent now.
+      const notice = ["--batch", "--signal=USR2", `${job}_0`];
+      const warned = await new Deno.Command("scancel", { args: notice }).output();
+      assert.ok(warned.success, new TextDecoder().decode(warned.stderr));
+      await waitForJob(job, 300);
+      const attempt = latestAttempt(`${root}/slurm`, runs[0]!)!;
+      const manifest = JSON.parse(await Deno.readTextFile(`${attempt}/manifest.json`));
+      assert.equal(manifest.status, "completed");
+      assert.equal(manifest.resumes?.length, 1, "resumed once, from the checkpoint of the requeued task");
+      const log = await Deno.readTextFile(`${root}/slurm/slurm/${job}_0.out`);
+      assert.match(log, new RegExp(`: interrupted\nSlurm task ${job}_0 queued again\n`));
+      assert.equal([...Deno.readDirSync(`${attempt}/..`)].length, 1, "one attempt: the run was not started over");
+      const local = latestAttempt(`${root}/local`, runs[0]!)!;
+      const [a, b] = await Promise.all([local, attempt].map((dir) => Deno.readTextFile(`${dir}/metrics.csv`)));
+      assert.equal(withoutTiming(b!), withoutTiming(a!));
     }),
 );
