@@ -5,48 +5,91 @@
  * update) on Fashion-MNIST images for each network, backend and batch size,
  * prints a table and writes it to `results/bench/<UTC time>.csv`.
  *
- * Flags: `--backend wasm,wasm-fma,ts` (default all three), `--batch 1,64` (default 1 and 64),
- * `--threads 1,2` (default both; batches of 1 always run on one thread),
- * `--network fashion,zhou,...` (default all four), `--rounds N` (default 7),
- * `--compare-tfjs`: also trains each network at batch 1 with TensorFlow.js's
- * CPU and WebAssembly backends in this process, and prints the ratios.
+ * Flags (`deno task bench --help`): `--backend`, `--batch`, `--threads`,
+ * `--network`, `--rounds`, `--compare-tfjs` (also trains each network at
+ * batch 1 with TensorFlow.js's CPU and WebAssembly backends in this process,
+ * and prints the ratios), `--compare-torch` (after the suite's rows of each
+ * network, batch and thread count, trains the same network with PyTorch:
+ * `/usr/bin/python3`, Debian's `python3-torch`, `OPENBLAS_CORETYPE` and
+ * `OPENBLAS_L2_SIZE` unset for it; prints which BLAS it loaded and the
+ * ratios; one line, and no PyTorch rows, where PyTorch is missing).
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { ablation } from "./ablation.ts";
 import { bitsbrains } from "./bitsbrains.ts";
 import { fashion } from "./fashion.ts";
 import { zhou } from "./zhou.ts";
 import {
-  type BackendName,
   backendNames,
+  type BenchmarkTfjs,
   benchmarkTraining,
   type BenchRow,
+  type Command,
   createBackend,
   createRng,
   formatBenchTable,
+  integer,
+  listOf,
   loadDataset,
   type LoadedDataset,
+  oneOf,
+  runCli,
+  runMain,
+  type Values,
   writeBenchCsv,
 } from "../lib/mod.ts";
 
 const networks = { fashion, zhou, bitsbrains, ablation };
 
-/** Splits a comma list and checks every item against `allowed`, exiting 2 with a message otherwise. */
-function listOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T[] {
-  const items = value.split(",").map((s) => s.trim());
-  const bad = items.find((item) => !allowed.includes(item as T));
-  if (bad !== undefined) {
-    console.error(`bench: --${flag} ${bad} is not one of ${allowed.join(", ")}`);
-    Deno.exit(2);
+const FLAGS = {
+  backend: { value: "LIST", type: listOf(oneOf(backendNames)), default: [...backendNames], help: "the backends timed" },
+  batch: { value: "LIST", type: listOf(integer(1)), default: [1, 64], help: "batch sizes" },
+  threads: {
+    value: "LIST",
+    type: listOf(integer(1)),
+    default: [1, 2],
+    help: "threads per batch (batches of 1 always run on one)",
+  },
+  network: {
+    value: "LIST",
+    type: listOf(oneOf(Object.keys(networks) as (keyof typeof networks)[])),
+    default: Object.keys(networks) as (keyof typeof networks)[],
+    help: "the experiments' networks timed",
+  },
+  rounds: { value: "N", type: integer(1), default: 7, help: "timed rounds per configuration" },
+  "compare-tfjs": { help: "also train each network at batch 1 with TensorFlow.js's CPU and WebAssembly backends" },
+  "compare-torch": { help: "also train each network with PyTorch (/usr/bin/python3) after the suite's rows" },
+} as const;
+
+/** The command: its flag table and --help text. */
+const BENCH: Command<typeof FLAGS> = {
+  task: "bench",
+  about: "Times the real training loop of the experiments' networks on Fashion-MNIST images for each\n" +
+    "backend and batch size, prints a table and writes it to results/bench/<UTC time>.csv.",
+  flags: FLAGS,
+};
+
+/**
+ * TensorFlow.js is resolved by its own config, `tools/tfjs/deno.json` (the bench task's), never by the main one, so
+ * that nothing else downloads it: the module is named at run time, out of reach of the main config's type check.
+ */
+async function loadTfjsTwin(): Promise<{ benchmarkTfjs: BenchmarkTfjs }> {
+  const twin = new URL("../tools/tfjs/tfjs.ts", import.meta.url).href;
+  try {
+    return await import(twin);
+  } catch (e) {
+    throw new Error(
+      `--compare-tfjs needs TensorFlow.js, which tools/tfjs/deno.json provides (run it as deno task bench): ${
+        (e as Error).message.split("\n")[0]
+      }`,
+    );
   }
-  return items as T[];
 }
 
 /** Trains `name`'s network at batch 1 with TensorFlow.js's two backends (loaded only here: it takes seconds). */
 async function compareTfjs(name: keyof typeof networks, data: LoadedDataset): Promise<BenchRow[]> {
-  const { benchmarkTfjs } = await import("../lib/bench/tfjs.ts");
+  const { benchmarkTfjs } = await loadTfjsTwin();
   const experiment = networks[name];
   const settings = experiment.defaults;
   const model = experiment.model({
@@ -80,37 +123,47 @@ function tfjsRatios(rows: readonly BenchRow[]): string[] {
   });
 }
 
-if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      backend: { type: "string", default: backendNames.join(",") },
-      batch: { type: "string", default: "1,64" },
-      threads: { type: "string", default: "1,2" },
-      network: { type: "string", default: Object.keys(networks).join(",") },
-      rounds: { type: "string", default: "7" },
-      "compare-tfjs": { type: "boolean", default: false },
-    },
-  });
-  const backends = listOf("backend", values.backend, backendNames) as BackendName[];
-  const names = listOf("network", values.network, Object.keys(networks) as (keyof typeof networks)[]);
-  const batches = values.batch.split(",").map(Number), threads = values.threads.split(",").map(Number);
-  const rounds = Number(values.rounds);
-  if (![...batches, ...threads, rounds].every((b) => Number.isInteger(b) && b >= 1)) {
-    console.error("bench: --batch (1,64), --threads (1,2) and --rounds take positive integers");
-    Deno.exit(2);
-  }
+/** One line per network, wasm backend, batch and thread count: PyTorch's time over the suite's. */
+function torchRatios(rows: readonly BenchRow[]): string[] {
+  return rows.filter((r) => r.backend === "torch").flatMap((theirs) =>
+    rows.filter((r) =>
+      r.network === theirs.network && r.backend.startsWith("wasm") && r.batch === theirs.batch &&
+      r.threads === theirs.threads
+    ).map((ours) =>
+      `${ours.network} batch ${ours.batch}, ${ours.threads} thread(s): ${ours.backend} ${
+        ours.us_per_step_median.toFixed(1)
+      } µs per step, PyTorch ${theirs.us_per_step_median.toFixed(1)} µs: ${
+        (theirs.us_per_step_median / ours.us_per_step_median).toFixed(1)
+      }x`
+    )
+  );
+}
+
+/** Whether PyTorch can be benchmarked; says why not, in one line, when it cannot. */
+async function torchReady(wanted: boolean): Promise<boolean> {
+  if (!wanted) return false;
+  const { torchMissing } = await import("../lib/bench/torch.ts");
+  const missing = await torchMissing();
+  if (missing) console.error(`bench: --compare-torch: PyTorch rows skipped: ${missing}`);
+  return missing === undefined;
+}
+
+/** Times every configuration the flags ask for, prints the table and writes the CSV. */
+async function bench(values: Values<typeof FLAGS>): Promise<number> {
+  const torch = await torchReady(values["compare-torch"]!);
+  const { benchmarkTorch } = await import("../lib/bench/torch.ts");
+  const blas = new Set<string>();
   const data = await loadDataset("fashion-mnist");
   const rows: BenchRow[] = [];
-  for (const name of names) {
-    for (const backend of backends) {
-      for (const batch of batches) {
-        for (const split of batch === 1 ? [1] : threads) {
+  for (const name of values.network!) {
+    for (const batch of values.batch!) {
+      for (const split of batch === 1 ? [1] : values.threads!) {
+        for (const backend of values.backend!) {
           const row = await benchmarkTraining(networks[name], data, {
             backend: createBackend(backend),
             batch,
             threads: split,
-            rounds,
+            rounds: values.rounds!,
           });
           rows.push(row);
           console.error(
@@ -119,11 +172,28 @@ if (import.meta.main) {
             } µs per step`,
           );
         }
+        if (!torch) continue;
+        // PyTorch's row right after the suite's rows of the same network, batch and threads.
+        const { row, timing } = await benchmarkTorch(networks[name], data, {
+          batch,
+          threads: split,
+          rounds: values.rounds!,
+          scratch: new URL("../results/bench", import.meta.url).pathname,
+        });
+        rows.push(row);
+        blas.add(`PyTorch ${timing.torch}, BLAS: ${timing.blas.join(", ") || "none mapped"}`);
+        console.error(
+          `${name} torch batch ${batch} threads ${split}: ${row.us_per_step_median.toFixed(1)} µs per step`,
+        );
       }
     }
     if (values["compare-tfjs"]) rows.push(...await compareTfjs(name, data));
   }
   console.log(formatBenchTable(rows));
   if (values["compare-tfjs"]) console.log(`\n${tfjsRatios(rows).join("\n")}`);
-  console.log(`\nwrote ${await writeBenchCsv(rows, { dir: "results/bench" })}`);
+  if (torch) console.log(`\n${[...blas].join("\n")}\n${torchRatios(rows).join("\n")}`);
+  console.log(`\nwrote ${await writeBenchCsv(rows, { dir: new URL("../results/bench", import.meta.url).pathname })}`);
+  return 0;
 }
+
+if (import.meta.main) await runMain((args) => runCli(BENCH, args, { run: ({ values }) => bench(values) }));

@@ -1,8 +1,19 @@
 /**
- * Private file helpers shared by `lib/data`, `lib/report` and `lib/compare`.
+ * Private helpers shared across `lib/`: the project root, files, error causes.
  *
  * @module
  */
+import { fileURLToPath } from "node:url";
+
+/** The project's root folder (holding `deno.json`, `lib/`, `experiments/`), with a trailing slash. */
+export const PROJECT_ROOT: string = import.meta.url.startsWith("file:")
+  ? fileURLToPath(new URL("..", import.meta.url))
+  : new URL("..", import.meta.url).pathname;
+
+/** An error's message without the `: <operation> '<path>'` Deno appends, for messages that name the path already. */
+export function causeOf(error: unknown): string {
+  return (error as Error).message.replace(/: \w+ '[^']*'$/, "");
+}
 
 /** What is at a path: a file, a directory, something else, or nothing (also when it cannot be looked at). */
 export type PathKind = "file" | "directory" | "other" | "missing";
@@ -45,16 +56,4 @@ export function writeAtomically(path: string, data: Uint8Array | string, options
     }
     throw error;
   }
-}
-
-/**
- * Runs a command-line entry point from the folder the user ran it from, so relative paths are the user's:
- * `INIT_CWD`, which `deno task` sets (tasks run from the repository root), where the process may read it. Then
- * exits with the entry point's code.
- */
-export async function runFromUserCwd(cli: (args: string[]) => Promise<number>): Promise<never> {
-  const granted = Deno.permissions.querySync({ name: "env", variable: "INIT_CWD" }).state === "granted";
-  const cwd = granted ? Deno.env.get("INIT_CWD") : undefined;
-  if (cwd) Deno.chdir(cwd);
-  Deno.exit(await cli(Deno.args));
 }

@@ -4,6 +4,7 @@
  * @module
  */
 export * from "./backend/mod.ts";
+export * from "./cli/mod.ts";
 export * from "./data/mod.ts";
 export * from "./experiment/mod.ts";
 export * from "./kernels/mod.ts";
@@ -11,6 +12,7 @@ export * from "./layers/mod.ts";
 export * from "./losses/mod.ts";
 export * from "./optim/mod.ts";
 export * from "./report/mod.ts";
+export * from "./run/mod.ts";
 export * from "./rng/mod.ts";
 export * from "./tensor/mod.ts";
 export * from "./train/mod.ts";

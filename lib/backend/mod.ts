@@ -8,6 +8,7 @@ import { createWasmBackend, wasmKernelsModule } from "./wasm/wasm_backend.ts";
 
 export * from "./backend.ts";
 export { createWasmBackend, type WasmBackendOptions, wasmKernelsModule } from "./wasm/wasm_backend.ts";
+export { type WasmCpuFeatures, wasmCpuFeatures } from "./wasm/cpu_features.ts";
 
 /** The backend names, default first. */
 export const backendNames: readonly BackendName[] = ["wasm", "wasm-fma", "ts"];

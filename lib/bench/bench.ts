@@ -6,13 +6,14 @@
  * @module
  */
 import { type Backend, tsBackend } from "../backend/mod.ts";
-import type { LoadedDataset } from "../data/mod.ts";
+import type { ImageSet, LoadedDataset, PixelTransform } from "../data/mod.ts";
 import type { Experiment } from "../experiment/mod.ts";
 import { Conv2d, Dense, type Sequential } from "../layers/mod.ts";
 import { Sgd } from "../optim/mod.ts";
 import { createRng } from "../rng/mod.ts";
 import { type IntervalLog, train } from "../train/mod.ts";
 import { stringify } from "csv-stringify/sync";
+import { textTable } from "../report/mod.ts";
 
 /** One core's 128-bit peak here: 2.25 GHz x 2 FMA pipes x 4 lanes x 2 FLOP. */
 export const PEAK_GFLOPS_PER_CORE = 36;
@@ -81,6 +82,29 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
+/** The TensorFlow.js backends `deno task bench --compare-tfjs` compares. */
+export type TfjsBackend = "tfjs-cpu" | "tfjs-wasm";
+
+/** Options of {@linkcode BenchmarkTfjs}. */
+export interface TfjsBenchOptions {
+  /** The TensorFlow.js backend. */
+  backend: TfjsBackend;
+  /** The training images and their pixel transform. */
+  data: { train: ImageSet; transform: PixelTransform };
+  /** The network's name, for the row. */
+  network: string;
+  /** SGD's learning rate. */
+  lr: number;
+  /** Default 5 timed rounds, after a warm-up. */
+  rounds?: number;
+}
+
+/**
+ * Times batch-1 SGD steps of a TensorFlow.js twin of `model`: the signature of `benchmarkTfjs` in
+ * `tools/tfjs/tfjs.ts`, which TensorFlow.js's own config (`tools/tfjs/deno.json`) resolves, never the main one.
+ */
+export type BenchmarkTfjs = (model: Sequential, options: TfjsBenchOptions) => Promise<BenchRow>;
+
 /** Options of {@linkcode benchmarkTraining}. */
 export interface BenchOptions {
   /** Default the TypeScript kernels. */
@@ -145,12 +169,20 @@ export async function benchmarkTraining(
   await run(steps * (rounds + 1), threads, (log) => ends.push(log.elapsedSeconds));
   // The first round warms the workers up.
   const perStep = ends.slice(1).map((end, r) => (end - ends[r]!) * 1e6 / steps);
-  const us = median(perStep);
+  return benchRow(model, { network: experiment.name, backend: backend.name, batch, threads, us: median(perStep) });
+}
+
+/** A row of the table for `model` trained at `us` microseconds per step of `batch` images. */
+export function benchRow(
+  model: Sequential,
+  timing: { network: string; backend: string; batch: number; threads: number; us: number },
+): BenchRow {
+  const { network, backend, batch, threads, us } = timing;
   const imagesPerSecond = batch * 1e6 / us;
   const gflops = trainingFlops(model) * imagesPerSecond / 1e9;
   return {
-    network: experiment.name,
-    backend: backend.name,
+    network,
+    backend,
     batch,
     threads,
     "us_per_step_median": us,
@@ -177,15 +209,9 @@ const COLUMNS: (keyof BenchRow)[] = [
 
 /** The rows as an aligned text table, one line per network, backend and batch. */
 export function formatBenchTable(rows: readonly BenchRow[]): string {
-  const cells = rows.map((row) =>
-    COLUMNS.map((column) => {
-      const value = row[column];
-      return typeof value === "number" && !Number.isInteger(value) ? value.toFixed(value < 1 ? 3 : 1) : String(value);
-    })
-  );
-  const widths = COLUMNS.map((column, i) => Math.max(column.length, ...cells.map((line) => line[i]!.length)));
-  return [COLUMNS as string[], ...cells].map((line) => line.map((cell, i) => cell.padStart(widths[i]!)).join("  "))
-    .join("\n");
+  const cell = (value: unknown) =>
+    typeof value === "number" && !Number.isInteger(value) ? value.toFixed(value < 1 ? 3 : 1) : String(value);
+  return textTable({ header: [...COLUMNS], rows: rows.map((row) => COLUMNS.map((column) => cell(row[column]))) });
 }
 
 /** Writes the rows as `DIR/<UTC time>.csv` (creating DIR) and returns the path. */

@@ -4,3 +4,4 @@
  * @module
  */
 export * from "./bench.ts";
+export * from "./torch.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { writeAtomically, type WriteFile } from "../_fs.ts";
+import { causeOf, writeAtomically, type WriteFile } from "../_fs.ts";
 import { sha256Hex } from "../data/checksum.ts";
 import type { Param } from "../tensor/mod.ts";
 import { decodeSafetensors, encodeSafetensors, type NamedTensor, type Safetensors } from "./safetensors.ts";
@@ -71,7 +71,7 @@ export function readCheckpoint(path: string): Checkpoint {
   try {
     bytes = Deno.readFileSync(path);
   } catch (error) {
-    throw new Error(`${path}: cannot read the checkpoint (${(error as Error).message.replace(/: \w+ '[^']*'$/, "")})`);
+    throw new Error(`${path}: cannot read the checkpoint (${causeOf(error)})`);
   }
   return { ...decodeSafetensors(bytes, path), file: path, sha256: sha256Hex(bytes) };
 }
@@ -79,13 +79,14 @@ export function readCheckpoint(path: string): Checkpoint {
 /**
  * Copies a checkpoint's tensors into `params` (`p.value.set`, so values that
  * live in a backend's memory stay there), after checking that every
- * parameter has a float32 tensor of its name and shape and that no tensor is
- * left over (training state, see {@linkcode STATE_PREFIXES}, is not read
- * here); on a mismatch nothing is changed.
+ * parameter has a float32 tensor of its name and shape, every value finite,
+ * and that no tensor is left over (training state, see
+ * {@linkcode STATE_PREFIXES}, is not read here); on a mismatch nothing is
+ * changed.
  *
  * @param checkpoint from {@linkcode readCheckpoint}.
  * @param params the model's parameters, e.g. `model.params()`.
- * @throws {Error} naming the file and the tensor that does not fit.
+ * @throws {Error} naming the file and the tensor that does not fit or holds NaN or an infinity.
  */
 export function loadCheckpoint(checkpoint: Checkpoint, params: readonly Param[]): void {
   const byName = new Map(checkpoint.tensors.map((t) => [t.name, t]));
@@ -97,6 +98,13 @@ export function loadCheckpoint(checkpoint: Checkpoint, params: readonly Param[])
     if (!(t.data instanceof Float32Array)) fail(`tensor '${p.name}' is not F32`);
     if (t.shape.join("x") !== p.shape.join("x")) {
       fail(`tensor '${p.name}' has shape [${t.shape}], expected [${p.shape}]`);
+    }
+    const bad = t.data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      throw new Error(
+        `${checkpoint.file}: tensor '${p.name}' holds ${t.data[bad]} (at ${bad}): the weights are unusable \
+(a diverged or damaged checkpoint; use another one)`,
+      );
     }
   }
   const names = new Set(params.map((p) => p.name));

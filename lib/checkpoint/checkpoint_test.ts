@@ -65,6 +65,21 @@ Deno.test(
           assert.deepEqual(bits(model), before);
         });
       }
+      await t.step("NaN or infinite weights", () => {
+        for (const bad of [NaN, -Infinity]) {
+          const value = Float32Array.from(weight!.value);
+          value[7] = bad;
+          writeCheckpoint(file, [kernel!, bias!, { ...weight!, value }, denseBias!], { metadata: {} });
+          const before = bits(model);
+          assert.throws(
+            () => loadCheckpoint(readCheckpoint(file), model.params()),
+            new RegExp(
+              `^Error: ${file}: tensor '4\\.dense\\.weight' holds ${bad} \\(at 7\\): the weights are unusable`,
+            ),
+          );
+          assert.deepEqual(bits(model), before);
+        }
+      });
       await t.step("missing file", () => {
         assert.throws(
           () => readCheckpoint(`${dir}/nothing.safetensors`),

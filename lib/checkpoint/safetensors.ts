@@ -89,9 +89,10 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): Safetensors 
   if (bytes.length < 8) fail(`${bytes.length} bytes, too short for the 8-byte header length`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const length = view.getBigUint64(0, true);
-  if (length > BigInt(Math.min(MAX_HEADER, bytes.length - 8))) {
-    fail(`header length ${length} exceeds the ${bytes.length - 8} bytes after it`);
+  if (length > BigInt(MAX_HEADER)) {
+    fail(`header length ${length} is over the 100 MB (${MAX_HEADER} bytes) limit of safetensors headers`);
   }
+  if (length > BigInt(bytes.length - 8)) fail(`header length ${length} exceeds the ${bytes.length - 8} bytes after it`);
   const dataStart = 8 + Number(length);
   let header: unknown;
   try {

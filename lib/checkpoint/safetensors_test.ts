@@ -60,20 +60,24 @@ Deno.test("decodeSafetensors() gives back F64 and I32 tensors bit for bit, besid
   assert.deepEqual([entries.m.dtype, entries.m.data_offsets, entries.order.dtype], ["F64", [4, 28], "I32"]);
 });
 
+/** A copy of `bytes` claiming a header of `length` bytes. */
+function withLength(bytes: Uint8Array, length: bigint): Uint8Array {
+  const bad = bytes.slice();
+  new DataView(bad.buffer).setBigUint64(0, length, true);
+  return bad;
+}
+
 Deno.test("decodeSafetensors() names the file and the fault of each corrupt file", async (t) => {
   const good = sample();
   const h = header();
   const cases: [string, Uint8Array, RegExp][] = [
     ["truncated in the data", good.subarray(0, good.length - 3), /tensor 'b': data ends at byte 28, past the 25 bytes/],
     ["truncated in the header length", good.subarray(0, 5), /5 bytes, too short for the 8-byte header length/],
+    ["bad header length", withLength(good, 1000n), /header length 1000 exceeds the \d+ bytes after it/],
     [
-      "bad header length",
-      (() => {
-        const bad = good.slice();
-        new DataView(bad.buffer).setBigUint64(0, 1n << 40n, true);
-        return bad;
-      })(),
-      /header length 1099511627776 exceeds the \d+ bytes after it/,
+      "header length over the limit",
+      withLength(good, 1n << 40n),
+      /header length 1099511627776 is over the 100 MB \(100000000 bytes\) limit of safetensors headers/,
     ],
     ["bad JSON", withHeader('{"a": {"dtype": "F32",'), /the header is not JSON/],
     ["not an object", withHeader("[1, 2]"), /the header is not a JSON object/],

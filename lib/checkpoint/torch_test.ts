@@ -7,7 +7,7 @@ import { Conv2d, Dense, Flatten, gaussian, MaxPool2d, Relu, Sequential } from ".
 import { layerSpecs } from "../page/mod.ts";
 import { decodeIdxImages, loadPredictor } from "../predict/mod.ts";
 import { createRng } from "../rng/mod.ts";
-import { needs, withTempDir } from "../testing/io.ts";
+import { needs, skipReason, withTempDir } from "../testing/io.ts";
 import { tinyExperiment } from "../testing/tiny_experiment.ts";
 import { writeCheckpoint } from "./checkpoint.ts";
 
@@ -24,10 +24,6 @@ function hasTorch(): boolean {
   } catch {
     return false;
   }
-}
-const torch = permitted && hasTorch();
-if (permitted && !torch) {
-  console.log(`PyTorch test skipped: ${PYTHON} cannot import torch (install it: apt-get install python3-torch)`);
 }
 
 /** The logits PyTorch computes for `x` (`[N, 1, 28, 28]`) with the checkpoint `file` of `model`. */
@@ -56,12 +52,17 @@ async function compare(dir: string, file: string, model: Sequential): Promise<nu
   return worst;
 }
 
-Deno.test("model.safetensors loads into PyTorch and gives our logits", { ignore: !torch }, async (t) => {
+const TORCH_TEST = "model.safetensors loads into PyTorch and gives our logits";
+const torchTest = permitted
+  ? skipReason(TORCH_TEST, !hasTorch() && `${PYTHON} cannot import torch (install it: apt-get install python3-torch)`)
+  : { name: TORCH_TEST, ignore: true };
+
+Deno.test(torchTest, async (t) => {
   await t.step("a tiny run: conv with channel bias -> ReLU -> max-pool -> dense", () =>
     withTempDir(async (dir) => {
       const { runDir } = await runExperiment(tinyExperiment, { controls: { out: dir, quiet: true }, terminal: false });
       const { model } = await loadPredictor(runDir, { experiment: () => Promise.resolve(tinyExperiment) });
-      console.log(`largest logit difference: ${await compare(dir, `${runDir}/model.safetensors`, model)}`);
+      await compare(dir, `${runDir}/model.safetensors`, model);
     }));
   await t.step(
     "per-position biases, same padding, stride 2, a dense layer without bias",
@@ -85,7 +86,7 @@ Deno.test("model.safetensors loads into PyTorch and gives our logits", { ignore:
           new Dense({ inputs: 98, units: 4, bias: false, weightInit: gaussian(0.1), rng }),
         ], { inputShape: [1, 28, 28] });
         writeCheckpoint(`${dir}/model.safetensors`, model.params(), { metadata: {} });
-        console.log(`largest logit difference: ${await compare(dir, `${dir}/model.safetensors`, model)}`);
+        await compare(dir, `${dir}/model.safetensors`, model);
       }),
   );
 });

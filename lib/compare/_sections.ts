@@ -4,26 +4,15 @@
  *
  * @module
  */
-import { CHART_MAX_SERIES, renderChart } from "../report/mod.ts";
+import { CHART_MAX_SERIES, renderChart, type Table } from "../report/mod.ts";
 import type { Comparison } from "./comparison.ts";
 import { formatDelta, formatSetting, formatValue } from "./format.ts";
 import { chartMetricTitle, SUMMARY_METRICS, SUMMARY_TITLES } from "./summary.ts";
 import type { Verdict } from "./verdict.ts";
 
-/** A table as strings: a header and rows. */
-export interface Table {
-  header: string[];
-  rows: string[][];
-}
 /** The final-metrics table: one row per run, differences from the baseline in brackets. */
 export function runsTable(comparison: Comparison): Table {
-  const header = [
-    "run",
-    "status",
-    "eval on",
-    "epochs",
-    ...SUMMARY_METRICS.map((m) => SUMMARY_TITLES[m]),
-  ];
+  const header = ["run", "status", "eval on", "epochs", ...SUMMARY_METRICS.map((m) => SUMMARY_TITLES[m])];
   const rows = comparison.arms.map((arm, i) => {
     const summary = comparison.summaries[i];
     const isBaseline = i === comparison.baseline;
@@ -43,10 +32,7 @@ export function runsTable(comparison: Comparison): Table {
 }
 
 /** The settings that differ, one column per run (`?` for a run without manifest), via `render`. */
-export function settingsSection(
-  comparison: Comparison,
-  render: (table: Table) => string,
-): string {
+export function settingsSection(comparison: Comparison, render: (table: Table) => string): string {
   if (comparison.settings.length === 0) {
     return comparison.arms.some((arm) => arm.settings === null)
       ? "None among the runs with a manifest."
@@ -55,10 +41,7 @@ export function settingsSection(
   const header = ["setting", ...comparison.arms.map((arm) => arm.label)];
   const rows = comparison.settings.map((d) => [
     d.key,
-    ...d.values.map((
-      value,
-      i,
-    ) => (comparison.arms[i].settings === null ? "?" : formatSetting(value))),
+    ...d.values.map((value, i) => (comparison.arms[i].settings === null ? "?" : formatSetting(value))),
   ]);
   return render({ header, rows });
 }
@@ -72,10 +55,7 @@ export function verdictLines(comparison: Comparison, bullet: string): string[] {
 }
 
 /** One verdict as a sentence: `a vs b: identical (n rows)` or where they part. */
-export function describeVerdict(
-  comparison: Comparison,
-  verdict: Verdict,
-): string {
+export function describeVerdict(comparison: Comparison, verdict: Verdict): string {
   const a = comparison.arms[verdict.a];
   const b = comparison.arms[verdict.b];
   const pair = `${a.label} vs ${b.label}`;
@@ -125,14 +105,10 @@ export function groupsTable(comparison: Comparison): Table {
 }
 
 /** The chart of the chosen metric, with a note naming runs that have no such rows. */
-export function chartSection(
-  comparison: Comparison,
-  color: boolean,
-  height?: number,
-): string {
+export function chartSection(comparison: Comparison, color: boolean, height?: number): string {
   const { metric, x, series, missing, splits } = comparison.chart;
   const xLabel = x === "epoch" ? "epoch" : "samples seen";
-  const means = comparison.chart.groupMeans ? ", group means ± sample standard deviation" : "";
+  const means = comparison.chart.groupMeans ? ", group means (--html draws ± one sample standard deviation)" : "";
   const title = `${chartMetricTitle(metric, splits)} by ${xLabel}${means}`;
   const chart = series.length === 0
     ? `${title}: no run has such rows`

@@ -83,10 +83,7 @@ export interface Comparison {
  * @param options baseline, chart metric and axis, grouping.
  * @throws {Error} naming the flag and value when the baseline matches no run or the metric or axis is unknown.
  */
-export function buildComparison(
-  loaded: LoadResult,
-  options: ComparisonOptions = {},
-): Comparison {
+export function buildComparison(loaded: LoadResult, options: ComparisonOptions = {}): Comparison {
   const arms = loaded.arms;
   const metric = parseChartMetric(options.metric ?? "accuracy");
   const x = options.x ?? "epoch";
@@ -96,11 +93,7 @@ export function buildComparison(
   const baseline = options.baseline === undefined ? 0 : findArm(arms, options.baseline);
   const summaries = arms.map(summarizeArm);
   const deltas = summaries.map((summary) =>
-    Object.fromEntries(
-      SUMMARY_METRICS.map((
-        m,
-      ) => [m, difference(summary[m], summaries[baseline]?.[m])]),
-    ) as Record<
+    Object.fromEntries(SUMMARY_METRICS.map((m) => [m, difference(summary[m], summaries[baseline]?.[m])])) as Record<
       SummaryMetric,
       number | null
     >
@@ -170,9 +163,6 @@ function trim(path: string): string {
   return path.replace(/\/+$/, "").replace(/^\.\//, "");
 }
 
-function difference(
-  value: number | null,
-  base: number | null | undefined,
-): number | null {
+function difference(value: number | null, base: number | null | undefined): number | null {
   return value === null || base === null || base === undefined ? null : value - base;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { makeRun } from "./_fixtures.ts";
+import { makeRun } from "../testing/fake_runs.ts";
 import { buildComparison, findArm } from "./comparison.ts";
 import { loadRuns } from "./load.ts";
 import { needs, withTempDir } from "../testing/io.ts";

@@ -3,14 +3,11 @@
  *
  * @module
  */
-import type { SettingValue } from "../report/mod.ts";
+import type { SettingValue } from "../run/mod.ts";
 import type { SummaryMetric } from "./summary.ts";
 
 /** A metric's value with the precision its kind needs. */
-export function formatValue(
-  value: number | null,
-  metric: SummaryMetric,
-): string {
+export function formatValue(value: number | null, metric: SummaryMetric): string {
   if (value === null) return "-";
   if (!Number.isFinite(value)) return String(value);
   return value.toFixed(decimalsOf(metric));

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { SettingValue } from "../report/mod.ts";
+import type { SettingValue } from "../run/mod.ts";
 import type { Arm } from "./load.ts";
 import { settingKey } from "./settings_diff.ts";
 import { type ArmSummary, SUMMARY_METRICS, type SummaryMetric } from "./summary.ts";
@@ -73,11 +73,7 @@ export interface GroupOptions {
  * @param options the settings to group by and to ignore, and whether to count incomplete runs.
  * @throws {Error} naming `--group-by` and listing the settings when no arm has a `groupBy` key, or there is none.
  */
-export function groupArms(
-  arms: readonly Arm[],
-  summaries: readonly ArmSummary[],
-  options: GroupOptions = {},
-): Group[] {
+export function groupArms(arms: readonly Arm[], summaries: readonly ArmSummary[], options: GroupOptions = {}): Group[] {
   const ignore = new Set(["seed", ...(options.ignore ?? [])]);
   const known = [...new Set(arms.flatMap((arm) => Object.keys(arm.settings ?? {})))].sort();
   const keys = options.groupBy !== undefined ? [...options.groupBy] : known.filter((key) => !ignore.has(key));

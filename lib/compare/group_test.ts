@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { makeRun } from "./_fixtures.ts";
+import { makeRun } from "../testing/fake_runs.ts";
 import { describe, groupArms } from "./group.ts";
 import { loadRuns } from "./load.ts";
 import { summarizeArm } from "./summary.ts";

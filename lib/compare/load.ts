@@ -1,6 +1,6 @@
 /**
- * Finding and reading the runs to compare: run folders, metrics CSVs, globs,
- * and every run of an experiment under `results/`.
+ * Reading the runs to compare (found by `findRuns`), each arm of a run one
+ * entry.
  *
  * Nothing here throws for a bad input: each problem becomes a warning naming
  * the file, and whatever could be read is still returned.
@@ -8,18 +8,20 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { glob } from "node:fs/promises";
-import { basename, dirname, join, sep } from "node:path";
+import { basename } from "node:path";
+import type { DatasetRecord } from "../data/mod.ts";
 import {
+  type FindOptions,
+  findRuns,
   type Manifest,
   type MetricsColumn,
   type MetricsRow,
   readManifest,
   readMetrics,
+  RUN_FILES,
+  type RunSource,
   type SettingValue,
-} from "../report/mod.ts";
-import type { DatasetRecord } from "../data/mod.ts";
-import { isFile } from "../_fs.ts";
+} from "../run/mod.ts";
 
 /**
  * What compare puts side by side: one arm of a run. A single-arm run has one
@@ -65,18 +67,7 @@ export interface LoadResult {
 }
 
 /** Where `loadRuns` looks for an experiment's runs. */
-export interface LoadOptions {
-  /** Experiment names whose runs under `resultsDir` are added (reference runs first). */
-  experiments?: string[];
-  /** The results folder; default `results`. */
-  resultsDir?: string;
-}
-
-interface Source {
-  dir: string | null;
-  metricsPath: string | null;
-  manifestPath: string | null;
-}
+export type LoadOptions = FindOptions;
 
 /**
  * Reads the runs named by `inputs` (run folders, metrics CSVs, manifests,
@@ -86,144 +77,25 @@ interface Source {
  * @param options experiments to add, and where results live.
  * @returns the runs, and a warning for each input or file that could not be used as is.
  */
-export async function loadRuns(
-  inputs: string[],
-  options: LoadOptions = {},
-): Promise<LoadResult> {
-  const warnings: string[] = [];
-  const sources: Source[] = [];
-  const resultsDir = options.resultsDir ?? "results";
-  for (const experiment of options.experiments ?? []) {
-    // The committed reference is a run folder itself (results/reference/NAME/metrics.csv);
-    // a folder of reference runs works too.
-    const referenceDir = join(resultsDir, "reference", experiment);
-    const reference = await folderSource(referenceDir);
-    const found = [
-      ...(reference !== null ? [reference] : await runFolders(referenceDir)),
-      ...(await runFolders(join(resultsDir, experiment))),
-    ];
-    if (found.length === 0) {
-      warnings.push(
-        `--experiment ${experiment}: no runs in ${join(resultsDir, experiment)} or ${
-          join(resultsDir, "reference", experiment)
-        }`,
-      );
-    }
-    sources.push(...found);
-  }
-  for (const input of inputs) {
-    if (/[*?[]/.test(input)) { // a pattern the shell left unexpanded (quoted)
-      const matches = (await Array.fromAsync(glob(input))).sort();
-      if (matches.length === 0) {
-        warnings.push(`${input}: the pattern matches nothing`);
-      }
-      for (const match of matches) {
-        sources.push(...(await sourcesOf(match, warnings)));
-      }
-    } else {
-      sources.push(...(await sourcesOf(input, warnings)));
-    }
-  }
-  const seen = new Set<string>();
+export async function loadRuns(inputs: string[], options: LoadOptions = {}): Promise<LoadResult> {
+  const { sources, warnings } = await findRuns(inputs, options);
   const arms: Arm[] = [];
-  for (const source of sources) {
-    const key = source.metricsPath ?? source.manifestPath ?? "";
-    if (seen.has(key)) continue;
-    seen.add(key);
-    arms.push(...(await readSource(source, warnings)));
-  }
+  for (const source of sources) arms.push(...(await readSource(source, warnings)));
   uniquifyLabels(arms);
   return { arms, warnings };
 }
 
-/** The run folders directly inside `dir` (none when it does not exist), sorted by name. */
-async function runFolders(dir: string): Promise<Source[]> {
-  const names: string[] = [];
-  try {
-    for await (const entry of Deno.readDir(dir)) {
-      if (entry.isDirectory) names.push(entry.name);
-    }
-  } catch {
-    return [];
-  }
-  const sources: Source[] = [];
-  for (const name of names.sort()) {
-    const source = await folderSource(join(dir, name));
-    if (source !== null) sources.push(source);
-  }
-  return sources;
-}
-
-/** The run folder `dir` as a source, or null when it holds neither file. */
-async function folderSource(dir: string): Promise<Source | null> {
-  const metricsPath = join(dir, "metrics.csv");
-  const manifestPath = join(dir, "manifest.json");
-  const hasMetrics = await isFile(metricsPath);
-  const hasManifest = await isFile(manifestPath);
-  if (!hasMetrics && !hasManifest) return null;
-  return {
-    dir,
-    metricsPath: hasMetrics ? metricsPath : null,
-    manifestPath: hasManifest ? manifestPath : null,
-  };
-}
-
-/** The runs one path stands for: a run folder, a folder of them, a metrics CSV or a manifest. */
-async function sourcesOf(path: string, warnings: string[]): Promise<Source[]> {
-  let info: Deno.FileInfo;
-  try {
-    info = await Deno.stat(path);
-  } catch (error) {
-    warnings.push(
-      error instanceof Deno.errors.NotFound
-        ? `${path}: no such file or folder; skipped`
-        : `${path}: cannot be read (${(error as Error).message}); skipped`,
-    );
-    return [];
-  }
-  if (info.isDirectory) {
-    const source = await folderSource(path);
-    if (source !== null) return [source];
-    const inside = await runFolders(path);
-    if (inside.length === 0) {
-      warnings.push(
-        `${path}: not a run folder (no metrics.csv or manifest.json in it or its subfolders); skipped`,
-      );
-    }
-    return inside;
-  }
-  const dir = dirname(path);
-  if (basename(path) === "manifest.json") {
-    const metricsPath = join(dir, "metrics.csv");
-    return [{
-      dir,
-      metricsPath: (await isFile(metricsPath)) ? metricsPath : null,
-      manifestPath: path,
-    }];
-  }
-  const manifestPath = join(dir, "manifest.json");
-  return [{
-    dir,
-    metricsPath: path,
-    manifestPath: (await isFile(manifestPath)) ? manifestPath : null,
-  }];
-}
-
 /** Reads one source's manifest and metrics, split into one run per arm. */
-async function readSource(source: Source, warnings: string[]): Promise<Arm[]> {
+async function readSource(source: RunSource, warnings: string[]): Promise<Arm[]> {
   let manifest: Manifest | null = null;
   if (source.manifestPath !== null) {
     try {
       manifest = await readManifest(source.manifestPath);
     } catch (error) {
-      warnings.push(
-        `${(error as Error).message}; settings, status and wall time unknown`,
-      );
+      warnings.push(`${(error as Error).message}; settings, status and wall time unknown`);
     }
   } else if (source.metricsPath !== null) {
-    warnings.push(
-      `${source.metricsPath}: no manifest.json beside it; settings, status and wall time unknown`,
-    );
+    warnings.push(`${source.metricsPath}: no ${RUN_FILES.manifest} beside it; settings, status and wall time unknown`);
   }
   let table: Awaited<ReturnType<typeof readMetrics>> | null = null;
   if (source.metricsPath !== null) {
@@ -234,25 +106,18 @@ async function readSource(source: Source, warnings: string[]): Promise<Arm[]> {
       warnings.push(`${(error as Error).message}; its rows are left out`);
     }
   } else {
-    warnings.push(
-      `${source.dir}: no metrics.csv; only the manifest's final metrics are shown`,
-    );
+    warnings.push(`${source.dir}: no ${RUN_FILES.metrics}; only the manifest's final metrics are shown`);
   }
   if (manifest?.status === "completed" && table?.rows.length === 0) {
     warnings.push(`${source.metricsPath}: only a header, though the manifest says the run completed`);
   }
   if (manifest === null && (table === null || table.rows.length === 0)) {
-    warnings.push(
-      `${source.metricsPath ?? source.dir}: nothing readable; run left out`,
-    );
+    warnings.push(`${source.metricsPath ?? source.dir}: nothing readable; run left out`);
     return [];
   }
 
-  const runId = manifest?.run_id ??
-    (source.dir !== null ? basename(source.dir) : "run");
-  const isReference = source.dir !== null &&
-    [dirname(source.dir), dirname(dirname(source.dir))].some((dir) => dir.split(sep).at(-1) === "reference");
-  const base = isReference ? `reference/${runId}` : runId;
+  const runId = manifest?.run_id ?? basename(source.dir);
+  const base = source.reference ? `reference/${runId}` : runId;
   const arms = table !== null && table.rows.length > 0
     ? [...new Set(table.rows.map((row) => row.arm))]
     : armsOfManifest(manifest);
@@ -298,11 +163,7 @@ export function dataIdentity(datasets: readonly DatasetRecord[]): string | null 
 /** The arms named by a manifest's final-metrics keys (`<arm>/<split>`), or the single arm "". */
 function armsOfManifest(manifest: Manifest | null): string[] {
   const keys = Object.keys(manifest?.final_metrics ?? {});
-  const arms = [
-    ...new Set(
-      keys.filter((key) => key.includes("/")).map((key) => key.split("/")[0]),
-    ),
-  ];
+  const arms = [...new Set(keys.filter((key) => key.includes("/")).map((key) => key.split("/")[0]))];
   return arms.length > 0 ? arms : [""];
 }
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { METRICS_COLUMNS } from "../report/mod.ts";
-import { makeRun } from "./_fixtures.ts";
+import { METRICS_COLUMNS } from "../run/mod.ts";
+import { makeRun } from "../testing/fake_runs.ts";
 import { loadRuns } from "./load.ts";
 import { needs, withTempDir } from "../testing/io.ts";
 

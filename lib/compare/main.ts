@@ -9,18 +9,87 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { buildComparison, type XAxis } from "./comparison.ts";
+import {
+  type Command,
+  integer,
+  oneOf,
+  type ParsedArgs,
+  path,
+  runCli,
+  runMain,
+  UsageError,
+  useColor,
+} from "../cli/mod.ts";
+import { buildComparison, type Comparison } from "./comparison.ts";
 import { loadRuns } from "./load.ts";
 import { renderMarkdown, renderText } from "./render.ts";
 import { renderCsv } from "./render_csv.ts";
 import { renderHtml } from "./render_html.ts";
 import { sweepRunFolders } from "../sweep/folders.ts";
 
-/** The `--help` text. */
-export const HELP = `Usage: deno task compare [options] <run folder | metrics CSV | glob>...
+/** The results folder of the repository. */
+const RESULTS = new URL("../../results", import.meta.url).pathname;
 
-Compares runs: final metrics with differences from a baseline, the settings
+const FLAGS = {
+  experiment: {
+    value: "NAME",
+    multiple: true,
+    help: "add every run of NAME under the results folder, reference runs\n(results/reference/NAME/) first; repeatable",
+  },
+  sweep: {
+    value: "NAME",
+    multiple: true,
+    help: "add the latest attempt of every run of the sweep results/sweeps/NAME\n" +
+      "(a sweep folder given as an input does the same); repeatable",
+  },
+  results: { value: "DIR", type: path, defaultText: "the repository's results/", help: "the results folder" },
+  baseline: {
+    value: "RUN",
+    help: "the run the others are compared with, by label, run id or path",
+    defaultText: "the first run",
+  },
+  metric: {
+    value: "NAME",
+    help: "the charted metric: [train_|validation_|test_|eval_]loss|accuracy|macro_f1\n" +
+      "(default: accuracy, i.e. the evaluation accuracy: test rows, or validation rows when\n" +
+      "there are more of those)",
+  },
+  x: { value: "AXIS", type: oneOf(["epoch", "samples"]), default: "epoch", help: "the chart's x axis" },
+  "group-by": {
+    value: "KEYS",
+    multiple: true,
+    help: "comma-separated settings that define a group (default: every setting but seed),\n" +
+      "and chart each group's mean ± standard deviation; repeatable. Runs of different\n" +
+      "experiments, data or arms are never grouped together",
+  },
+  "include-incomplete": {
+    help: "count runs that did not complete (failed, interrupted, diverged, running) in the group statistics",
+  },
+  ignore: {
+    value: "KEYS",
+    multiple: true,
+    help: "comma-separated settings left out of the diff, the reproducibility pairing and the grouping; repeatable",
+  },
+  markdown: { help: "write Markdown" },
+  html: {
+    value: "FILE",
+    type: path,
+    help: "also write the comparison as a self-contained HTML page to FILE (charts as SVG;\n" +
+      "their Vega-Lite specs in FILE's name less .html, plus -charts/)",
+  },
+  csv: {
+    help: "write CSV: one row per run, or per group and metric when --group-by is given\n(warnings go to stderr)",
+  },
+  height: { value: "N", type: integer(2, 100), default: 10, help: "the chart's height in rows" },
+  "no-color": { help: "no colours even on a terminal (NO_COLOR works too)" },
+} as const;
+
+/** The command: its flag table and --help text. */
+export const COMPARE: Command<typeof FLAGS> = {
+  task: "compare",
+  usage: "<run folder | metrics CSV | glob>...",
+  positionals: { min: 0 },
+  about: `Compares runs: final metrics with differences from a baseline, the settings
 and data that differ (from manifest.json), reproducibility verdicts for runs
 sharing experiment, settings and seed, statistics over the seeds of completed
 runs, and a chart.
@@ -28,42 +97,11 @@ runs, and a chart.
 Inputs: a run folder (metrics.csv and manifest.json), a folder of run folders,
 a metrics CSV (its folder's manifest.json is read if present), or a quoted
 glob such as 'results/fashion/*'. Multi-arm runs give one row per arm,
-labelled <run>/<arm>.
-
-Options:
-  --experiment NAME   add every run of NAME under the results folder, reference
-                      runs (results/reference/NAME/) first; repeatable
-  --sweep NAME        add the latest attempt of every run of the sweep
-                      results/sweeps/NAME (a sweep folder given as an input
-                      does the same); repeatable
-  --results DIR       the results folder (default: results)
-  --baseline RUN      the run the others are compared with, by label, run id or
-                      path (default: the first run)
-  --metric NAME       the charted metric: [train_|validation_|test_|eval_]
-                      loss|accuracy|macro_f1 (default: accuracy, i.e. the
-                      evaluation accuracy: test rows, or validation rows when
-                      there are more of those)
-  --x epoch|samples   the chart's x axis (default: epoch)
-  --group-by KEYS     comma-separated settings that define a group (default:
-                      every setting but seed), and chart each group's mean ±
-                      standard deviation; repeatable. Runs of different
-                      experiments, data or arms are never grouped together
-  --include-incomplete  count runs that did not complete (failed, interrupted,
-                      diverged, running) in the group statistics
-  --ignore KEYS       comma-separated settings left out of the diff, the
-                      reproducibility pairing and the grouping; repeatable
-  --markdown          write Markdown
-  --html FILE         also write the comparison as a self-contained HTML page
-                      to FILE (charts as SVG; their Vega-Lite specs in
-                      FILE's name less .html, plus -charts/)
-  --csv               write CSV: one row per run, or per group and metric when
-                      --group-by is given (warnings go to stderr)
-  --height N          the chart's height in rows (default: 10)
-  --no-color          no colours even on a terminal (NO_COLOR works too)
-  -h, --help          show this text
-
-Exit status: 0 when runs were compared (warnings included), 1 when no run could
-be read, 2 for a bad option.`;
+labelled <run>/<arm>.`,
+  flags: FLAGS,
+  notes: `Exit status: 0 when runs were compared (warnings included), 1 when no run could
+be read, 2 for a bad option.`,
+};
 
 /** What the command printed and how it ended. */
 export interface CliResult {
@@ -79,7 +117,7 @@ export interface CliResult {
 export interface CliEnvironment {
   /** True when standard output is a terminal (colour the chart). */
   isTerminal?: boolean;
-  /** True when NO_COLOR is set. */
+  /** True when NO_COLOR is set (default: as the process sees it). */
   noColor?: boolean;
 }
 
@@ -90,120 +128,73 @@ export interface CliEnvironment {
  * @param args the command-line arguments.
  * @param environment whether output is a terminal and NO_COLOR is set.
  */
-export async function compareCli(
-  args: string[],
-  environment: CliEnvironment = {},
-): Promise<CliResult> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        experiment: { type: "string", multiple: true },
-        results: { type: "string" },
-        sweep: { type: "string", multiple: true },
-        baseline: { type: "string" },
-        metric: { type: "string" },
-        x: { type: "string" },
-        "group-by": { type: "string", multiple: true },
-        ignore: { type: "string", multiple: true },
-        "include-incomplete": { type: "boolean" },
-        markdown: { type: "boolean" },
-        csv: { type: "boolean" },
-        html: { type: "string" },
-        height: { type: "string" },
-        "no-color": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    return usage((error as Error).message);
-  }
+export async function compareCli(args: string[], environment: CliEnvironment = {}): Promise<CliResult> {
+  let result: CliResult = { code: 0, stdout: "", stderr: "" };
+  const err: string[] = [];
+  const code = await runCli(COMPARE, args, {
+    run: async (parsed) => (result = await compare(parsed, environment)).code,
+    out: (text) => result.stdout = text + "\n",
+    err: (text) => err.push(text + "\n"),
+  });
+  return { code, stdout: result.stdout, stderr: result.stderr + err.join("") };
+}
+
+/** Loads the runs, compares them and renders the comparison as the flags ask. */
+async function compare(parsed: ParsedArgs<typeof FLAGS>, environment: CliEnvironment): Promise<CliResult> {
   const flags = parsed.values;
-  if (flags.help) return { code: 0, stdout: HELP + "\n", stderr: "" };
-  if (flags.x !== undefined && flags.x !== "epoch" && flags.x !== "samples") {
-    return usage(
-      `--x must be epoch or samples, got ${JSON.stringify(flags.x)}`,
-    );
-  }
   if (flags.markdown && flags.csv) {
-    return usage("--markdown and --csv exclude each other; give one");
+    throw new UsageError("--markdown and --csv exclude each other", { hint: "give one" });
   }
-  const height = flags.height === undefined ? 10 : Number(flags.height);
-  if (!Number.isInteger(height) || height < 2 || height > 100) {
-    return usage(
-      `--height must be an integer from 2 to 100, got ${JSON.stringify(flags.height)}`,
-    );
-  }
-  const groupBy = splitList(flags["group-by"]);
-  const ignore = splitList(flags.ignore) ?? [];
-  const sweeps = (flags.sweep ?? []).map((name) => `${flags.results ?? "results"}/sweeps/${name}`);
+  const groupBy = splitList(flags["group-by"]), resultsDir = flags.results ?? RESULTS;
+  const sweeps = (flags.sweep ?? []).map((name) => `${resultsDir}/sweeps/${name}`);
   const inputs = [...sweeps, ...parsed.positionals].flatMap((input) => sweepRunFolders(input) ?? [input]);
   if (inputs.length === 0 && flags.experiment === undefined) {
-    return usage(
-      "give at least one run folder, metrics CSV, glob or sweep, or --experiment NAME",
-    );
+    throw new UsageError("no runs given", {
+      hint: "give a run folder, metrics CSV, glob or sweep, or --experiment NAME",
+    });
   }
-
-  const loaded = await loadRuns(inputs, {
-    experiments: flags.experiment,
-    resultsDir: flags.results,
-  });
+  const loaded = await loadRuns(inputs, { experiments: flags.experiment, resultsDir });
+  const warnings = loaded.warnings.map((w) => `warning: ${w}\n`).join("");
   if (loaded.arms.length === 0) {
-    const warnings = loaded.warnings.map((w) => `warning: ${w}\n`).join("");
-    return {
-      code: 1,
-      stdout: "",
-      stderr: `${warnings}error: no run could be read\n`,
-    };
+    return { code: 1, stdout: "", stderr: `${warnings}compare: no run could be read (check the paths above)\n` };
   }
   let comparison;
   try {
     comparison = buildComparison(loaded, {
       baseline: flags.baseline,
       metric: flags.metric,
-      x: flags.x as XAxis | undefined,
+      x: flags.x,
       groupBy,
-      ignore,
+      ignore: splitList(flags.ignore) ?? [],
       includeIncomplete: flags["include-incomplete"],
     });
   } catch (error) {
-    return usage((error as Error).message);
+    throw new UsageError((error as Error).message);
   }
-  let note = "";
-  if (flags.html !== undefined) {
-    try {
-      note = await writeHtml(comparison, flags.html);
-    } catch (error) {
-      return { code: 1, stdout: "", stderr: `error: --html ${flags.html}: ${(error as Error).message}\n` };
-    }
-  }
+  const note = flags.html === undefined ? "" : await writeHtml(comparison, flags.html);
   if (flags.csv) {
-    return {
-      code: 0,
-      stdout: renderCsv(comparison, { groups: groupBy !== undefined }),
-      stderr: loaded.warnings.map((w) => `warning: ${w}\n`).join("") + note,
-    };
+    return { code: 0, stdout: renderCsv(comparison, { groups: groupBy !== undefined }), stderr: warnings + note };
   }
-  if (flags.markdown) {
-    return {
-      code: 0,
-      stdout: renderMarkdown(comparison, { chartHeight: height }),
-      stderr: note,
-    };
-  }
-  const color = (environment.isTerminal ?? false) &&
-    !(environment.noColor ?? false) && !flags["no-color"];
-  return {
-    code: 0,
-    stdout: renderText(comparison, { color, chartHeight: height }),
-    stderr: note,
-  };
+  const chartHeight = flags.height!;
+  if (flags.markdown) return { code: 0, stdout: renderMarkdown(comparison, { chartHeight }), stderr: note };
+  const color = useColor({
+    terminal: environment.isTerminal ?? false,
+    noColor: environment.noColor,
+    noColorFlag: flags["no-color"],
+  });
+  return { code: 0, stdout: renderText(comparison, { color, chartHeight }), stderr: note };
 }
 
 /** Writes the HTML page and its charts' specs; returns the line that says where. */
-async function writeHtml(comparison: Parameters<typeof renderHtml>[0], file: string): Promise<string> {
+async function writeHtml(comparison: Comparison, file: string): Promise<string> {
+  try {
+    return await writeHtmlFiles(comparison, file);
+  } catch (error) {
+    throw new Error(`--html ${file}: ${(error as Error).message}`);
+  }
+}
+
+async function writeHtmlFiles(comparison: Comparison, file: string): Promise<string> {
   const stem = file.replace(/\.html?$/, "");
   const specDir = `${stem}-charts`;
   const base = specDir.slice(specDir.lastIndexOf("/") + 1);
@@ -214,14 +205,6 @@ async function writeHtml(comparison: Parameters<typeof renderHtml>[0], file: str
     await Deno.writeTextFile(`${specDir}/${name}.vl.json`, JSON.stringify(spec, null, 1) + "\n");
   }
   return `HTML report: ${file} (${(html.length / 1024).toFixed(0)} KiB), chart specs in ${specDir}/\n`;
-}
-
-function usage(message: string): CliResult {
-  return {
-    code: 2,
-    stdout: "",
-    stderr: `error: ${message}\nRun with --help for the options.\n`,
-  };
 }
 
 /** `["a,b", "c"]` -> `["a", "b", "c"]`; undefined stays undefined. */
@@ -243,11 +226,10 @@ async function writeAll(
 }
 
 if (import.meta.main) {
-  const result = await compareCli(Deno.args, {
-    isTerminal: Deno.stdout.isTerminal(),
-    noColor: Deno.noColor,
+  await runMain(async (args) => {
+    const result = await compareCli(args, { isTerminal: Deno.stdout.isTerminal() });
+    await writeAll(Deno.stdout, result.stdout);
+    await writeAll(Deno.stderr, result.stderr);
+    return result.code;
   });
-  await writeAll(Deno.stdout, result.stdout);
-  await writeAll(Deno.stderr, result.stderr);
-  Deno.exit(result.code);
 }

@@ -15,6 +15,6 @@ export * from "./comparison.ts";
 export * from "./format.ts";
 export * from "./render.ts";
 export * from "./render_csv.ts";
-export { compareCli, HELP } from "./main.ts";
+export { COMPARE, compareCli } from "./main.ts";
 export type { CliEnvironment, CliResult } from "./main.ts";
 export * from "./render_html.ts";

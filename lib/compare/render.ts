@@ -8,15 +8,8 @@
  * @module
  */
 import type { Comparison } from "./comparison.ts";
-import {
-  chartSection,
-  groupsHeading,
-  groupsTable,
-  runsTable,
-  settingsSection,
-  type Table,
-  verdictLines,
-} from "./_sections.ts";
+import { chartSection, groupsHeading, groupsTable, runsTable, settingsSection, verdictLines } from "./_sections.ts";
+import { escapeMarkdown, markdownTable, textTable } from "../report/mod.ts";
 
 /** Options of `renderText`. */
 export interface TextOptions {
@@ -32,24 +25,17 @@ export interface TextOptions {
  * @param comparison what `buildComparison` returned.
  * @param options chart colour and height.
  */
-export function renderText(
-  comparison: Comparison,
-  options: TextOptions = {},
-): string {
+export function renderText(comparison: Comparison, options: TextOptions = {}): string {
   const sections: string[] = [];
   const baseline = comparison.arms[comparison.baseline]?.label;
   sections.push(
     [
       `Final metrics of ${comparison.arms.length} run(s)` +
       (baseline !== undefined ? `; differences from the baseline, ${baseline}` : ""),
-      alignTable(runsTable(comparison)),
+      textTable(runsTable(comparison)),
     ].join("\n"),
   );
-  sections.push(
-    ["Settings that differ", settingsSection(comparison, alignTable)].join(
-      "\n",
-    ),
-  );
+  sections.push(["Settings that differ", settingsSection(comparison, textTable)].join("\n"));
   sections.push(
     [
       "Reproducibility (same experiment, settings and seed; timing excluded)",
@@ -57,19 +43,11 @@ export function renderText(
     ].join("\n"),
   );
   if (comparison.showGroups) {
-    sections.push(
-      [groupsHeading(comparison), alignTable(groupsTable(comparison))].join(
-        "\n",
-      ),
-    );
+    sections.push([groupsHeading(comparison), textTable(groupsTable(comparison))].join("\n"));
   }
-  sections.push(
-    chartSection(comparison, options.color ?? false, options.chartHeight),
-  );
+  sections.push(chartSection(comparison, options.color ?? false, options.chartHeight));
   if (comparison.warnings.length > 0) {
-    sections.push(
-      ["Warnings", ...comparison.warnings.map((w) => `- ${w}`)].join("\n"),
-    );
+    sections.push(["Warnings", ...comparison.warnings.map((w) => `- ${w}`)].join("\n"));
   }
   return sections.join("\n\n") + "\n";
 }
@@ -80,10 +58,7 @@ export function renderText(
  * @param comparison what `buildComparison` returned.
  * @param options the chart's height.
  */
-export function renderMarkdown(
-  comparison: Comparison,
-  options: { chartHeight?: number } = {},
-): string {
+export function renderMarkdown(comparison: Comparison, options: { chartHeight?: number } = {}): string {
   const baseline = comparison.arms[comparison.baseline]?.label;
   const parts = [
     `## Final metrics`,
@@ -95,10 +70,7 @@ export function renderMarkdown(
     verdictLines(comparison, "- ").join("\n"),
   ];
   if (comparison.showGroups) {
-    parts.push(
-      `## ${groupsHeading(comparison)}`,
-      markdownTable(groupsTable(comparison)),
-    );
+    parts.push(`## ${groupsHeading(comparison)}`, markdownTable(groupsTable(comparison)));
   }
   parts.push(
     `## Chart`,
@@ -106,47 +78,7 @@ export function renderMarkdown(
       "\n```",
   );
   if (comparison.warnings.length > 0) {
-    parts.push(
-      `## Warnings`,
-      comparison.warnings.map((w) => `- ${escapeMarkdown(w)}`).join("\n"),
-    );
+    parts.push(`## Warnings`, comparison.warnings.map((w) => `- ${escapeMarkdown(w)}`).join("\n"));
   }
   return parts.join("\n\n") + "\n";
-}
-/** A number, maybe followed by a difference in brackets, or `-` for none. */
-const NUMERIC_CELL = /^(-|(NaN|-?Infinity|[-+]?[\d.]+(e[-+]?\d+)?)( \(.*\))?)?$/;
-
-/** Columns padded to a common width, numbers right-aligned. */
-function alignTable(table: Table): string {
-  const all = [table.header, ...table.rows];
-  const widths = table.header.map((_, c) => Math.max(...all.map((row) => (row[c] ?? "").length)));
-  const numeric = table.header.map((_, c) =>
-    table.rows.length > 0 &&
-    table.rows.every((row) => NUMERIC_CELL.test(row[c] ?? ""))
-  );
-  const line = (row: string[]) =>
-    row.map((
-      cell,
-      c,
-    ) => (numeric[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join(
-      "  ",
-    ).trimEnd();
-  return [
-    line(table.header),
-    widths.map((w) => "-".repeat(w)).join("  "),
-    ...table.rows.map(line),
-  ].join("\n");
-}
-
-function markdownTable(table: Table): string {
-  const row = (cells: string[]) => `| ${cells.map((cell) => escapeMarkdown(cell) || " ").join(" | ")} |`;
-  return [
-    row(table.header),
-    `|${table.header.map(() => " --- ").join("|")}|`,
-    ...table.rows.map(row),
-  ].join("\n");
-}
-
-function escapeMarkdown(text: string): string {
-  return text.replace(/\|/g, "\\|");
 }

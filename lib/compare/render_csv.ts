@@ -5,7 +5,7 @@
  * @module
  */
 import { stringify } from "csv-stringify/sync";
-import type { SettingValue } from "../report/mod.ts";
+import type { SettingValue } from "../run/mod.ts";
 import type { Comparison } from "./comparison.ts";
 import { SUMMARY_METRICS } from "./summary.ts";
 
@@ -17,10 +17,7 @@ import { SUMMARY_METRICS } from "./summary.ts";
  * @param comparison what `buildComparison` returned.
  * @param options `groups: true` for the group table.
  */
-export function renderCsv(
-  comparison: Comparison,
-  options: { groups?: boolean } = {},
-): string {
+export function renderCsv(comparison: Comparison, options: { groups?: boolean } = {}): string {
   if (options.groups) {
     const keys = Object.keys(comparison.groups[0]?.values ?? {});
     const header = [
@@ -80,12 +77,8 @@ export function renderCsv(
       summary.evalSplit ?? "",
       csvNumber(summary.epochs),
       csvNumber(summary.samplesSeen),
-      ...SUMMARY_METRICS.flatMap((
-        m,
-      ) => [csvNumber(summary[m]), csvNumber(comparison.deltas[i][m])]),
-      ...comparison.settings.map((
-        d,
-      ) => (arm.settings === null ? "" : csvSetting(d.values[i]))),
+      ...SUMMARY_METRICS.flatMap((m) => [csvNumber(summary[m]), csvNumber(comparison.deltas[i][m])]),
+      ...comparison.settings.map((d) => (arm.settings === null ? "" : csvSetting(d.values[i]))),
       arm.dir ?? arm.metricsPath ?? "",
     ];
   });

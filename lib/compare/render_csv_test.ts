@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parse } from "csv-parse/sync";
-import { threeRuns as fixture } from "./_fixtures.ts";
+import { threeRuns as fixture } from "../testing/fake_runs.ts";
 import { renderCsv } from "./render_csv.ts";
 import { needs, withTempDir } from "../testing/io.ts";
 

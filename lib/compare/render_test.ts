@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { threeRuns as fixture } from "./_fixtures.ts";
+import { threeRuns as fixture } from "../testing/fake_runs.ts";
 import { renderMarkdown, renderText } from "./render.ts";
 import { needs, withTempDir } from "../testing/io.ts";
 
@@ -28,7 +28,7 @@ Deno.test(
       assert.match(text, /^a vs b: identical \(7 rows\)$/m);
       assert.match(text, /^lr=0\.01\s+a b\s+eval loss\s+2/m);
       assert.match(text, /validation accuracy by epoch/);
-      assert.ok(text.split("\n").includes("* a   + b   o c"), "legend line");
+      assert.ok(text.split("\n").includes("─── a   --- b   ooo c"), "legend line");
       assert.ok(!text.includes("\x1b["), "no escape codes");
       assert.ok(renderText(comparison, { color: true }).includes("\x1b["));
     }),

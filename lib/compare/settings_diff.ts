@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { SettingValue } from "../report/mod.ts";
+import type { SettingValue } from "../run/mod.ts";
 
 /** What `diffSettings` needs of a run. */
 export interface SettingsSource {
@@ -37,10 +37,7 @@ export interface DiffOptions {
  * @param arms the arms, in table order.
  * @param options settings to ignore.
  */
-export function diffSettings(
-  arms: readonly SettingsSource[],
-  options: DiffOptions = {},
-): SettingDifference[] {
+export function diffSettings(arms: readonly SettingsSource[], options: DiffOptions = {}): SettingDifference[] {
   const ignore = new Set(options.ignore ?? []);
   const known = arms.filter((arm) => arm.settings !== null);
   const differences: SettingDifference[] = [];
@@ -67,10 +64,7 @@ export function settingKey(value: SettingValue | undefined): string {
 }
 
 /** Settings as one comparable string: keys sorted, ignored keys left out. */
-export function settingsKey(
-  settings: Record<string, SettingValue>,
-  ignore: readonly string[] = [],
-): string {
+export function settingsKey(settings: Record<string, SettingValue>, ignore: readonly string[] = []): string {
   const keys = Object.keys(settings).filter((key) => !ignore.includes(key))
     .sort();
   return JSON.stringify(keys.map((key) => [key, settings[key]]));

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import type { ChartSeries, MetricsRow } from "../report/mod.ts";
+import type { ChartSeries } from "../report/mod.ts";
+import type { MetricsRow } from "../run/mod.ts";
 import type { Arm } from "./load.ts";
 
 /** The numbers of a run compared in the table and summarised over seeds. */
@@ -88,9 +89,7 @@ function armState(arm: Arm): string {
   if (status === undefined) notes.push("unknown (no manifest)");
   else if (status === "running") notes.push("running or killed");
   else notes.push(status);
-  if (
-    status !== "diverged" && arm.rows.some((row) => !Number.isFinite(row.loss))
-  ) {
+  if (status !== "diverged" && arm.rows.some((row) => !Number.isFinite(row.loss))) {
     notes.push("diverged (non-finite loss)");
   }
   if (arm.truncatedLine !== null) notes.push("truncated metrics");
@@ -139,10 +138,7 @@ export function chartSplit(arm: Arm, metric: ChartMetric): MetricsRow["split"] {
  * metrics are named by their split when every run drew from the same one
  * (`splits`), else `evaluation`.
  */
-export function chartMetricTitle(
-  metric: ChartMetric,
-  splits: readonly string[] = [],
-): string {
+export function chartMetricTitle(metric: ChartMetric, splits: readonly string[] = []): string {
   const split = metric.split !== "eval" ? metric.split : splits.length === 1 ? `${splits[0]}` : "evaluation";
   return `${split} ${metric.column === "macro_f1" ? "macro-F1" : metric.column}`;
 }
@@ -153,11 +149,7 @@ export function chartMetricTitle(
  *
  * @returns the series named by the run's label; empty values when it has no such rows.
  */
-export function metricSeries(
-  arm: Arm,
-  metric: ChartMetric,
-  x: "epoch" | "samples",
-): ChartSeries {
+export function metricSeries(arm: Arm, metric: ChartMetric, x: "epoch" | "samples"): ChartSeries {
   const split = chartSplit(arm, metric);
   const stepsPerEpoch = Math.max(0, ...arm.rows.map((row) => row.step));
   const rows = arm.rows.filter((row) => row.split === split && row[metric.column] !== null);
@@ -168,11 +160,7 @@ export function metricSeries(
   };
 }
 
-function xOf(
-  row: MetricsRow,
-  x: "epoch" | "samples",
-  stepsPerEpoch: number,
-): number {
+function xOf(row: MetricsRow, x: "epoch" | "samples", stepsPerEpoch: number): number {
   if (x === "samples") return row.samples_seen;
   return stepsPerEpoch > 0 ? row.epoch - 1 + row.step / stepsPerEpoch : row.epoch;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import type { MetricsRow } from "../report/mod.ts";
-import { BASE_SETTINGS, fakeRows } from "./_fixtures.ts";
+import type { MetricsRow } from "../run/mod.ts";
+import { BASE_SETTINGS, fakeRows } from "../testing/fake_runs.ts";
 import type { Arm } from "./load.ts";
 import { chartMetricTitle, metricSeries, parseChartMetric, summarizeArm } from "./summary.ts";
 

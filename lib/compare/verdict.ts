@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { METRICS_COLUMNS, type MetricsColumn, TIMING_COLUMNS } from "../report/mod.ts";
+import { METRICS_COLUMNS, type MetricsColumn, TIMING_COLUMNS } from "../run/mod.ts";
 import type { Arm } from "./load.ts";
 import { settingsKey } from "./settings_diff.ts";
 
@@ -42,9 +42,7 @@ export interface Verdict {
 
 /** The columns compared: all but timing. */
 export const COMPARED_COLUMNS: readonly MetricsColumn[] = METRICS_COLUMNS
-  .filter(
-    (column) => !(TIMING_COLUMNS as readonly string[]).includes(column),
-  );
+  .filter((column) => !(TIMING_COLUMNS as readonly string[]).includes(column));
 
 /**
  * The verdict for every pair of runs sharing experiment, arm and settings
@@ -54,10 +52,7 @@ export const COMPARED_COLUMNS: readonly MetricsColumn[] = METRICS_COLUMNS
  * @param arms the arms.
  * @param options settings to ignore when deciding which runs should match.
  */
-export function reproducibilityVerdicts(
-  arms: readonly Arm[],
-  options: { ignore?: readonly string[] } = {},
-): Verdict[] {
+export function reproducibilityVerdicts(arms: readonly Arm[], options: { ignore?: readonly string[] } = {}): Verdict[] {
   const keys = arms.map((arm) =>
     arm.settings === null || arm.experiment === null ? null : JSON.stringify([
       arm.experiment,
@@ -83,13 +78,7 @@ function compareArms(armA: Arm, armB: Arm, a: number, b: number): Verdict {
   }
   for (const arm of [armA, armB]) {
     if (arm.raw.length === 0) {
-      return {
-        a,
-        b,
-        identical: false,
-        difference: null,
-        problem: `cannot tell: ${arm.label} has no metric rows`,
-      };
+      return { a, b, identical: false, difference: null, problem: `cannot tell: ${arm.label} has no metric rows` };
     }
   }
   const rows = Math.max(armA.raw.length, armB.raw.length);
@@ -106,15 +95,7 @@ function compareArms(armA: Arm, armB: Arm, a: number, b: number): Verdict {
         b,
         identical: false,
         problem: null,
-        difference: {
-          row: i + 1,
-          column: "(row)",
-          valueA: null,
-          valueB: null,
-          lineA,
-          lineB,
-          where,
-        },
+        difference: { row: i + 1, column: "(row)", valueA: null, valueB: null, lineA, lineB, where },
       };
     }
     for (const column of COMPARED_COLUMNS) {
@@ -124,15 +105,7 @@ function compareArms(armA: Arm, armB: Arm, a: number, b: number): Verdict {
           b,
           identical: false,
           problem: null,
-          difference: {
-            row: i + 1,
-            column,
-            valueA: rowA[column],
-            valueB: rowB[column],
-            lineA,
-            lineB,
-            where,
-          },
+          difference: { row: i + 1, column, valueA: rowA[column], valueB: rowB[column], lineA, lineB, where },
         };
       }
     }

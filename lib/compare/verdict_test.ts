@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { makeRun } from "./_fixtures.ts";
+import { makeRun } from "../testing/fake_runs.ts";
 import { loadRuns } from "./load.ts";
 import { reproducibilityVerdicts } from "./verdict.ts";
 import { needs, withTempDir } from "../testing/io.ts";

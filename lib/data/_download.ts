@@ -89,9 +89,7 @@ export async function downloadVerified(
     try {
       writeAtomically(dest, bytes);
     } catch (error) {
-      attempts.push(
-        `download ${url}: verified, but cannot write ${dest}: ${messageOf(error)}`,
-      );
+      attempts.push(`download ${url}: verified, but cannot write ${dest}: ${messageOf(error)}`);
       return { ok: false, attempts };
     }
     attempts.push(`download ${url}: verified, saved as ${dest}`);

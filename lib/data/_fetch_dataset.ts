@@ -34,10 +34,7 @@ export async function downloadFiles(
   for (const name of fileNames(spec)) {
     const accepted = expected[name] ?? [];
     const dest = join(cache, name);
-    if (
-      await isFile(dest) &&
-      accepted.includes(sha256Hex(await Deno.readFile(dest)))
-    ) continue;
+    if (await isFile(dest) && accepted.includes(sha256Hex(await Deno.readFile(dest)))) continue;
     const result = await downloadVerified(
       mirrors.map((m) => joinUrl(m, name)),
       dest,

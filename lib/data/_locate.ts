@@ -20,10 +20,7 @@ export function fileNames(spec: DatasetSpec): string[] {
 }
 
 /** `dir` when it holds every file of the dataset, or what is missing or not a file. */
-export async function locate(
-  dir: string,
-  spec: DatasetSpec,
-): Promise<{ dir: string } | { problem: string }> {
+export async function locate(dir: string, spec: DatasetSpec): Promise<{ dir: string } | { problem: string }> {
   if ((await pathKind(dir)) !== "directory") return { problem: "folder does not exist" };
   const missing: string[] = [], problems: string[] = [];
   for (const name of fileNames(spec)) {

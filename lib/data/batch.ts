@@ -51,11 +51,7 @@ export interface Batch {
  * x.shape; // [3, 1, 28, 28]
  * ```
  */
-export function batchOf(
-  set: ImageSet,
-  indices: ArrayLike<number>,
-  options: BatchOptions,
-): Batch {
+export function batchOf(set: ImageSet, indices: ArrayLike<number>, options: BatchOptions): Batch {
   const n = indices.length;
   const size = imageSize(set);
   const { into } = options;
@@ -74,15 +70,10 @@ export function batchOf(
   for (let b = 0; b < n; b++) {
     const index = indices[b];
     if (!(index >= 0 && index < set.count && Number.isInteger(index))) {
-      throw new RangeError(
-        `batchOf: index ${index} at position ${b} is out of range for ${set.count} images`,
-      );
+      throw new RangeError(`batchOf: index ${index} at position ${b} is out of range for ${set.count} images`);
     }
     transform.apply(set.images, index * size, data, b * size, size);
     labels[b] = set.labels[index];
   }
-  return {
-    x: { data, shape: [n, set.channels, set.height, set.width] },
-    labels,
-  };
+  return { x: { data, shape: [n, set.channels, set.height, set.width] }, labels };
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { batchOf } from "./batch.ts";
-import { tinySet } from "./_fixtures.ts";
+import { tinySet } from "../testing/data_files.ts";
 import type { ImageSet } from "./image_set.ts";
 import { scaleUnit, standardizer } from "./transforms.ts";
 

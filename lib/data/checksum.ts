@@ -115,10 +115,7 @@ export function checkSha256(
  * @returns The bytes and the checksum record.
  * @throws {Error} naming the file when it cannot be read or its sum mismatches.
  */
-export async function readChecked(
-  path: string,
-  options: ChecksumOptions = {},
-): Promise<CheckedFile> {
+export async function readChecked(path: string, options: ChecksumOptions = {}): Promise<CheckedFile> {
   let bytes: Uint8Array;
   try {
     bytes = plainBytes(await Deno.readFile(path));

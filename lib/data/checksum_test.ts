@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { checkBytes, readChecked, sha256Hex } from "./checksum.ts";
-import { lit } from "./_fixtures.ts";
+import { lit } from "../testing/data_files.ts";
 import { needs, withTempDir } from "../testing/io.ts";
 
 /** Tests that make a temporary folder. */

@@ -24,7 +24,7 @@
  */
 
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { PROJECT_ROOT } from "../_fs.ts";
 import type { DatasetFileRecord } from "./checksum.ts";
 import type { ImageSet } from "./image_set.ts";
 import { type LoadedSplit, readIdxPair } from "./idx.ts";
@@ -95,30 +95,23 @@ export interface LoadedDataset {
 }
 
 function defaultRoot(): string | null {
-  const url = new URL("../../", import.meta.url);
-  return url.protocol === "file:" ? fileURLToPath(url) : null;
+  return import.meta.url.startsWith("file:") ? PROJECT_ROOT : null;
 }
 
 async function loadSplit(
   spec: DatasetSpec,
   split: SplitFiles,
   dir: string,
-  options: {
-    expectedSha256: Record<string, string[]>;
-    allowModified?: boolean;
-  },
+  options: { expectedSha256: Record<string, string[]>; allowModified?: boolean },
 ): Promise<LoadedSplit> {
   const loaded = await readIdxPair(join(dir, split.images), join(dir, split.labels), {
     ...options,
     classNames: spec.classNames,
   });
   const { set } = loaded;
-  if (
-    set.channels !== spec.channels || set.height !== spec.height ||
-    set.width !== spec.width
-  ) {
+  if (set.channels !== spec.channels || set.height !== spec.height || set.width !== spec.width) {
     throw new Error(
-      `loadDataset: ${spec.name} images in ${dir} are ${set.channels}x${set.height}x${set.width}, ` +
+      `${spec.name} images in ${dir} are ${set.channels}x${set.height}x${set.width}, ` +
         `expected ${spec.channels}x${spec.height}x${spec.width}`,
     );
   }
@@ -139,13 +132,7 @@ async function loadFrom(
   return {
     train: train.set,
     test: test.set,
-    record: {
-      name: spec.name,
-      source,
-      dir,
-      files,
-      modified: files.some((f) => !f.verified),
-    },
+    record: { name: spec.name, source, dir, files, modified: files.some((f) => !f.verified) },
   };
 }
 
@@ -190,37 +177,10 @@ function howToSupply(spec: DatasetSpec): string {
  * record.source; // "embedded"
  * ```
  */
-export async function loadDataset(
-  name: DatasetName,
-  options: LoadOptions = {},
-): Promise<LoadedDataset> {
+export async function loadDataset(name: DatasetName, options: LoadOptions = {}): Promise<LoadedDataset> {
   const spec = datasetSpec(name);
+  if (options.dataDir !== undefined) return await loadExplicit(spec, resolve(options.dataDir), options);
   const tried: string[] = [];
-
-  if (options.dataDir !== undefined) {
-    const dataDir = resolve(options.dataDir);
-    const source: DatasetSource = options.dataDirSource === "env" ? "env" : "data-dir";
-    const origin = source === "env" ? spec.envVar : "--data-dir";
-    const found = await locate(dataDir, spec);
-    if ("problem" in found) {
-      throw new Error(
-        `loadDataset: the ${name} data dir ${dataDir} (from ${origin}): ` +
-          `${found.problem}. An explicit folder must hold every file ` +
-          `(${fileNames(spec).join(", ")}); no other place was tried. ${howToSupply(spec)}`,
-      );
-    }
-    try {
-      const loaded = await loadFrom(spec, found.dir, source, options);
-      tried.push(`${source} ${found.dir}: ${outcome(loaded)}`);
-      return { ...loaded, tried };
-    } catch (error) {
-      throw new Error(
-        `loadDataset: the ${name} data dir ${found.dir} (from ${origin}): ${messageOf(error)}`,
-        { cause: error },
-      );
-    }
-  }
-
   const attempt = async (source: DatasetSource, dir: string) => {
     const found = await locate(dir, spec);
     if ("problem" in found) {
@@ -241,19 +201,14 @@ export async function loadDataset(
   const home = root === null ? null : join(root, "datasets", name);
   const cache = home === null ? null : join(home, "cache");
   if (home === null || cache === null) {
-    tried.push(
-      "embedded: not running from a local checkout, no datasets/ folder",
-    );
+    tried.push("embedded: not running from a local checkout, no datasets/ folder");
   } else {
-    const found = (await attempt("embedded", home)) ??
-      (await attempt("cache", cache));
+    const found = (await attempt("embedded", home)) ?? (await attempt("cache", cache));
     if (found) return found;
   }
 
   const systemDirs = options.systemDirs ?? spec.systemDirs;
-  if (systemDirs.length === 0) {
-    tried.push(`system: no known system folder for ${name}`);
-  }
+  if (systemDirs.length === 0) tried.push(`system: no known system folder for ${name}`);
   for (const dir of systemDirs) {
     const found = await attempt("system", resolve(dir));
     if (found) return found;
@@ -262,25 +217,48 @@ export async function loadDataset(
   if (options.download === false) {
     tried.push("download: not attempted (downloads disabled)");
   } else if (cache === null) {
-    tried.push(
-      "download: not attempted (no cache folder outside a local checkout)",
-    );
-  } else {
-    let landed = false;
-    try {
-      await Deno.mkdir(cache, { recursive: true });
-      landed = await downloadFiles(spec, cache, options, tried);
-    } catch (error) {
-      tried.push(`download into ${cache}: ${messageOf(error)}`);
-    }
-    if (landed) {
-      const found = await attempt("download", cache);
-      if (found) return found;
-    }
+    tried.push("download: not attempted (no cache folder outside a local checkout)");
+  } else if (await download(spec, cache, { options, tried })) {
+    const found = await attempt("download", cache);
+    if (found) return found;
   }
 
   throw new Error(
-    `loadDataset: found no usable copy of ${spec.title} (${name}). Tried, in order:\n` +
+    `found no usable copy of ${spec.title} (${name}). Tried, in order:\n` +
       tried.map((line) => `  - ${line}\n`).join("") + howToSupply(spec),
   );
+}
+
+/** Loads the folder given by `--data-dir` or the environment variable, and nothing else. */
+async function loadExplicit(spec: DatasetSpec, dataDir: string, options: LoadOptions): Promise<LoadedDataset> {
+  const source: DatasetSource = options.dataDirSource === "env" ? "env" : "data-dir";
+  const origin = source === "env" ? spec.envVar : "--data-dir";
+  const found = await locate(dataDir, spec);
+  if ("problem" in found) {
+    throw new Error(
+      `the ${spec.name} data dir ${dataDir} (from ${origin}): ${found.problem}. An explicit folder must hold every ` +
+        `file (${fileNames(spec).join(", ")}); no other place was tried. ${howToSupply(spec)}`,
+    );
+  }
+  try {
+    const loaded = await loadFrom(spec, found.dir, source, options);
+    return { ...loaded, tried: [`${source} ${found.dir}: ${outcome(loaded)}`] };
+  } catch (error) {
+    throw new Error(`the ${spec.name} data dir ${found.dir} (from ${origin}): ${messageOf(error)}`, { cause: error });
+  }
+}
+
+/** Downloads the dataset's files into `cache`; whether they landed (each problem noted in `tried`). */
+async function download(
+  spec: DatasetSpec,
+  cache: string,
+  context: { options: LoadOptions; tried: string[] },
+): Promise<boolean> {
+  try {
+    await Deno.mkdir(cache, { recursive: true });
+    return await downloadFiles(spec, cache, context.options, context.tried);
+  } catch (error) {
+    context.tried.push(`download into ${cache}: ${messageOf(error)}`);
+    return false;
+  }
 }

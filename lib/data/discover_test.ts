@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { sha256Hex } from "./checksum.ts";
 import { loadDataset } from "./discover.ts";
-import { gzip, lit, TINY_TEST_LABELS, TINY_TRAIN_LABELS, tinyMnistFiles, writeFiles } from "./_fixtures.ts";
-import { needs, withTempDir } from "../testing/io.ts";
+import { gzip, lit, TINY_TEST_LABELS, TINY_TRAIN_LABELS, tinyMnistFiles, writeFiles } from "../testing/data_files.ts";
+import { needs, skipReason, withTempDir } from "../testing/io.ts";
 
 /** Tests that make a temporary folder, and those that also serve files on 127.0.0.1. */
 const io = needs("read", "write");
@@ -108,15 +108,12 @@ Deno.test("loadDataset() loads the embedded Fashion-MNIST, verified", needs("rea
 
 const mayReadMnist = !needs("read", "env").ignore;
 const mnistDir = mayReadMnist ? Deno.env.get("MNIST_DATA_DIR") : undefined;
-if (mayReadMnist && !mnistDir) {
-  console.log(
-    "MNIST tests skipped: set MNIST_DATA_DIR to a folder holding the four MNIST .gz files " +
-      "to run them (MNIST is not committed).",
-  );
-}
 
 Deno.test({
-  name: "loadDataset() loads MNIST from MNIST_DATA_DIR, verified",
+  ...skipReason(
+    "loadDataset() loads MNIST from MNIST_DATA_DIR, verified",
+    mayReadMnist && !mnistDir && "set MNIST_DATA_DIR to a folder holding the four MNIST .gz files (not committed)",
+  ),
   ignore: !mnistDir,
   fn: async () => {
     const { train, test, record } = await loadDataset("mnist", {
@@ -168,14 +165,12 @@ const hasDebianFashion = !io.ignore && (() => {
     return false;
   }
 })();
-if (!io.ignore && !hasDebianFashion) {
-  console.log(
-    `Debian fallback test skipped: ${debianFashion} is absent (apt-get install dataset-fashion-mnist).`,
-  );
-}
 
 Deno.test({
-  name: "loadDataset() falls back to Debian's Fashion-MNIST folder by default",
+  ...skipReason(
+    "loadDataset() falls back to Debian's Fashion-MNIST folder by default",
+    !io.ignore && !hasDebianFashion && `${debianFashion} is absent (apt-get install dataset-fashion-mnist)`,
+  ),
   ignore: !hasDebianFashion,
   fn: () =>
     withTempDir(async (root) => {
@@ -482,7 +477,7 @@ Deno.test("loadDataset() lists every place tried when all fail", web, () =>
       const home = join(root, "datasets", "mnist");
       for (
         const expected of [
-          /^loadDataset: found no usable copy of MNIST handwritten digits \(mnist\)\. Tried, in order:/,
+          /^found no usable copy of MNIST handwritten digits \(mnist\)\. Tried, in order:/,
           new RegExp(`  - embedded ${lit(home)}: folder does not exist\n`),
           new RegExp(
             `  - cache ${lit(join(home, "cache"))}: folder does not exist\n`,

@@ -138,9 +138,7 @@ export function decodeIdx(
 ): IdxImages | IdxLabels {
   const raw = options.inflated ?? idxBytes(bytes, path);
   if (raw.length < 4) {
-    throw new Error(
-      `IDX file ${path}: ${raw.length} bytes is too short for the 4-byte magic number`,
-    );
+    throw new Error(`IDX file ${path}: ${raw.length} bytes is too short for the 4-byte magic number`);
   }
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const magic = view.getUint32(0);
@@ -165,9 +163,7 @@ export function decodeIdx(
   const dims: number[] = [];
   for (let d = 0; d < rank; d++) dims.push(view.getUint32(4 + 4 * d));
   if (dims.some((size) => size === 0)) {
-    throw new Error(
-      `IDX file ${path}: header sizes [${dims.join(", ")}] include a zero`,
-    );
+    throw new Error(`IDX file ${path}: header sizes [${dims.join(", ")}] include a zero`);
   }
   const dataBytes = dims.reduce((a, b) => a * b, 1);
   if (raw.length !== header + dataBytes) {
@@ -182,13 +178,7 @@ export function decodeIdx(
   }
   const data = raw.subarray(header);
   if (magic === IDX_IMAGES_MAGIC) {
-    return {
-      kind: "images",
-      count: dims[0],
-      height: dims[1],
-      width: dims[2],
-      data,
-    };
+    return { kind: "images", count: dims[0], height: dims[1], width: dims[2], data };
   }
   return { kind: "labels", count: dims[0], data };
 }
@@ -206,11 +196,7 @@ export function decodeIdx(
 function pairIdx(
   images: IdxImages,
   labels: IdxLabels,
-  options: {
-    imagesPath: string;
-    labelsPath: string;
-    classNames?: readonly string[];
-  },
+  options: { imagesPath: string; labelsPath: string; classNames?: readonly string[] },
 ): ImageSet {
   const classNames = options.classNames ?? DIGIT_CLASS_NAMES;
   if (images.count !== labels.count) {

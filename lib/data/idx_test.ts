@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { sha256Hex } from "./checksum.ts";
 import { decodeIdx, readIdxPair } from "./idx.ts";
-import { gzip, idxImages, idxLabels, lit } from "./_fixtures.ts";
+import { gzip, idxImages, idxLabels, lit } from "../testing/data_files.ts";
 import { needs, withTempDir } from "../testing/io.ts";
 
 /** Tests that make a temporary folder. */

@@ -75,6 +75,15 @@ export interface DatasetSpec {
   readonly envVar: string;
 }
 
+/**
+ * The four IDX files (train images, train labels, test images, test labels), each with its accepted sums:
+ * `sums[file][k]` comes from `origins[k]`.
+ */
+function idxFiles(sums: readonly (readonly string[])[], origins: readonly string[]): DatasetFile[] {
+  const names = [IDX_SPLITS.train.images, IDX_SPLITS.train.labels, IDX_SPLITS.test.images, IDX_SPLITS.test.labels];
+  return names.map((name, i) => ({ name, sums: sums[i]!.map((sha256, k) => ({ sha256, origin: origins[k]! })) }));
+}
+
 const MNIST_ORIGIN = "the original MNIST file (LeCun, Cortes, Burges), as the mirrors serve it";
 const FASHION_ORIGIN = "the original file of zalandoresearch/fashion-mnist, as the mirrors serve it";
 const FASHION_DEBIAN_ORIGIN =
@@ -89,36 +98,12 @@ const MNIST: DatasetSpec = {
   height: 28,
   width: 28,
   classNames: DIGIT_CLASS_NAMES,
-  files: [
-    {
-      name: "train-images-idx3-ubyte.gz",
-      sums: [{
-        sha256: "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
-        origin: MNIST_ORIGIN,
-      }],
-    },
-    {
-      name: "train-labels-idx1-ubyte.gz",
-      sums: [{
-        sha256: "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
-        origin: MNIST_ORIGIN,
-      }],
-    },
-    {
-      name: "t10k-images-idx3-ubyte.gz",
-      sums: [{
-        sha256: "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
-        origin: MNIST_ORIGIN,
-      }],
-    },
-    {
-      name: "t10k-labels-idx1-ubyte.gz",
-      sums: [{
-        sha256: "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
-        origin: MNIST_ORIGIN,
-      }],
-    },
-  ],
+  files: idxFiles([
+    ["440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609"],
+    ["3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c"],
+    ["8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6"],
+    ["f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6"],
+  ], [MNIST_ORIGIN]),
   ...IDX_SPLITS,
   // torchvision's mirror, then TensorFlow's; the LeCun site no longer serves reliably.
   mirrors: [
@@ -149,60 +134,24 @@ const FASHION_MNIST: DatasetSpec = {
     "Bag",
     "Ankle boot",
   ],
-  files: [
-    {
-      name: "train-images-idx3-ubyte.gz",
-      sums: [
-        {
-          sha256: "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
-          origin: FASHION_ORIGIN,
-        },
-        {
-          sha256: "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7",
-          origin: FASHION_DEBIAN_ORIGIN,
-        },
-      ],
-    },
-    {
-      name: "train-labels-idx1-ubyte.gz",
-      sums: [
-        {
-          sha256: "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
-          origin: FASHION_ORIGIN,
-        },
-        {
-          sha256: "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056",
-          origin: FASHION_DEBIAN_ORIGIN,
-        },
-      ],
-    },
-    {
-      name: "t10k-images-idx3-ubyte.gz",
-      sums: [
-        {
-          sha256: "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
-          origin: FASHION_ORIGIN,
-        },
-        {
-          sha256: "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa",
-          origin: FASHION_DEBIAN_ORIGIN,
-        },
-      ],
-    },
-    {
-      name: "t10k-labels-idx1-ubyte.gz",
-      sums: [
-        {
-          sha256: "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
-          origin: FASHION_ORIGIN,
-        },
-        {
-          sha256: "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05",
-          origin: FASHION_DEBIAN_ORIGIN,
-        },
-      ],
-    },
-  ],
+  files: idxFiles([
+    [
+      "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
+      "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7",
+    ],
+    [
+      "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
+      "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056",
+    ],
+    [
+      "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
+      "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa",
+    ],
+    [
+      "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
+      "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05",
+    ],
+  ], [FASHION_ORIGIN, FASHION_DEBIAN_ORIGIN]),
   ...IDX_SPLITS,
   // Zalando's own bucket, then the copy Keras downloads.
   mirrors: [
@@ -230,9 +179,7 @@ const DATASETS: Readonly<Record<DatasetName, DatasetSpec>> = { "mnist": MNIST, "
  */
 export function datasetSpec(name: string): DatasetSpec {
   if (!Object.hasOwn(DATASETS, name)) {
-    throw new Error(
-      `datasetSpec: unknown dataset "${name}"; expected one of ${Object.keys(DATASETS).join(", ")}`,
-    );
+    throw new Error(`unknown dataset "${name}"; expected one of ${Object.keys(DATASETS).join(", ")}`);
   }
   return DATASETS[name as DatasetName];
 }

@@ -11,7 +11,7 @@ Deno.test("datasetSpec() returns each dataset and names the known ones for an un
   assert.deepEqual(specs.map((spec) => spec.name), ["mnist", "fashion-mnist"]);
   assert.throws(
     () => datasetSpec("emnist"),
-    /datasetSpec: unknown dataset "emnist"; expected one of mnist, fashion-mnist$/,
+    /^Error: unknown dataset "emnist"; expected one of mnist, fashion-mnist$/,
   );
   assert.throws(() => datasetSpec("cifar-10"), /unknown dataset "cifar-10"/);
   assert.throws(() => datasetSpec("toString"), /unknown dataset "toString"/);

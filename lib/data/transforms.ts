@@ -11,9 +11,7 @@ import { type ImageSet, imageSize } from "./image_set.ts";
 
 function assertCount(n: number, set: ImageSet, where: string): void {
   if (!Number.isInteger(n) || n < 0 || n > set.count) {
-    throw new RangeError(
-      `${where}: n must be an integer in [0, ${set.count}], got ${n}`,
-    );
+    throw new RangeError(`${where}: n must be an integer in [0, ${set.count}], got ${n}`);
   }
 }
 
@@ -53,15 +51,9 @@ export function takeFirst(set: ImageSet, n: number): ImageSet {
  * @returns `train`, the first `count - n` images, and `validation`, the last `n`.
  * @throws {RangeError} when `n` is not an integer in range.
  */
-export function holdOutLast(
-  set: ImageSet,
-  n: number,
-): { train: ImageSet; validation: ImageSet } {
+export function holdOutLast(set: ImageSet, n: number): { train: ImageSet; validation: ImageSet } {
   assertCount(n, set, "holdOutLast");
-  return {
-    train: slice(set, 0, set.count - n),
-    validation: slice(set, set.count - n, set.count),
-  };
+  return { train: slice(set, 0, set.count - n), validation: slice(set, set.count - n, set.count) };
 }
 
 /**
@@ -80,19 +72,14 @@ export function holdOutLast(
  * trousersVsDresses.classNames; // ["Trouser", "Dress"]
  * ```
  */
-export function filterClasses(
-  set: ImageSet,
-  classes: readonly number[],
-): ImageSet {
+export function filterClasses(set: ImageSet, classes: readonly number[]): ImageSet {
   if (classes.length === 0) {
     throw new RangeError("filterClasses: expected at least one class");
   }
   const map = new Int16Array(set.classes).fill(-1);
   classes.forEach((label, i) => {
     if (!Number.isInteger(label) || label < 0 || label >= set.classes) {
-      throw new RangeError(
-        `filterClasses: class ${label} is out of range for ${set.classes} classes`,
-      );
+      throw new RangeError(`filterClasses: class ${label} is out of range for ${set.classes} classes`);
     }
     if (map[label] >= 0) {
       throw new RangeError(`filterClasses: class ${label} is listed twice`);
@@ -133,13 +120,7 @@ export interface PixelTransform {
   /** A short name for the manifest, e.g. `x/255`. */
   readonly name: string;
   /** Converts `length` bytes starting at `src[srcOffset]` into `dst[dstOffset]`. */
-  apply(
-    src: Uint8Array,
-    srcOffset: number,
-    dst: FloatArray,
-    dstOffset: number,
-    length: number,
-  ): void;
+  apply(src: Uint8Array, srcOffset: number, dst: FloatArray, dstOffset: number, length: number): void;
 }
 
 /** A transform `x / 255 + offset`, named `name`. */
@@ -181,10 +162,7 @@ export interface Standardizer extends PixelTransform {
  * @returns The transform, named `standardize`.
  * @throws {RangeError} when `set` holds no images.
  */
-export function standardizer(
-  set: ImageSet,
-  options: { epsilon?: number } = {},
-): Standardizer {
+export function standardizer(set: ImageSet, options: { epsilon?: number } = {}): Standardizer {
   if (set.count === 0) {
     throw new RangeError("standardizer: cannot fit to an empty split");
   }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { tinySet } from "./_fixtures.ts";
+import { tinySet } from "../testing/data_files.ts";
 import type { ImageSet } from "./image_set.ts";
 import {
   filterClasses,

@@ -6,12 +6,11 @@
  *
  * @module
  */
-import { stringify } from "csv-stringify/sync";
 import type { Backend } from "../backend/mod.ts";
 import { takeFirst } from "../data/mod.ts";
 import type { Sequential } from "../layers/mod.ts";
 import { createOptimizer, hyperParameters, type Optimizer } from "../optim/mod.ts";
-import { formatMetricsRow, METRICS_COLUMNS, type MetricsRow } from "../report/mod.ts";
+import type { MetricsRow } from "../run/mod.ts";
 import { createRng, type Rng } from "../rng/mod.ts";
 import type { Arm, Experiment, PreparedData } from "./experiment.ts";
 import { type Settings, UsageError } from "./settings.ts";
@@ -108,7 +107,7 @@ export function armTrainer(
 }
 
 /**
- * A metrics row and its line of `metrics.csv`.
+ * A row of `metrics.csv` (`metricsLine` of lib/run writes it).
  *
  * @param arm the arm's name.
  * @param split the row's split.
@@ -126,8 +125,8 @@ export function metricsRow(
     macroF1?: number;
     elapsedSeconds: number;
   },
-): { row: MetricsRow; line: string } {
-  const row: MetricsRow = {
+): MetricsRow {
+  return {
     arm,
     split,
     epoch: log.epoch,
@@ -138,8 +137,6 @@ export function metricsRow(
     "macro_f1": log.macroF1 ?? null,
     "elapsed_s": log.elapsedSeconds,
   };
-  const cells = formatMetricsRow(row);
-  return { row, line: stringify([METRICS_COLUMNS.map((c) => cells[c])], { "record_delimiter": "unix" }) };
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * What a run's checkpoints are called, what they record, and the
+ * What a run's checkpoints record, and the
  * `--init-from` check that a checkpoint fits every arm before a run starts.
  *
  * @module
@@ -10,15 +10,6 @@ import type { Sequential } from "../layers/mod.ts";
 import { createRng } from "../rng/mod.ts";
 import type { Experiment, PreparedData } from "./experiment.ts";
 import { type Settings, UsageError } from "./settings.ts";
-
-/**
- * The checkpoint file of an arm: `model.safetensors`, or `model-<arm>.safetensors` in a multi-arm run.
- *
- * @param arm the arm's name, "" for a single-arm run.
- */
-export function checkpointName(arm: string): string {
-  return arm ? `model-${arm}.safetensors` : "model.safetensors";
-}
 
 /**
  * Reads the `--init-from` checkpoint and checks it fits every arm's model.

@@ -3,58 +3,69 @@
  *
  * @module
  */
+import { type Command, experimentTask, runCli, shellLine, UsageError } from "../cli/mod.ts";
 import { dataDirEnvVar } from "../data/mod.ts";
 import type { Experiment } from "./experiment.ts";
-import { DEFAULT_RESULTS_ROOT, runExperiment, type RunOptions } from "./run.ts";
-import { experimentCommand, shellLine } from "./run_command.ts";
-import { helpText, parseCommandLine, UsageError } from "./settings.ts";
+import { DEFAULT_RESULTS_ROOT } from "../run/mod.ts";
+import { runExperiment, type RunOptions } from "./run.ts";
+import { runEnd } from "./run_end.ts";
+import { experimentCommand } from "./run_command.ts";
+import { type ExperimentFlagOptions, experimentFlags, parseCommandLine, type ParsedCommandLine } from "./settings.ts";
 
-/** Exit codes: 0 completed, 1 diverged or failed, 2 bad flags, 130 interrupted. */
+/** Exit codes: 0 completed, 1 diverged or failed, 2 bad flags or input, 130 interrupted. */
 const EXIT_CODES = { completed: 0, diverged: 1, failed: 1, interrupted: 130, running: 1 } as const;
+
+/** The command of an experiment: `exp NAME`, its title and source, its flag table. */
+export function experimentCli(experiment: Experiment): Command<ReturnType<typeof experimentFlags>> {
+  return {
+    task: `exp ${experiment.name}`,
+    about: `${experiment.title}\nSource: ${experiment.source}`,
+    flags: experimentFlags(flagOptions(experiment)),
+    notes: "Exit codes: 0 completed, 1 diverged or failed, 2 bad flags or input, 130 interrupted.",
+  };
+}
+
+function flagOptions(experiment: Experiment): ExperimentFlagOptions & { envVar: string } {
+  const armNames = experiment.arms?.map((a) => a.name);
+  return { ...experiment, armNames, envVar: dataDirEnvVar(experiment.dataset), out: DEFAULT_RESULTS_ROOT };
+}
 
 /**
  * Runs `experiment` from the command line and returns the process exit code.
  *
  * The data-directory environment variable (`MNIST_DATA_DIR`,
  * `FASHION_MNIST_DATA_DIR`) is read here, and only here, as the fallback of
- * `--data-dir`; relative folders resolve against where the user ran the
- * command (`INIT_CWD`, which `deno task` sets, else the working folder).
+ * `--data-dir`; relative folders resolve against `options.cwd` (default the
+ * working folder, which `runMain` makes the user's). The manifest records
+ * the command as `deno task exp NAME ...`.
  * SIGINT, SIGTERM and SIGHUP are listened for from the first run folder to
  * the last manifest, so a signal at any moment leaves every run folder
  * consistent: `completed` if its training had finished, else `interrupted`.
  *
  * @param experiment the experiment file's declaration.
  * @param args `Deno.args`.
- * @param options how files are written (tests inject a failing writer).
+ * @param options how files are written (tests inject a failing writer), the working folder.
  */
-export async function runExperimentCli(
+export function runExperimentCli(
   experiment: Experiment,
   args: string[],
-  options: Pick<RunOptions, "write"> = {},
+  options: Pick<RunOptions, "write"> & { cwd?: string } = {},
 ): Promise<number> {
-  const envVar = dataDirEnvVar(experiment.dataset);
-  const armNames = experiment.arms?.map((a) => a.name);
-  let parsed;
-  try {
-    parsed = parseCommandLine(args, {
-      defaults: experiment.defaults,
-      extraFlags: experiment.extraFlags,
-      armNames,
-      out: DEFAULT_RESULTS_ROOT,
-      env: { dataDir: readEnv(envVar) },
-      cwd: readEnv("INIT_CWD") ?? Deno.cwd(),
-    });
-    if (!parsed.help) checkWritable(experiment, parsed.controls.resume ?? parsed.controls.out, args);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`exp:${experiment.name}: ${error.message}`);
-    return 2;
-  }
-  if (parsed.help) {
-    console.log(helpText(`exp:${experiment.name}`, { ...experiment, armNames, envVar, out: DEFAULT_RESULTS_ROOT }));
-    return 0;
-  }
-  for (const warning of parsed.warnings) console.error(`exp:${experiment.name}: warning: ${warning}`);
+  return runCli(experimentCli(experiment), args, {
+    errorCode: 2,
+    run: async () => {
+      const table = flagOptions(experiment);
+      const parsed = parseCommandLine(args, { ...table, env: { dataDir: readEnv(table.envVar) }, cwd: options.cwd });
+      checkWritable(experiment, parsed.controls.resume ?? parsed.controls.out, args);
+      for (const warning of parsed.warnings) console.error(`exp ${experiment.name}: warning: ${warning}`);
+      parsed.controls.command = shellLine([...experimentTask(experiment.name), ...args]);
+      return await runSeeds(experiment, parsed, options);
+    },
+  });
+}
+
+/** Runs once per seed of `--seeds` (else once), stopping at the first that does not complete. */
+async function runSeeds(experiment: Experiment, parsed: ParsedCommandLine, options: RunOptions): Promise<number> {
   const stop = listenForStop();
   const seeds = parsed.controls.seeds ?? [parsed.settings.seed];
   let code = 0;
@@ -116,30 +127,20 @@ function listenForStop(): { signal: AbortSignal; dispose(): void } {
 function checkWritable(experiment: Experiment, out: string, args: string[]): void {
   if (Deno.permissions.querySync({ name: "write", path: out }).state === "granted") return;
   const line = shellLine([...experimentCommand(experiment.name, out), ...args]);
-  throw new UsageError(`--out: cannot write to ${out} with this command's permissions; run instead:\n  ${line}`);
+  throw new UsageError(`--out: cannot write to ${out} with this command's permissions`, {
+    hint: `run instead: ${line}`,
+  });
 }
 
 async function runOnce(experiment: Experiment, options: RunOptions): Promise<number> {
-  let outcome;
-  try {
-    outcome = await runExperiment(experiment, options);
-  } catch (error) {
-    console.error(`exp:${experiment.name}: ${(error as Error).message}`);
-    return error instanceof UsageError ? 2 : 1;
-  }
-  const { manifest, runDir } = outcome;
-  const finals = Object.entries(manifest.final_metrics).map(([key, m]) =>
-    `${key}: loss ${m.loss.toFixed(4)}, accuracy ${m.accuracy.toFixed(4)}, macro-F1 ${m.macro_f1.toFixed(4)}`
-  );
-  if (manifest.status === "completed") {
-    console.log(`\n${finals.join("\n")}\ncompleted in ${manifest.wall_seconds?.toFixed(1)} s; results in ${runDir}`);
-  } else {
-    console.error(
-      `\nexp:${experiment.name}: run ${manifest.status}: ${manifest.status_detail}\n` +
-        (manifest["samples_seen"] > 0
-          ? `the rows written so far are kept in ${runDir}`
-          : `nothing was trained; ${runDir}/manifest.json records why`),
-    );
-  }
+  const outcome = await runExperiment(experiment, options);
+  const end = runEnd(outcome, {
+    controls: options.controls ?? {},
+    cwd: Deno.cwd(),
+    envVar: dataDirEnvVar(experiment.dataset),
+  });
+  if (end.out) console.log(`\n${end.out}`);
+  if (end.err) console.error(`\n${end.err}`);
+  const { manifest } = outcome;
   return EXIT_CODES[manifest.status];
 }

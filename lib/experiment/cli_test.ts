@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { tinyMnistFiles, writeFiles } from "../data/_fixtures.ts";
+import { tinyMnistFiles, writeFiles } from "../testing/data_files.ts";
 import { needs, withTempDir } from "../testing/io.ts";
 import { tinyArmsExperiment, tinyExperiment } from "../testing/tiny_experiment.ts";
 import { runExperimentCli } from "./cli.ts";
@@ -23,7 +23,7 @@ async function quietly<T>(run: () => Promise<T>): Promise<{ result: T; out: stri
 Deno.test("runExperimentCli() prints help and exits 0", async () => {
   const { result, out } = await quietly(() => runExperimentCli(tinyArmsExperiment, ["--help"]));
   assert.equal(result, 0);
-  assert.match(out, /Usage: deno task exp:tiny_arms/);
+  assert.match(out, /Usage: deno task exp tiny_arms/);
   assert.match(out, /--arm NAME .* trained, frozen/);
 });
 
@@ -31,7 +31,10 @@ Deno.test("runExperimentCli() exits 2 on a bad flag before anything runs", io, (
   withTempDir(async (out) => {
     const { result, err } = await quietly(() => runExperimentCli(tinyArmsExperiment, ["--epochs", "0", "--out", out]));
     assert.equal(result, 2);
-    assert.match(err, /exp:tiny_arms: --epochs: got '0', expected a positive integer/);
+    assert.match(
+      err,
+      /^exp tiny_arms: --epochs: got '0', expected a positive integer \(see deno task exp tiny_arms --help\)$/,
+    );
     assert.deepEqual([...Deno.readDirSync(out)], [], "no run folder was made");
   }));
 
@@ -58,7 +61,8 @@ Deno.test("runExperimentCli() runs one folder per seed with --seeds", io, () =>
     assert.equal(runs.length, 2);
     assert.match(runs[0]!, /-seed3$/);
     assert.match(runs[1]!, /-seed4$/);
-    assert.match(printed, /trained\/test: loss/);
+    assert.match(printed, /^report: file:\/\/\S+-seed4\/report\.html$/m);
+    assert.match(printed, /^arm {6}split {2}loss {4}accuracy {2}macro-F1\ntrained {2}test {3}\d\.\d{4} {2}/m);
   }));
 
 /** Flags of a small run into `out`. */
@@ -117,8 +121,9 @@ Deno.test(
         formatInterval: (log) => (log.step === 10 && Deno.kill(Deno.pid, "SIGHUP"), ""),
       };
       const args = [...small(out), "--train-limit", "2000", "--log-every", "10"];
-      const { result } = await quietly(() => runExperimentCli(hangUp, args));
+      const { result, err } = await quietly(() => runExperimentCli(hangUp, args));
       assert.equal(result, 130);
+      assert.match(err, new RegExp(`^go on with: deno run .* --resume ${out}/tiny/\\S+$`, "m"));
       const [run] = [...Deno.readDirSync(`${out}/tiny`)];
       const manifest = JSON.parse(await Deno.readTextFile(`${out}/tiny/${run!.name}/manifest.json`));
       assert.equal(manifest.status, "interrupted");
@@ -137,11 +142,14 @@ Deno.test({
     const named: Experiment = { ...tinyExperiment, name: "fashion" };
     const { result, err } = await quietly(() => runExperimentCli(named, ["--out", deniedOut, "--epochs", "1"]));
     assert.equal(result, 2);
-    assert.match(err, new RegExp(`--out: cannot write to ${deniedOut} with this command's permissions; run instead:`));
+    assert.match(
+      err,
+      new RegExp(`--out: cannot write to ${deniedOut} with this command's permissions \\(run instead:`),
+    );
     assert.match(
       err,
       new RegExp(
-        `deno run --config=\\S+/deno.json --allow-read --allow-write=\\S+/results,\\S+/datasets/fashion-mnist/cache,${deniedOut} .* \\S+/experiments/fashion.ts --out ${deniedOut} --epochs 1`,
+        `deno run --config=\\S+/deno.json --allow-read --allow-write=\\S+/results,\\S+/datasets/mnist/cache,\\S+/datasets/fashion-mnist/cache,${deniedOut} .* \\S+/lib/experiment/main.ts fashion --out ${deniedOut} --epochs 1`,
       ),
     );
     assert.throws(() => Deno.statSync(deniedOut), Deno.errors.NotFound, "nothing written");
@@ -149,33 +157,28 @@ Deno.test({
 });
 
 Deno.test(
-  "runExperimentCli() resolves --data-dir against INIT_CWD and, quiet, still says the data was modified",
-  needs("read", "write", "env"),
+  "runExperimentCli() resolves --data-dir and --out against the given folder and, quiet, still says the data was modified",
+  io,
   () =>
     withTempDir(async (cwd) => {
       await writeFiles(`${cwd}/tiny`, tinyMnistFiles());
-      const before = Deno.env.get("INIT_CWD");
-      Deno.env.set("INIT_CWD", cwd);
-      try {
-        const args = [
-          "--data-dir",
-          "tiny",
-          "--allow-modified-data",
-          ...small("out"),
-          "--train-limit",
-          "6",
-          "--test-limit",
-          "4",
-        ];
-        const { result, err } = await quietly(() => runExperimentCli(tinyExperiment, args));
-        assert.equal(result, 0);
-        assert.equal(err.split("\n").length, 1);
-        assert.match(err, new RegExp(`data: fashion-mnist from ${cwd}/tiny .*SHA-256 differs`));
-        assert.equal([...Deno.readDirSync(`${cwd}/out/tiny`)].length, 1, "--out resolved against INIT_CWD too");
-      } finally {
-        if (before === undefined) Deno.env.delete("INIT_CWD");
-        else Deno.env.set("INIT_CWD", before);
-      }
+      const args = [
+        "--data-dir",
+        "tiny",
+        "--allow-modified-data",
+        ...small("out"),
+        "--train-limit",
+        "6",
+        "--test-limit",
+        "4",
+      ];
+      const { result, err } = await quietly(() => runExperimentCli(tinyExperiment, args, { cwd }));
+      assert.equal(result, 0);
+      assert.equal(err.split("\n").length, 1);
+      assert.match(err, new RegExp(`data: fashion-mnist from ${cwd}/tiny .*SHA-256 differs`));
+      const [run] = [...Deno.readDirSync(`${cwd}/out/tiny`)];
+      const manifest = JSON.parse(Deno.readTextFileSync(`${cwd}/out/tiny/${run!.name}/manifest.json`));
+      assert.equal(manifest.command, `deno task exp tiny ${args.join(" ")}`, "the command line, as retyped");
     }),
 );
 
@@ -188,7 +191,7 @@ Deno.test(
         const { result, out: printed, err } = await quietly(() =>
           runExperimentCli(tinyExperiment, ["--data-dir", empty, "--out", out])
         );
-        assert.equal(result, 1);
+        assert.equal(result, 2);
         assert.match(err, new RegExp(`data dir ${empty}`));
         assert.doesNotMatch(printed, /\| epoch \| split \|/);
         assert.deepEqual([...Deno.readDirSync(out)], [], "no run folder was made");

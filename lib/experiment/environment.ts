@@ -3,7 +3,9 @@
  *
  * @module
  */
-import type { Manifest } from "../report/mod.ts";
+import { cpus } from "node:os";
+import { wasmCpuFeatures } from "../backend/mod.ts";
+import type { Manifest } from "../run/mod.ts";
 
 /** The commit of `dir`'s git checkout and whether it has uncommitted changes; nulls when git is unavailable. */
 export async function gitState(dir: string): Promise<Manifest["git"]> {
@@ -21,15 +23,29 @@ export async function gitState(dir: string): Promise<Manifest["git"]> {
   return { commit, dirty: status === null ? null : status.length > 0 };
 }
 
-/** Deno, V8 and TypeScript versions, the OS, architecture and CPU model. */
-export function runtimeInfo(): Manifest["runtime"] {
-  let cpu = `${navigator.hardwareConcurrency} cores`;
+/**
+ * The CPU as a manifest records it: its model (from `node:os` `cpus()`, which needs `--allow-sys=cpus`; the core
+ * count alone without it) and the features the WebAssembly backends depend on, probed without any permission.
+ */
+export function cpuDescription(): string {
+  let model: string | undefined;
   try {
-    const model = Deno.readTextFileSync("/proc/cpuinfo").match(/^model name\s*:\s*(.+)$/m)?.[1];
-    if (model) cpu = `${model.trim()} (${navigator.hardwareConcurrency} cores)`;
+    model = cpus()[0]?.model.trim();
   } catch {
-    // Not Linux, or not readable: the core count alone.
+    // No --allow-sys=cpus: the core count alone.
   }
+  const { simd, relaxedSimd, fusedMultiplyAdd } = wasmCpuFeatures();
+  const features = [
+    simd ? "WebAssembly SIMD" : "no WebAssembly SIMD",
+    relaxedSimd ? `relaxed SIMD with ${fusedMultiplyAdd ? "fused" : "unfused"} multiply-add` : "no relaxed SIMD",
+  ];
+  const cores = `${navigator.hardwareConcurrency} cores`;
+  return `${model ? `${model}, ` : ""}${cores}; ${features.join(", ")}`;
+}
+
+/** Deno, V8 and TypeScript versions, the OS, architecture, and the CPU ({@linkcode cpuDescription}). */
+export function runtimeInfo(): Manifest["runtime"] {
+  const cpu = cpuDescription();
   return {
     deno: Deno.version.deno,
     v8: Deno.version.v8,
@@ -38,34 +54,4 @@ export function runtimeInfo(): Manifest["runtime"] {
     arch: Deno.build.arch,
     cpu,
   };
-}
-
-/**
- * Creates a new run folder `<root>/<experiment>/<stamp>-seed<seed>`, adding
- * `-2`, `-3`, ... rather than ever reusing one.
- *
- * @throws {Error} naming the folder when it cannot be created (unwritable results folder).
- */
-export async function createRunFolder(
-  root: string,
-  options: { experiment: string; seed: number; now: Date },
-): Promise<{ dir: string; id: string }> {
-  const parent = `${root}/${options.experiment}`;
-  try {
-    await Deno.mkdir(parent, { recursive: true });
-  } catch (error) {
-    throw new Error(`cannot create the results folder ${parent}: ${(error as Error).message}`);
-  }
-  const stamp = options.now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z").replace("T", "-");
-  for (let attempt = 1;; attempt++) {
-    const id = `${stamp}-seed${options.seed}${attempt === 1 ? "" : `-${attempt}`}`;
-    const dir = `${parent}/${id}`;
-    try {
-      await Deno.mkdir(dir);
-      return { dir, id };
-    } catch (error) {
-      if (error instanceof Deno.errors.AlreadyExists) continue;
-      throw new Error(`cannot create the run folder ${dir}: ${(error as Error).message}`);
-    }
-  }
 }

@@ -1,31 +1,10 @@
 import assert from "node:assert/strict";
-import { createRunFolder, gitState, runtimeInfo } from "./environment.ts";
+import { cpus } from "node:os";
+import { cpuDescription, gitState, runtimeInfo } from "./environment.ts";
 import { needs, withTempDir } from "../testing/io.ts";
 
-/** Tests that make a temporary folder. */
-const io = needs("read", "write");
 /** Tests that also run git. */
 const git = needs("read", "write", { name: "run", command: "git" });
-
-Deno.test("createRunFolder() never reuses a folder", io, () =>
-  withTempDir(async (root) => {
-    const now = new Date("2026-11-22T01:02:03.456Z");
-    const a = await createRunFolder(root, { experiment: "zhou", seed: 4, now });
-    const b = await createRunFolder(root, { experiment: "zhou", seed: 4, now });
-    assert.equal(a.id, "20261122-010203Z-seed4");
-    assert.equal(b.id, "20261122-010203Z-seed4-2");
-    assert.ok(Deno.statSync(b.dir).isDirectory);
-  }));
-
-Deno.test("createRunFolder() names a results folder it cannot create", io, () =>
-  withTempDir(async (dir) => {
-    const file = `${dir}/file`;
-    await Deno.writeTextFile(file, "");
-    await assert.rejects(
-      createRunFolder(file, { experiment: "zhou", seed: 0, now: new Date() }),
-      /cannot create the results folder .*zhou/,
-    );
-  }));
 
 Deno.test("gitState() reads a commit inside a checkout and nulls outside one", git, async () => {
   const outside = await withTempDir(gitState);
@@ -43,5 +22,16 @@ Deno.test("runtimeInfo() names Deno, V8, TypeScript, OS, architecture and CPU", 
   const info = runtimeInfo();
   assert.equal(info.deno, Deno.version.deno);
   assert.equal(info.os, Deno.build.os);
-  assert.match(info.cpu, /cores/);
+  assert.match(info.cpu, /\d+ cores; /);
+  assert.match(info.cpu, /WebAssembly SIMD, relaxed SIMD with (un)?fused multiply-add$/);
 });
+
+Deno.test(
+  "cpuDescription() starts with the CPU model from node:os cpus() when --allow-sys=cpus is granted",
+  needs({ name: "sys", kind: "cpus" }),
+  () => {
+    const model = cpus()[0]!.model.trim();
+    assert.ok(model.length > 0);
+    assert.ok(cpuDescription().startsWith(`${model}, ${navigator.hardwareConcurrency} cores; `), cpuDescription());
+  },
+);

@@ -7,6 +7,7 @@
 import type { DatasetName, ImageSet, LoadedDataset, PixelTransform } from "../data/mod.ts";
 import type { Layer, Sequential } from "../layers/mod.ts";
 import type { LossFunction } from "../losses/mod.ts";
+import type { ReportedResult } from "../run/mod.ts";
 import type { Rng } from "../rng/mod.ts";
 import type { DType, Param } from "../tensor/mod.ts";
 import type { IntervalLog, Replica } from "../train/mod.ts";
@@ -68,6 +69,8 @@ export interface Experiment {
   title: string;
   /** The write-up's address or citation. */
   source: string;
+  /** The figures `source` states, structured, for the report's reference lines. */
+  reported?: ReportedResult[];
   /** The dataset the runner loads, e.g. `fashion-mnist`. */
   dataset: DatasetName;
   /** Settings that reproduce the write-up. */

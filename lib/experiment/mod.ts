@@ -13,3 +13,5 @@ export * from "./arm_plan.ts";
 export * from "./settings.ts";
 export * from "./checkpoints.ts";
 export * from "./run_command.ts";
+export * from "./registry.ts";
+export * from "./run_end.ts";

@@ -1,12 +1,10 @@
 /**
- * What a run writes besides its metrics rows: the settings record, charts,
- * the evaluation table and the confusion matrices.
+ * What a run prints and writes besides its metrics rows: the settings record, charts and the evaluation table.
  *
  * @module
  */
-import { stringify } from "csv-stringify/sync";
-import type { MetricsRow, SettingValue } from "../report/mod.ts";
-import { renderChart } from "../report/mod.ts";
+import type { MetricsRow, SettingValue } from "../run/mod.ts";
+import { markdownTable, renderChart } from "../report/mod.ts";
 import type { Experiment } from "./experiment.ts";
 import { DEFAULT_BACKEND, type Settings } from "./settings.ts";
 
@@ -55,19 +53,15 @@ export function evaluationTable(rows: MetricsRow[]): string {
   const evaluations = rows.filter((r) => r.split !== "train");
   const multiArm = evaluations.some((r) => r.arm !== "");
   const header = [...(multiArm ? ["arm"] : []), "epoch", "split", "loss", "accuracy", "macro-F1"];
-  const lines = [`| ${header.join(" | ")} |`, `|${header.map(() => " --- ").join("|")}|`];
-  for (const r of evaluations) {
-    const cells = [
+  return markdownTable({
+    header,
+    rows: evaluations.map((r) => [
       ...(multiArm ? [r.arm] : []),
       String(r.epoch),
       r.split,
-      r.loss.toFixed(4),
-      r.accuracy.toFixed(4),
-      (r.macro_f1 ?? NaN).toFixed(4),
-    ];
-    lines.push(`| ${cells.join(" | ")} |`);
-  }
-  return lines.join("\n");
+      ...[r.loss, r.accuracy, r.macro_f1 ?? NaN].map((v) => v.toFixed(4)),
+    ]),
+  });
 }
 
 /** Loss and accuracy charts per arm: training intervals against evaluations, by samples seen. */
@@ -97,22 +91,4 @@ export function chartsOf(rows: MetricsRow[], options: { color: boolean }): strin
     }
   }
   return parts.join("\n\n");
-}
-
-/** Each evaluated split's confusion matrix (per arm) as one CSV text. */
-export function confusionCsv(
-  confusions: { arm: string; split: string; matrix: number[][]; classNames: readonly string[] }[],
-): string {
-  const classes = Math.max(0, ...confusions.map((c) => c.matrix.length));
-  const header = [
-    "arm",
-    "split",
-    "true_class",
-    "true_name",
-    ...Array.from({ length: classes }, (_, k) => `predicted_${k}`),
-  ];
-  const rows = confusions.flatMap(({ arm, split, matrix, classNames }) =>
-    matrix.map((row, t) => [arm, split, t, classNames[t] ?? "", ...row])
-  );
-  return stringify([header, ...rows], { record_delimiter: "unix" });
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { MetricsRow } from "../report/mod.ts";
+import type { MetricsRow } from "../run/mod.ts";
 import { tinyArmsExperiment as experiment } from "../testing/tiny_experiment.ts";
 import { chartsOf, evaluationTable, recordSettings } from "./outputs.ts";
 

@@ -7,13 +7,11 @@
  *
  * @module
  */
-import { stringify } from "csv-stringify/sync";
-import type { Backend } from "../backend/mod.ts";
 import { batchOf, type ImageSet, type PixelTransform } from "../data/mod.ts";
 import { conv2dForward } from "../kernels/mod.ts";
 import { Conv2d, type Sequential } from "../layers/mod.ts";
-import type { LossFunction } from "../losses/mod.ts";
-import type { ArmPictures, PredictionRow } from "../report/html/mod.ts";
+import type { Evaluation } from "../train/mod.ts";
+import type { ArmPictures, PredictionRow } from "../run/mod.ts";
 import type { Param } from "../tensor/mod.ts";
 import type { PreparedData } from "./experiment.ts";
 
@@ -24,10 +22,10 @@ const FEATURE_IMAGES = 4, WORST_IMAGES = 24;
 const round = (values: ArrayLike<number>) => Array.from(values, (v) => Number(v.toPrecision(4)));
 
 /**
- * Runs the trained model over every evaluation set and records what the report shows of one arm.
+ * Records what the report shows of one arm from its final evaluations (no second pass over the data).
  *
  * @param model the trained model; its first `Conv2d` gives the filters and feature maps.
- * @param options the arm's name, initial parameter values, data, loss and backend.
+ * @param options the arm's name, initial parameter values, data, and its final evaluation of each split.
  * @returns one prediction row per evaluated image, and the arm's pictures.
  */
 export function recordForReport(
@@ -36,13 +34,20 @@ export function recordForReport(
     arm: string;
     initial: Map<string, Param["value"]>;
     data: PreparedData;
-    loss: LossFunction;
-    backend: Backend;
+    final: Record<string, Pick<Evaluation, "predicted" | "losses">>;
   },
 ): { predictions: PredictionRow[]; pictures: ArmPictures } {
   const { arm, data } = options;
+  // The true class's probability is exp(-loss): both losses are cross-entropies.
   const predictions = data.evaluations.flatMap(({ split, set }) =>
-    predict(model, set, options).map((p, index) => ({ arm, split, index, ...p }))
+    Array.from(options.final[split]?.predicted ?? [], (predicted, index) => ({
+      arm,
+      split,
+      index,
+      label: set.labels[index]!,
+      predicted,
+      probability: Math.exp(-options.final[split]!.losses[index]!),
+    }))
   );
   const worst = data.evaluations.flatMap(({ split, set }) =>
     predictions.filter((p) => p.split === split && p.predicted !== p.label)
@@ -58,25 +63,6 @@ export function recordForReport(
     pictures.featureMaps.forEach((m) => (m.split = data.evaluations[0]!.split));
   }
   return { predictions, pictures };
-}
-
-/** Each image's predicted class and true-class probability (`exp(-loss)`: both losses are cross-entropies). */
-function predict(
-  model: Sequential,
-  set: ImageSet,
-  options: { loss: LossFunction; data: PreparedData; backend: Backend },
-) {
-  const out: { label: number; predicted: number; probability: number }[] = [];
-  for (let start = 0; start < set.count; start += 100) {
-    options.backend.beginStep();
-    const indices = Int32Array.from({ length: Math.min(100, set.count - start) }, (_, i) => start + i);
-    const { x, labels } = batchOf(set, indices, { transform: options.data.transform });
-    const result = options.loss(model.forward(x), labels);
-    for (let i = 0; i < indices.length; i++) {
-      out.push({ label: labels[i]!, predicted: result.predicted[i]!, probability: Math.exp(-result.losses[i]!) });
-    }
-  }
-  return out;
 }
 
 /** The first channel of image `n`, as bytes. */
@@ -112,11 +98,4 @@ function featureMaps(
       ...size,
     };
   });
-}
-
-/** `predictions.csv`: arm, split, index, true class, predicted class, true-class probability. */
-export function predictionsCsv(rows: PredictionRow[]): string {
-  const header = ["arm", "split", "index", "true_class", "predicted_class", "true_class_probability"];
-  const body = rows.map((r) => [r.arm, r.split, r.index, r.label, r.predicted, r.probability]);
-  return stringify([header, ...body], { "record_delimiter": "unix" });
 }

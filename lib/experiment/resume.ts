@@ -9,10 +9,10 @@
 import { type Checkpoint, type NamedTensor, readCheckpoint } from "../checkpoint/mod.ts";
 import type { Optimizer, OptimizerState } from "../optim/mod.ts";
 import type { DatasetRecord } from "../data/mod.ts";
-import type { Manifest } from "../report/mod.ts";
+import { checkpointPath, type Manifest, type MetricsRow, readMetrics, runFile } from "../run/mod.ts";
+import { causeOf } from "../_fs.ts";
 import type { Rng } from "../rng/mod.ts";
 import type { TrainPosition } from "../train/mod.ts";
-import { checkpointName } from "./checkpoints.ts";
 import type { Experiment } from "./experiment.ts";
 import { type Settings, UsageError } from "./settings.ts";
 
@@ -24,6 +24,10 @@ export interface ResumePoint {
   manifest: Manifest;
   /** The arm that was interrupted ("" for a single-arm experiment). */
   arm: string;
+  /** Every arm of the run, in order: those before `arm` finished, those after it never started. */
+  arms: string[];
+  /** The settings the command line gave the run (for its arms not started yet); null in checkpoints before them. */
+  overrides: Partial<Settings> | null;
   /** The arm's settings, as the run recorded them in the checkpoint. */
   settings: Settings;
   /** The checkpoint: weights, optimizer buffers, sample order. */
@@ -42,12 +46,12 @@ export interface ResumePoint {
  * The checkpoint tensors and the `resume` metadata entry that record where training stopped.
  *
  * @param position from the `InterruptedError`.
- * @param owned the optimizer and the sample-order rng, as they were at that moment.
+ * @param owned the optimizer and the sample-order rng, as they were at that moment, and the command line's settings.
  * @returns tensors `optimizer.<param>.<buffer>` (F64) and `train.permutation` (I32), and the metadata entry.
  */
 export function resumeState(
   position: TrainPosition,
-  owned: { optimizer: Optimizer; rng: Rng },
+  owned: { optimizer: Optimizer; rng: Rng; overrides?: Partial<Settings> },
 ): { state: NamedTensor[]; metadata: { resume: string } } {
   const { steps, buffers } = owned.optimizer.state();
   const state: NamedTensor[] = Object.entries(buffers).map(([key, data]) => ({
@@ -57,8 +61,71 @@ export function resumeState(
   }));
   state.push({ name: "train.permutation", shape: [position.permutation.length], data: position.permutation });
   const { epoch, step, samplesSeen, interval } = position;
-  const record = { epoch, step, samplesSeen, interval, rng: owned.rng.state(), optimizerSteps: steps };
+  const record = {
+    epoch,
+    step,
+    samplesSeen,
+    interval,
+    rng: owned.rng.state(),
+    optimizerSteps: steps,
+    overrides: owned.overrides,
+  };
   return { state, metadata: { resume: JSON.stringify(record) } };
+}
+
+/**
+ * Holds `resume.lock` in the run folder while a resume goes on, so a second resume of the same folder is refused.
+ * An operating-system file lock (released by the system when its holder dies, however it dies), so a lock left
+ * by a killed process never blocks; the file names the holder for the message.
+ *
+ * @returns a function that releases the lock and removes the file; a no-op when the folder does not exist (the
+ * checks that follow name that).
+ * @throws {UsageError} naming the process that is resuming the folder.
+ */
+export function lockForResume(dir: string): () => void {
+  const path = `${dir}/resume.lock`;
+  for (;;) {
+    let file: Deno.FsFile;
+    try {
+      file = Deno.openSync(path, { read: true, write: true, create: true });
+    } catch {
+      return () => {};
+    }
+    if (!file.tryLockSync(true)) {
+      file.close();
+      let holder = "another process";
+      try {
+        const { pid, since } = JSON.parse(Deno.readTextFileSync(path));
+        holder = `process ${pid} since ${since}`;
+      } catch {
+        // Being written: the holder is not named.
+      }
+      throw new UsageError(`--resume: ${dir}: being resumed by ${holder}; wait for it to end`);
+    }
+    // The file may have been removed by a holder ending meanwhile: then lock the new one.
+    const held = file.statSync().ino;
+    if (held !== null && held === statOrNull(path)?.ino) {
+      file.truncateSync(0);
+      file.writeSync(new TextEncoder().encode(JSON.stringify({ pid: Deno.pid, since: new Date().toISOString() })));
+      return () => {
+        try {
+          Deno.removeSync(path);
+        } finally {
+          file.close();
+        }
+      };
+    }
+    file.close();
+  }
+}
+
+/** A path's file information, or null when it is gone. */
+function statOrNull(path: string): Deno.FileInfo | null {
+  try {
+    return Deno.statSync(path);
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -78,39 +145,58 @@ export function readResumePoint(
   };
   let manifest: Manifest;
   try {
-    manifest = JSON.parse(Deno.readTextFileSync(`${dir}/manifest.json`));
+    manifest = JSON.parse(Deno.readTextFileSync(runFile(dir, "manifest")));
   } catch (error) {
-    return fail(`not a run folder (${(error as Error).message.replace(/: \w+ '[^']*'$/, "")})`);
+    return fail(`not a run folder (${causeOf(error)})`);
   }
   const name = options.experiment.name;
   if (manifest.experiment !== name) fail(`a run of exp:${manifest.experiment}, not of exp:${name}`);
   if (manifest.status === "completed") fail("the run completed; there is nothing to resume");
+  if (manifest.status === "running") fail(runningAdvice(dir, manifest));
   if (manifest.status !== "interrupted") fail(`the run ended ${manifest.status}; only an interrupted run resumes`);
   const arms = Object.keys(manifest.transforms ?? { "": "" });
-  if (arms.length !== 1) {
-    fail(`a run of ${arms.length} arms (${arms.join(", ")}); only single-arm runs resume (run one with --arm NAME)`);
-  }
-  const arm = arms[0]!;
-  const file = `${dir}/${checkpointName(arm)}`;
-  let checkpoint: Checkpoint;
-  try {
-    checkpoint = readCheckpoint(file);
-  } catch (error) {
-    return fail(`no checkpoint to resume from (${(error as Error).message})`);
-  }
+  const { arm, checkpoint } = interruptedArm(dir, arms, fail);
   const { resume, settings } = checkpoint.metadata;
-  if (resume === undefined || settings === undefined) {
-    fail(`no checkpoint to resume from (${file} has no resume state)`);
-  }
   let init: Checkpoint | null = null;
   try {
     if (manifest.init_from) init = readCheckpoint(manifest.init_from.file);
   } catch (error) {
     fail(`the run started from --init-from, which is gone: ${(error as Error).message}`);
   }
-  const point = { dir, manifest, arm, checkpoint, init, ...parseResume(resume!, checkpoint) };
+  const point = { dir, manifest, arm, arms, checkpoint, init, ...parseResume(resume!, checkpoint) };
+  if (arms.length > 1 && point.overrides === null) {
+    fail(`a run of ${arms.length} arms (${arms.join(", ")}) whose checkpoint does not record the command line's \
+settings (made before multi-arm runs resumed)`);
+  }
+  checkPosition(point.position, { settings: JSON.parse(settings!), checkpoint });
   checkSettings(JSON.parse(settings!), options.overrides, fail);
   return { ...point, settings: JSON.parse(settings!) };
+}
+
+/**
+ * The arm that was interrupted: the one whose checkpoint holds a resume state (the arms before it finished, those
+ * after it never started).
+ */
+function interruptedArm(
+  dir: string,
+  arms: string[],
+  fail: (why: string) => never,
+): { arm: string; checkpoint: Checkpoint } {
+  let last = "";
+  for (const arm of arms) {
+    const file = checkpointPath(dir, arm);
+    let checkpoint: Checkpoint;
+    try {
+      checkpoint = readCheckpoint(file);
+    } catch (error) {
+      last = (error as Error).message;
+      break; // this arm never started, nor did any after it
+    }
+    const { resume, settings } = checkpoint.metadata;
+    if (resume !== undefined && settings !== undefined) return { arm, checkpoint };
+    last = `${file} has no resume state`;
+  }
+  return fail(`no checkpoint to resume from (${last})`);
 }
 
 /**
@@ -128,6 +214,21 @@ export function checkSameData(point: ResumePoint, dataset: DatasetRecord): void 
   }
 }
 
+/**
+ * Where a resumed run reads its data: the folder the run recorded, when it was given one (`--data-dir` or the
+ * environment) and the command line gives none itself; else where the command line says. The data read is then
+ * checked against the run's SHA-256 sums (see {@linkcode checkSameData}).
+ */
+export function resumeDataDir(
+  point: ResumePoint,
+  given: { dataDir: string | null; dataDirFromEnv: boolean },
+): { dataDir: string | null; dataDirFromEnv: boolean } {
+  const recorded = point.manifest.datasets?.[0];
+  const explicit = given.dataDir !== null && !given.dataDirFromEnv;
+  if (explicit || !recorded || (recorded.source !== "data-dir" && recorded.source !== "env")) return given;
+  return { dataDir: recorded.dir, dataDirFromEnv: recorded.source === "env" };
+}
+
 /** The manifest of a run going on: status back to `running`, end cleared, the resume recorded in `resumes`. */
 export function resumedManifest(point: ResumePoint): Manifest {
   const { status_detail: after = "", ...manifest } = point.manifest;
@@ -136,8 +237,102 @@ export function resumedManifest(point: ResumePoint): Manifest {
   return { ...manifest, status: "running", "ended_at": null, "wall_seconds": null, resumes };
 }
 
+/** How many rows an arm logs: its steps per epoch, its evaluated splits, its steps per row. */
+export interface LogShape {
+  /** Steps in one epoch. */
+  stepsPerEpoch: number;
+  /** Evaluated splits (one row each after every epoch). */
+  evaluations: number;
+  /** Steps per logged train row (the last interval of an epoch may be shorter). */
+  logEvery: number;
+}
+
+/**
+ * Reads the interrupted run's `metrics.csv` and checks it reaches exactly the checkpoint's position, so that the
+ * resumed run's rows follow on from it. A last line without its newline (a write the stop cut off) is left out, and
+ * `bytes` is the length to cut the file back to, as a live run does after a failed write.
+ *
+ * @throws {UsageError} when the file is missing, empty, damaged, or holds more or fewer rows of the arm than the
+ * checkpoint's position logs; nothing is written.
+ */
+export async function readResumedLog(
+  point: ResumePoint,
+  shape: LogShape,
+): Promise<{ rows: MetricsRow[]; bytes: number }> {
+  const path = `${point.dir}/metrics.csv`;
+  const fail = (why: string): never => {
+    const weights = checkpointPath(point.dir, point.arm);
+    throw new UsageError(`--resume: ${point.dir}: ${why} (restore it, or start a new run from its weights with \
+--init-from ${weights})`);
+  };
+  let table;
+  let bytes = 0;
+  try {
+    const data = await Deno.readFile(path);
+    bytes = data.lastIndexOf(10) + 1;
+    table = await readMetrics(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return fail("metrics.csv is missing");
+    return fail(`cannot go on with metrics.csv: ${(error as Error).message.replace(/^\w+: /, "")}`);
+  }
+  const damage = table.warnings.filter((w) => !/last line has no newline/.test(w));
+  if (damage.length > 0) fail(`metrics.csv is damaged: ${damage[0]}`);
+  const held = table.rows.filter((r) => r.arm === point.arm).length;
+  const { epoch, step } = point.position;
+  const perEpoch = Math.ceil(shape.stepsPerEpoch / shape.logEvery) + shape.evaluations;
+  const expected = (epoch - 1) * perEpoch + Math.floor(step / shape.logEvery);
+  if (held !== expected) {
+    fail(`metrics.csv holds ${held} rows${point.arm ? ` of arm ${point.arm}` : ""}, but the checkpoint \
+(epoch ${epoch}, step ${step}) comes after ${expected}`);
+  }
+  return { rows: table.rows, bytes };
+}
+
+/**
+ * What to say of a folder whose manifest says `running`: its process is still at it, or was killed before it could
+ * write its checkpoint; its last epoch's checkpoint, if any, is where a new run can start from.
+ */
+function runningAdvice(dir: string, manifest: Manifest): string {
+  const found = Object.keys(manifest.transforms ?? { "": "" }).map((arm) => checkpointPath(dir, arm))
+    .flatMap((file) => {
+      try {
+        return [{ file, epoch: readCheckpoint(file).metadata.epoch }];
+      } catch {
+        return [];
+      }
+    }).at(-1);
+  const why = "the run is still running, or stopped without a checkpoint (killed?)";
+  if (!found) return `${why}; it left no checkpoint to go on from (start it again)`;
+  return `${why}; to go on from its last checkpoint (epoch ${found.epoch}), start a new run with --init-from ${found.file}`;
+}
+
+/** Refuses a resume state that no interrupted run of these settings could have written. */
+function checkPosition(
+  position: TrainPosition,
+  options: { settings: Settings; checkpoint: Checkpoint },
+): void {
+  const { epoch, step, samplesSeen, interval, permutation } = position;
+  const stepsPerEpoch = Number(options.checkpoint.metadata.step);
+  const problem = [
+    [epoch < 1 || epoch > options.settings.epochs, `epoch ${epoch} of ${options.settings.epochs}`],
+    [!(step < stepsPerEpoch), `step ${step} of an epoch of ${stepsPerEpoch} steps`],
+    [interval.samples > samplesSeen || interval.correct > interval.samples, "the interval's counts"],
+    [samplesSeen > epoch * stepsPerEpoch * options.settings.batchSize, `${samplesSeen} samples seen`],
+    [permutation.some((i) => i < 0 || i >= permutation.length), "the sample order"],
+  ].find(([bad]) => bad);
+  if (problem) {
+    throw new UsageError(
+      `--resume: ${options.checkpoint.file}: the resume state is out of range: ${problem[1]} (the checkpoint was \
+altered or damaged)`,
+    );
+  }
+}
+
 /** The position, optimizer state and rng words of a checkpoint's `resume` entry and state tensors. */
-function parseResume(text: string, checkpoint: Checkpoint): Pick<ResumePoint, "position" | "optimizer" | "rng"> {
+function parseResume(
+  text: string,
+  checkpoint: Checkpoint,
+): Pick<ResumePoint, "position" | "optimizer" | "rng" | "overrides"> {
   const r = JSON.parse(text);
   const counts = [r.epoch, r.step, r.samplesSeen, r.interval?.correct, r.interval?.samples, r.optimizerSteps];
   if (!counts.every((n) => Number.isSafeInteger(n) && n >= 0) || typeof r.interval.loss !== "number") {
@@ -151,7 +346,8 @@ function parseResume(text: string, checkpoint: Checkpoint): Pick<ResumePoint, "p
   }
   if (!permutation) throw new UsageError(`--resume: ${checkpoint.file}: no I32 tensor 'train.permutation'`);
   const position = { epoch: r.epoch, step: r.step, samplesSeen: r.samplesSeen, interval: r.interval, permutation };
-  return { position, optimizer: { steps: r.optimizerSteps, buffers }, rng: r.rng };
+  const overrides = typeof r.overrides === "object" && r.overrides !== null ? r.overrides : null;
+  return { position, optimizer: { steps: r.optimizerSteps, buffers }, rng: r.rng, overrides };
 }
 
 /** Refuses a setting given on the command line that differs from the run's (the run's are used). */

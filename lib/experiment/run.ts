@@ -6,37 +6,66 @@
  * @module
  */
 import { createBackend } from "../backend/mod.ts";
-import { type Checkpoint, loadCheckpoint } from "../checkpoint/mod.ts";
+import { type Checkpoint, loadCheckpoint, readCheckpoint } from "../checkpoint/mod.ts";
 import { type DatasetRecord, loadDataset, type LoadedDataset } from "../data/mod.ts";
 import type { Sequential } from "../layers/mod.ts";
-import { type Manifest, METRICS_COLUMNS, type MetricsRow, readMetrics, type WriteFile } from "../report/mod.ts";
+import {
+  type ArmPictures,
+  checkpointPath,
+  type Confusion,
+  confusionCsv,
+  createRunFolder,
+  DEFAULT_RESULTS_ROOT,
+  type Manifest,
+  type MetricsRow,
+  type PredictionRow,
+  predictionsCsv,
+  RUN_FILES,
+  type RunFile,
+  runFileNames,
+  RunFiles,
+} from "../run/mod.ts";
+import { PROJECT_ROOT, type WriteFile } from "../_fs.ts";
 import type { Rng } from "../rng/mod.ts";
 import type { Optimizer } from "../optim/mod.ts";
 import {
   DivergedError,
+  evaluate,
+  type Evaluation,
   type EvaluationLog,
   InterruptedError,
   type IntervalLog,
   train,
   type TrainPosition,
 } from "../train/mod.ts";
-import { createRunFolder, gitState, runtimeInfo } from "./environment.ts";
+import { gitState, runtimeInfo } from "./environment.ts";
 import type { Arm, Experiment, PreparedData } from "./experiment.ts";
-import { armModel, armTrainer, deriveArmSettings, divergedAt, limitData, metricsRow } from "./arm_plan.ts";
-import { checkpointMetadata, checkpointName, initialWeights } from "./checkpoints.ts";
-import { chartsOf, confusionCsv, evaluationTable, recordSettings } from "./outputs.ts";
-import { predictionsCsv, recordForReport } from "./report_data.ts";
-import { type ArmPictures, type PredictionRow, writeRunReport } from "../report/html/mod.ts";
-import { createProgress, type Progress } from "./progress.ts";
-import { checkSameData, readResumePoint, resumedManifest, type ResumePoint, resumeState } from "./resume.ts";
-import { RunFiles } from "./run_files.ts";
+import {
+  armModel,
+  type ArmSettings,
+  armTrainer,
+  deriveArmSettings,
+  divergedAt,
+  limitData,
+  metricsRow,
+} from "./arm_plan.ts";
+import { checkpointMetadata, initialWeights } from "./checkpoints.ts";
+import { chartsOf, evaluationTable, recordSettings } from "./outputs.ts";
+import { recordForReport } from "./report_data.ts";
+import { writeRunReport } from "../report/html/mod.ts";
+import { createProgress, epochLine, type Progress } from "./progress.ts";
+import {
+  checkSameData,
+  lockForResume,
+  readResumedLog,
+  readResumePoint,
+  resumeDataDir,
+  resumedManifest,
+  type ResumePoint,
+  resumeState,
+} from "./resume.ts";
+import { useColor } from "../cli/mod.ts";
 import { DEFAULT_BACKEND, type RunControls, type Settings } from "./settings.ts";
-
-/** The results root of this repository: `results/` beside `lib/`. */
-export const DEFAULT_RESULTS_ROOT: string = new URL("../../results", import.meta.url).pathname;
-
-/** The repository root, for `git` queries. */
-const REPO_ROOT = new URL("../..", import.meta.url).pathname;
 
 /** What {@linkcode runExperiment} returns. */
 export interface RunOutcome {
@@ -74,7 +103,7 @@ interface Run {
   files: RunFiles;
   manifest: Manifest;
   rows: MetricsRow[];
-  confusions: Parameters<typeof confusionCsv>[0];
+  confusions: Confusion[];
   /** Per evaluated image, and pictures per arm, for the HTML report. */
   predictions: PredictionRow[];
   pictures: ArmPictures[];
@@ -88,6 +117,8 @@ interface Run {
   checkpointEvery: number | null;
   /** Where the interrupted run this one goes on with stopped (`--resume`), or null. */
   resume: ResumePoint | null;
+  /** The settings the command line gave (recorded in an interrupted run's checkpoint, for its arms to come). */
+  overrides: Partial<Settings>;
 }
 
 /**
@@ -126,23 +157,47 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
   const progress = createProgress({ quiet: controls.quiet, terminal });
   const say = (line: string) => controls.quiet || progress.log(line);
   const overrides = options.overrides ?? {};
+  const release = controls.resume ? lockForResume(controls.resume) : () => {};
+  try {
+    return await runLocked(experiment, { ...options, controls, terminal, progress, say, overrides });
+  } finally {
+    release();
+  }
+}
+
+/** {@linkcode runExperiment} once a resumed folder is locked. */
+async function runLocked(
+  experiment: Experiment,
+  options: RunOptions & {
+    controls: RunControls;
+    terminal: boolean;
+    progress: Progress;
+    say: (line: string) => void;
+    overrides: Partial<Settings>;
+  },
+): Promise<RunOutcome> {
+  const { controls, terminal, progress, say, overrides } = options;
   const resume = controls.resume ? readResumePoint(controls.resume, { experiment, overrides }) : null;
   const armSettings = resume
-    ? deriveArmSettings(experiment, {}, [resume.arm]).map((arm) => ({ ...arm, settings: resume.settings }))
+    ? resumedArms(experiment, resume)
     : deriveArmSettings(experiment, overrides, controls.arms);
   say(experiment.title);
-  const loaded = await loadData(experiment, controls, say);
+  const loaded = await loadData(
+    experiment,
+    resume ? { ...controls, ...resumeDataDir(resume, controls) } : controls,
+    say,
+  );
   if (resume) checkSameData(resume, loaded.record);
   const plans = armSettings.map((arm) => ({ ...arm, data: limitData(experiment.prepare(loaded, arm.settings), arm) }));
   let init = resume?.init ?? null; // a resumed run's report starts from the weights it started from
   if (!resume && controls.initFrom !== null) init = initialWeights(experiment, plans, controls.initFrom);
-  const output = { say, progress, init, checkpointEvery: controls.checkpointEvery, resume };
+  const output = { say, progress, init, checkpointEvery: controls.checkpointEvery, resume, overrides };
   const run = resume
     ? await reopenRun(experiment, { plans, resume, write: options.write, output })
     : await openRun(experiment, { plans, dataset: loaded.record, controls, write: options.write, output });
   say(`run folder: ${run.files.dir}`);
   try {
-    if (!resume) run.files.append("metrics.csv", METRICS_COLUMNS.join(",") + "\n");
+    if (!resume) run.files.startMetrics();
     for (const plan of plans) await trainArm(run, plan, options.signal);
     run.manifest.status = "completed";
   } catch (error) {
@@ -179,7 +234,7 @@ async function openRun(
     dataset: DatasetRecord;
     controls: RunControls;
     write?: WriteFile;
-    output: Pick<Run, "say" | "progress" | "init" | "checkpointEvery" | "resume">;
+    output: Pick<Run, "say" | "progress" | "init" | "checkpointEvery" | "resume" | "overrides">;
   },
 ): Promise<Run> {
   const started = new Date();
@@ -191,11 +246,13 @@ async function openRun(
     experiment: experiment.name,
     title: experiment.title,
     source: experiment.source,
+    ...(experiment.reported && { reported: experiment.reported }),
     "run_id": id,
+    ...(controls.command && { command: controls.command }),
     status: "running",
     settings: recordSettings(experiment, new Map(plans.map((p) => [p.name, p.settings]))),
     datasets: [options.dataset],
-    git: await gitState(REPO_ROOT),
+    git: await gitState(PROJECT_ROOT),
     runtime: runtimeInfo(),
     "started_at": started.toISOString(),
     "ended_at": null,
@@ -204,16 +261,7 @@ async function openRun(
     transforms: Object.fromEntries(plans.map((p) => [p.name, p.data.transform.name])),
     ...(options.output.init && { "init_from": { file: options.output.init.file, sha256: options.output.init.sha256 } }),
     "final_metrics": {},
-    files: {
-      metrics: "metrics.csv",
-      charts: "charts.txt",
-      confusion: "confusion.csv",
-      evaluations: "evaluations.md",
-      predictions: "predictions.csv",
-      pictures: "pictures.json",
-      report: "report.html",
-      ...Object.fromEntries(plans.map((p) => [p.name ? `model_${p.name}` : "model", checkpointName(p.name)])),
-    },
+    files: runFileNames(plans.map((p) => p.name)),
   };
   files.manifest(manifest);
   const { height, width } = plans[0]!.data.train;
@@ -237,14 +285,18 @@ async function reopenRun(
     plans: ArmPlan[];
     resume: ResumePoint;
     write?: WriteFile;
-    output: Pick<Run, "say" | "progress" | "init" | "checkpointEvery" | "resume">;
+    output: Pick<Run, "say" | "progress" | "init" | "checkpointEvery" | "resume" | "overrides">;
   },
 ): Promise<Run> {
-  const { dir } = options.resume;
+  const { dir, settings } = options.resume;
+  const { train, evaluations } = options.plans.find((p) => p.name === options.resume.arm)!.data;
+  const stepsPerEpoch = Math.ceil(train.count / settings.batchSize);
+  const log = { stepsPerEpoch, evaluations: evaluations.length, logEvery: settings.logEvery };
+  const { rows, bytes } = await readResumedLog(options.resume, log);
+  Deno.truncateSync(`${dir}/metrics.csv`, bytes); // a last row the stop cut off goes, as after a failed write
   const files = new RunFiles(dir, options.write);
   const manifest = resumedManifest(options.resume);
   files.manifest(manifest);
-  const { rows } = await readMetrics(`${dir}/metrics.csv`);
   const { height, width } = options.plans[0]!.data.train;
   const report = { confusions: [], predictions: [], pictures: [], imageSize: { height, width } };
   // elapsed_s goes on from the last row written, the pause left out.
@@ -276,10 +328,20 @@ function buildArm(run: Run, plan: ArmPlan) {
 async function trainArm(run: Run, plan: ArmPlan, signal?: AbortSignal): Promise<void> {
   const { experiment, manifest, progress } = run;
   const { name, settings, data } = plan;
+  const resumed = run.resume?.arm === name ? run.resume : null;
+  if (run.resume && run.resume.arms.indexOf(name) < run.resume.arms.indexOf(run.resume.arm)) {
+    return replayArm(run, plan); // finished before the interruption
+  }
   const { model, initial, label, backend } = buildArm(run, plan);
-  const before = run.resume ? 0 : manifest.samples_seen; // a resumed run has one arm
+  const before = manifest.samples_seen - (resumed?.position.samplesSeen ?? 0);
   const { optimizer, rng } = armTrainer(model, settings, backend);
-  if (run.resume) goOn(run, { model, optimizer, rng, label });
+  if (resumed) goOn(run, { model, optimizer, rng, label });
+  const started = resumed ? 0 : (performance.now() - run.clock) / 1000; // elapsed_s goes on across a resume
+  const endEpoch = (epoch: number, stepsPerEpoch: number) => {
+    const rows = run.rows.filter((r) => r.arm === name);
+    const start = rows.findLast((r) => r.epoch < epoch)?.elapsed_s ?? started;
+    progress.log(label + epochLine(rows, { epoch, stepsPerEpoch, start }));
+  };
   const result = await train(model, data, {
     ...settings,
     optimizer,
@@ -287,25 +349,27 @@ async function trainArm(run: Run, plan: ArmPlan, signal?: AbortSignal): Promise<
     backend,
     loss: experiment.loss,
     rng,
-    from: run.resume?.position,
+    from: resumed?.position,
     signal,
     onEpochStart: (epoch: number) => {
       const done = epoch - 1;
       if (run.checkpointEvery && done > 0 && done % run.checkpointEvery === 0) {
         saveCheckpoint(run, plan, { model, epoch: done });
       }
-      progress.log(`${label}--- Epoch ${epoch} ---`);
+      progress.log(`${label}Epoch ${epoch}/${settings.epochs}`);
     },
     onInterval: (log: IntervalLog) => {
       record(run, plan, "train", log);
       manifest.samples_seen = before + log.samplesSeen;
-      progress.update(log.samplesSeen, label + (experiment.formatInterval?.(log, name) ?? defaultInterval(log)));
+      const line = experiment.formatInterval?.(log, name); // the write-up's own log line, kept
+      if (line) progress.log(label + line);
+      progress.update(log.samplesSeen, label + (line || defaultInterval(log)));
+      if (data.evaluations.length === 0 && log.step === log.stepsPerEpoch) endEpoch(log.epoch, log.step);
     },
     onEvaluation: (log: EvaluationLog) => {
       record(run, plan, log.split as MetricsRow["split"], log);
-      const { loss, accuracy, macroF1 } = log;
-      progress.log(`${label}epoch ${log.epoch} ${log.split}: loss ${loss.toFixed(4)}, accuracy ${accuracy.toFixed(4)}, \
-macro-F1 ${macroF1.toFixed(4)}`);
+      const done = run.rows.filter((r) => r.arm === name && r.epoch === log.epoch && r.split !== "train").length;
+      if (done === data.evaluations.length) endEpoch(log.epoch, log.step);
     },
   }).catch((error) => {
     if (error instanceof DivergedError) recordDivergence(run, plan, error, before);
@@ -327,12 +391,43 @@ macro-F1 ${macroF1.toFixed(4)}`);
       accuracy: e.accuracy,
       macro_f1: e.macroF1,
     };
-    run.confusions.push({ arm: name, split, matrix: e.confusion, classNames: data.train.classNames });
+    run.confusions.push({ arm: name, split, matrix: e.confusion, classNames: [...data.train.classNames] });
   }
-  const recorded = recordForReport(model, { arm: name, initial, data, loss: experiment.loss, backend });
+  const recorded = recordForReport(model, { arm: name, initial, data, final: result.final });
   run.predictions.push(...recorded.predictions);
   run.pictures.push(recorded.pictures);
   await experiment.afterArm?.({ arm: name, model, initial, data, runDir: run.files.dir, log: run.say });
+}
+
+/**
+ * The arms of a resumed run: every arm of the run with the settings the command line gave it (the interrupted arm's
+ * as its checkpoint recorded them); for a checkpoint from before the command line's settings were recorded, the
+ * interrupted arm alone.
+ */
+function resumedArms(experiment: Experiment, resume: ResumePoint): ArmSettings[] {
+  const { arm, settings, overrides } = resume;
+  if (overrides === null) return deriveArmSettings(experiment, {}, [arm]).map((a) => ({ ...a, settings }));
+  return deriveArmSettings(experiment, overrides, resume.arms).map((a) => a.name === arm ? { ...a, settings } : a);
+}
+
+/**
+ * An arm that finished before the run was interrupted: its rows and final metrics are in the folder already; its
+ * final weights are read back and evaluated again for the confusion matrices and the report (the same numbers).
+ */
+function replayArm(run: Run, plan: ArmPlan): void {
+  const { name, data } = plan;
+  const { model, initial, backend } = buildArm(run, plan);
+  run.progress.stop();
+  loadCheckpoint(readCheckpoint(checkpointPath(run.files.dir, name)), model.params());
+  const loss = run.experiment.loss;
+  const final: Record<string, Evaluation> = {};
+  for (const { split, set } of data.evaluations) {
+    final[split] = evaluate(model, set, { transform: data.transform, loss, backend });
+    run.confusions.push({ arm: name, split, matrix: final[split].confusion, classNames: [...data.train.classNames] });
+  }
+  const recorded = recordForReport(model, { arm: name, initial, data, final });
+  run.predictions.push(...recorded.predictions);
+  run.pictures.push(recorded.pictures);
 }
 
 /** Restores the weights, optimizer state and rng position of the interrupted run `run` goes on with. */
@@ -365,8 +460,8 @@ function saveCheckpoint(
     epoch,
     initFrom,
   });
-  const resume = stopped && resumeState(stopped, stopped);
-  run.files.checkpoint(checkpointName(arm), model.params(), {
+  const resume = stopped && resumeState(stopped, { ...stopped, overrides: run.overrides });
+  run.files.checkpoint(arm, model.params(), {
     metadata: { ...metadata, ...resume?.metadata },
     state: resume?.state,
   });
@@ -379,11 +474,8 @@ function record(
   split: MetricsRow["split"],
   log: { epoch: number; step: number; samplesSeen: number; loss: number; accuracy: number; macroF1?: number },
 ): void {
-  const { row, line } = metricsRow(plan.name, split, {
-    ...log,
-    elapsedSeconds: (performance.now() - run.clock) / 1000,
-  });
-  run.files.append("metrics.csv", line);
+  const row = metricsRow(plan.name, split, { ...log, elapsedSeconds: (performance.now() - run.clock) / 1000 });
+  run.files.appendMetrics(row);
   run.rows.push(row);
 }
 
@@ -407,8 +499,8 @@ function recordDivergence(run: Run, plan: ArmPlan, error: DivergedError, before:
 /**
  * Writes charts, evaluation table, confusion matrices, predictions and
  * pictures, then `report.html` from the folder, then the manifest with its end time; a failed write turns a completed run into a failed one
- * and is named in `status_detail`, never thrown. Prints the charts and the
- * table unless quiet, and only what there is to show.
+ * and is named in `status_detail`, never thrown. Prints the charts of a
+ * single-arm run unless quiet, and only what there is to show.
  */
 async function finish(run: Run, options: { quiet: boolean; terminal: boolean }): Promise<RunOutcome> {
   const { files, manifest, rows } = run;
@@ -416,16 +508,16 @@ async function finish(run: Run, options: { quiet: boolean; terminal: boolean }):
   const evaluated = rows.some((r) => r.split !== "train");
   const table = evaluated ? evaluationTable(rows) : "";
   const problems: string[] = [];
-  const outputs = {
-    "charts.txt": charts + "\n",
-    "evaluations.md": table && table + "\n",
-    "confusion.csv": run.confusions,
-    "predictions.csv": predictionsCsv(run.predictions),
-    "pictures.json": JSON.stringify({ imageSize: run.imageSize, arms: run.pictures }),
-  };
-  for (const [name, content] of Object.entries(outputs)) {
+  const outputs: [RunFile, () => string][] = [
+    ["charts", () => charts + "\n"],
+    ["evaluations", () => table && table + "\n"],
+    ["confusion", () => confusionCsv(run.confusions)],
+    ["predictions", () => predictionsCsv(run.predictions)],
+    ["pictures", () => JSON.stringify({ imageSize: run.imageSize, arms: run.pictures })],
+  ];
+  for (const [file, content] of outputs) {
     try {
-      files.put(name, typeof content === "string" ? content : confusionCsv(content));
+      files.put(file, content());
     } catch (error) {
       problems.push((error as Error).message);
     }
@@ -441,7 +533,7 @@ async function finish(run: Run, options: { quiet: boolean; terminal: boolean }):
     await writeRunReport(files.dir, { manifest, put: (name, text) => files.put(name, text) });
   } catch (error) {
     if (manifest.status === "completed") manifest.status = "failed";
-    const problem = `report.html: ${(error as Error).message}`;
+    const problem = `${RUN_FILES.report}: ${(error as Error).message}`;
     manifest.status_detail = [manifest.status_detail, problem].filter((p) => p).join("; then ");
   }
   try {
@@ -449,9 +541,9 @@ async function finish(run: Run, options: { quiet: boolean; terminal: boolean }):
   } catch (error) {
     console.error(`${(error as Error).message}; the run ended ${manifest.status}: ${manifest.status_detail ?? ""}`);
   }
-  if (!options.quiet && rows.length > 0) {
-    const shown = options.terminal ? chartsOf(rows, { color: true }) : charts;
-    console.log("\n" + shown + (evaluated ? "\n\n" + table : ""));
+  // A run of several arms leaves its charts to charts.txt; the command line prints one table of them all.
+  if (!options.quiet && rows.length > 0 && new Set(rows.map((r) => r.arm)).size === 1) {
+    console.log("\n" + (useColor({ terminal: options.terminal }) ? chartsOf(rows, { color: true }) : charts));
   }
   return { runDir: files.dir, manifest, charts };
 }

@@ -5,15 +5,14 @@
  * @module
  */
 
-/** The repository root, where `deno.json` names each task's permissions. */
-const REPO_ROOT = new URL("../..", import.meta.url).pathname;
+import { PROJECT_ROOT as REPO_ROOT } from "../_fs.ts"; // where `deno.json` names each task's permissions
 
 /**
- * The words of `deno run` for `experiments/<name>.ts` (or `options.script`):
- * the `exp:<name>` task's permissions, its write list made absolute plus
- * `out`; every permission (`-A`) when `deno.json` has no such task.
+ * The words of `deno run` for `deno task exp <name>` (or `options.script`,
+ * an experiment file): the `exp` task's permissions, its write list made
+ * absolute plus `out`; every permission (`-A`) when `deno.json` has no such task.
  *
- * @param name the experiment's name, as in its `exp:<name>` task.
+ * @param name the experiment's name, as in `deno task exp <name>`.
  * @param out a folder the run must also be allowed to write.
  * @param options `script`: another experiment file (absolute path).
  * @returns `["deno", "run", ...]`, without the experiment's own flags.
@@ -21,7 +20,7 @@ const REPO_ROOT = new URL("../..", import.meta.url).pathname;
 export function experimentCommand(name: string, out: string, options: { script?: string } = {}): string[] {
   let permissions = ["-A"];
   try {
-    const task: string = JSON.parse(Deno.readTextFileSync(`${REPO_ROOT}deno.json`)).tasks[`exp:${name}`];
+    const task: string = JSON.parse(Deno.readTextFileSync(`${REPO_ROOT}deno.json`)).tasks.exp;
     permissions = task.split(" ").filter((word) => word.startsWith("--allow-")).map((word) =>
       word.startsWith("--allow-write=")
         ? `--allow-write=${[...word.slice(14).split(",").map((dir) => REPO_ROOT + dir), out].join(",")}`
@@ -30,12 +29,6 @@ export function experimentCommand(name: string, out: string, options: { script?:
   } catch {
     // No deno.json beside lib/, or no task: every permission.
   }
-  const script = options.script ?? `${REPO_ROOT}experiments/${name}.ts`;
-  return ["deno", "run", `--config=${REPO_ROOT}deno.json`, ...permissions, script];
-}
-
-/** `words` as one shell line, quoting the words that need it. */
-export function shellLine(words: string[]): string {
-  const quote = (word: string) => /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-  return words.map(quote).join(" ");
+  const main = `${REPO_ROOT}lib/experiment/main.ts`;
+  return ["deno", "run", `--config=${REPO_ROOT}deno.json`, ...permissions, main, options.script ?? name];
 }

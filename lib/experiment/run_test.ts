@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { readMetrics } from "../report/mod.ts";
-import { needs, withTempDir } from "../testing/io.ts";
-import { tinyExperiment } from "../testing/tiny_experiment.ts";
+import { readMetrics } from "../run/mod.ts";
+import { capture, needs, withTempDir } from "../testing/io.ts";
+import { tinyArmsExperiment, tinyExperiment } from "../testing/tiny_experiment.ts";
 import { type Experiment, type RunControls, runExperiment, type RunOptions, UsageError } from "./mod.ts";
 
 /** Runs read the embedded data and write run folders. */
@@ -57,7 +57,7 @@ Deno.test(
       assert.ok(saved.datasets[0].files.every((f: { verified: boolean }) => f.verified));
       assert.equal(saved.samples_seen, 120);
       assert.equal(typeof saved.runtime.deno, "string");
-      assert.match(saved.models[""], /conv2d 1->2 3x3 .* -> 2x26x26/);
+      assert.match(saved.models[""], /conv2d 1->2 3x3 .* 2x26x26 +20$/m);
       assert.ok(saved.ended_at !== null && saved.wall_seconds >= 0);
       assert.deepEqual(Object.keys(manifest.final_metrics), ["test"]);
       const { rows } = await readMetrics(`${runDir}/metrics.csv`);
@@ -73,7 +73,7 @@ Deno.test(
       const pictures = JSON.parse(await Deno.readTextFile(`${runDir}/pictures.json`));
       assert.deepEqual(pictures.arms[0].filters.shape, [2, 1, 3, 3]);
       assert.match(await Deno.readTextFile(`${runDir}/report.html`), /This run completed\./);
-      assert.ok((await Deno.stat(`${runDir}/charts/train-loss.vl.json`)).size > 0);
+      assert.ok((await Deno.stat(`${runDir}/charts/loss.vl.json`)).size > 0);
     }),
 );
 
@@ -90,12 +90,19 @@ Deno.test(
           return "";
         },
       };
-      const { runDir, manifest } = await runExperiment(experiment, {
-        overrides: {},
-        controls: { out, quiet: false },
-        terminal: false,
-        signal: controller.signal,
+      // Not quiet, so the interruption goes through the printing path too; captured, so the test prints nothing.
+      let outcome: Awaited<ReturnType<typeof runExperiment>> | undefined;
+      const { out: printed } = await capture(async () => {
+        outcome = await runExperiment(experiment, {
+          overrides: {},
+          controls: { out, quiet: false },
+          terminal: false,
+          signal: controller.signal,
+        });
+        return 0;
       });
+      assert.ok(printed.length > 0, "not quiet: the run printed");
+      const { runDir, manifest } = outcome!;
       assert.equal(manifest.status, "interrupted");
       assert.match(manifest.status_detail ?? "", /interrupted at epoch 2, step 21: received SIGINT/);
       const { rows } = await readMetrics(`${runDir}/metrics.csv`);
@@ -178,7 +185,8 @@ Deno.test(
   () =>
     withTempDir(async (out) => {
       let rows = 0;
-      // metrics.csv fills up half-way through its fourth row; then nothing fits but the manifest rewritten in place.
+      // metrics.csv fills up half-way through its fourth row; then nothing fits, and the final manifest is a smaller
+      // record in the first one's bytes (the start of its status_detail).
       const write = (path: string, data: Uint8Array, options?: { append?: boolean }) => {
         const full = () => new Error("No space left on device (os error 28)");
         if (path.endsWith("metrics.csv") && ++rows > 4) {
@@ -193,7 +201,6 @@ Deno.test(
       assert.equal(saved.status, "failed");
       assert.match(saved.status_detail, /^cannot write \S+\/metrics\.csv: No space left on device/);
       assert.match(saved.status_detail, /then cannot write \S+\/charts\.txt: No space left/);
-      assert.match(saved.status_detail, /then report\.html: cannot write \S+\/report\.html: No space left/);
       assert.ok(saved.ended_at !== null && saved.samples_seen === 60, "ended, with the samples of the rows kept");
       const text = await Deno.readTextFile(`${runDir}/metrics.csv`);
       assert.ok(text.endsWith("\n"), "no truncated line");
@@ -256,5 +263,33 @@ Deno.test(
       const saved = JSON.parse(await Deno.readTextFile(`${runDir}/manifest.json`));
       assert.equal(saved.status, "failed");
       assert.match(saved.status_detail, /^cannot write \S+\/metrics\.csv: No space left on device/);
+    }),
+);
+
+Deno.test(
+  "runExperiment() prints a Keras line per epoch, and the charts of a single-arm run only",
+  io,
+  () =>
+    withTempDir(async (out) => {
+      const printed: string[] = [];
+      const log = console.log;
+      console.log = (...args: unknown[]) => printed.push(args.join(" "));
+      try {
+        await runSmall(out, { controls: { quiet: false } });
+        const single = printed.splice(0).join("\n");
+        assert.match(single, /^Epoch 1\/2$/m);
+        const epochs = single.match(
+          /^60\/60 - \d+\.\ds - \d+ images\/s - loss: \d\.\d{4} - accuracy: \d\.\d{4} - test_loss: \d\.\d{4} - test_accuracy: \d\.\d{4}$/gm,
+        );
+        assert.equal(epochs?.length, 2, single);
+        assert.doesNotMatch(single, /step \d+\/60/, "no interval lines of its own off a terminal");
+        assert.match(single, /^loss against samples seen$/m);
+        await runSmall(out, { experiment: tinyArmsExperiment, controls: { quiet: false } });
+        const arms = printed.join("\n");
+        assert.match(arms, /^\[frozen\] 60\/60 - .* test_accuracy: \d\.\d{4}$/m);
+        assert.doesNotMatch(arms, /against samples seen/, "a multi-arm run leaves its charts to charts.txt");
+      } finally {
+        console.log = log;
+      }
     }),
 );

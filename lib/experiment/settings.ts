@@ -1,11 +1,12 @@
 /**
  * An experiment's settings: the defaults its file states, overridden by
- * command-line flags, validated before anything runs.
+ * command-line flags (one table, {@linkcode experimentFlags}), validated
+ * before anything runs.
  *
  * @module
  */
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { type Flag, type FlagType, integer, number, oneOf, orAll, parseFlags, path, UsageError } from "../cli/mod.ts";
 import { type BackendName, backendNames } from "../backend/mod.ts";
 import { type OptimizerName, OPTIMIZERS } from "../optim/mod.ts";
 import type { SampleOrder } from "../train/mod.ts";
@@ -72,7 +73,31 @@ export interface RunControls {
   initFrom: string | null;
   /** An interrupted run folder to go on with (`--resume RUN_DIR`); null for a new run. */
   resume?: string | null;
+  /** The command line as the user would retype it, for the manifest; absent when not run from one. */
+  command?: string;
 }
+
+export { UsageError };
+
+/** Seeds `0..4` (inclusive range), `1,5,9`, or a mix (`0..2,7`); undefined when not such a list. */
+function readSeeds(text: string): number[] | undefined {
+  const seeds: number[] = [];
+  for (const part of text.split(",").map((p) => p.trim())) {
+    const range = part.match(/^(\d+)\.\.(\d+)$/);
+    if (range && +range[2]! >= +range[1]! && +range[2]! - +range[1]! < MAX_SEEDS) {
+      for (let seed = +range[1]!; seed <= +range[2]!; seed++) seeds.push(seed);
+    } else if (/^\d+$/.test(part)) seeds.push(Number(part));
+    else return undefined;
+  }
+  const unique = [...new Set(seeds)];
+  return unique.length > MAX_SEEDS || unique.some((seed) => seed > 0xffffffff) ? undefined : unique;
+}
+
+/** A `--seeds` list: `0..4`, `1,5,9` or a mix, at most 1000 seeds. */
+export const seedList: FlagType<number[]> = {
+  allowed: `seeds like 0..4 or 1,5,9 (ranges upwards, at most ${MAX_SEEDS} seeds, each at most 4294967295)`,
+  read: readSeeds,
+};
 
 /**
  * Parses a seed list: `0..4` (inclusive range), `1,5,9`, or a mix (`0..2,7`).
@@ -80,29 +105,9 @@ export interface RunControls {
  * @throws {UsageError} naming the value when it is not such a list.
  */
 export function parseSeeds(text: string): number[] {
-  const seeds: number[] = [];
-  for (const part of text.split(",").map((p) => p.trim())) {
-    const range = part.match(/^(\d+)\.\.(\d+)$/);
-    if (range) {
-      const [from, to] = [Number(range[1]), Number(range[2])];
-      if (to < from || to - from >= MAX_SEEDS) {
-        throw new UsageError(`--seeds: got '${text}', a range must run upwards and hold at most ${MAX_SEEDS} seeds`);
-      }
-      for (let seed = from; seed <= to; seed++) seeds.push(seed);
-    } else if (/^\d+$/.test(part)) {
-      seeds.push(Number(part));
-    } else {
-      throw new UsageError(`--seeds: got '${text}', expected seeds like 0..4 or 1,5,9`);
-    }
-  }
-  if (seeds.some((seed) => seed > 0xffffffff)) {
-    throw new UsageError(`--seeds: got '${text}', seeds must be at most 4294967295`);
-  }
-  const unique = [...new Set(seeds)];
-  if (unique.length > MAX_SEEDS) {
-    throw new UsageError(`--seeds: got '${text}', ${unique.length} seeds; at most ${MAX_SEEDS} in all`);
-  }
-  return unique;
+  const seeds = readSeeds(text);
+  if (seeds === undefined) throw new UsageError(`--seeds: got '${text}', expected ${seedList.allowed}`);
+  return seeds;
 }
 
 /** An experiment-specific boolean flag. */
@@ -111,39 +116,133 @@ export interface ExtraFlag {
   description: string;
 }
 
-/** A bad command line: the message names the flag, the value and what is allowed. */
-export class UsageError extends Error {
-  /** Takes the message shown to the user. */
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
+/** Below this a float32 weight cannot move: `w - lr * dw` rounds back to `w`. */
+const TINY_LR = 1e-30;
 
-/** Plain decimal digits: `0x10`, `1e3` and `+5` are refused, though `Number()` reads them. */
-const DIGITS = /^\d+$/;
-const positiveInteger = (raw: string) => DIGITS.test(raw) && Number(raw) >= 1;
-
-const NUMERIC_FLAGS: Record<string, { key: keyof Settings; allowed: string; check: (raw: string) => boolean }> = {
-  seed: {
-    key: "seed",
-    allowed: "a plain decimal integer from 0 to 4294967295",
-    check: (raw) => DIGITS.test(raw) && Number(raw) <= 0xffffffff,
-  },
-  epochs: { key: "epochs", allowed: "a positive integer", check: positiveInteger },
-  lr: { key: "lr", allowed: "a positive number", check: (raw) => Number(raw) > 0 && Number(raw) < Infinity },
-  "batch-size": { key: "batchSize", allowed: "a positive integer", check: positiveInteger },
-  "log-every": { key: "logEvery", allowed: "a positive integer", check: positiveInteger },
-  "train-limit": { key: "trainLimit", allowed: "a positive integer or 'all'", check: positiveInteger },
-  "test-limit": { key: "testLimit", allowed: "a positive integer or 'all'", check: positiveInteger },
-  threads: { key: "threads", allowed: "an integer from 1 to 64", check: (raw) => positiveInteger(raw) && +raw <= 64 },
+/** The flags that set a setting, by flag name. */
+const SETTING_OF: Record<string, keyof Settings> = {
+  seed: "seed",
+  epochs: "epochs",
+  lr: "lr",
+  "batch-size": "batchSize",
+  optimizer: "optimizer",
+  "train-limit": "trainLimit",
+  "test-limit": "testLimit",
+  "log-every": "logEvery",
+  backend: "backend",
+  threads: "threads",
 };
 
 /** Every optimizer hyper-parameter, each a flag (`--momentum`, `--beta1`, ...). */
 const HYPER_FLAGS = Object.fromEntries(Object.values(OPTIMIZERS).flatMap((spec) => Object.entries(spec.hyper)));
 
-/** Below this a float32 weight cannot move: `w - lr * dw` rounds back to `w`. */
-const TINY_LR = 1e-30;
+/** What an experiment's flag table is made from. */
+export interface ExperimentFlagOptions {
+  /** The experiment's defaults, shown in --help. */
+  defaults: Settings;
+  /** The experiment's own switches. */
+  extraFlags?: Record<string, ExtraFlag>;
+  /** Its arms, for `--arm`. */
+  armNames?: string[];
+  /** The dataset's environment variable, for `--data-dir`'s help. */
+  envVar?: string;
+  /** The default results root. */
+  out: string;
+}
+
+/** The flag table of an experiment: every runner flag, its optimizers' hyper-parameters, its own switches. */
+export function experimentFlags(options: ExperimentFlagOptions): Record<string, Flag> {
+  const d = options.defaults, arms = options.armNames ?? [];
+  const backends = `${backendNames.join(" | ")}: WebAssembly SIMD (wasm-fma: multiply-adds fused, may differ by ` +
+    "machine) or TypeScript kernels";
+  const limit = (what: string, value: number | null): Flag => ({
+    value: "N|all",
+    type: orAll(integer(1)),
+    default: value,
+    help: `use the first N ${what} images`,
+  });
+  return {
+    seed: { value: "N", type: integer(0, 0xffffffff), default: d.seed, help: "seed of the run's random generator" },
+    epochs: { value: "N", type: integer(1), default: d.epochs, help: "passes over the training data" },
+    lr: { value: "X", type: number("a positive number", (x) => x > 0), default: d.lr, help: "learning rate" },
+    "batch-size": { value: "N", type: integer(1), default: d.batchSize, help: "samples per step, gradients averaged" },
+    optimizer: {
+      value: "NAME",
+      type: oneOf(Object.keys(OPTIMIZERS)),
+      default: d.optimizer,
+      help: [
+        "which optimizer trains the model:",
+        ...Object.entries(OPTIMIZERS).map(([k, o]) => `  ${k.padEnd(14)}${o.description}`),
+      ].join("\n"),
+    },
+    ...Object.fromEntries(
+      Object.entries(HYPER_FLAGS).map(([key, h]) => [key, {
+        value: "X",
+        type: key === "epsilon" ? number("> 0", (x) => x > 0) : number("0 <= x < 1", (x) => x >= 0 && x < 1),
+        default: d.hyper?.[key] ?? h.default,
+        help: h.description,
+      }]),
+    ),
+    "train-limit": limit("training", d.trainLimit),
+    "test-limit": limit("test", d.testLimit),
+    "log-every": { value: "N", type: integer(1), default: d.logEvery, help: "steps per logged row" },
+    backend: { value: "NAME", type: oneOf(backendNames), default: d.backend ?? DEFAULT_BACKEND, help: backends },
+    threads: {
+      value: "N",
+      type: integer(1, 64),
+      default: d.threads ?? 1,
+      help: "split each batch across N threads; batches of 1 stay on one",
+    },
+    ...controlFlags(options),
+    ...(arms.length > 0 && {
+      arm: {
+        value: "NAME",
+        multiple: true,
+        type: { allowed: `one of ${arms.join(", ")}`, read: (t) => armsIn(t, arms) },
+        help: `run only these arms (repeat or comma-separate): ${arms.join(", ")}`,
+      } satisfies Flag<string[]>,
+    }),
+    ...Object.fromEntries(Object.entries(options.extraFlags ?? {}).map(([name, f]) => [name, { help: f.description }])),
+  };
+}
+
+/** The flags of how a run is carried out: data, output, seeds, checkpoints, resume. */
+function controlFlags(options: ExperimentFlagOptions): Record<string, Flag> {
+  return {
+    "data-dir": {
+      value: "DIR",
+      type: path,
+      defaultText: `$${options.envVar ?? "the dataset's variable"}, then the usual places`,
+      help: "folder holding the dataset's files",
+    },
+    "allow-modified-data": { help: "accept data files whose SHA-256 differs (recorded in the manifest)" },
+    out: {
+      value: "DIR",
+      type: path,
+      default: options.out,
+      help: "results root (the tasks may write only under results/)",
+    },
+    quiet: { help: "no progress bar or interval lines" },
+    seeds: {
+      value: "LIST",
+      type: seedList,
+      help: `one run per seed, e.g. 0..4 or 1,5,9, at most ${MAX_SEEDS}; not with --seed`,
+    },
+    "checkpoint-every": {
+      value: "N",
+      type: integer(1),
+      help: "also write model.safetensors every N epochs (default: only at the end of each arm)",
+    },
+    "init-from": { value: "FILE", type: path, help: "start from the weights of a .safetensors checkpoint" },
+    resume: { value: "RUN_DIR", type: path, help: "go on with an interrupted run where it stopped (its settings)" },
+  };
+}
+
+/** The arms named in a comma list, when every one is an arm. */
+function armsIn(text: string, arms: string[]): string[] | undefined {
+  const named = text.split(",").map((a) => a.trim()).filter((a) => a);
+  return named.length > 0 && named.every((a) => arms.includes(a)) ? named : undefined;
+}
 
 /** The parsed command line: settings, controls, or a request for help. */
 export interface ParsedCommandLine {
@@ -160,203 +259,61 @@ export interface ParsedCommandLine {
 }
 
 /**
- * Parses `args` over `defaults`. Flags: `--seed --epochs --lr --batch-size
- * --optimizer --momentum --beta1 --beta2 --epsilon --train-limit --test-limit
- * --log-every --backend --data-dir --allow-modified-data --out --quiet --arm --seeds
- * --checkpoint-every --init-from --resume --help`, plus the experiment's own boolean flags. Relative `--data-dir`
- * and `--out` folders resolve against `options.cwd`.
+ * Parses `args` by the experiment's flag table ({@linkcode experimentFlags})
+ * over `options.defaults`. Relative `--data-dir`, `--out`, `--init-from` and
+ * `--resume` paths resolve against `options.cwd` (default the working folder).
  *
  * @param args the command-line arguments.
- * @param options the defaults, extra flags, arm names, default results root, environment and working folder.
+ * @param options the table's makings, the data folder from the environment and the working folder.
  * @throws {UsageError} naming the flag, the value and what is allowed.
  */
 export function parseCommandLine(
   args: string[],
-  options: {
-    defaults: Settings;
-    extraFlags?: Record<string, ExtraFlag>;
-    armNames?: string[];
-    out: string;
-    env?: { dataDir?: string };
-    cwd?: string;
-  },
+  options: ExperimentFlagOptions & { env?: { dataDir?: string }; cwd?: string },
 ): ParsedCommandLine {
-  const extra = Object.keys(options.extraFlags ?? {});
-  const strings = [
-    ...Object.keys(NUMERIC_FLAGS),
-    ...Object.keys(HYPER_FLAGS),
-    "optimizer",
-    "backend",
-    "data-dir",
-    "out",
-    "seeds",
-    "checkpoint-every",
-    "init-from",
-    "resume",
-  ];
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        ...Object.fromEntries(strings.map((name) => [name, { type: "string" as const }])),
-        ...Object.fromEntries(
-          ["allow-modified-data", "quiet", ...extra].map((name) => [name, { type: "boolean" as const }]),
-        ),
-        arm: { type: "string", multiple: true },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message} (see --help)`);
+  const { values, given, help } = parseFlags(args, experimentFlags(options));
+  const v = values as Record<string, unknown>;
+  const overrides: Record<string, unknown> = { flags: { ...options.defaults.flags } };
+  const hyper: Record<string, number> = {};
+  for (const name of given) {
+    if (name in SETTING_OF) overrides[SETTING_OF[name]!] = v[name];
+    else if (name in HYPER_FLAGS) hyper[name] = v[name] as number;
+    else if (name in (options.extraFlags ?? {})) (overrides.flags as Record<string, boolean>)[name] = true;
   }
-  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
-  const overrides = parseSettingFlags(values, options.defaults);
-  for (const name of extra) if (values[name] === true) overrides.flags![name] = true;
-  if (values.seed !== undefined && values.seeds !== undefined) {
-    throw new UsageError("--seeds and --seed: give one or the other (--seeds 0..4 runs seeds 0 to 4)");
-  }
-  const at = (path: string) => resolve(options.cwd ?? ".", path);
-  const flagDir = values["data-dir"] as string | undefined;
-  if (flagDir === "") throw new UsageError("--data-dir: got an empty path, expected a folder");
-  const envDir = flagDir === undefined ? options.env?.dataDir : undefined;
-  const every = values["checkpoint-every"] as string | undefined;
-  if (every !== undefined && !positiveInteger(every)) {
-    throw new UsageError(`--checkpoint-every: got '${every}', expected a positive integer (epochs)`);
-  }
-  const initFrom = values["init-from"] as string | undefined;
-  if (initFrom === "") throw new UsageError("--init-from: got an empty path, expected a .safetensors file");
-  const resume = values.resume as string | undefined;
-  if (resume === "") throw new UsageError("--resume: got an empty path, expected a run folder");
-  const clash = ["seeds", "init-from", "arm", "out"].find((flag) => values[flag] !== undefined);
-  if (resume !== undefined && clash) {
-    throw new UsageError(`--resume and --${clash}: a resumed run keeps its folder, arm, seed and initial weights`);
-  }
-  const warnings = typeof overrides.lr === "number" && overrides.lr < TINY_LR
-    ? [`--lr ${overrides.lr}: below ${TINY_LR}, float32 weights will not change`]
-    : [];
+  if (Object.keys(hyper).length > 0) overrides.hyper = hyper;
+  checkCombinations(given);
+  const at = (p: unknown) => typeof p === "string" ? resolve(options.cwd ?? ".", p) : null;
+  const envDir = given.has("data-dir") ? undefined : options.env?.dataDir;
+  const lr = overrides.lr as number | undefined;
   return {
     settings: { ...options.defaults, ...overrides } as Settings,
-    overrides,
+    overrides: overrides as Partial<Settings>,
     controls: {
-      dataDir: flagDir ?? envDir ? at((flagDir ?? envDir)!) : null,
+      dataDir: at(v["data-dir"] ?? envDir),
       dataDirFromEnv: envDir !== undefined,
-      allowModifiedData: values["allow-modified-data"] === true,
-      out: typeof values.out === "string" ? at(values.out) : options.out,
-      quiet: values.quiet === true,
-      arms: parseArms(values.arm as string[] | undefined, options.armNames ?? []),
-      seeds: typeof values.seeds === "string" ? parseSeeds(values.seeds) : null,
-      checkpointEvery: every === undefined ? null : Number(every),
-      initFrom: initFrom === undefined ? null : at(initFrom),
-      resume: resume === undefined ? null : at(resume),
+      allowModifiedData: v["allow-modified-data"] === true,
+      out: given.has("out") ? at(v.out)! : options.out,
+      quiet: v.quiet === true,
+      arms: ((v.arm ?? []) as string[][]).flat(),
+      seeds: (v.seeds as number[] | undefined) ?? null,
+      checkpointEvery: (v["checkpoint-every"] as number | undefined) ?? null,
+      initFrom: at(v["init-from"]),
+      resume: at(v.resume),
     },
-    help: values.help === true,
-    warnings,
+    help,
+    warnings: lr !== undefined && lr < TINY_LR ? [`--lr ${lr}: below ${TINY_LR}, float32 weights will not change`] : [],
   };
 }
 
-/** The numeric flags, `--optimizer`, `--backend` and the hyper-parameter flags, as settings. */
-function parseSettingFlags(values: Record<string, unknown>, defaults: Settings): Partial<Settings> {
-  const overrides: Record<string, unknown> = { flags: { ...defaults.flags } };
-  for (const [flag, spec] of Object.entries(NUMERIC_FLAGS)) {
-    const raw = values[flag];
-    if (typeof raw !== "string") continue;
-    if (flag.endsWith("-limit") && raw === "all") overrides[spec.key] = null;
-    else if (spec.check(raw.trim())) overrides[spec.key] = Number(raw);
-    else throw new UsageError(`--${flag}: got '${raw}', expected ${spec.allowed}`);
+/** Refuses flags that exclude each other. */
+function checkCombinations(given: Set<string>): void {
+  if (given.has("seed") && given.has("seeds")) {
+    throw new UsageError("--seeds and --seed: give one or the other", { hint: "--seeds 0..4 runs seeds 0 to 4" });
   }
-  const choices: [string, readonly string[]][] = [["optimizer", Object.keys(OPTIMIZERS)], ["backend", backendNames]];
-  for (const [flag, allowed] of choices) {
-    const value = values[flag];
-    if (typeof value !== "string") continue;
-    if (!allowed.includes(value)) {
-      throw new UsageError(`--${flag}: got '${value}', expected one of ${allowed.join(", ")}`);
-    }
-    overrides[flag] = value;
+  const clash = ["seeds", "init-from", "arm", "out"].find((flag) => given.has(flag));
+  if (given.has("resume") && clash) {
+    throw new UsageError(`--resume and --${clash}: a resumed run keeps its folder, arm, seed and initial weights`, {
+      hint: `leave out --${clash}`,
+    });
   }
-  const hyper: Record<string, number> = {};
-  for (const name of Object.keys(HYPER_FLAGS)) {
-    const raw = values[name];
-    if (typeof raw !== "string") continue;
-    const value = raw.trim() === "" ? NaN : Number(raw);
-    const ok = name === "epsilon" ? value > 0 && value < Infinity : value >= 0 && value < 1;
-    if (!ok) throw new UsageError(`--${name}: got '${raw}', expected ${name === "epsilon" ? "> 0" : "0 <= x < 1"}`);
-    hyper[name] = value;
-  }
-  if (Object.keys(hyper).length > 0) overrides.hyper = hyper;
-  return overrides as Partial<Settings>;
-}
-
-/** `--arm` values, repeated or comma-separated, each one of `armNames`. */
-function parseArms(given: string[] | undefined, armNames: string[]): string[] {
-  if (given === undefined) return [];
-  const arms = given.flatMap((a) => a.split(",")).map((a) => a.trim()).filter((a) => a);
-  const expected = armNames.length ? `expected one of ${armNames.join(", ")}` : "but this experiment has a single arm";
-  if (arms.length === 0) throw new UsageError(`--arm: got '${given.join(" ")}', ${expected}`);
-  for (const arm of arms) if (!armNames.includes(arm)) throw new UsageError(`--arm: got '${arm}', ${expected}`);
-  return arms;
-}
-
-/**
- * The `--help` text: every flag with its default.
- *
- * @param name the task, e.g. `exp:fashion`.
- * @param options the title, the defaults, extra flags, arms, the data environment variable.
- */
-export function helpText(
-  name: string,
-  options: {
-    title: string;
-    defaults: Settings;
-    extraFlags?: Record<string, ExtraFlag>;
-    armNames?: string[];
-    envVar: string;
-    out: string;
-  },
-): string {
-  const d = options.defaults;
-  const limit = (v: number | null) => (v === null ? "all" : String(v));
-  const backends =
-    `${backendNames.join(" | ")}: WebAssembly SIMD (wasm-fma: multiply-adds fused, may differ by machine)` +
-    " or TypeScript kernels";
-  const lines = [
-    `${options.title}`,
-    "",
-    `Usage: deno task ${name} [flags]`,
-    "",
-    `  --seed N              seed of the run's random generator, plain decimal (default ${d.seed})`,
-    `  --epochs N            passes over the training data (default ${d.epochs})`,
-    `  --lr X                learning rate (default ${d.lr})`,
-    `  --batch-size N        samples per step, gradients averaged (default ${d.batchSize})`,
-    `  --optimizer NAME      one of these (default ${d.optimizer}):`,
-    ...Object.entries(OPTIMIZERS).map(([key, spec]) => `      ${key.padEnd(16)}${spec.description}`),
-    ...Object.entries(HYPER_FLAGS).map(([key, h]) =>
-      `  --${key} X`.padEnd(24) + `${h.description} (default ${d.hyper?.[key] ?? h.default})`
-    ),
-    `  --train-limit N|all   use the first N training images (default ${limit(d.trainLimit)})`,
-    `  --test-limit N|all    use the first N test images (default ${limit(d.testLimit)})`,
-    `  --log-every N         steps per logged row (default ${d.logEvery})`,
-    `  --backend NAME        ${backends} (default ${d.backend ?? DEFAULT_BACKEND})`,
-    `  --threads N           split each batch across N threads; batches of 1 stay on one (default ${d.threads ?? 1})`,
-    `  --data-dir DIR        folder holding the dataset's files (default: $${options.envVar}, then the usual places)`,
-    "  --allow-modified-data accept data files whose SHA-256 differs (recorded in the manifest)",
-    `  --out DIR             results root (default ${options.out}; the deno tasks may write only under results/)`,
-    "  --quiet               no progress bar or interval lines",
-    `  --seeds LIST          one run per seed, e.g. 0..4 or 1,5,9, at most ${MAX_SEEDS}; not with --seed`,
-    "  --checkpoint-every N  also write model.safetensors every N epochs (default: only at the end of each arm)",
-    "  --init-from FILE      start from the weights of a .safetensors checkpoint, not the initial draw",
-    "  --resume RUN_DIR      go on with an interrupted run where it stopped, appending to its files (its settings)",
-  ];
-  if (options.armNames?.length) {
-    lines.push(
-      `  --arm NAME            run only these arms (repeat or comma-separate): ${options.armNames.join(", ")}`,
-    );
-  }
-  for (const [flag, spec] of Object.entries(options.extraFlags ?? {})) {
-    lines.push(`  --${flag.padEnd(20)}${spec.description}`);
-  }
-  lines.push("  --help                this text");
-  return lines.join("\n");
 }

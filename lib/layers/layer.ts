@@ -43,7 +43,11 @@ export interface Layer {
   /**
    * Given the gradient of the loss with respect to the last forward's
    * output, writes each parameter's `grad` (overwriting it) and returns the
-   * gradient with respect to the input. Never changes parameter values.
+   * gradient with respect to the input. Changes no parameter value, except
+   * under fused SGD: a parameter whose `fusedSgdLr` is set is updated here,
+   * `value -= fusedSgdLr * grad`, once its gradient is known and after the input
+   * gradient has used the old value (its `grad` may then be left unwritten).
+   * The optimizer's `step()` then updates only the other parameters.
    */
   backward(dy: Tensor, options?: BackwardOptions): Tensor;
   /** The layer's parameters (none for ReLU, pooling and flatten). */

@@ -98,18 +98,26 @@ export class Sequential implements Layer {
     return parts.flat();
   }
 
-  /** One line per layer: its description and output shape, then the parameter count. */
+  /** A table of the layers (description, output shape, parameters, as Keras's summary), then the totals. */
   summary(): string {
-    const lines: string[] = [];
     let shape = this.inputShape;
-    lines.push(`input ${shape.join("x")}`);
+    const rows = [["layer", "output", "parameters"], [`input ${shape.join("x")}`, "", ""]];
     for (const layer of this.layers) {
       shape = layer.outputShape(shape);
-      lines.push(`${layer.describe()} -> ${shape.join("x")}`);
+      rows.push([layer.describe(), shape.join("x"), String(sizeOf(layer.params()))]);
     }
-    const count = this.#params.reduce((sum, p) => sum + p.value.length, 0);
-    const trainable = this.#params.filter((p) => !p.frozen).reduce((sum, p) => sum + p.value.length, 0);
-    lines.push(`${count} parameters, ${trainable} trainable`);
+    const widths = [0, 1].map((k) => Math.max(...rows.map((row) => row[k].length)));
+    const params = Math.max(...rows.map((row) => row[2].length));
+    const lines = rows.map(([what, out, n]) =>
+      `${what.padEnd(widths[0])} ${out.padEnd(widths[1])} ${n.padStart(params)}`.trimEnd()
+    );
+    const trainable = sizeOf(this.#params.filter((p) => !p.frozen));
+    lines.push(`${sizeOf(this.#params)} parameters, ${trainable} trainable`);
     return lines.join("\n");
   }
+}
+
+/** The number of values in `params`. */
+function sizeOf(params: readonly Param[]): number {
+  return params.reduce((sum, p) => sum + p.value.length, 0);
 }

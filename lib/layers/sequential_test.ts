@@ -26,11 +26,15 @@ Deno.test("Sequential names parameters by position and kind, and summarises shap
     "4.dense.bias",
   ]);
   const summary = model.summary();
-  assert.match(summary, /max_pool2d 2x2 stride 2x2 -> 2x2x2/);
-  // The initializers are named, so the manifest's model summary records them.
-  assert.match(summary, /conv2d 1->2 3x3 .*, init normal\/fanIn, zeros, frozen -> /);
-  assert.match(summary, /dense 8->3, init normal\/fanIn, zeros -> 3/);
-  assert.match(summary, /47 parameters, 27 trainable/);
+  const lines = summary.split("\n");
+  assert.match(lines[0], /^layer +output parameters$/);
+  assert.equal(lines[1], "input 1x6x6");
+  // The initializers are named, so the manifest's model summary records them; a layer's parameters end its line.
+  assert.match(lines[2], /^conv2d 1->2 3x3 .*, init normal\/fanIn, zeros, frozen 2x4x4 +20$/);
+  assert.match(lines[4], /^max_pool2d 2x2 stride 2x2 +2x2x2 +0$/);
+  assert.match(lines[6], /^dense 8->3, init normal\/fanIn, zeros +3 +27$/);
+  assert.equal(lines[7], "47 parameters, 27 trainable");
+  assert.equal(new Set([0, 2, 3, 4, 5, 6].map((i) => lines[i].length)).size, 1, "columns aligned");
   assert.deepEqual(model.outputShape([1, 6, 6]), [3]);
 });
 

@@ -5,22 +5,29 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import type { Experiment } from "../experiment/mod.ts";
-import { experimentNamed } from "../predict/main.ts";
+import { type Command, path, runCli, runMain } from "../cli/mod.ts";
+import { type Experiment, findExperiment } from "../experiment/mod.ts";
 import { loadPredictor } from "../predict/mod.ts";
 import { bundleScript, pageConfig, pageHtml } from "./page.ts";
-import { runFromUserCwd } from "../_fs.ts";
+import { drawPagePath, runTitle } from "../run/mod.ts";
 
-/** The `--help` text. */
-export const HELP = `Usage: deno task page RUN_DIR [--arm NAME] [--out FILE]
+const FLAGS = {
+  arm: { value: "NAME", help: "the arm of a multi-arm run" },
+  out: { value: "FILE", type: path, defaultText: "RUN_DIR/draw.html, draw-<arm>.html per arm", help: "where to write" },
+} as const;
 
-Writes one self-contained HTML file (no network) with the run's trained
+/** The command: its flag table and --help text. */
+export const PAGE: Command<typeof FLAGS> = {
+  task: "page",
+  usage: "RUN_DIR",
+  positionals: { min: 1, max: 1 },
+  about: `Writes one self-contained HTML file (no network) with the run's trained
 weights and the project's own layers, bundled for the browser: draw on a
 canvas with the mouse or a finger and see the top three classes, computed in
-the page on the image predict would make of the drawing. Default FILE: RUN_DIR/draw.html (draw-<arm>.html per arm).
-
-Exit codes: 0 written, 2 bad input (no run, an unknown arm, a bad checkpoint).`;
+the page on the image predict would make of the drawing.`,
+  flags: FLAGS,
+  notes: "Exit codes: 0 written, 2 bad input (no run, an unknown arm, a bad checkpoint).",
+};
 
 /**
  * Runs the command line and returns the exit code.
@@ -28,35 +35,25 @@ Exit codes: 0 written, 2 bad input (no run, an unknown arm, a bad checkpoint).`;
  * @param args `Deno.args`.
  * @param options how to find an experiment by name (tests give the tiny one); default `experiments/<name>.ts`.
  */
-export async function pageCli(
+export function pageCli(
   args: string[],
   options: { experiment?: (name: string) => Promise<Experiment> } = {},
 ): Promise<number> {
-  try {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { arm: { type: "string" }, out: { type: "string" }, help: { type: "boolean" } },
-    });
-    if (values.help) return console.log(HELP), 0;
-    const [runDir, ...rest] = positionals;
-    if (runDir === undefined || rest.length > 0) throw new Error("expected one run folder");
-    const predictor = await loadPredictor(runDir, {
-      arm: values.arm,
-      experiment: options.experiment ?? experimentNamed,
-    });
-    const title = `${runDir.replace(/\/+$/, "").split("/").slice(-2).join("/")}${
-      values.arm ? `, arm ${values.arm}` : ""
-    }`;
-    const out = values.out ?? `${runDir}/${values.arm ? `draw-${values.arm}` : "draw"}.html`;
-    const config = pageConfig(predictor, await Deno.readFile(predictor.checkpoint.file));
-    await Deno.writeTextFile(out, pageHtml(title, config, await bundleScript()));
-    console.log(out);
-    return 0;
-  } catch (error) {
-    console.error(`page: ${(error as Error).message}`);
-    return 2;
-  }
+  return runCli(PAGE, args, {
+    errorCode: 2,
+    run: async ({ values, positionals: [runDir] }) => {
+      const predictor = await loadPredictor(runDir!, {
+        arm: values.arm,
+        experiment: options.experiment ?? findExperiment,
+      });
+      const title = runTitle(runDir!, values.arm);
+      const out = values.out ?? drawPagePath(runDir!, values.arm ?? "");
+      const config = pageConfig(predictor, await Deno.readFile(predictor.checkpoint.file));
+      await Deno.writeTextFile(out, pageHtml(title, config, await bundleScript()));
+      console.log(out);
+      return 0;
+    },
+  });
 }
 
-if (import.meta.main) await runFromUserCwd(pageCli);
+if (import.meta.main) await runMain(pageCli);

@@ -10,12 +10,13 @@
 import type { Predictor } from "../predict/mod.ts";
 import type { PageConfig } from "./browser.ts";
 import { layerSpecs } from "./network.ts";
+import { PROJECT_ROOT } from "../_fs.ts";
 
 /** The page's script: `lib/page/browser.ts` and what it imports, bundled for the browser. */
 export async function bundleScript(): Promise<string> {
   const entry = new URL("./browser.ts", import.meta.url).pathname;
   const args = ["bundle", "--quiet", "--platform", "browser", entry];
-  const cwd = new URL("../..", import.meta.url).pathname; // the project's deno.json, wherever the user is
+  const cwd = PROJECT_ROOT; // the project's deno.json, wherever the user is
   const { success, stdout, stderr } = await new Deno.Command("deno", { args, cwd, stdout: "piped", stderr: "piped" })
     .output();
   const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);

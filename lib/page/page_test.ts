@@ -1,34 +1,17 @@
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
-import { parse } from "csv-parse/sync";
-import { runExperiment, runExperimentCli } from "../experiment/mod.ts";
-import { classify, decodePngGrey, loadPredictor, toModelInput } from "../predict/mod.ts";
-import type { Conv2d } from "../layers/mod.ts";
+import { findExperiment, runExperiment } from "../experiment/mod.ts";
+import { classify, loadPredictor } from "../predict/mod.ts";
 import { createRng } from "../rng/mod.ts";
 import { classifyInput, layerSpecs, pageNetwork } from "./network.ts";
-import { experimentNamed, predictCli } from "../predict/main.ts";
-import { CHROMIUM_PATH, hasChromium, visitPage } from "../report/html/browser.ts";
-import { needs, withTempDir } from "../testing/io.ts";
+import { capture, needs, withTempDir } from "../testing/io.ts";
 import { tinyArmsExperiment, tinyExperiment } from "../testing/tiny_experiment.ts";
 import { pageCli } from "./main.ts";
 import { serveCli, servePage } from "./serve.ts";
 
 const experiments = [tinyExperiment, tinyArmsExperiment];
-const experiment = (name: string) => experiments.find((e) => e.name === name) ?? experimentNamed(name);
+const experiment = (name: string) => experiments.find((e) => e.name === name) ?? findExperiment(name);
 const options = { experiment: (name: string) => Promise.resolve(experiment(name)) };
-
-/** Runs a command line, returning its exit code and what it printed. */
-async function capture(run: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
-  const [log, error] = [console.log, console.error];
-  let out = "", err = "";
-  console.log = (line: string) => void (out += line + "\n");
-  console.error = (line: string) => void (err += line + "\n");
-  try {
-    return { code: await run(), out, err };
-  } finally {
-    [console.log, console.error] = [log, error];
-  }
-}
 
 Deno.test(
   "deno task page writes one self-contained HTML file, and refuses a bad arm",
@@ -117,101 +100,48 @@ Deno.test(
     }),
 );
 
-/** The browser test runs Chromium; without it, it is skipped, saying so once. */
-const permitted = !needs("read", "write", "env", { name: "net", host: "127.0.0.1" }, {
-  name: "run",
-  command: CHROMIUM_PATH,
-}).ignore;
-if (permitted && !hasChromium()) {
-  console.log(`page browser test skipped: no Chromium at ${CHROMIUM_PATH} (install it: apt-get install chromium)`);
-}
-const mnist = permitted ? Deno.env.get("MNIST_DATA_DIR") : undefined;
-
-/** What the page showed after the strokes: its 28x28 input, its top three and the canvas as a PNG data URL. */
-interface Drawn {
-  input: number[];
-  top: { class: number; label: string; probability: number }[];
-  png: string;
-  /** The feature maps shown, and how many of them have a pixel that is not black. */
-  maps: { shown: number; lit: number };
+/** Sends `request` (lines, without the blank line that ends it) over TCP to `url`'s port; the raw answer, parsed. */
+async function rawHttp(
+  url: string,
+  request: string[],
+): Promise<{ status: number; headers: Headers; body: Uint8Array }> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: Number(new URL(url).port) });
+  await conn.write(new TextEncoder().encode([...request, "Connection: close", "", ""].join("\r\n")));
+  const bytes = new Uint8Array(await new Response(conn.readable).arrayBuffer());
+  const end = new TextDecoder("latin1").decode(bytes).indexOf("\r\n\r\n");
+  const [statusLine, ...lines] = new TextDecoder().decode(bytes.subarray(0, end)).split("\r\n");
+  const headers = new Headers(lines.map((line) => line.split(/:\s*/, 2) as [string, string]));
+  return { status: Number(statusLine!.split(" ")[1]), headers, body: bytes.subarray(end + 4) };
 }
 
-/** A "7": a bar and a slanted stroke, drawn with the mouse across the 280x280 canvas. */
-async function drawSeven(page: import("puppeteer-core").Page): Promise<Drawn> {
-  await page.waitForFunction(() => "classified" in window);
-  const box = (await (await page.$("#draw"))!.boundingBox())!;
-  const strokes = [[[70, 60], [210, 60], [130, 230]]];
-  for (const stroke of strokes) {
-    await page.mouse.move(box.x + stroke[0]![0]!, box.y + stroke[0]![1]!);
-    await page.mouse.down();
-    for (const [x, y] of stroke.slice(1)) await page.mouse.move(box.x + x!, box.y + y!, { steps: 12 });
-    await page.mouse.up();
-  }
-  return page.evaluate(() => {
-    const { input, top } = (window as unknown as { classified: Pick<Drawn, "input" | "top"> }).classified;
-    const maps = [...document.querySelectorAll<HTMLCanvasElement>("#maps canvas")].map((c) =>
-      c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 !== 3 && v > 0)
-    );
-    const png = (document.getElementById("draw") as HTMLCanvasElement).toDataURL("image/png");
-    return { input, top, png, maps: { shown: maps.length, lit: maps.filter(Boolean).length } };
-  });
-}
-
-/** Serves the page of `runDir`, opens it, draws, and checks the page against `deno task predict` on the drawn image. */
-async function checkAgainstPredict(runDir: string, dir: string, screenshot: string): Promise<number> {
-  const { problems, result } = await served(
-    runDir,
-    (url) => visitPage(url, { inspect: drawSeven, screenshot, width: 800 }),
-  );
-  assert.deepEqual(problems, [], "no console error");
-  const drawn = result!;
-  const { model } = await loadPredictor(runDir, options);
-  const filters = (model.layers[0] as Conv2d).kernel.shape[0];
-  assert.deepEqual(drawn.maps, { shown: filters, lit: filters }, "the first layer's feature maps are shown");
-  const png = Uint8Array.from(atob(drawn.png.split(",")[1]!), (c) => c.charCodeAt(0));
-  await Deno.writeFile(`${dir}/drawn.png`, png);
-  const input = toModelInput(decodePngGrey(png, "drawn.png"), { height: 28, width: 28 });
-  assert.deepEqual(drawn.input, [...input], "the page's 28x28 input is predict's");
-  assert.ok(input.some((v) => v > 200), "the strokes were drawn");
-  const header = new TextEncoder().encode("P5\n28 28\n255\n");
-  await Deno.writeFile(`${dir}/input.pgm`, new Uint8Array([...header, ...input]));
-  let worst = 0;
-  for (const file of ["drawn.png", "input.pgm"]) {
-    const { code, out } = await capture(() => predictCli([runDir, `${dir}/${file}`, "--csv"], options));
-    assert.equal(code, 0);
-    const rows = parse(out, { columns: true }) as Record<string, string>[];
-    assert.deepEqual(drawn.top.map((t) => t.class), rows.map((r) => Number(r.class)), `${file}: same classes`);
-    assert.deepEqual(drawn.top.map((t) => t.label), rows.map((r) => r.label));
-    for (const [i, t] of drawn.top.entries()) {
-      worst = Math.max(worst, Math.abs(t.probability - Number(rows[i]!.probability)));
-    }
-  }
-  assert.ok(worst <= 1e-4, `probabilities differ by ${worst}`);
-  console.log(
-    `page vs predict: top ${
-      drawn.top.map((t) => `${t.label} ${t.probability}`).join(", ")
-    }; largest difference ${worst}`,
-  );
-  assert.ok((await Deno.stat(screenshot)).size > 5_000, "a screenshot was saved");
-  return worst;
-}
-
-Deno.test("the page classifies a drawing as deno task predict does (tiny run, Chromium)", {
-  ignore: !permitted || !hasChromium(),
-}, () =>
-  withTempDir(async (dir) => {
-    const { runDir } = await runExperiment(tinyExperiment, { controls: { out: dir, quiet: true }, terminal: false });
-    await checkAgainstPredict(runDir, dir, `${dir}/page.png`);
-  }));
-
-// With MNIST (MNIST_DATA_DIR) the page of a real exp:zhou run; PAGE_SCREENSHOT=docs/page_zhou.png keeps its picture.
-Deno.test("the page classifies a drawn 7 as deno task predict does (exp:zhou on MNIST, Chromium)", {
-  ignore: !permitted || !hasChromium() || !mnist,
-}, () =>
-  withTempDir(async (dir) => {
-    const code = await runExperimentCli(await experimentNamed("zhou"), ["--data-dir", mnist!, "--out", dir, "--quiet"]);
-    assert.equal(code, 0);
-    const [run] = [...Deno.readDirSync(`${dir}/zhou`)].map((e) => `${dir}/zhou/${e.name}`);
-    const keep = Deno.env.get("PAGE_SCREENSHOT");
-    await checkAgainstPredict(run!, dir, keep ?? `${dir}/page.png`);
-  }));
+Deno.test(
+  "deno task serve answers HEAD with GET's length and no body, and only to its own address (no DNS rebinding)",
+  needs("read", "write", { name: "net", host: "127.0.0.1" }, { name: "run", command: "deno" }),
+  () =>
+    withTempDir(async (dir) => {
+      const { runDir } = await runExperiment(tinyExperiment, { controls: { out: dir, quiet: true }, terminal: false });
+      await served(runDir, async (url) => {
+        const host = new URL(url).host, port = new URL(url).port;
+        for (const path of ["/", "/model.safetensors"]) {
+          const get = await rawHttp(url, [`GET ${path} HTTP/1.1`, `Host: ${host}`]);
+          const head = await rawHttp(url, [`HEAD ${path} HTTP/1.1`, `Host: ${host}`]);
+          assert.equal(get.status, 200, path);
+          assert.ok(get.body.length > 1000, `${path}: ${get.body.length} bytes`);
+          assert.equal(head.status, 200, path);
+          assert.equal(head.headers.get("content-length"), String(get.body.length), path);
+          assert.equal(head.headers.get("content-type"), get.headers.get("content-type"), path);
+          assert.equal(head.body.length, 0, `${path}: HEAD has no body`);
+        }
+        const local = await rawHttp(url, ["GET / HTTP/1.1", `Host: localhost:${port}`]);
+        assert.equal(local.status, 200, "localhost is this machine too");
+        for (const other of [`evil.example:${port}`, "evil.example", "127.0.0.1", `127.0.0.1:${Number(port) + 1}`]) {
+          for (const method of ["GET", "HEAD"]) {
+            const answer = await rawHttp(url, [`${method} /model.safetensors HTTP/1.1`, `Host: ${other}`]);
+            assert.equal(answer.status, 421, `${method} with Host ${other}`);
+            const text = new TextDecoder().decode(answer.body);
+            if (method === "GET") assert.match(text, new RegExp(`only to ${host.replace(".", "\\.")}`), text);
+          }
+        }
+      });
+    }),
+);

@@ -11,7 +11,7 @@
  * @module
  */
 import { type DatasetName, datasetSpec, loadDataset } from "../data/mod.ts";
-import type { Manifest } from "../report/mod.ts";
+import type { Manifest } from "../run/mod.ts";
 import type { ServedDataset } from "./dataset.ts";
 import { playgroundHtml } from "./page.ts";
 

@@ -18,7 +18,6 @@ import {
   type ArmSettings,
   armTrainer,
   checkpointMetadata,
-  checkpointName,
   DEFAULT_BACKEND,
   deriveArmSettings,
   divergedAt,
@@ -30,7 +29,15 @@ import {
   type Settings,
 } from "../experiment/mod.ts";
 import type { Sequential } from "../layers/mod.ts";
-import { type Manifest, METRICS_COLUMNS, type MetricsRow, type RunStatus } from "../report/mod.ts";
+import {
+  checkpointName,
+  type Manifest,
+  METRICS_HEADER,
+  metricsLine,
+  type MetricsRow,
+  RUN_FILES,
+  type RunStatus,
+} from "../run/mod.ts";
 import {
   DivergedError,
   type EvaluationLog,
@@ -125,11 +132,11 @@ export async function runSession(
 ): Promise<SessionOutcome> {
   const { plans, events } = options;
   const manifest = openManifest(experiment, options);
-  let metrics = METRICS_COLUMNS.join(",") + "\n";
+  let metrics = METRICS_HEADER;
   const clock = { start: performance.now(), paused: 0 };
   const elapsed = () => (performance.now() - clock.start - clock.paused) / 1000;
   const record = (arm: string, split: MetricsRow["split"], log: Parameters<typeof metricsRow>[2]) => {
-    const { row, line } = metricsRow(arm, split, log);
+    const row = metricsRow(arm, split, log), line = metricsLine(row);
     metrics += line;
     events.onRow?.(row, line);
   };
@@ -167,6 +174,7 @@ function openManifest(
     experiment: experiment.name,
     title: experiment.title,
     source: experiment.source,
+    ...(experiment.reported && { reported: experiment.reported }),
     "run_id": options.runId,
     status: "running",
     settings: recordSettings(experiment, new Map(plans.map((p) => [p.name, p.settings]))),
@@ -180,7 +188,7 @@ function openManifest(
     transforms: Object.fromEntries(plans.map((p) => [p.name, p.data.transform.name])),
     "final_metrics": {},
     files: {
-      metrics: "metrics.csv",
+      metrics: RUN_FILES.metrics,
       ...Object.fromEntries(plans.map((p) => [p.name ? `model_${p.name}` : "model", checkpointName(p.name)])),
     },
   };

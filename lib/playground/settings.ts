@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { type Experiment, parseCommandLine, type Settings, UsageError } from "../experiment/mod.ts";
+import { usageLine } from "../cli/mod.ts";
+import { type Experiment, experimentCli, parseCommandLine, type Settings, UsageError } from "../experiment/mod.ts";
 
 /** Query parameters that are the page's own, not flags. */
 const PAGE_PARAMETERS = ["experiment", "autostart"];
@@ -48,6 +49,17 @@ export function commandLineOf(experiment: Experiment, params: URLSearchParams): 
     } else args.push(`--${key}`, value);
   }
   return args;
+}
+
+/**
+ * The line the command line prints for `error`: `usageLine` for a user's mistake, else the task and the message.
+ *
+ * @param experiment the experiment the page runs.
+ * @param error what went wrong.
+ */
+export function pageMessage(experiment: Experiment, error: unknown): string {
+  const { task } = experimentCli(experiment);
+  return error instanceof UsageError ? usageLine(task, error) : `${task}: ${(error as Error).message}`;
 }
 
 /**

@@ -8,12 +8,13 @@
  *
  * @module
  */
+import { experimentTask, shellLine } from "../cli/mod.ts";
 import type { Experiment } from "../experiment/mod.ts";
 import { OPTIMIZERS } from "../optim/mod.ts";
-import type { Manifest } from "../report/mod.ts";
+import type { Manifest } from "../run/mod.ts";
 import { armColor, drawChart, drawConfusion, drawFilters, drawMaps, type Series } from "./draw.ts";
 import type { BrowserRuntime } from "./session.ts";
-import { pageSettings } from "./settings.ts";
+import { pageMessage, pageSettings } from "./settings.ts";
 import type { StartMessage, WorkerMessage } from "./worker.ts";
 
 /** The settings the form shows, by flag name, and how each reads an experiment's default. */
@@ -127,11 +128,11 @@ function formParameters(): URLSearchParams {
 
 /** Shows the command line that makes the same run. */
 function showCommand(experiment: Experiment): void {
-  const flags = [...formParameters()].map((
-    [k, v],
-  ) => (v === "1" && experiment.extraFlags?.[k] ? `--${k}` : `--${k} ${v}`));
+  const flags = [...formParameters()].flatMap(([k, v]) =>
+    v === "1" && experiment.extraFlags?.[k] ? [`--${k}`] : [`--${k}`, v]
+  );
   $("command").innerHTML = `Same run on the command line:<br><code></code>`;
-  $("command").querySelector("code")!.textContent = ["deno task", `exp:${experiment.name}`, ...flags].join(" ");
+  $("command").querySelector("code")!.textContent = shellLine([...experimentTask(experiment.name), ...flags]);
 }
 
 function fail(message: string): void {
@@ -145,7 +146,7 @@ function train(experiment: Experiment): void {
   try {
     pageSettings(experiment, params);
   } catch (error) {
-    return fail(`exp:${experiment.name}: ${(error as Error).message}`);
+    return fail(pageMessage(experiment, error));
   }
   $("message").textContent = "";
   const shared = globalThis.crossOriginIsolated ? new SharedArrayBuffer(8) : new ArrayBuffer(8);
@@ -233,7 +234,7 @@ function receive(view: View, message: WorkerMessage): void {
   view.dirty = true;
   switch (message.type) {
     case "error":
-      return void ($("message").textContent = `exp:${view.experiment.name}: ${message.message}`);
+      return void ($("message").textContent = message.message);
     case "arm":
       view.arms.push(message.arm), view.totals.push(message.totalSteps), view.classNames = message.classNames;
       view.summary = `${message.arm ? `[${message.arm}] ${message.description}\n` : ""}${message.summary}`;

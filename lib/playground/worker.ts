@@ -9,7 +9,7 @@
 import { batchOf } from "../data/mod.ts";
 import type { Experiment } from "../experiment/mod.ts";
 import type { Sequential } from "../layers/mod.ts";
-import type { Manifest } from "../report/mod.ts";
+import type { Manifest } from "../run/mod.ts";
 import { createRng } from "../rng/mod.ts";
 import type { Tensor } from "../tensor/mod.ts";
 import { fetchDataset } from "./dataset.ts";
@@ -21,7 +21,7 @@ import {
   type SessionControl,
   type SessionProgress,
 } from "./session.ts";
-import { pageSettings } from "./settings.ts";
+import { pageMessage, pageSettings } from "./settings.ts";
 
 /** What the page sends to start a run. */
 export interface StartMessage {
@@ -79,23 +79,25 @@ export function startWorker(experiments: readonly Experiment[]): void {
     const data = (event as MessageEvent).data;
     if (data.type === "flags" || data.type === "start") flags = data.flags; // unshared flags come as they change
     if (data.type === "resume") resume?.();
-    if (data.type === "start") run(experiments, data as StartMessage, { post, control }).catch((e) => fail(e, post));
+    if (data.type !== "start") return;
+    const experiment = experiments.find((e) => e.name === data.experiment);
+    if (!experiment) return fail(`playground: no experiment named ${data.experiment}`, post);
+    run(experiment, data as StartMessage, { post, control }).catch((e) => fail(pageMessage(experiment, e), post));
   });
 }
 
-function fail(error: unknown, post: (message: WorkerMessage) => void): void {
-  post({ type: "error", message: (error as Error).message });
-  post({ type: "done", status: "failed", detail: (error as Error).message, metrics: "" });
+/** Tells the page the line the command line would print, and that the run failed. */
+function fail(message: string, post: (message: WorkerMessage) => void): void {
+  post({ type: "error", message });
+  post({ type: "done", status: "failed", detail: message, metrics: "" });
 }
 
 async function run(
-  experiments: readonly Experiment[],
+  experiment: Experiment,
   start: StartMessage,
   options: { post: (m: WorkerMessage) => void; control: SessionControl },
 ) {
   const { post, control } = options;
-  const experiment = experiments.find((e) => e.name === start.experiment);
-  if (!experiment) throw new Error(`no experiment named ${start.experiment}`);
   const { overrides, arms } = pageSettings(experiment, new URLSearchParams(start.query));
   const dataset = await fetchDataset(experiment.dataset, start.base);
   const plans = planArms(experiment, { overrides, arms, dataset, warn: (line) => console.warn(line) });

@@ -10,70 +10,50 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { stringify } from "csv-stringify/sync";
-import type { Experiment } from "../experiment/mod.ts";
-import { decodeIdxImages, decodePgm, decodePngGrey } from "./image.ts";
-import { type GreyImage, toModelInput } from "./input.ts";
+import { type Command, type FlagType, runCli, runMain } from "../cli/mod.ts";
+import { type Experiment, findExperiment } from "../experiment/mod.ts";
+import { modelInputs, readImageFiles } from "./image.ts";
 import { classify, loadPredictor } from "./predict.ts";
-import { runFromUserCwd } from "../_fs.ts";
 
-/** The `--help` text. */
-export const HELP = `Usage: deno task predict RUN_DIR IMAGE... [--arm NAME] [--index LIST] [--csv]
+/** Image indices: `0..99`, `3,5,8` or a mix. */
+const indexList: FlagType<number[]> = {
+  allowed: "indices like 0..99 or 3,5,8 (ranges upwards, at most 100000 each)",
+  read: (text) => {
+    const indices: number[] = [];
+    for (const part of text.split(",")) {
+      const m = part.trim().match(/^(\d+)(?:\.\.(\d+))?$/);
+      const [from, to] = m ? [Number(m[1]), Number(m[2] ?? m[1])] : [NaN, NaN];
+      if (!(to >= from && to - from < 100_000)) return undefined;
+      for (let i = from; i <= to; i++) indices.push(i);
+    }
+    return indices;
+  },
+};
 
-Classifies images with the model a run saved (model.safetensors, or
+const FLAGS = {
+  arm: { value: "NAME", help: "the arm of a multi-arm run" },
+  index: { value: "LIST", type: indexList, default: [0], help: "which images of an IDX file: 0..99, 3,5,8 or a mix" },
+  csv: { help: "print image,rank,class,label,probability rows instead" },
+} as const;
+
+/** The command: its flag table and --help text. */
+export const PREDICT: Command<typeof FLAGS> = {
+  task: "predict",
+  usage: "RUN_DIR IMAGE...",
+  positionals: { min: 2 },
+  about: `Classifies images with the model a run saved (model.safetensors, or
 model-<arm>.safetensors), rebuilt from the experiment its manifest names.
 Images: PNG or PGM of any size and colour (made grey, light on dark, and
 area-averaged to the model's input size, then given the run's pixel
-transform), or IDX image files as MNIST ships them (.gz or not).
-
-Options:
-  --arm NAME     the arm of a multi-arm run
-  --index LIST   which images of an IDX file: 0..99, 3,5,8 or a mix (default 0)
-  --csv          print image,rank,class,label,probability rows instead
-  --help         this text
-
-Exit codes: 0 classified, 2 bad input (a missing or unreadable file, an
-unknown arm, a checkpoint that does not fit).`;
+transform), or IDX image files as MNIST ships them (.gz or not).`,
+  flags: FLAGS,
+  notes: `Exit codes: 0 classified, 2 bad input (a missing or unreadable file, an
+unknown arm, a checkpoint that does not fit).`,
+};
 
 /** How many classes are printed per image. */
 const TOP = 3;
-
-/** Parses `0..99`, `3,5,8` or a mix into indices. */
-function parseIndices(text: string): number[] {
-  return text.split(",").flatMap((part) => {
-    const m = part.trim().match(/^(\d+)(?:\.\.(\d+))?$/);
-    const [from, to] = m ? [Number(m[1]), Number(m[2] ?? m[1])] : [NaN, NaN];
-    if (!(to >= from && to - from < 100_000)) throw new Error(`--index: got '${text}', expected e.g. 0..99 or 3,5,8`);
-    return Array.from({ length: to - from + 1 }, (_, i) => from + i);
-  });
-}
-
-/** Each file's images, named `file` or `file[index]` for IDX files. */
-function readImages(files: string[], indices: number[]): { name: string; image: GreyImage }[] {
-  return files.flatMap((file) => {
-    let bytes: Uint8Array;
-    try {
-      bytes = Deno.readFileSync(file);
-    } catch (error) {
-      throw new Error(`${file}: cannot read (${(error as Error).message.replace(/: \w+ '[^']*'$/, "")})`);
-    }
-    const ascii = String.fromCharCode(...bytes.subarray(0, 4));
-    if (ascii === "\x89PNG") return [{ name: file, image: decodePngGrey(bytes, file) }];
-    if (/^P[25]\s/.test(ascii)) return [{ name: file, image: decodePgm(bytes, file) }];
-    if (/\.pgm$/i.test(file) || /\.png$/i.test(file)) throw new Error(`${file}: not a PNG or PGM file`);
-    return decodeIdxImages(bytes, file, indices).map((image, i) => ({ name: `${file}[${indices[i]}]`, image }));
-  });
-}
-
-/** The experiment `experiments/<name>.ts` exports. */
-export async function experimentNamed(name: string): Promise<Experiment> {
-  if (!/^\w+$/.test(name)) throw new Error(`the manifest names experiment '${name}', not a file name`);
-  const module = await import(new URL(`../../experiments/${name}.ts`, import.meta.url).href);
-  const found = Object.values(module).find((v) => (v as Experiment)?.name === name && "model" in (v as object));
-  if (!found) throw new Error(`experiments/${name}.ts exports no experiment named ${name}`);
-  return found as Experiment;
-}
 
 /**
  * Runs the command line and returns the exit code.
@@ -81,50 +61,37 @@ export async function experimentNamed(name: string): Promise<Experiment> {
  * @param args `Deno.args`.
  * @param options how to find an experiment by name (tests give the tiny one); default `experiments/<name>.ts`.
  */
-export async function predictCli(
+export function predictCli(
   args: string[],
   options: { experiment?: (name: string) => Promise<Experiment> } = {},
 ): Promise<number> {
-  try {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        arm: { type: "string" },
-        index: { type: "string" },
-        csv: { type: "boolean" },
-        help: { type: "boolean" },
-      },
-    });
-    if (values.help) return console.log(HELP), 0;
-    const [runDir, ...files] = positionals;
-    if (runDir === undefined || files.length === 0) throw new Error("expected a run folder and at least one image");
-    const indices = parseIndices(values.index ?? "0");
-    const predictor = await loadPredictor(runDir, {
-      arm: values.arm,
-      experiment: options.experiment ?? experimentNamed,
-    });
-    const [, height, width] = predictor.inputShape as [number, number, number];
-    const images = readImages(files, indices);
-    const probabilities = classify(predictor, images.map(({ image }) => toModelInput(image, { height, width })));
-    const rows = images.flatMap(({ name }, n) =>
-      [...probabilities[n]!.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP)
-        .map(([k, p], rank) => ({ name, rank: rank + 1, k, label: predictor.labels[k] ?? String(k), p }))
-    );
-    if (values.csv) {
-      const header = [["image", "rank", "class", "label", "probability"]];
-      console.log(stringify([...header, ...rows.map((r) => [r.name, r.rank, r.k, r.label, r.p])]).trimEnd());
-    } else {
-      for (const { name } of images) {
-        const top = rows.filter((r) => r.name === name).map((r) => `${r.label} ${(r.p * 100).toFixed(1)}%`);
-        console.log(`${name}: ${top.join(", ")}`);
+  return runCli(PREDICT, args, {
+    errorCode: 2,
+    run: async ({ values, positionals: [runDir, ...files] }) => {
+      const predictor = await loadPredictor(runDir!, {
+        arm: values.arm,
+        experiment: options.experiment ?? findExperiment,
+        warn: (line) => console.error(`warning: ${line}`),
+      });
+      const [, height, width] = predictor.inputShape as [number, number, number];
+      const images = readImageFiles(files, values.index!);
+      const probabilities = classify(predictor, modelInputs(images, { height, width }));
+      // Each image's own rows, by position: the same file (or index) twice is two images.
+      const tops = images.map(({ name }, n) =>
+        [...probabilities[n]!.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP)
+          .map(([k, p], rank) => ({ name, rank: rank + 1, k, label: predictor.labels[k] ?? String(k), p }))
+      );
+      if (values.csv) {
+        const header = [["image", "rank", "class", "label", "probability"]];
+        console.log(stringify([...header, ...tops.flat().map((r) => [r.name, r.rank, r.k, r.label, r.p])]).trimEnd());
+      } else {
+        for (const top of tops) {
+          console.log(`${top[0]!.name}: ${top.map((r) => `${r.label} ${(r.p * 100).toFixed(1)}%`).join(", ")}`);
+        }
       }
-    }
-    return 0;
-  } catch (error) {
-    console.error(`predict: ${(error as Error).message}`);
-    return 2;
-  }
+      return 0;
+    },
+  });
 }
 
-if (import.meta.main) await runFromUserCwd(predictCli);
+if (import.meta.main) await runMain(predictCli);

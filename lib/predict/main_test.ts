@@ -5,7 +5,8 @@ import { readCheckpoint, writeCheckpoint } from "../checkpoint/mod.ts";
 import { runExperiment } from "../experiment/mod.ts";
 import { Dense, Sequential } from "../layers/mod.ts";
 import { createRng } from "../rng/mod.ts";
-import { needs, withTempDir } from "../testing/io.ts";
+import { abortAfter, needs, withTempDir } from "../testing/io.ts";
+import { png } from "../testing/png.ts";
 import { tinyArmsExperiment, tinyExperiment } from "../testing/tiny_experiment.ts";
 import { decodeIdxImages, decodePngGrey } from "./image.ts";
 import { toModelInput } from "./input.ts";
@@ -129,7 +130,7 @@ Deno.test(
           [runDir, IDX, "--index", "10000"],
           /--index 10000 is out of range, the file holds 10000 images/,
         ],
-        ["no run folder", [`${dir}/none`, IDX], /none\/manifest\.json: cannot read the run's manifest/],
+        ["no run folder", [`${dir}/none`, IDX], /cannot read manifest .*none\/manifest\.json/],
       ];
       for (const [name, args, expected] of cases) {
         const { code, err, out } = await predict(args);
@@ -140,5 +141,149 @@ Deno.test(
       }
       const armed = await predict([arms.runDir, IDX, "--arm", "frozen"]);
       assert.equal(armed.code, 0);
+    }),
+);
+
+Deno.test(
+  "predict reads 1-, 2- and 4-bit PNGs, grey and indexed, as it reads their 8-bit twins",
+  needs("read", "write"),
+  () =>
+    withTempDir(async (dir) => {
+      const { runDir } = await tinyRun(dir);
+      const images = decodeIdxImages(Deno.readFileSync(IDX), IDX, [0, 1, 2]);
+      const files: string[] = [];
+      for (const [i, { pixels }] of images.entries()) {
+        const v = [...pixels], size = { width: 28, height: 28 };
+        const write = (name: string, parts: Parameters<typeof png>[0]) => {
+          Deno.writeFileSync(`${dir}/${name}${i}.png`, png(parts));
+          files.push(`${dir}/${name}${i}.png`);
+        };
+        // Each pair: a picture below 8 bits, then the same picture at 8 bits.
+        write("bits1-", { ...size, depth: 1, colourType: 0, samples: v.map((x) => x >= 128 ? 1 : 0) });
+        write("bits1-twin", { ...size, depth: 8, colourType: 0, samples: v.map((x) => x >= 128 ? 255 : 0) });
+        write("bits4-", { ...size, depth: 4, colourType: 0, samples: v.map((x) => x >> 4) });
+        write("bits4-twin", { ...size, depth: 8, colourType: 0, samples: v.map((x) => (x >> 4) * 17) });
+        const palette = [[0, 0, 0], [85, 85, 85], [170, 170, 170], [255, 255, 255]];
+        write("indexed2-", { ...size, depth: 2, colourType: 3, samples: v.map((x) => x >> 6), palette });
+        write("indexed2-twin", { ...size, depth: 8, colourType: 0, samples: v.map((x) => (x >> 6) * 85) });
+      }
+      const { code, out, err } = await predict([runDir, ...files, "--csv"]);
+      assert.equal(code, 0, err);
+      const rows = csvRows(out);
+      assert.equal(rows.length, files.length * 3);
+      for (let k = 0; k < rows.length; k += 6) {
+        const [low, twin] = [rows.slice(k, k + 3), rows.slice(k + 3, k + 6)];
+        assert.deepEqual(
+          low.map((r) => [r.class, r.probability]),
+          twin.map((r) => [r.class, r.probability]),
+          low[0]!.image,
+        );
+      }
+    }),
+);
+
+Deno.test(
+  "predict gives each input its own rows, the same image twice included",
+  needs("read", "write"),
+  () =>
+    withTempDir(async (dir) => {
+      const { runDir } = await tinyRun(dir);
+      const [image] = decodeIdxImages(Deno.readFileSync(IDX), IDX, [0]);
+      const file = `${dir}/seven.png`;
+      Deno.writeFileSync(file, encode({ width: 28, height: 28, data: Uint8Array.from(image!.pixels), channels: 1 }));
+      const text = await predict([runDir, file, file]);
+      assert.equal(text.code, 0);
+      const lines = text.out.trimEnd().split("\n");
+      assert.equal(lines.length, 2, text.out);
+      for (const line of lines) assert.match(line, /^\S+seven\.png: [^,]+ \d+\.\d%, [^,]+ \d+\.\d%, [^,]+ \d+\.\d%$/);
+      assert.equal(lines[0], lines[1]);
+      const csv = csvRows((await predict([runDir, file, file, "--csv"])).out);
+      assert.deepEqual(csv.map((r) => r.rank), ["1", "2", "3", "1", "2", "3"]);
+      const indexed = await predict([runDir, IDX, "--index", "0,0"]);
+      const idxLines = indexed.out.trimEnd().split("\n");
+      assert.equal(idxLines.length, 2, indexed.out);
+      assert.equal(idxLines[0], idxLines[1]);
+      assert.equal(idxLines[0]!.split(", ").length, 3, idxLines[0]);
+    }),
+);
+
+Deno.test(
+  "predict refuses NaN weights, bad metadata, blank and oversized pictures, naming the file",
+  needs("read", "write"),
+  () =>
+    withTempDir(async (dir) => {
+      const { runDir } = await tinyRun(dir);
+      /** A copy of the run whose checkpoint has its tensors and metadata changed by `edit`. */
+      const damaged = (name: string, edit: (c: ReturnType<typeof readCheckpoint>) => void) => {
+        const copy = `${dir}/${name}`;
+        Deno.mkdirSync(copy);
+        Deno.copyFileSync(`${runDir}/manifest.json`, `${copy}/manifest.json`);
+        const checkpoint = readCheckpoint(`${runDir}/model.safetensors`);
+        edit(checkpoint);
+        const params = checkpoint.tensors.map((t) => ({ name: t.name, shape: t.shape, value: t.data }));
+        writeCheckpoint(`${copy}/model.safetensors`, params as never, { metadata: checkpoint.metadata });
+        return copy;
+      };
+      const nan = damaged("nan", (c) => c.tensors[1]!.data[1] = NaN);
+      const settings = damaged("settings", (c) => c.metadata.settings = "{epochs: 2");
+      const labels = damaged("labels", (c) => c.metadata.labels = `{"a": 1}`);
+      const blank = `${dir}/blank.png`, dot = `${dir}/dot.png`;
+      Deno.writeFileSync(blank, encode({ width: 40, height: 30, data: new Uint8Array(1200).fill(255), channels: 1 }));
+      Deno.writeFileSync(dot, encode({ width: 1, height: 1, data: Uint8Array.of(0), channels: 1 }));
+      const big = `${dir}/big.pgm`, words = `${dir}/words.pgm`;
+      Deno.writeTextFileSync(big, "P5\n100000 100000\n255\n");
+      Deno.writeTextFileSync(words, "P2\n2 2\n255\n0 12 x 255\n");
+      const cases: [string, string[], RegExp][] = [
+        ["NaN weight", [nan, IDX], /nan\/model\.safetensors: tensor '0\.conv2d\.bias' holds NaN \(at 1\)/],
+        ["settings not JSON", [settings, IDX], /settings\/model\.safetensors: __metadata__ 'settings' is not JSON/],
+        ["labels not a list", [labels, IDX], /labels\/model\.safetensors: __metadata__ 'labels' is not a list of/],
+        ["blank picture", [runDir, blank], /blank\.png: no ink found/],
+        ["1x1 picture", [runDir, dot], /dot\.png: no ink found/],
+        ["100000x100000 PGM", [runDir, big], /big\.pgm: 100000x100000 is 10000000000 pixels, over the limit of/],
+        ["PGM with a word", [runDir, words], /words\.pgm: PGM value 3, 'x', is not a whole number/],
+      ];
+      for (const [name, args, expected] of cases) {
+        const { code, err, out } = await predict(args);
+        assert.equal(code, 2, name);
+        assert.equal(out, "", name);
+        assert.match(err, /^predict: /, name);
+        assert.match(err, expected, name);
+      }
+    }),
+);
+
+Deno.test(
+  "predict with the checkpoint of a run that did not complete says so, and which epoch it holds",
+  needs("read", "write"),
+  () =>
+    withTempDir(async (dir) => {
+      // Stopped in epoch 2 of 2 (60 steps an epoch): its checkpoint holds epoch 1.
+      const { runDir } = await runExperiment(tinyExperiment, {
+        controls: { out: dir, quiet: true },
+        terminal: false,
+        signal: abortAfter(70),
+      });
+      const stopped = await predict([runDir, IDX]);
+      assert.equal(stopped.code, 0, stopped.err);
+      assert.match(
+        stopped.err,
+        /^warning: .*: the run was interrupted \(.*\), so .*model\.safetensors holds its weights after epoch 1 of 2\n$/,
+      );
+      const manifest = JSON.parse(Deno.readTextFileSync(`${runDir}/manifest.json`));
+      Deno.writeTextFileSync(
+        `${runDir}/manifest.json`,
+        JSON.stringify({ ...manifest, status: "failed", "status_detail": "disk full" }),
+      );
+      assert.match((await predict([runDir, IDX])).err, /the run failed \(disk full\), so .* after epoch 1 of 2/);
+      Deno.writeTextFileSync(`${runDir}/manifest.json`, JSON.stringify({ ...manifest, status: "running" }));
+      assert.match(
+        (await predict([runDir, IDX])).err,
+        /the run has not finished \(it is still running, or was stopped without recording how\), so .* after epoch 1 of 2/,
+      );
+      const { runDir: done } = await runExperiment(tinyExperiment, {
+        controls: { out: dir, quiet: true },
+        terminal: false,
+      });
+      assert.equal((await predict([done, IDX])).err, "", "a completed run: no warning");
     }),
 );

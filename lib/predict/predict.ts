@@ -8,7 +8,7 @@ import { type Checkpoint, loadCheckpoint, readCheckpoint } from "../checkpoint/m
 import { type PixelTransform, transformFromRecord } from "../data/mod.ts";
 import type { Experiment, Settings } from "../experiment/mod.ts";
 import type { Sequential } from "../layers/mod.ts";
-import type { Manifest } from "../report/mod.ts";
+import { checkpointPath, type Manifest, readManifestSync, runFile } from "../run/mod.ts";
 import { createRng } from "../rng/mod.ts";
 import { probabilities } from "./input.ts";
 
@@ -32,6 +32,8 @@ export interface LoadPredictorOptions {
   arm?: string;
   /** Finds the experiment named in the manifest (the command line imports `experiments/<name>.ts`). */
   experiment: (name: string) => Promise<Experiment>;
+  /** Told, in one line, when the run did not complete (its checkpoint is then not the trained model). */
+  warn?: (line: string) => void;
 }
 
 /**
@@ -45,7 +47,7 @@ export interface LoadPredictorOptions {
  * @throws {Error} naming the file at fault: no manifest, an unknown or missing arm, no or a bad checkpoint.
  */
 export async function loadPredictor(runDir: string, options: LoadPredictorOptions): Promise<Predictor> {
-  const manifest = readManifest(runDir);
+  const manifest = readManifestSync(runFile(runDir, "manifest"));
   const arms = Object.keys(manifest.transforms ?? manifest.models ?? { "": "" });
   const arm = options.arm ?? "";
   if (!arms.includes(arm)) {
@@ -58,30 +60,76 @@ export async function loadPredictor(runDir: string, options: LoadPredictorOption
         }`,
     );
   }
-  const checkpoint = readCheckpoint(`${runDir}/${arm ? `model-${arm}` : "model"}.safetensors`);
-  const meta = (key: string) => {
-    const value = checkpoint.metadata[key];
-    if (value === undefined) throw new Error(`${checkpoint.file}: no '${key}' in __metadata__`);
-    return value;
-  };
-  const settings: Settings = JSON.parse(meta("settings"));
+  const checkpoint = readCheckpoint(checkpointPath(runDir, arm));
+  const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+  const settings = metadataJson(checkpoint, "settings", { fits: isObject, what: "an object" }) as Settings;
+  const isList = (v: unknown) => Array.isArray(v) && v.every((s) => typeof s === "string");
+  const labels = metadataJson(checkpoint, "labels", { fits: isList, what: "a list of class names" }) as string[];
   const experiment = await options.experiment(manifest.experiment);
   const model = experiment.model({ rng: createRng(0), dtype: "float32", arm, settings });
   loadCheckpoint(checkpoint, model.params());
-  const transform = transformFromRecord(meta("transform"));
+  const transform = pixelTransform(checkpoint);
   const named = manifest.transforms?.[arm];
   if (named !== undefined && named !== transform.name) {
     throw new Error(`${checkpoint.file}: transform ${transform.name}, but the manifest names ${named}`);
   }
-  return { labels: JSON.parse(meta("labels")), inputShape: model.inputShape, model, transform, checkpoint };
+  const unfinished = unfinishedRun(runDir, { manifest, checkpoint, settings });
+  if (unfinished !== null) options.warn?.(unfinished);
+  return { labels, inputShape: model.inputShape, model, transform, checkpoint };
 }
 
-function readManifest(runDir: string): Manifest {
+/** A checkpoint's `__metadata__` entry `key`, parsed as JSON and checked to be `expected.what`. */
+function metadataJson(
+  checkpoint: Checkpoint,
+  key: string,
+  expected: { fits: (value: unknown) => boolean; what: string },
+): unknown {
+  const text = metadataEntry(checkpoint, key);
+  let value: unknown;
   try {
-    return JSON.parse(Deno.readTextFileSync(`${runDir}/manifest.json`));
+    value = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${runDir}/manifest.json: cannot read the run's manifest (${(error as Error).message})`);
+    throw new Error(`${checkpoint.file}: __metadata__ '${key}' is not JSON (${(error as Error).message})`);
   }
+  if (!expected.fits(value)) throw new Error(`${checkpoint.file}: __metadata__ '${key}' is not ${expected.what}`);
+  return value;
+}
+
+function metadataEntry(checkpoint: Checkpoint, key: string): string {
+  const value = checkpoint.metadata[key];
+  if (value === undefined) throw new Error(`${checkpoint.file}: no '${key}' in __metadata__`);
+  return value;
+}
+
+/** The pixel transform a checkpoint records, its statistics included. */
+function pixelTransform(checkpoint: Checkpoint): PixelTransform {
+  try {
+    return transformFromRecord(metadataEntry(checkpoint, "transform"));
+  } catch (error) {
+    const why = (error as Error).message.replace(/^transformFromRecord: /, "");
+    throw new Error(`${checkpoint.file}: __metadata__ 'transform' is not a pixel transform (${why})`);
+  }
+}
+
+/**
+ * When the run did not complete, a line saying how it ended and which epoch
+ * its checkpoint holds; null for a completed run.
+ */
+export function unfinishedRun(
+  runDir: string,
+  run: { manifest: Manifest; checkpoint: Checkpoint; settings: Settings },
+): string | null {
+  const { manifest, checkpoint, settings } = run;
+  if (manifest.status === "completed") return null;
+  const detail = manifest.status_detail ? ` (${manifest.status_detail})` : "";
+  const how = {
+    running: "has not finished (it is still running, or was stopped without recording how)",
+    interrupted: `was interrupted${detail}`,
+    diverged: `diverged${detail}`,
+    failed: `failed${detail}`,
+  }[manifest.status] ?? `ended ${JSON.stringify(manifest.status)}${detail}`;
+  const epoch = checkpoint.metadata.epoch ?? "?";
+  return `${runDir}: the run ${how}, so ${checkpoint.file} holds its weights after epoch ${epoch} of ${settings.epochs}`;
 }
 
 /**

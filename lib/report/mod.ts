@@ -1,9 +1,7 @@
 /**
- * Reporting: the metrics CSV, ASCII charts and the run manifest.
+ * Reporting on the terminal: ASCII charts and tables. (The run folder's files are `lib/run`; the HTML report `html/`.)
  *
  * @module
  */
-export * from "./csv.ts";
-export * from "./metrics_csv.ts";
-export * from "./chart.ts";
-export * from "./manifest.ts";
+export * from "./ascii_chart.ts";
+export * from "./table.ts";

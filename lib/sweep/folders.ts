@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { latestRunIn } from "../run/mod.ts";
 import type { Plan, PlannedRun } from "./plan.ts";
 
 /** The folder of a run's attempts: `<sweep>/runs/<key>`. */
@@ -11,13 +12,7 @@ export const runFolder = (sweepDir: string, key: string): string => `${sweepDir}
 
 /** The latest attempt's run folder (`runs/<key>/<experiment>/<run id>`), or null. */
 export function latestAttempt(sweepDir: string, run: PlannedRun): string | null {
-  const dir = `${runFolder(sweepDir, run.key)}/${run.experiment}`;
-  try {
-    const ids = [...Deno.readDirSync(dir)].filter((e) => e.isDirectory).map((e) => e.name).sort();
-    return ids.length ? `${dir}/${ids.at(-1)}` : null;
-  } catch {
-    return null;
-  }
+  return latestRunIn(`${runFolder(sweepDir, run.key)}/${run.experiment}`);
 }
 
 /**

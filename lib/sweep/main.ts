@@ -12,31 +12,65 @@
  * @module
  */
 import { dirname, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { parseSeeds, UsageError } from "../experiment/mod.ts";
+import {
+  type Command,
+  helpText,
+  integer,
+  nearest,
+  type ParsedArgs,
+  path,
+  runCli,
+  runMain,
+  UsageError,
+} from "../cli/mod.ts";
+import { seedList } from "../experiment/mod.ts";
 import { progressLine, runSweep } from "./local.ts";
 import { expandPlan, parseAssignments, type Plan, readPlan, readSpecFile, REPO_ROOT, type SweepSpec } from "./plan.ts";
 import { runOne, runState } from "./run_one.ts";
-import { slurmScript, tryCommand } from "./slurm.ts";
+import { requeueThisTask, slurmScript, submitScript, tryCommand } from "./slurm.ts";
 
-/** The `--help` text. */
-export const HELP = `Usage: deno task sweep <command> ...
+const FLAGS = {
+  experiment: { value: "E", multiple: true, help: "plan: an experiment to run (repeatable)" },
+  grid: { value: "FLAG=V1,V2", multiple: true, help: "plan: the values one flag takes across the grid (repeatable)" },
+  set: { value: "FLAG=V", multiple: true, help: "plan: a flag every run gets (repeatable)" },
+  seeds: { value: "LIST", type: seedList, default: [0], help: "plan: the seeds of every grid point" },
+  plan: { value: "FILE", type: path, help: "plan: read experiments, grid, set and seeds from a JSON file" },
+  yes: { help: "plan: allow more than 200 runs" },
+  root: { value: "DIR", type: path, defaultText: "results/sweeps", help: "the folder of sweep folders" },
+  jobs: { value: "N", type: integer(1), defaultText: "the cores", help: "run: processes at once" },
+  "max-parallel": { value: "N", type: integer(1), help: "slurm: array tasks at once" },
+  "cpus-per-task": { value: "N", type: integer(1), help: "slurm: cores of each task" },
+  mem: { value: "SIZE", help: "slurm: memory of each task, e.g. 2G" },
+  time: { value: "HH:MM:SS", help: "slurm: time limit of each task" },
+  submit: { help: "slurm: submit the job with sbatch" },
+} as const;
 
-  plan NAME --experiment E [--experiment E2] [--grid FLAG=V1,V2]... [--set FLAG=V]...
-            [--seeds 0..4] [--yes] | plan NAME --plan FILE
+type Values = ParsedArgs<typeof FLAGS>["values"];
+
+/** The command: its flag table and --help text. */
+export const SWEEP: Command<typeof FLAGS> = {
+  task: "sweep",
+  usage: "<plan|run|run-one|status|slurm> NAME",
+  positionals: { min: 0, max: 3 },
+  about: `Plans a grid of experiments x settings x seeds, runs it on local cores or as a
+Slurm job array, and says where it stands.
+
+  plan NAME --experiment E [--grid FLAG=V1,V2]... [--set FLAG=V]... [--seeds 0..4] [--yes]
+  plan NAME --plan FILE
       expand the runs (at most 200 without --yes), check every run's flags with
-      its experiment's parser, print them and write NAME/plan.json
+      its experiment's table, print them and write NAME/plan.json
   run NAME [--jobs N]      run every run not completed, N processes (default: cores)
   run-one PLAN INDEX       run one run of a plan.json (what a Slurm array task calls)
   status NAME              each run's state (and squeue/sacct for a submitted job)
   slurm NAME [--max-parallel N] [--cpus-per-task N] [--mem 2G] [--time 01:00:00] [--submit]
-      write NAME/sweep.sbatch, a job array of one task per run; --submit calls sbatch
-
-Common: --root DIR (sweep folders; default results/sweeps). Exit 2 on bad input.`;
+      write NAME/sweep.sbatch, a job array of one task per run; --submit calls sbatch`,
+  flags: FLAGS,
+  notes: "Exit codes: 0 done, 1 a run failed, 2 bad input, 130 interrupted.",
+};
 
 /** Where the command runs: its folder, its output, and a stop signal. */
 export interface SweepEnvironment {
-  /** Relative paths resolve against it; default INIT_CWD or the working folder. */
+  /** Relative paths resolve against it; default the working folder. */
   cwd?: string;
   /** Prints a line (default console.log). */
   log?: (line: string) => void;
@@ -44,54 +78,36 @@ export interface SweepEnvironment {
   signal?: AbortSignal;
 }
 
-const OPTIONS = {
-  experiment: { type: "string", multiple: true },
-  grid: { type: "string", multiple: true },
-  set: { type: "string", multiple: true },
-  seeds: { type: "string" },
-  plan: { type: "string" },
-  yes: { type: "boolean" },
-  root: { type: "string" },
-  jobs: { type: "string" },
-  "max-parallel": { type: "string" },
-  "cpus-per-task": { type: "string" },
-  mem: { type: "string" },
-  time: { type: "string" },
-  submit: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-} as const;
-
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>["values"];
-
 /**
  * Runs the sweep command line and returns the exit code: 0 done, 1 a run failed, 2 bad input, 130 interrupted.
  *
  * @param args the command-line arguments.
  * @param env working folder, printer and stop signal.
  */
-export async function sweepCli(args: string[], env: SweepEnvironment = {}): Promise<number> {
+export function sweepCli(args: string[], env: SweepEnvironment = {}): Promise<number> {
   const log = env.log ?? console.log;
-  const cwd = env.cwd ?? Deno.env.get("INIT_CWD") ?? Deno.cwd();
-  try {
-    const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
-    const [command, ...rest] = positionals;
-    if (values.help || command === undefined) return log(HELP), 0;
-    const root = resolve(cwd, values.root ?? `${REPO_ROOT}results/sweeps`);
-    if (command === "run-one") return await runOneCommand(rest, cwd, env);
-    if (rest.length !== 1) throw new UsageError(`${command}: expected one sweep NAME, got ${rest.length}`);
-    const dir = /^[\w.-]+$/.test(rest[0]!) ? `${root}/${rest[0]}` : resolve(cwd, rest[0]!);
-    if (command === "plan") return await planCommand(dir, values, cwd, log);
-    if (command === "run") return await runCommand(dir, values, env);
-    if (command === "status") return await statusCommand(dir, log);
-    if (command === "slurm") return await slurmCommand(dir, values, log);
-    throw new UsageError(`unknown command '${command}'; expected plan, run, run-one, status or slurm`);
-  } catch (error) {
-    if (!(error instanceof UsageError || String((error as { code?: string }).code).startsWith("ERR_PARSE_ARGS"))) {
-      throw error;
-    }
-    console.error(`sweep: ${(error as Error).message}`);
-    return 2;
-  }
+  const cwd = env.cwd ?? Deno.cwd();
+  return runCli(SWEEP, args, {
+    run: async ({ values, positionals }) => {
+      const [command, ...rest] = positionals;
+      if (command === undefined) return log(helpText(SWEEP)), 0;
+      const root = resolve(cwd, values.root ?? `${REPO_ROOT}results/sweeps`);
+      if (command === "run-one") return await runOneCommand(rest, cwd, env);
+      const commands = ["plan", "run", "run-one", "status", "slurm"];
+      if (!commands.includes(command)) {
+        const near = nearest(command, commands);
+        throw new UsageError(`unknown command '${command}'`, {
+          hint: `${near ? `did you mean ${near}? ` : ""}expected plan, run, run-one, status or slurm`,
+        });
+      }
+      if (rest.length !== 1) throw new UsageError(`${command}: expected one sweep NAME, got ${rest.length}`);
+      const dir = /^[\w.-]+$/.test(rest[0]!) ? `${root}/${rest[0]}` : resolve(cwd, rest[0]!);
+      if (command === "plan") return await planCommand(dir, values, cwd, log);
+      if (command === "run") return await runCommand(dir, values, env);
+      if (command === "status") return await statusCommand(dir, log);
+      return await slurmCommand(dir, values, log);
+    },
+  });
 }
 
 async function planCommand(dir: string, values: Values, cwd: string, log: (line: string) => void): Promise<number> {
@@ -99,7 +115,7 @@ async function planCommand(dir: string, values: Values, cwd: string, log: (line:
     experiments: values.experiment ?? [],
     grid: parseAssignments(values.grid ?? [], cwd),
     set: Object.fromEntries(Object.entries(parseAssignments(values.set ?? [], cwd)).map(([k, v]) => [k, v.join(",")])),
-    seeds: parseSeeds(values.seeds ?? "0"),
+    seeds: values.seeds!,
   };
   const runs = await expandPlan(spec, { yes: values.yes });
   const plan: Plan = { name: dir.split("/").at(-1)!, experimentsDir: "experiments", spec, runs };
@@ -125,10 +141,7 @@ async function checkReplan(dir: string, plan: Plan): Promise<void> {
 }
 
 async function runCommand(dir: string, values: Values, env: SweepEnvironment): Promise<number> {
-  const jobs = values.jobs === undefined ? navigator.hardwareConcurrency : Number(values.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1) {
-    throw new UsageError(`--jobs: got '${values.jobs}', expected a positive integer`);
-  }
+  const jobs = values.jobs ?? navigator.hardwareConcurrency;
   const plan = await readPlan(dir);
   return await withStop(env.signal, async (signal) => {
     const print = (line: string) =>
@@ -151,8 +164,10 @@ async function runOneCommand(rest: string[], cwd: string, env: SweepEnvironment)
   const plan = await readPlan(dir);
   const index = Number(indexText);
   if (index >= plan.runs.length) throw new UsageError(`run-one: index ${index}, the plan has ${plan.runs.length} runs`);
-  const state = await withStop(env.signal, (signal) => runOne(dir, plan, index, { signal }));
+  let notice = false; // Slurm's signal before the time limit: checkpoint, then queue the task again
+  const state = await withStop(env.signal, (signal) => runOne(dir, plan, index, { signal }), () => notice = true);
   (env.log ?? console.log)(`run ${index} (${plan.runs[index]!.key}): ${state}`);
+  if (notice && state === "interrupted") (env.log ?? console.log)(await requeueThisTask());
   return ({ completed: 0, skipped: 0, busy: 0, interrupted: 130 } as Record<string, number>)[state] ?? 1;
 }
 
@@ -176,16 +191,9 @@ async function statusCommand(dir: string, log: (line: string) => void): Promise<
 
 async function slurmCommand(dir: string, values: Values, log: (line: string) => void): Promise<number> {
   const plan = await readPlan(dir);
-  const count = (flag: "max-parallel" | "cpus-per-task") => {
-    const v = values[flag];
-    if (v !== undefined && !/^[1-9]\d*$/.test(v)) {
-      throw new UsageError(`--${flag}: got '${v}', expected a positive integer`);
-    }
-    return v === undefined ? undefined : Number(v);
-  };
   const script = slurmScript(dir, plan.runs.length, {
-    maxParallel: count("max-parallel"),
-    cpusPerTask: count("cpus-per-task"),
+    maxParallel: values["max-parallel"],
+    cpusPerTask: values["cpus-per-task"],
     mem: values.mem,
     time: values.time,
   });
@@ -193,27 +201,38 @@ async function slurmCommand(dir: string, values: Values, log: (line: string) => 
   await Deno.writeTextFile(`${dir}/sweep.sbatch`, script);
   log(`wrote ${dir}/sweep.sbatch (${plan.runs.length} array tasks)`);
   if (!values.submit) return 0;
-  const out = await tryCommand("sbatch", ["--parsable", `${dir}/sweep.sbatch`]);
-  if (out === null) return console.error("sweep: sbatch failed or is not installed"), 1;
-  const job = out.trim().split(";")[0]!;
+  const submitted = await submitScript(`${dir}/sweep.sbatch`);
+  if ("refusal" in submitted) return console.error(`sweep: ${submitted.refusal}`), 1;
+  const { job } = submitted;
   await Deno.writeTextFile(`${dir}/slurm-job-id`, job + "\n");
   log(`submitted job ${job}`);
   return 0;
 }
 
-/** Runs `fn` with a signal raised by `outer` or by SIGINT, SIGTERM and SIGHUP. */
-async function withStop<T>(outer: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` with a signal raised by `outer` or by SIGINT, SIGTERM and SIGHUP; with `onNotice`, by SIGUSR2 too
+ * (what a Slurm task gets before its time limit), which `onNotice` hears of.
+ */
+async function withStop<T>(
+  outer: AbortSignal | undefined,
+  fn: (signal: AbortSignal) => Promise<T>,
+  onNotice?: () => void,
+): Promise<T> {
   const abort = new AbortController();
   const stop = () => abort.abort();
+  const notice = () => (onNotice?.(), abort.abort());
   outer?.addEventListener("abort", stop);
   const names: Deno.Signal[] = outer ? [] : ["SIGINT", "SIGTERM", "SIGHUP"];
   for (const name of names) Deno.addSignalListener(name, stop);
+  const noticed = !outer && onNotice && Deno.build.os !== "windows";
+  if (noticed) Deno.addSignalListener("SIGUSR2", notice);
   try {
     return await fn(abort.signal);
   } finally {
     for (const name of names) Deno.removeSignalListener(name, stop);
+    if (noticed) Deno.removeSignalListener("SIGUSR2", notice);
     outer?.removeEventListener("abort", stop);
   }
 }
 
-if (import.meta.main) Deno.exit(await sweepCli(Deno.args));
+if (import.meta.main) await runMain(sweepCli);

@@ -4,7 +4,11 @@ import { compareCli } from "../compare/main.ts";
 import { sweepCli } from "./main.ts";
 import { expandPlan, type Plan, readPlan, type SweepSpec } from "./plan.ts";
 import { latestAttempt, runFolder } from "./folders.ts";
-import { attemptStatus } from "./run_one.ts";
+import { attemptStatus, runOne } from "./run_one.ts";
+import { lockOwner, lockState } from "./lock.ts";
+import { runExperiment } from "../experiment/mod.ts";
+import { tinyExperiment } from "../testing/tiny_experiment.ts";
+import { abortAfter } from "../testing/io.ts";
 
 const PERMISSIONS = needs("read", "write", "env", { name: "run", command: "deno" }, { name: "run", command: "kill" }, {
   name: "sys",
@@ -80,7 +84,8 @@ Deno.test(
       assert.match(script, /^#SBATCH --array=0-3%3$/m);
       assert.match(script, /^#SBATCH --mem=1G$/m);
       assert.match(script, /^#SBATCH --cpus-per-task=1$/m);
-      assert.match(script, new RegExp(`task sweep run-one ${dir}/plan.json "\\$SLURM_ARRAY_TASK_ID"$`, "m"));
+      assert.match(script, new RegExp(`lib/sweep/main.ts run-one ${dir}/plan.json "\\$SLURM_ARRAY_TASK_ID"$`, "m"));
+      assert.match(script, /^#SBATCH --requeue\n#SBATCH --open-mode=append\n#SBATCH --signal=B:USR2@120$/m);
       assert.equal(await sweepCli(["slurm", "t", "--max-parallel", "0", "--root", `${root}/sweeps`], quiet), 2);
     }),
 );
@@ -92,7 +97,10 @@ Deno.test(
     withTempDir(async (dir) => {
       const plan = await tinyPlan(dir, { "train-limit": ["60", "999999"] }, [0]);
       assert.equal(await sweepCli(["run", dir], quiet), 1);
-      assert.deepEqual(plan.runs.map((r) => attemptStatus(dir, r)), ["completed", "pending"]);
+      assert.deepEqual(plan.runs.map((r) => attemptStatus(dir, r)), ["completed", "failed"]);
+      const status: string[] = [];
+      assert.equal(await sweepCli(["status", dir], { log: (l) => status.push(l) }), 0);
+      assert.match(status.join("\n"), /: 2 runs; 1 completed, 1 failed\n {2}1\ttiny-\w+\tfailed$/);
       assert.equal(await sweepCli(["run", dir], quiet), 1);
       const stderr = await Deno.readTextFile(`${runFolder(dir, plan.runs[1]!.key)}/stderr.log`);
       assert.equal(stderr.match(/--train-limit/g)?.length, 2);
@@ -150,3 +158,94 @@ Deno.test("sweepCli() refuses bad commands with exit 2", needs("read", "env"), a
   assert.equal(await sweepCli(["run", "/nonexistent/x"], quiet), 2);
   assert.equal(await sweepCli(["run-one", "/nonexistent/plan.json", "x"], quiet), 2);
 });
+
+/** Waits until `done()` holds, looking every 100 ms, for at most `seconds`. */
+async function until(done: () => boolean, what: string, seconds = 120): Promise<void> {
+  for (let i = 0; i < seconds * 10 && !done(); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(done(), `still waiting, after ${seconds} s, for ${what}`);
+}
+
+Deno.test(
+  "sweepCli() run after the runner was SIGKILLed: its runs still running are busy, not started again",
+  PERMISSIONS,
+  () =>
+    withTempDir(async (dir) => {
+      const plan = await tinyPlan(dir, { epochs: ["5000"] });
+      const locks = plan.runs.map((run) => `${runFolder(dir, run.key)}.lock`);
+      const args = ["run", "-A", new URL("main.ts", import.meta.url).pathname, "run", dir, "--jobs", "2"];
+      const runner = new Deno.Command("deno", { args, stdout: "null", stderr: "null" }).spawn();
+      const handed = () =>
+        locks.every((lock) => (lockOwner(lock)?.pid ?? runner.pid) !== runner.pid) &&
+        plan.runs.every((run) => latestAttempt(dir, run) !== null); // training under way
+      const orphans: number[] = [];
+      const signal = (name: string) =>
+        orphans.forEach((pid) => new Deno.Command("kill", { args: [`-${name}`, String(pid)] }).outputSync());
+      try {
+        await until(handed, "both locks handed to the runs' processes");
+        orphans.push(...locks.map((lock) => lockOwner(lock)!.pid));
+        runner.kill("SIGKILL");
+        await runner.status;
+        const lines: string[] = [];
+        assert.equal(await sweepCli(["run", dir], { log: (l) => lines.push(l) }), 0);
+        assert.equal(lines.at(-1), "2 runs were running in another process; see sweep status");
+        const status: string[] = [];
+        await sweepCli(["status", dir], { log: (l) => status.push(l) });
+        assert.match(status[0]!, /: 2 runs; 2 running$/);
+        signal("INT");
+        await until(() => locks.every((lock) => lockState(lock) !== "held"), "the orphaned runs to end");
+      } finally {
+        signal("KILL"); // whatever happened, no run is left going
+        await runner.status;
+      }
+      assert.deepEqual(attempts(dir, plan), [1, 1]);
+      assert.deepEqual(plan.runs.map((r) => attemptStatus(dir, r)), ["interrupted", "interrupted"]);
+    }),
+);
+
+Deno.test(
+  "runOne() on a full disk at lock time says so, fails the run and leaves no lock",
+  PERMISSIONS,
+  () =>
+    withTempDir(async (dir) => {
+      const plan = await tinyPlan(dir, {}, [0]);
+      const full = () => {
+        throw new Error("No space left on device (os error 28)");
+      };
+      const errors: string[] = [];
+      const error = console.error;
+      console.error = (line: string) => errors.push(line);
+      try {
+        assert.equal(await runOne(dir, plan, 0, { write: full }), "failed");
+      } finally {
+        console.error = error;
+      }
+      assert.match(errors[0]!, /^sweep: run 0 \(tiny-\w+\) not started: cannot write lock .*: No space left on device/);
+      assert.equal(lockState(`${runFolder(dir, plan.runs[0]!.key)}.lock`), "free");
+      assert.deepEqual(attempts(dir, plan), [0]);
+    }),
+);
+
+/** A metrics file without its last column, `elapsed_s`. */
+const metricColumns = (runDir: string) =>
+  Deno.readTextFileSync(`${runDir}/metrics.csv`).split("\n").map((l) => l.replace(/,[^,]*$/, "")).join("\n");
+
+Deno.test(
+  "sweepCli() run goes on with an interrupted run from its checkpoint, bit for bit",
+  PERMISSIONS,
+  () =>
+    withTempDir(async (dir) => {
+      const plan = await tinyPlan(dir, {}, [0]);
+      const controls = (out: string) => ({ controls: { out, quiet: true }, terminal: false });
+      const overrides = { epochs: 1, seed: 0 };
+      const whole = await runExperiment(tinyExperiment, { overrides, ...controls(`${dir}/whole`) });
+      const out = runFolder(dir, plan.runs[0]!.key);
+      const stopped = await runExperiment(tinyExperiment, { overrides, signal: abortAfter(30), ...controls(out) });
+      assert.equal(stopped.manifest.status, "interrupted");
+      assert.equal(await sweepCli(["run", dir], quiet), 0);
+      assert.deepEqual(attempts(dir, plan), [1]);
+      const manifest = JSON.parse(await Deno.readTextFile(`${stopped.runDir}/manifest.json`));
+      assert.equal(manifest.status, "completed");
+      assert.equal(manifest.resumes?.length, 1);
+      assert.equal(metricColumns(stopped.runDir), metricColumns(whole.runDir));
+    }),
+);

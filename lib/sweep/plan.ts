@@ -6,13 +6,13 @@
  * @module
  */
 import { isAbsolute, resolve } from "node:path";
-import { type Experiment, parseCommandLine, parseSeeds, UsageError } from "../experiment/mod.ts";
+import { PROJECT_ROOT as REPO_ROOT } from "../_fs.ts"; // experiment files are named relative to it
+import { type Experiment, findExperiment, parseCommandLine, parseSeeds, UsageError } from "../experiment/mod.ts";
 
 /** The most runs a plan may hold without `--yes`. */
 export const MAX_RUNS = 200;
 
-/** The repository root; experiment files are named relative to it. */
-export const REPO_ROOT: string = new URL("../..", import.meta.url).pathname;
+export { REPO_ROOT };
 
 /** What a sweep asks for, as flags or a plan file give it. */
 export interface SweepSpec {
@@ -71,10 +71,17 @@ export function parseAssignments(items: string[], cwd: string): Record<string, s
   return out;
 }
 
-/** The key of a run: experiment, sorted settings and seed, hashed. */
-export async function runKey(run: Omit<PlannedRun, "index" | "key">): Promise<string> {
+/**
+ * The key of a run: experiment, sorted settings and seed, hashed; and the experiments' folder when it is not
+ * `experiments` (the keys of such plans are as they always were).
+ */
+export async function runKey(
+  run: Omit<PlannedRun, "index" | "key">,
+  experimentsDir = "experiments",
+): Promise<string> {
   const settings = Object.entries(run.settings).sort(([a], [b]) => a < b ? -1 : 1);
-  const text = JSON.stringify([run.experiment, settings, run.seed]);
+  const fields = [run.experiment, settings, run.seed, ...experimentsDir === "experiments" ? [] : [experimentsDir]];
+  const text = JSON.stringify(fields);
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
   return `${run.experiment}-${[...digest.slice(0, 6)].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
@@ -86,20 +93,9 @@ export function flagsOf(settings: Record<string, string>): string[] {
   );
 }
 
-/** Loads `<dir>/<name>.ts` and returns its exported experiment called `name`. */
-export async function loadExperiment(name: string, dir: string): Promise<Experiment> {
-  const known = [...Deno.readDirSync(resolve(REPO_ROOT, dir))].map((e) => e.name)
-    .filter((n) => n.endsWith(".ts") && !n.endsWith("_test.ts")).map((n) => n.slice(0, -3))
-    .filter((n) => Deno.readTextFileSync(resolve(REPO_ROOT, dir, `${n}.ts`)).includes("runExperimentCli("));
-  if (!/^[a-z][a-z0-9_]*$/.test(name) || !known.includes(name)) {
-    throw new UsageError(`unknown experiment '${name}'; known: ${known.sort().join(", ")}`);
-  }
-  const module = await import(`file://${resolve(REPO_ROOT, dir, name)}.ts`);
-  const found = Object.values(module).find((v) => (v as Experiment)?.name === name && "defaults" in (v as object));
-  if (!found) {
-    throw new UsageError(`unknown experiment '${name}': ${dir}/${name}.ts exports no experiment of that name`);
-  }
-  return found as Experiment;
+/** The experiment `<dir>/<name>.ts` exports, `dir` relative to the repository root. */
+export function loadExperiment(name: string, dir: string): Promise<Experiment> {
+  return findExperiment(name, resolve(REPO_ROOT, dir));
 }
 
 /**
@@ -137,7 +133,7 @@ export async function expandPlan(
         checkFlags(declared, [...flagsOf(settings), "--seed", String(seed)]);
         runs.push({
           index: runs.length,
-          key: await runKey({ experiment, settings, seed }),
+          key: await runKey({ experiment, settings, seed }, options.experimentsDir),
           experiment,
           settings,
           seed,
@@ -158,8 +154,7 @@ function checkFlags(experiment: Experiment, args: string[]): void {
       out: "/",
     });
   } catch (error) {
-    if (!(error instanceof UsageError)) throw new UsageError(`${experiment.name}: ${(error as Error).message}`);
-    throw new UsageError(`${experiment.name}: ${error.message}`);
+    throw new UsageError(`${experiment.name}: ${(error as Error).message}`, { hint: (error as UsageError).hint });
   }
 }
 
@@ -205,12 +200,26 @@ export async function readPlan(dir: string): Promise<Plan> {
   } catch (error) {
     throw new UsageError(`${dir}/plan.json: ${(error as Error).message}`);
   }
+  if (typeof plan.experimentsDir !== "string" || plan.experimentsDir === "") {
+    throw new UsageError(`${dir}/plan.json: "experimentsDir" is not a folder name; make a new plan`);
+  }
   for (const [i, run] of plan.runs.entries()) {
-    if (run.index !== i || run.key !== await runKey(run)) {
+    if (!isPlannedRun(run)) {
+      throw new UsageError(`${dir}/plan.json: run ${i} is not a planned run (${JSON.stringify(run)}); make a new plan`);
+    }
+    if (run.index !== i || run.key !== await runKey(run, plan.experimentsDir)) {
       throw new UsageError(
         `${dir}/plan.json: run ${i} (key ${run.key}) was edited after planning (key mismatch); make a new plan`,
       );
     }
   }
   return plan;
+}
+
+/** Whether `run` has a planned run's fields, of their types. */
+function isPlannedRun(run: unknown): run is PlannedRun {
+  const r = run as PlannedRun | null;
+  return typeof r === "object" && r !== null && Number.isSafeInteger(r.index) && typeof r.key === "string" &&
+    typeof r.experiment === "string" && Number.isSafeInteger(r.seed) && typeof r.settings === "object" &&
+    r.settings !== null && Object.values(r.settings).every((v) => typeof v === "string");
 }

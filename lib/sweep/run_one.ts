@@ -1,13 +1,16 @@
 /**
  * One run of a plan, in its own process: skipped when already completed,
- * refused when another process holds its lock, else started with its
+ * refused when another process holds its lock, resumed (`--resume`) when its
+ * latest attempt was interrupted with a checkpoint, else started with its
  * experiment's `deno run` command line, `--out` into the sweep folder.
  *
  * @module
  */
 import { resolve } from "node:path";
 import { experimentCommand } from "../experiment/mod.ts";
-import { acquireLock, isStale, lockOwner, releaseLock } from "./lock.ts";
+import { readManifestSync, runFile } from "../run/mod.ts";
+import type { WriteFile } from "../_fs.ts";
+import { acquireLock, handOverLock, lockState, releaseLock } from "./lock.ts";
 import { latestAttempt, runFolder } from "./folders.ts";
 import { flagsOf, type Plan, type PlannedRun, REPO_ROOT } from "./plan.ts";
 
@@ -16,71 +19,130 @@ export type RunState = "pending" | "running" | "completed" | "failed" | "interru
 
 /** The run's state from its folder: `running` while a live lock is held, else {@linkcode attemptStatus}. */
 export function runState(sweepDir: string, run: PlannedRun): RunState {
-  const owner = lockOwner(`${runFolder(sweepDir, run.key)}.lock`);
-  return owner && !isStale(owner) ? "running" : attemptStatus(sweepDir, run);
+  return lockState(`${runFolder(sweepDir, run.key)}.lock`) === "held" ? "running" : attemptStatus(sweepDir, run);
 }
 
-/** The latest attempt's status from its manifest (`pending` when none; `failed` when unreadable or left `running`). */
+/**
+ * The latest attempt's status from its manifest: `pending` when never started, `failed` when unreadable, left
+ * `running` (its process died), or when the run's process ended before making a run folder (its `stderr.log` says why).
+ */
 export function attemptStatus(sweepDir: string, run: PlannedRun): RunState {
   const attempt = latestAttempt(sweepDir, run);
-  if (!attempt) return "pending";
+  if (!attempt) {
+    try {
+      Deno.statSync(`${runFolder(sweepDir, run.key)}/stderr.log`);
+      return "failed";
+    } catch {
+      return "pending";
+    }
+  }
   try {
-    const status = JSON.parse(Deno.readTextFileSync(`${attempt}/manifest.json`)).status as RunState;
+    const status = readManifestSync(runFile(attempt, "manifest")).status as RunState;
     return status === "running" ? "failed" : status; // a manifest left `running` with no live lock: the process died
   } catch {
     return "failed";
   }
 }
 
-/** The command line of a run: the experiment's `deno run` words, its flags, seed, `--out` and `--quiet`. */
-export function runCommand(sweepDir: string, plan: Plan, run: PlannedRun): string[] {
+/**
+ * The command line of a run: the experiment's `deno run` words, its flags, seed, `--out` and `--quiet`; or, to go
+ * on with an interrupted attempt, `--resume` with the flags a resume takes (the data's).
+ */
+export function runCommand(sweepDir: string, plan: Plan, run: PlannedRun, resume: string | null = null): string[] {
   const out = runFolder(sweepDir, run.key);
   const script = resolve(REPO_ROOT, plan.experimentsDir, `${run.experiment}.ts`);
-  return [
-    ...experimentCommand(run.experiment, out, { script }),
-    ...flagsOf(run.settings),
-    ...["--seed", String(run.seed), "--out", out, "--quiet"],
-  ];
+  const command = experimentCommand(run.experiment, out, { script });
+  if (resume === null) {
+    return [...command, ...flagsOf(run.settings), "--seed", String(run.seed), "--out", out, "--quiet"];
+  }
+  const data = Object.fromEntries(Object.entries(run.settings).filter(([name]) => RESUME_FLAGS.includes(name)));
+  return [...command, ...flagsOf(data), "--resume", resume, "--quiet"];
+}
+
+/** The flags a resumed run takes besides `--resume` (its settings come from its checkpoint). */
+const RESUME_FLAGS = ["data-dir", "allow-modified-data"];
+
+/** The latest attempt when it was interrupted and left the checkpoint a resume goes on from, else null. */
+function resumable(sweepDir: string, run: PlannedRun): string | null {
+  const attempt = latestAttempt(sweepDir, run);
+  if (attempt === null || attemptStatus(sweepDir, run) !== "interrupted") return null;
+  try {
+    const files = JSON.parse(Deno.readTextFileSync(`${attempt}/manifest.json`)).files as Record<string, string>;
+    const models = Object.entries(files).filter(([role]) => role.startsWith("model"));
+    const exists = (file: string) => {
+      try {
+        return Deno.statSync(`${attempt}/${file}`).isFile;
+      } catch {
+        return false;
+      }
+    };
+    return models.some(([, file]) => exists(file)) ? attempt : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
- * Runs `plan.runs[index]` unless it completed before or is running elsewhere.
+ * Runs `plan.runs[index]` unless it completed before or is running elsewhere; an interrupted attempt goes on.
  *
  * @param sweepDir the sweep folder.
  * @param plan the plan read from it.
- * @param options `signal` (aborting sends the child SIGINT).
- * @returns the run's state afterwards (`skipped` and `busy` when nothing was started).
+ * @param options `signal` (aborting sends the child SIGINT), `write` (writes the lock; tests inject a failing one).
+ * @returns the run's state afterwards (`skipped` and `busy` when nothing was started; `failed`, said on stderr,
+ * when its lock cannot be written).
  */
 export async function runOne(
   sweepDir: string,
   plan: Plan,
   index: number,
-  options: { signal?: AbortSignal } = {},
+  options: { signal?: AbortSignal; write?: WriteFile } = {},
 ): Promise<RunState> {
   const run = plan.runs[index]!;
   if (runState(sweepDir, run) === "completed") return "skipped";
   const dir = runFolder(sweepDir, run.key);
-  await Deno.mkdir(dir, { recursive: true });
   const lock = `${dir}.lock`;
-  if (!acquireLock(lock)) return "busy";
+  try {
+    await Deno.mkdir(dir, { recursive: true });
+    if (!acquireLock(lock, { write: options.write })) return "busy";
+  } catch (error) {
+    console.error(`sweep: run ${index} (${run.key}) not started: ${(error as Error).message}`);
+    return "failed";
+  }
   try {
     if (attemptStatus(sweepDir, run) === "completed") return "skipped"; // finished between the check and the lock
     if (options.signal?.aborted) return "interrupted";
-    // `deno` from PATH, as the printed line says (`deno task` and `npx deno task` both put it there).
-    const [command, ...args] = runCommand(sweepDir, plan, run);
-    const child = new Deno.Command(command!, { args, stdout: "piped", stderr: "piped", stdin: "null" }).spawn();
-    const stop = () => child.kill("SIGINT");
-    options.signal?.addEventListener("abort", stop);
-    const logs = ["stdout", "stderr"].map((name) =>
-      Deno.open(`${dir}/${name}.log`, { append: true, create: true }).then((file) =>
-        child[name as "stdout" | "stderr"].pipeTo(file.writable)
-      )
-    );
-    await Promise.all([child.status, ...logs]);
-    options.signal?.removeEventListener("abort", stop);
-    const state = attemptStatus(sweepDir, run);
-    return state === "pending" ? "failed" : state; // it exited before making its run folder (see stderr.log)
+    return await runChild(sweepDir, plan, run, { ...options, lock });
   } finally {
     releaseLock(lock);
   }
+}
+
+/** Runs the run's process with its output appended to `stdout.log` and `stderr.log`, the lock handed to it. */
+async function runChild(
+  sweepDir: string,
+  plan: Plan,
+  run: PlannedRun,
+  options: { signal?: AbortSignal; write?: WriteFile; lock: string },
+): Promise<RunState> {
+  const dir = runFolder(sweepDir, run.key);
+  // `deno` from PATH, as the printed line says (`deno task` and `npx deno task` both put it there).
+  const [command, ...args] = runCommand(sweepDir, plan, run, resumable(sweepDir, run));
+  const child = new Deno.Command(command!, { args, stdout: "piped", stderr: "piped", stdin: "null" }).spawn();
+  const stop = () => child.kill("SIGINT");
+  options.signal?.addEventListener("abort", stop);
+  let beat = () => {};
+  try {
+    beat = handOverLock(options.lock, child.pid, { write: options.write }); // the lock names who runs the key
+  } catch (error) {
+    console.error(`sweep: run ${run.index} (${run.key}): ${(error as Error).message}; its lock names this process`);
+  }
+  const logs = ["stdout", "stderr"].map((name) =>
+    Deno.open(`${dir}/${name}.log`, { append: true, create: true }).then((file) =>
+      child[name as "stdout" | "stderr"].pipeTo(file.writable)
+    )
+  );
+  await Promise.all([child.status, ...logs]);
+  beat();
+  options.signal?.removeEventListener("abort", stop);
+  return attemptStatus(sweepDir, run);
 }

@@ -1,14 +1,21 @@
 import assert from "node:assert/strict";
-import { needs, RUN_ALL_HINT, withTempDir } from "./io.ts";
-
-// The one line a bare `deno test` prints about the tests it skips.
-const all = needs("read", "write", "env", { name: "run", command: "git" }, { name: "net", host: "127.0.0.1" });
-if (all.ignore) console.log(RUN_ALL_HINT);
+import { capture, needs, skipReason, withTempDir } from "./io.ts";
 
 Deno.test("needs() skips a test only when a permission is not granted", () => {
   assert.deepEqual(needs(), { ignore: false });
   Deno.permissions.revokeSync({ name: "ffi" }); // no test uses it; granted under -A
   assert.deepEqual(needs("ffi"), { ignore: true });
+});
+
+Deno.test("skipReason() puts the reason in the name of the test it skips, capture() keeps what a command prints", async () => {
+  assert.deepEqual(skipReason("a", "no b"), { name: "a (skipped: no b)", ignore: true });
+  assert.deepEqual(skipReason("a", false), { name: "a", ignore: false });
+  const printed = await capture(() => {
+    console.log("out", 1);
+    console.error("err");
+    return Promise.resolve(3);
+  });
+  assert.deepEqual(printed, { code: 3, out: "out 1\n", err: "err\n" });
 });
 
 Deno.test("withTempDir() removes its folder after fn returns and after fn throws", needs("read", "write"), async () => {

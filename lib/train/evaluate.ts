@@ -10,7 +10,7 @@ import type { LossFunction } from "../losses/mod.ts";
 import type { DType } from "../tensor/mod.ts";
 import { accuracyOf, confusionMatrix, macroF1 } from "./metrics.ts";
 
-/** Loss, accuracy, macro-F1 and the confusion matrix of one set. */
+/** Loss, accuracy, macro-F1 and the confusion matrix of one set, and each sample's prediction and loss. */
 export interface Evaluation {
   /** Mean loss per sample over the set. */
   loss: number;
@@ -20,6 +20,10 @@ export interface Evaluation {
   macroF1: number;
   /** `confusion[t][p]`: samples of true class t predicted as p. */
   confusion: number[][];
+  /** Each sample's predicted class, in the set's order. */
+  predicted: Int32Array;
+  /** Each sample's loss, in the set's order (`exp(-loss)` is the true class's probability for a cross-entropy). */
+  losses: Float64Array;
 }
 
 /** Options of {@linkcode evaluate}. */
@@ -41,11 +45,12 @@ export interface EvaluateOptions {
  *
  * @param model the model (its backward is not used).
  * @param set the images and labels.
- * @returns the mean loss, accuracy, macro-F1 and confusion matrix.
+ * @returns the mean loss, accuracy, macro-F1 and confusion matrix, and each sample's prediction and loss.
  */
 export function evaluate(model: Layer, set: ImageSet, options: EvaluateOptions): Evaluation {
   const batchSize = options.batchSize ?? 100;
   const predicted = new Int32Array(set.count);
+  const losses = new Float64Array(set.count);
   let lossSum = 0;
   for (let start = 0; start < set.count; start += batchSize) {
     const end = Math.min(start + batchSize, set.count);
@@ -55,7 +60,9 @@ export function evaluate(model: Layer, set: ImageSet, options: EvaluateOptions):
     const result = options.loss(model.forward(x, { training: false }), labels);
     for (let i = 0; i < result.losses.length; i++) lossSum += result.losses[i]!;
     predicted.set(result.predicted, start);
+    losses.set(result.losses, start);
   }
   const confusion = confusionMatrix(predicted, set.labels, { classes: set.classes });
-  return { loss: lossSum / set.count, accuracy: accuracyOf(confusion), macroF1: macroF1(confusion), confusion };
+  const accuracy = accuracyOf(confusion);
+  return { loss: lossSum / set.count, accuracy, macroF1: macroF1(confusion), confusion, predicted, losses };
 }

@@ -36,10 +36,47 @@ export function accuracyOf(matrix: number[][]): number {
   return total === 0 ? 0 : correct / total;
 }
 
+/** One class's precision, recall and F1, and its number of true samples. */
+export interface ClassMetrics {
+  /** Samples of the class. */
+  count: number;
+  /** Of the samples predicted as the class, the fraction that are; NaN when none are predicted as it. */
+  precision: number;
+  /** Of the samples of the class, the fraction predicted as it; NaN when there are none. */
+  recall: number;
+  /** F1 = 2 tp / (2 tp + fp + fn); NaN for a class with no true and no predicted samples. */
+  f1: number;
+}
+
 /**
- * The unweighted mean over classes of F1 = 2 precision recall / (precision + recall),
- * as scikit-learn's `f1_score(average="macro")`: a class with no true and no
- * predicted samples scores 0.
+ * Precision, recall and F1 of each class of a confusion matrix `matrix[t][p]`.
+ *
+ * @example
+ * ```ts
+ * import { perClassMetrics } from "./metrics.ts";
+ * perClassMetrics([[1, 1], [0, 2]])[0]; // { count: 2, precision: 1, recall: 0.5, f1: 2/3 }
+ * ```
+ */
+export function perClassMetrics(matrix: number[][]): ClassMetrics[] {
+  return matrix.map((row, c) => {
+    const tp = row[c]!;
+    let predictedAs = 0, actually = 0;
+    for (let o = 0; o < matrix.length; o++) {
+      predictedAs += matrix[o]![c]!;
+      actually += row[o]!;
+    }
+    return {
+      count: actually,
+      precision: predictedAs === 0 ? NaN : tp / predictedAs,
+      recall: actually === 0 ? NaN : tp / actually,
+      f1: predictedAs + actually === 0 ? NaN : (2 * tp) / (predictedAs + actually),
+    };
+  });
+}
+
+/**
+ * The unweighted mean over classes of F1 (see {@linkcode perClassMetrics}), as scikit-learn's
+ * `f1_score(average="macro")`: a class with no true and no predicted samples scores 0.
  *
  * @example
  * ```ts
@@ -48,18 +85,7 @@ export function accuracyOf(matrix: number[][]): number {
  * ```
  */
 export function macroF1(matrix: number[][]): number {
-  const k = matrix.length;
   let sum = 0;
-  for (let c = 0; c < k; c++) {
-    const tp = matrix[c]![c]!;
-    let predictedAs = 0, actually = 0;
-    for (let o = 0; o < k; o++) {
-      predictedAs += matrix[o]![c]!;
-      actually += matrix[c]![o]!;
-    }
-    // F1 = 2 tp / (2 tp + fp + fn), which is 0 when the denominator is.
-    const denominator = predictedAs + actually;
-    sum += denominator === 0 ? 0 : (2 * tp) / denominator;
-  }
-  return k === 0 ? 0 : sum / k;
+  for (const { f1 } of perClassMetrics(matrix)) sum += Number.isNaN(f1) ? 0 : f1;
+  return matrix.length === 0 ? 0 : sum / matrix.length;
 }

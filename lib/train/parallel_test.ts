@@ -6,7 +6,7 @@ import { Sgd } from "../optim/mod.ts";
 import { createRng } from "../rng/mod.ts";
 import { needs } from "../testing/io.ts";
 import { smallModel, stripes } from "./_fixtures.ts";
-import type { Replica } from "./parallel.ts";
+import { type Replica, threadsWarning } from "./parallel.ts";
 import { train } from "./train.ts";
 
 const replica: Replica = { module: new URL("./_fixtures.ts", import.meta.url).href, export: "smallReplica" };
@@ -14,7 +14,7 @@ const replica: Replica = { module: new URL("./_fixtures.ts", import.meta.url).hr
 /** Two epochs of 60 stripes (the last batch of each epoch is short) from fixed weights; the weights after. */
 async function trained(
   backend: Backend,
-  options: { threads: number; batchSize: number; replica?: Replica },
+  options: { threads: number; batchSize: number; replica?: Replica; warnings?: string[] },
 ): Promise<Float32Array[]> {
   const model = smallModel(3);
   model.useBackend(backend);
@@ -27,6 +27,7 @@ async function trained(
     backend,
     threads: options.threads,
     replica: options.replica ?? replica,
+    warn: (line) => options.warnings?.push(line),
   });
   return model.params().map((p) => Float32Array.from(p.value));
 }
@@ -91,4 +92,22 @@ Deno.test("train() reports a worker's error by name and terminates the workers",
     trained(tsBackend, { threads: 2, batchSize: 8, replica: { ...replica, export: "nothing" } }),
     /worker 1 of 1 .* failed: Error: the module has no export nothing with model\(\) and loss/,
   );
+});
+
+Deno.test("threadsWarning() warns of more threads than cores, in one line", () => {
+  const line = threadsWarning(64, 2)!;
+  assert.match(line, /^training on 64 threads with 2 cores: .*slower.* \(use --threads 2 or fewer\)$/);
+  assert.doesNotMatch(line, /\n/);
+  assert.equal(threadsWarning(2, 2), null);
+  assert.equal(threadsWarning(1, 1), null);
+});
+
+Deno.test("train() on more threads than cores warns once, and not on as many", needs("read"), async () => {
+  const cores = navigator.hardwareConcurrency, threads = Math.min(cores + 1, 8);
+  const warnings: string[] = [];
+  await trained(tsBackend, { threads, batchSize: 8, warnings });
+  assert.deepEqual(warnings, threads > cores ? [threadsWarning(threads, cores)] : []);
+  const fitting: string[] = [];
+  await trained(tsBackend, { threads: Math.min(cores, 2), batchSize: 8, warnings: fitting });
+  assert.deepEqual(fitting, []);
 });

@@ -122,6 +122,8 @@ export interface TrainOptions {
   threads?: number;
   /** How the workers build their copies of the model. */
   replica?: Replica;
+  /** Told, in one line, of more threads than the machine has cores; default: printed to stderr. */
+  warn?: (line: string) => void;
   /**
    * Go on from here (from an {@linkcode InterruptedError}'s `position`) instead of starting
    * afresh; the model, optimizer and `rng` must be restored to that moment too.
@@ -173,6 +175,7 @@ export async function train(model: Layer, data: TrainData, options: TrainOptions
       loss,
       batchSize,
       sampleSize: imageSize(data.train),
+      warn: options.warn,
     })
     : null;
   try {
@@ -182,47 +185,129 @@ export async function train(model: Layer, data: TrainData, options: TrainOptions
   }
 }
 
+type LoopOptions = TrainOptions & { stepsPerEpoch: number; team: Team | null };
+
 /** The epochs of {@linkcode train}, on one thread or a team. */
-async function loop(
-  model: Layer,
-  data: TrainData,
-  options: TrainOptions & { stepsPerEpoch: number; team: Team | null },
-): Promise<TrainResult> {
-  const { batchSize, optimizer, loss, rng, stepsPerEpoch, team } = options;
+async function loop(model: Layer, data: TrainData, options: LoopOptions): Promise<TrainResult> {
+  const { loss, rng, stepsPerEpoch, from } = options;
   const order = options.order ?? "reshuffle";
-  const backend = options.backend ?? tsBackend;
-  const count = data.train.count;
   const logEvery = options.logEvery ?? 100;
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
-  const { from } = options;
-  const permutation = from?.permutation.slice() ?? Int32Array.from({ length: count }, (_, i) => i);
+  const permutation = from?.permutation.slice() ?? Int32Array.from({ length: data.train.count }, (_, i) => i);
   if (order === "shuffle-once" && !from) shuffleInPlace(permutation, { rng });
-
-  let samplesSeen = from?.samplesSeen ?? 0;
-  let epoch = from?.epoch ?? 1;
-  let interval = { loss: 0, correct: 0, samples: 0 };
-  const final: Record<string, Evaluation> = {};
-  /** Stops with InterruptedError before `step` when aborted. */
-  const checkAbort = (step: number) => {
-    if (!options.signal?.aborted) return;
-    const position = {
-      epoch,
-      step: step - 1,
-      samplesSeen,
-      interval: { ...interval },
-      permutation: permutation.slice(),
-    };
-    throw new InterruptedError(epoch, step, String(options.signal.reason ?? "aborted"), position);
+  const at: TrainPosition = {
+    epoch: from?.epoch ?? 1,
+    step: 0,
+    samplesSeen: from?.samplesSeen ?? 0,
+    interval: { loss: 0, correct: 0, samples: 0 },
+    permutation,
   };
-  // One batch buffer for every step, in the backend's memory (float32); a new array each step costs more than
-  // converting the image. The forward keeps x only until the backward of the same step.
+  const final: Record<string, Evaluation> = {};
+  const runSteps = stepRunner(model, at, {
+    ...options,
+    batchFor: batchMaker(data, { ...options, order, permutation }),
+  });
+  for (; at.epoch <= options.epochs; at.epoch++) {
+    const resumed = at.epoch === from?.epoch;
+    if (order === "reshuffle" && !resumed) shuffleInPlace(permutation, { rng });
+    if (!resumed) options.onEpochStart?.(at.epoch);
+    at.interval = resumed ? { ...from.interval } : { loss: 0, correct: 0, samples: 0 };
+    for (let step = resumed ? from.step + 1 : 1; step <= stepsPerEpoch;) {
+      // The interval ends at the next multiple of logEvery, or with the epoch.
+      const last = Math.min(stepsPerEpoch, Math.ceil(step / logEvery) * logEvery);
+      await runSteps(step, last);
+      step = last + 1;
+      const { epoch, samplesSeen, interval } = at;
+      const [meanLoss, accuracy] = [interval.loss / interval.samples, interval.correct / interval.samples];
+      options.onInterval?.({
+        epoch,
+        step: last,
+        stepsPerEpoch,
+        samplesSeen,
+        loss: meanLoss,
+        accuracy,
+        intervalSamples: interval.samples,
+        elapsedSeconds: elapsed(),
+      });
+      at.interval = { loss: 0, correct: 0, samples: 0 };
+      await new Promise((resolve) => setTimeout(resolve, 0)); // lets signal handlers (Ctrl-C, SIGTERM) run
+    }
+    for (const { split, set } of data.evaluations ?? []) {
+      const result = evaluate(model, set, {
+        transform: data.transform,
+        loss,
+        dtype: options.dtype,
+        backend: options.backend,
+      });
+      final[split] = result;
+      const { epoch, samplesSeen } = at;
+      options.onEvaluation?.({ ...result, split, epoch, step: stepsPerEpoch, samplesSeen, elapsedSeconds: elapsed() });
+    }
+  }
+  return { samplesSeen: at.samplesSeen, final };
+}
+
+/**
+ * Runs steps `first..last` of the epoch `at` stands at, updating `at`: each step checks for an abort (throwing
+ * {@linkcode InterruptedError} with the position before it), forms its batch, runs forward and backward on this
+ * thread or the team, checks the loss ({@linkcode DivergedError} before the update), then updates the params.
+ */
+function stepRunner(
+  model: Layer,
+  at: TrainPosition,
+  options: LoopOptions & { batchFor: (step: number) => { x: Tensor; labels: Int32Array } },
+): (first: number, last: number) => Promise<void> {
+  const { optimizer, loss, team, batchFor, signal } = options;
+  const checkAbort = (step: number) => {
+    if (!signal?.aborted) return;
+    const position = { ...at, step: step - 1, interval: { ...at.interval }, permutation: at.permutation.slice() };
+    throw new InterruptedError(at.epoch, step, String(signal.reason ?? "aborted"), position);
+  };
+  const finish = (step: number, labels: Int32Array, result: StepResult) => {
+    if (!Number.isFinite(result.loss)) throw new DivergedError(at.epoch, step, result.loss);
+    optimizer.step();
+    at.samplesSeen += labels.length;
+    at.interval.samples += labels.length;
+    at.interval.loss += result.loss * labels.length;
+    for (let i = 0; i < labels.length; i++) if (result.predicted[i] === labels[i]) at.interval.correct++;
+  };
+  // A plain function for this thread: V8 cannot optimize a loop inside an async one.
+  const localSteps = (first: number, last: number) => {
+    for (let step = first; step <= last; step++) {
+      checkAbort(step);
+      const { x, labels } = batchFor(step);
+      finish(step, labels, localStep(model, loss, x, labels));
+    }
+  };
+  return async (first, last) => {
+    if (!team) return localSteps(first, last);
+    for (let step = first; step <= last; step++) {
+      checkAbort(step);
+      const { x, labels } = batchFor(step);
+      finish(step, labels, await team.step(x, labels));
+    }
+  };
+}
+
+/**
+ * The batch of each step, as floats, in the backend's fresh step: the permutation's slice of the step, or
+ * (`with-replacement`) `batchSize` samples drawn from `rng`. One buffer serves every step, in the backend's memory
+ * (float32); a new array each step costs more than converting the image. The forward keeps x only until the
+ * backward of the same step.
+ */
+function batchMaker(
+  data: TrainData,
+  options: LoopOptions & { order: SampleOrder; permutation: Int32Array },
+): (step: number) => { x: Tensor; labels: Int32Array } {
+  const { batchSize, rng, order, permutation } = options;
+  const backend = options.backend ?? tsBackend;
+  const count = data.train.count;
   const into = (options.dtype ?? "float32") === "float32"
     ? backend.allocate(batchSize * imageSize(data.train))
     : undefined;
   const drawn = new Int32Array(batchSize);
-  /** The batch of `step`, as floats, in the backend's fresh step. */
-  const batchFor = (step: number) => {
+  return (step) => {
     let indices: Int32Array;
     if (order === "with-replacement") {
       for (let i = 0; i < batchSize; i++) drawn[i] = rng.integer(count);
@@ -234,62 +319,6 @@ async function loop(
     backend.beginStep();
     return batchOf(data.train, indices, { transform: data.transform, dtype: options.dtype, into });
   };
-  /** Checks the loss, updates the params and adds the step to the interval. */
-  const finish = (step: number, labels: Int32Array, result: StepResult) => {
-    if (!Number.isFinite(result.loss)) throw new DivergedError(epoch, step, result.loss);
-    optimizer.step();
-    samplesSeen += labels.length;
-    interval.samples += labels.length;
-    interval.loss += result.loss * labels.length;
-    for (let i = 0; i < labels.length; i++) if (result.predicted[i] === labels[i]) interval.correct++;
-  };
-  /** Steps first..last on this thread, in a plain function: V8 cannot optimize a loop inside an async one. */
-  const localSteps = (first: number, last: number) => {
-    for (let step = first; step <= last; step++) {
-      checkAbort(step);
-      const { x, labels } = batchFor(step);
-      finish(step, labels, localStep(model, loss, x, labels));
-    }
-  };
-  for (; epoch <= options.epochs; epoch++) {
-    const resumed = epoch === from?.epoch;
-    if (order === "reshuffle" && !resumed) shuffleInPlace(permutation, { rng });
-    if (!resumed) options.onEpochStart?.(epoch);
-    interval = resumed ? { ...from.interval } : { loss: 0, correct: 0, samples: 0 };
-    for (let step = resumed ? from.step + 1 : 1; step <= stepsPerEpoch;) {
-      // The interval ends at the next multiple of logEvery, or with the epoch.
-      const last = Math.min(stepsPerEpoch, Math.ceil(step / logEvery) * logEvery);
-      if (team) {
-        for (; step <= last; step++) {
-          checkAbort(step);
-          const { x, labels } = batchFor(step);
-          finish(step, labels, await team.step(x, labels));
-        }
-      } else {
-        localSteps(step, last);
-        step = last + 1;
-      }
-      options.onInterval?.({
-        epoch,
-        step: last,
-        stepsPerEpoch,
-        samplesSeen,
-        loss: interval.loss / interval.samples,
-        accuracy: interval.correct / interval.samples,
-        intervalSamples: interval.samples,
-        elapsedSeconds: elapsed(),
-      });
-      interval = { loss: 0, correct: 0, samples: 0 };
-      // Let signal handlers (Ctrl-C, SIGTERM) run.
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    }
-    for (const { split, set } of data.evaluations ?? []) {
-      const result = evaluate(model, set, { transform: data.transform, loss, dtype: options.dtype, backend });
-      final[split] = result;
-      options.onEvaluation?.({ ...result, split, epoch, step: stepsPerEpoch, samplesSeen, elapsedSeconds: elapsed() });
-    }
-  }
-  return { samplesSeen, final };
 }
 
 /** Forward, loss and backward of a batch on this thread. */

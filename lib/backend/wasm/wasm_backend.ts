@@ -94,24 +94,37 @@ const isF32 = (a: FloatArray): a is Float32Array => a instanceof Float32Array;
 const paddedWidth = (outWidth: number, kernelWidth: number) =>
   Math.ceil(Math.max(Math.ceil(outWidth / 28) * 28 + Math.max(kernelWidth - 1, 4), outWidth + 8) / 4) * 4;
 
-/**
- * A new `wasm` backend with its own memory.
- *
- * @throws {Error} where WebAssembly SIMD is not available (see {@linkcode wasmKernelsModule}).
- */
-export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
-  const fma = options.fma ?? false, module = wasmKernelsModule({ fma });
-  if (module === null) throw new Error(`wasm backend: this runtime has no WebAssembly ${fma ? "relaxed " : ""}SIMD`);
-  const memoryMiB = options.memoryMiB ?? 512;
-  const memory = new WebAssembly.Memory({ initial: memoryMiB * 16, maximum: memoryMiB * 16 });
-  const k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Kernels;
-  // The memory never grows, so its buffer never changes; reading memory.buffer costs a call into V8 each time.
+/** A backend's linear memory: parameters and the batch buffer from the bottom, one step's temporaries from the top. */
+interface Arena {
+  /** The memory's buffer: the memory never grows, so it never changes (and `memory.buffer` costs a call into V8). */
+  buffer: ArrayBufferLike;
+  /** A float32 view of `length` floats at `ptr`. */
+  f32(ptr: Ptr, length: number): Float32Array;
+  /** Room for `length` floats, rounded up to whole vectors: a temporary (from the top) or for good (from the bottom). */
+  reserve(length: number, fromTop: boolean): Ptr;
+  /** Room for a temporary of `length` floats, released by `beginStep()`. */
+  temp(length: number): Ptr;
+  /** Where `a` is in this memory, copying it in (as a temporary) when it is not. */
+  ptrOf(a: FloatArray | Int32Array): Ptr;
+  /** A pointer to write `length` floats to, and a function that hands back `into` (or a view) filled. */
+  target(into: FloatArray | null | undefined, length: number): { ptr: Ptr; finish(): FloatArray };
+  /** Releases every temporary. */
+  beginStep(): void;
+}
+
+/** The compiled kernels and the memory they work in. */
+interface Wasm {
+  k: Kernels;
+  arena: Arena;
+}
+
+/** The arena over `memory` (`memoryMiB` MiB); running out throws a `RangeError` that says what needs less. */
+function createArena(memory: WebAssembly.Memory, memoryMiB: number): Arena {
   const buffer = memory.buffer;
   // A guard: vector loads may run past an array's end, by up to 27 floats (a per-position bias at a row's last block).
   const end = buffer.byteLength - 128;
   let bottom = 64; // 0 stands for "none" in the kernels
   let top = end;
-
   const f32 = (ptr: Ptr, length: number) => new Float32Array(buffer, ptr, length);
   const reserve = (length: number, fromTop: boolean): Ptr => {
     const bytes = Math.ceil(length / 4) * 16;
@@ -125,15 +138,12 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
     return fromTop ? top : bottom - bytes;
   };
   const temp = (length: number): Ptr => reserve(length, true);
-  k.initPackPatterns(reserve(64, false));
-  /** Where `a` is in this memory, copying it in (as a temporary) when it is not. */
   const ptrOf = (a: FloatArray | Int32Array): Ptr => {
     if (a.buffer === buffer) return a.byteOffset;
     const p = temp(a.length);
     (a instanceof Int32Array ? new Int32Array(buffer, p, a.length) : f32(p, a.length)).set(a);
     return p;
   };
-  /** A pointer to write `length` floats to, and a function that hands back `into` (or a view) filled. */
   const target = (into: FloatArray | null | undefined, length: number) => {
     const inside = into != null && isF32(into) && into.buffer === buffer;
     const ptr = inside ? into.byteOffset : temp(length);
@@ -145,7 +155,50 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
     };
     return { ptr, finish };
   };
+  const beginStep = () => {
+    top = end;
+  };
+  return { buffer, f32, reserve, temp, ptrOf, target, beginStep };
+}
 
+/** The convolution's forward: stride 1 with at most kernel - 1 of padding on a side; the rest to the reference. */
+function wasmConv2dForward({ k, arena }: Wasm): Backend["conv2dForward"] {
+  const { f32, temp, ptrOf } = arena;
+  return (x, w, options = {}) => {
+    const sizes = reference.conv2dSizes(x, w, options);
+    const { stride, padding: pad, outHeight: OH, outWidth: OW, bias } = sizes;
+    const [N, C, H, W] = sizes.input, [F, , KH, KW] = sizes.filters;
+    // The SIMD kernels cover stride 1 with at most kernel - 1 of padding on a side (valid, same and the like).
+    const covered = stride[0] === 1 && stride[1] === 1 && Math.max(pad.top, pad.bottom) < KH &&
+      Math.max(pad.left, pad.right) < KW;
+    if (!isF32(x.data) || !isF32(w.data) || (bias && !isF32(bias.data)) || !covered) {
+      return reference.conv2dForward(x, w, options);
+    }
+    const rows = OH + KH - 1, cols = paddedWidth(OW, KW);
+    const xPtr = ptrOf(x.data), wPtr = ptrOf(w.data);
+    const padded = temp(N * C * rows * cols), scratch = temp(28), y = temp(N * F * OH * OW);
+    const biasPtr = bias ? ptrOf(bias.data) : 0, perPosition = bias && bias.data.length !== F ? 1 : 0;
+    for (let n = 0; n < N; n++) {
+      const xp = padded + n * C * rows * cols * 4, yN = y + n * F * OH * OW * 4;
+      k.padInput(xPtr + n * C * H * W * 4, xp, C, H, W, rows, cols, pad.top, pad.left);
+      k.conv2dForward(xp, wPtr, yN, C, rows, cols, F, KH, KW, OH, OW, scratch, biasPtr, perPosition);
+    }
+    const cache: WasmConv2dCache = {
+      x,
+      w,
+      biasShape: bias?.shape ?? null,
+      stride,
+      padding: pad,
+      outShape: [N, F, OH, OW],
+      padded: { ptr: padded, rows, cols },
+    };
+    return { y: { data: f32(y, N * F * OH * OW), shape: [N, F, OH, OW] }, cache };
+  };
+}
+
+/** The convolution's backward, over the padded input its forward kept; the rest to the reference. */
+function wasmConv2dBackward({ k, arena }: Wasm): Backend["conv2dBackward"] {
+  const { f32, temp, ptrOf, target } = arena;
   /**
    * The input gradient of one stride-1 convolution sample where dy is dense:
    * dy, padded, convolved with the filters turned around (`turned`).
@@ -160,99 +213,68 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
     k.conv2dForward(dyPadded, turned, dxN, F, rows, cols, C, KH, KW, H, W, temp(28), 0, 0);
   };
 
+  return (dy, cache, options = {}) => {
+    const [, , KH, KW] = cache.w.shape as [number, number, number, number];
+    if (!("padded" in cache) || !isF32(dy.data) || KW > 8) return reference.conv2dBackward(dy, cache, options);
+    const { x, w, padding: pad, outShape: [N, F, OH, OW], padded: { ptr: xp, rows: Hp, cols: Wp } } =
+      cache as WasmConv2dCache;
+    const [, C, H, W] = x.shape as [number, number, number, number];
+    // Each kernel row (c, kh) as one or two vectors, in tiles of 3 or 4 rows, or 5 or 6 (see convWeightGradient).
+    const VR = KW <= 4 ? 1 : 2, width = 4 * VR, plane = OH * OW, R = C * KH;
+    const tile = VR === 1 ? (R === 3 ? 3 : 4) : (R % 5 === 0 && R % 6 !== 0 ? 5 : 6), RT = Math.ceil(R / tile) * tile;
+    const dyPtr = ptrOf(dy.data), wPtr = ptrOf(w.data), rows = temp(RT);
+    k.kernelRowOffsets(rows, R, RT, KH, Hp, Wp);
+    const offsets = temp(F * plane + 4), values = temp(F * plane + 4), starts = temp(F + 1);
+    const dwPadded = temp(F * RT * width);
+    f32(dwPadded, F * RT * width).fill(0);
+    const wantDx = options.inputGradient ?? true;
+    const dx = wantDx ? temp(N * C * H * W) : 0, dxp = wantDx ? temp(C * Hp * Wp + 8) : 0;
+    const wPadded = wantDx ? temp(F * R * 8) : 0;
+    if (wantDx) k.padKernelRows(wPtr, wPadded, F * R, KW);
+    let turned = 0; // the filters turned around, made when a sample's dy first needs them
+    for (let n = 0; n < N; n++) {
+      const dyN = dyPtr + n * F * plane * 4, xpN = xp + n * C * Hp * Wp * 4, dxN = dx + n * C * H * W * 4;
+      const count = k.nonZeros(dyN, F, OH, OW, Wp, offsets, values, starts);
+      k.convWeightGradient(xpN, rows, RT, VR, tile, offsets, values, starts, F, dwPadded);
+      if (!wantDx) continue;
+      // A scatter pays while dy is mostly zeros; past that the dense form does less work.
+      if (count * 3 > F * plane) {
+        if (turned === 0) k.flipFilters(wPtr, turned = temp(F * C * KH * KW), F, C, KH, KW);
+        denseInputGradient(dyN, dxN, cache as WasmConv2dCache, turned);
+        continue;
+      }
+      f32(dxp, C * Hp * Wp + 8).fill(0);
+      k.convInputGradientScatter(dxp, wPadded, C, KH, Hp, Wp, offsets, values, starts, F);
+      for (let c = 0; c < C; c++) {
+        k.copyRows(dxp + ((c * Hp + pad.top) * Wp + pad.left) * 4, dxN + c * H * W * 4, H, W, Wp, W);
+      }
+    }
+    const dw = target(options.dw, w.data.length);
+    for (let f = 0; f < F; f++) {
+      k.copyRows(dwPadded + f * RT * width * 4, dw.ptr + f * R * KW * 4, R, KW, width, KW);
+    }
+    let db: Tensor | null = null;
+    if (cache.biasShape !== null) {
+      const length = sizeOf(cache.biasShape);
+      const out = target(options.db, length);
+      k.biasGradient(dyPtr, out.ptr, N, F, plane, length === F ? 0 : 1);
+      db = { data: out.finish(), shape: [...cache.biasShape] };
+    }
+    return {
+      dx: wantDx ? { data: f32(dx, N * C * H * W), shape: [...x.shape] } : null,
+      dw: { data: dw.finish(), shape: [...w.shape] },
+      db,
+    };
+  };
+}
+
+/** The dense layer's forward and backward (with `sgdLr`, the update fused into a batch of one's backward). */
+function wasmDense(
+  { k, arena }: Wasm,
+  sgdUpdate: Backend["sgdUpdate"],
+): Pick<Backend, "denseForward" | "denseBackward"> {
+  const { buffer, f32, temp, ptrOf, target } = arena;
   return {
-    name: fma ? "wasm-fma" : "wasm",
-    description: fma
-      ? "wasm-fma (WebAssembly SIMD kernels, float32, multiply-adds fused where the CPU can)"
-      : "wasm (WebAssembly SIMD kernels, float32)",
-    allocate: (length) => f32(reserve(length, false), length),
-    beginStep: () => {
-      top = end;
-    },
-    ...reference,
-    conv2dForward(x, w, options = {}) {
-      const sizes = reference.conv2dSizes(x, w, options);
-      const { stride, padding: pad, outHeight: OH, outWidth: OW, bias } = sizes;
-      const [N, C, H, W] = sizes.input, [F, , KH, KW] = sizes.filters;
-      // The SIMD kernels cover stride 1 with at most kernel - 1 of padding on a side (valid, same and the like).
-      const covered = stride[0] === 1 && stride[1] === 1 && Math.max(pad.top, pad.bottom) < KH &&
-        Math.max(pad.left, pad.right) < KW;
-      if (!isF32(x.data) || !isF32(w.data) || (bias && !isF32(bias.data)) || !covered) {
-        return reference.conv2dForward(x, w, options);
-      }
-      const rows = OH + KH - 1, cols = paddedWidth(OW, KW);
-      const xPtr = ptrOf(x.data), wPtr = ptrOf(w.data);
-      const padded = temp(N * C * rows * cols), scratch = temp(28), y = temp(N * F * OH * OW);
-      const biasPtr = bias ? ptrOf(bias.data) : 0, perPosition = bias && bias.data.length !== F ? 1 : 0;
-      for (let n = 0; n < N; n++) {
-        const xp = padded + n * C * rows * cols * 4, yN = y + n * F * OH * OW * 4;
-        k.padInput(xPtr + n * C * H * W * 4, xp, C, H, W, rows, cols, pad.top, pad.left);
-        k.conv2dForward(xp, wPtr, yN, C, rows, cols, F, KH, KW, OH, OW, scratch, biasPtr, perPosition);
-      }
-      const cache: WasmConv2dCache = {
-        x,
-        w,
-        biasShape: bias?.shape ?? null,
-        stride,
-        padding: pad,
-        outShape: [N, F, OH, OW],
-        padded: { ptr: padded, rows, cols },
-      };
-      return { y: { data: f32(y, N * F * OH * OW), shape: [N, F, OH, OW] }, cache };
-    },
-    conv2dBackward(dy, cache, options = {}) {
-      const [, , KH, KW] = cache.w.shape as [number, number, number, number];
-      if (!("padded" in cache) || !isF32(dy.data) || KW > 8) return reference.conv2dBackward(dy, cache, options);
-      const { x, w, padding: pad, outShape: [N, F, OH, OW], padded: { ptr: xp, rows: Hp, cols: Wp } } =
-        cache as WasmConv2dCache;
-      const [, C, H, W] = x.shape as [number, number, number, number];
-      // Each kernel row (c, kh) as one or two vectors, in tiles of 3 or 4 rows, or 5 or 6 (see convWeightGradient).
-      const VR = KW <= 4 ? 1 : 2, width = 4 * VR, plane = OH * OW, R = C * KH;
-      const tile = VR === 1 ? (R === 3 ? 3 : 4) : (R % 5 === 0 && R % 6 !== 0 ? 5 : 6), RT = Math.ceil(R / tile) * tile;
-      const dyPtr = ptrOf(dy.data), wPtr = ptrOf(w.data), rows = temp(RT);
-      k.kernelRowOffsets(rows, R, RT, KH, Hp, Wp);
-      const offsets = temp(F * plane + 4), values = temp(F * plane + 4), starts = temp(F + 1);
-      const dwPadded = temp(F * RT * width);
-      f32(dwPadded, F * RT * width).fill(0);
-      const wantDx = options.inputGradient ?? true;
-      const dx = wantDx ? temp(N * C * H * W) : 0, dxp = wantDx ? temp(C * Hp * Wp + 8) : 0;
-      const wPadded = wantDx ? temp(F * R * 8) : 0;
-      if (wantDx) k.padKernelRows(wPtr, wPadded, F * R, KW);
-      let turned = 0; // the filters turned around, made when a sample's dy first needs them
-      for (let n = 0; n < N; n++) {
-        const dyN = dyPtr + n * F * plane * 4, xpN = xp + n * C * Hp * Wp * 4, dxN = dx + n * C * H * W * 4;
-        const count = k.nonZeros(dyN, F, OH, OW, Wp, offsets, values, starts);
-        k.convWeightGradient(xpN, rows, RT, VR, tile, offsets, values, starts, F, dwPadded);
-        if (!wantDx) continue;
-        // A scatter pays while dy is mostly zeros; past that the dense form does less work.
-        if (count * 3 > F * plane) {
-          if (turned === 0) k.flipFilters(wPtr, turned = temp(F * C * KH * KW), F, C, KH, KW);
-          denseInputGradient(dyN, dxN, cache as WasmConv2dCache, turned);
-          continue;
-        }
-        f32(dxp, C * Hp * Wp + 8).fill(0);
-        k.convInputGradientScatter(dxp, wPadded, C, KH, Hp, Wp, offsets, values, starts, F);
-        for (let c = 0; c < C; c++) {
-          k.copyRows(dxp + ((c * Hp + pad.top) * Wp + pad.left) * 4, dxN + c * H * W * 4, H, W, Wp, W);
-        }
-      }
-      const dw = target(options.dw, w.data.length);
-      for (let f = 0; f < F; f++) {
-        k.copyRows(dwPadded + f * RT * width * 4, dw.ptr + f * R * KW * 4, R, KW, width, KW);
-      }
-      let db: Tensor | null = null;
-      if (cache.biasShape !== null) {
-        const length = sizeOf(cache.biasShape);
-        const out = target(options.db, length);
-        k.biasGradient(dyPtr, out.ptr, N, F, plane, length === F ? 0 : 1);
-        db = { data: out.finish(), shape: [...cache.biasShape] };
-      }
-      return {
-        dx: wantDx ? { data: f32(dx, N * C * H * W), shape: [...x.shape] } : null,
-        dw: { data: dw.finish(), shape: [...w.shape] },
-        db,
-      };
-    },
     denseForward(x, w, options = {}) {
       const { N, I, O, bias } = reference.denseSizes(x, w, options);
       if (!isF32(x.data) || !isF32(w.data) || (bias && !isF32(bias.data))) return reference.denseForward(x, w, options);
@@ -292,9 +314,18 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
         k.biasGradient(dyPtr, out.ptr, N, 1, O, 1);
         db = { data: out.finish(), shape: [O] };
       }
-      if (lr !== undefined) this.sgdUpdate(w.data, dw.finish(), lr);
+      if (lr !== undefined) sgdUpdate(w.data, dw.finish(), lr);
       return { dx: { data: f32(dx, N * I), shape: [N, I] }, dw: { data: dw.finish(), shape: [I, O] }, db };
     },
+  };
+}
+
+/** Max-pooling, ReLU and the SGD update. */
+function wasmPoolReluSgd(
+  { k, arena }: Wasm,
+): Pick<Backend, "maxPool2dForward" | "maxPool2dBackward" | "reluForward" | "reluBackward" | "sgdUpdate"> {
+  const { buffer, f32, temp, ptrOf } = arena;
+  return {
     maxPool2dForward(x, options) {
       if (!isF32(x.data)) return reference.maxPool2dForward(x, options);
       const [N, C, H, W] = x.shape as [number, number, number, number];
@@ -333,5 +364,35 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       if (!inside) return reference.sgdUpdate(value, grad, lr);
       k.sgdUpdate(value.byteOffset, grad.byteOffset, value.length, lr);
     },
+  };
+}
+
+/**
+ * A new `wasm` backend with its own memory.
+ *
+ * @throws {Error} where WebAssembly SIMD is not available (see {@linkcode wasmKernelsModule}).
+ */
+export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
+  const fma = options.fma ?? false, module = wasmKernelsModule({ fma });
+  if (module === null) throw new Error(`wasm backend: this runtime has no WebAssembly ${fma ? "relaxed " : ""}SIMD`);
+  const memoryMiB = options.memoryMiB ?? 512;
+  const memory = new WebAssembly.Memory({ initial: memoryMiB * 16, maximum: memoryMiB * 16 });
+  const k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Kernels;
+  const arena = createArena(memory, memoryMiB);
+  k.initPackPatterns(arena.reserve(64, false));
+  const wasm: Wasm = { k, arena };
+  const poolReluSgd = wasmPoolReluSgd(wasm);
+  return {
+    name: fma ? "wasm-fma" : "wasm",
+    description: fma
+      ? "wasm-fma (WebAssembly SIMD kernels, float32, multiply-adds fused where the CPU can)"
+      : "wasm (WebAssembly SIMD kernels, float32)",
+    allocate: (length) => arena.f32(arena.reserve(length, false), length),
+    beginStep: arena.beginStep,
+    ...reference,
+    conv2dForward: wasmConv2dForward(wasm),
+    conv2dBackward: wasmConv2dBackward(wasm),
+    ...wasmDense(wasm, poolReluSgd.sgdUpdate),
+    ...poolReluSgd,
   };
 }

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import * as reference from "../../kernels/mod.ts";
 import { createRng, type Rng } from "../../rng/mod.ts";
 import { sizeOf, type Tensor } from "../../tensor/mod.ts";
+import { skipReason } from "../../testing/io.ts";
+import { wasmCpuFeatures } from "./cpu_features.ts";
 import { createWasmBackend } from "./wasm_backend.ts";
 
 // float32 kernels summing up to a few hundred products of N(0,1) values: the
@@ -227,15 +229,12 @@ Deno.test("the wasm backend reuses its temporaries after beginStep() and says wh
   }, /1 MiB are used up/);
 });
 
-Deno.test("the wasm-fma build fuses its multiply-adds where the CPU can: its convolution rounds differently", () => {
-  let flags = "";
-  try {
-    flags = Deno.readTextFileSync("/proc/cpuinfo");
-  } catch { /* not Linux, or no permission */ }
-  if (!/\bfma\b/.test(flags)) {
-    console.log("skipped: no x86-64 FMA flag in /proc/cpuinfo here, so relaxed multiply-adds need not fuse");
-    return;
-  }
+Deno.test({
+  ...skipReason(
+    "the wasm-fma build fuses its multiply-adds where the CPU can: its convolution rounds differently",
+    !wasmCpuFeatures().fusedMultiplyAdd && "this CPU's relaxed multiply-adds do not fuse (no FMA), so nothing differs",
+  ),
+}, () => {
   const rng = createRng(11), x = random([1, 6, 28, 28], rng), w = random([6, 6, 5, 5], rng);
   const plain = createWasmBackend({ memoryMiB: 16 }).conv2dForward(x, w, { padding: "same" }).y.data;
   const fused = createWasmBackend({ memoryMiB: 16, fma: true }).conv2dForward(x, w, { padding: "same" }).y.data;

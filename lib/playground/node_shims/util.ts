@@ -1,7 +1,8 @@
 /**
- * `node:util` in the playground's browser bundle: `parseArgs` for the long
- * and short options the suite's flag parsing uses, strict, with Node's
- * messages, so the page refuses a setting in the command line's words.
+ * `node:util` in the playground's browser bundle: `parseArgs` as lib/cli's
+ * `parseFlags` calls it (`strict: false`, `allowPositionals: true`,
+ * `tokens: true`), returning the tokens Node returns for the same words, so
+ * the page refuses a setting with the command line's own messages.
  *
  * @module
  */
@@ -10,48 +11,75 @@
 interface OptionSpec {
   type: "string" | "boolean";
   short?: string;
-  multiple?: boolean;
 }
 
-/** Parses `--name value`, `--name=value`, `--flag` and `-x`; strict: an unknown option or a positional is an error. */
+/** A token, as Node's `parseArgs` gives it with `tokens: true`. */
+export type Token =
+  | { kind: "option"; name: string; rawName: string; index: number; value: string | undefined; inlineValue?: boolean }
+  | { kind: "positional"; index: number; value: string }
+  | { kind: "option-terminator"; index: number };
+
+/**
+ * Node's `parseArgs` with `strict: false`: every word becomes a token (an unknown option is an option token, a
+ * string option takes the next word whatever it is), and `values`/`positionals` are gathered from them.
+ */
 export function parseArgs(
-  config: { args: string[]; options: Record<string, OptionSpec>; strict?: boolean; allowPositionals?: boolean },
-): { values: Record<string, string | boolean | (string | boolean)[]>; positionals: string[] } {
-  const values: Record<string, string | boolean | (string | boolean)[]> = {};
-  const positionals: string[] = [];
-  const shorts = new Map(Object.entries(config.options).flatMap(([name, o]) => o.short ? [[o.short, name]] : []));
-  const args = [...config.args];
-  while (args.length > 0) {
-    const arg = args.shift()!;
-    if (arg === "--") {
-      positionals.push(...args.splice(0));
+  config: { args: string[]; options: Record<string, OptionSpec>; strict?: boolean; tokens?: boolean },
+): { values: Record<string, string | boolean>; positionals: string[]; tokens: Token[] } {
+  const { options } = config;
+  const longOf = (short: string) => Object.keys(options).find((name) => options[name]!.short === short) ?? short;
+  const takesValue = (name: string) => options[name]?.type === "string";
+  const tokens: Token[] = [];
+  const words = [...config.args];
+  for (let index = 0; index < words.length; index++) {
+    const word = words[index]!, next = words[index + 1];
+    const option = (name: string, rawName: string, value?: string, inlineValue?: boolean) =>
+      tokens.push({ kind: "option", name, rawName, index, value, inlineValue });
+    if (word === "--") {
+      tokens.push({ kind: "option-terminator", index });
+      words.slice(index + 1).forEach((value, i) => tokens.push({ kind: "positional", index: index + 1 + i, value }));
       break;
     }
-    if (!arg.startsWith("-") || arg === "-") {
-      if (!config.allowPositionals) {
-        throw new TypeError(`Unexpected argument '${arg}'. This command does not take positional arguments`);
-      }
-      positionals.push(arg);
-      continue;
-    }
-    const long = arg.startsWith("--");
-    const [key, inline] = long ? splitOnce(arg.slice(2)) : [shorts.get(arg.slice(1, 2)) ?? arg.slice(1), undefined];
-    const spec = config.options[key];
-    if (spec === undefined) throw new TypeError(`Unknown option '${arg.split("=")[0]}'`);
-    let value: string | boolean = true;
-    if (spec.type === "boolean") {
-      if (inline !== undefined) throw new TypeError(`Option '--${key}' does not take an argument`);
-    } else if (inline !== undefined) value = inline;
-    else if (args.length === 0 || args[0]!.startsWith("-")) {
-      throw new TypeError(`Option '--${key} <value>' argument missing`);
-    } else value = args.shift()!;
-    if (spec.multiple) values[key] = [...(values[key] as (string | boolean)[] | undefined) ?? [], value];
-    else values[key] = value;
+    if (word.startsWith("--") && word.length > 2) {
+      const cut = word.indexOf("=", 3);
+      if (cut >= 0) option(word.slice(2, cut), word.slice(0, cut), word.slice(cut + 1), true);
+      else if (takesValue(word.slice(2)) && next !== undefined) option(word.slice(2), word, next, false), index++;
+      else option(word.slice(2), word);
+    } else if (word.startsWith("-") && word.length > 1) {
+      const name = longOf(word[1]!);
+      if (word.length > 2 && takesValue(name)) option(name, word.slice(0, 2), word.slice(2), true);
+      else if (word.length > 2) index += shortGroup(word, next, { longOf, takesValue, option });
+      else if (takesValue(name) && next !== undefined) option(name, word, next, false), index++;
+      else option(name, word);
+    } else tokens.push({ kind: "positional", index, value: word });
   }
-  return { values, positionals };
+  const values: Record<string, string | boolean> = {}, positionals: string[] = [];
+  for (const token of tokens) {
+    if (token.kind === "positional") positionals.push(token.value);
+    if (token.kind === "option") values[token.name] = token.value ?? true;
+  }
+  return { values, positionals, tokens };
 }
 
-function splitOnce(text: string): [string, string | undefined] {
-  const cut = text.indexOf("=");
-  return cut < 0 ? [text, undefined] : [text.slice(0, cut), text.slice(cut + 1)];
+/**
+ * `-abc`: one option a letter, until a letter that takes a value takes the rest of the word (`-abVALUE`), or the
+ * next word when it is the last letter. Returns the words taken after this one (0 or 1).
+ */
+function shortGroup(
+  word: string,
+  next: string | undefined,
+  options: {
+    longOf: (short: string) => string;
+    takesValue: (name: string) => boolean;
+    option: (name: string, rawName: string, value?: string, inlineValue?: boolean) => void;
+  },
+): number {
+  for (let i = 1; i < word.length; i++) {
+    const name = options.longOf(word[i]!), rawName = `-${word[i]}`;
+    if (!options.takesValue(name)) options.option(name, rawName);
+    else if (i < word.length - 1) return options.option(name, rawName, word.slice(i + 1), true), 0;
+    else if (next !== undefined) return options.option(name, rawName, next, false), 1;
+    else options.option(name, rawName);
+  }
+  return 0;
 }

@@ -5,9 +5,9 @@
  *
  * @module
  */
+export * from "./command.ts";
 export * from "./page.ts";
 export * from "./png.ts";
-export * from "./run_data.ts";
 export * from "./run_report.ts";
 export * from "./specs.ts";
 export * from "./vega.ts";

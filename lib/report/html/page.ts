@@ -10,17 +10,33 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** A table cell: text, a number, or text that is a number (right-aligned, e.g. `0.830`). */
+export type Cell = string | number | { number: string };
+
+/**
+ * A number already formatted, as a right-aligned cell.
+ *
+ * @param text the formatted number, e.g. `fixed3(0.83)`.
+ */
+export function numberCell(text: string): Cell {
+  return { number: text };
+}
+
 /**
  * A table; cells are escaped text, numbers right-aligned.
  *
  * @param header column titles.
  * @param rows cells, one array per row.
+ * @param options `classes`: a class for each row ("" for none).
  */
-export function htmlTable(header: string[], rows: (string | number)[][]): string {
-  const cell = (tag: string, v: string | number) =>
-    `<${tag}${typeof v === "number" ? ' class="num"' : ""}>${escapeHtml(String(v))}</${tag}>`;
+export function htmlTable(header: string[], rows: Cell[][], options: { classes?: string[] } = {}): string {
+  const cell = (tag: string, v: Cell) =>
+    typeof v === "object"
+      ? `<${tag} class="num">${escapeHtml(v.number)}</${tag}>`
+      : `<${tag}${typeof v === "number" ? ' class="num"' : ""}>${escapeHtml(String(v))}</${tag}>`;
+  const tr = (i: number) => options.classes?.[i] ? `<tr class="${escapeHtml(options.classes[i]!)}">` : "<tr>";
   return `<table><thead><tr>${header.map((h) => cell("th", h)).join("")}</tr></thead><tbody>${
-    rows.map((r) => `<tr>${r.map((v) => cell("td", v)).join("")}</tr>`).join("\n")
+    rows.map((r, i) => `${tr(i)}${r.map((v) => cell("td", v)).join("")}</tr>`).join("\n")
   }</tbody></table>`;
 }
 
@@ -39,25 +55,44 @@ export function section(id: string, title: string, body: string): string {
  * A chart as a figure: its SVG, a caption, and a link to its Vega-Lite spec.
  *
  * @param name the chart's file name without extension (`data-chart` attribute).
- * @param options the SVG, a caption, and the spec's relative path, if written.
+ * @param options the SVG, a caption, the spec's relative path, if written, and `wide`: as wide as the page.
  */
-export function figure(name: string, options: { svg: string; caption: string; spec?: string }): string {
+export function figure(
+  name: string,
+  options: { svg: string; caption: string; spec?: string; wide?: boolean },
+): string {
   const link = options.spec ? ` <a href="${escapeHtml(options.spec)}">Vega-Lite spec</a>` : "";
-  return `<figure class="chart" data-chart="${escapeHtml(name)}">${options.svg}<figcaption>${
-    escapeHtml(options.caption)
-  }${link}</figcaption></figure>`;
+  return `<figure class="chart${options.wide ? " wide" : ""}" data-chart="${
+    escapeHtml(name)
+  }">${options.svg}<figcaption>${escapeHtml(options.caption)}${link}</figcaption></figure>`;
 }
 
 const STYLE = `
-body { font: 14px/1.45 system-ui, sans-serif; margin: 1.5em auto; max-width: 1200px; padding: 0 1em; color: #222; }
-h1 { font-size: 1.5em; margin-bottom: 0.2em; } h2 { border-bottom: 1px solid #ccc; margin-top: 1.6em; }
+body { font: 14px/1.45 system-ui, sans-serif; margin: 0 auto 1.5em; max-width: 1200px; padding: 0 1em; color: #222; }
+h1 { font-size: 1.5em; margin: 0.6em 0 0.2em; } h2 { border-bottom: 1px solid #ccc; margin-top: 1.6em; }
+h3 { font-size: 1.05em; margin: 0.8em 0 0.3em; }
+nav#navigation { position: sticky; top: 0; z-index: 1; display: flex; flex-wrap: wrap; gap: 0.2em 1.2em;
+  align-items: baseline; background: #24292f; color: #eee; padding: 0.45em 1em; margin: 0 -1em; font-size: 13px; }
+nav#navigation a { color: #cfe3ff; text-decoration: none; margin-right: 0.8em; white-space: nowrap; }
+nav#navigation a:hover { text-decoration: underline; }
+nav .run { font-weight: 600; color: #fff; } nav .files { flex-basis: 100%; }
+nav .files::before { content: "files:"; color: #aaa; margin-right: 0.6em; }
+nav a.file { font-family: ui-monospace, monospace; font-size: 12px; }
+.source { color: #444; margin-top: 0; }
 table { border-collapse: collapse; margin: 0.5em 0; font-size: 13px; }
 th, td { border: 1px solid #ddd; padding: 2px 6px; text-align: left; vertical-align: top; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; } th { background: #f4f4f4; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; } th { background: #f4f4f4; }
+tr.reported td { color: #555; font-style: italic; background: #fafafa; }
 .status { padding: 0.6em 1em; border-radius: 4px; margin: 0.8em 0; font-weight: 600; }
 .status.completed { background: #e6f4ea; } .status.warn { background: #fdecea; border: 1px solid #d93025; }
+.summary { display: flex; flex-wrap: wrap; gap: 0 2.5em; align-items: flex-start; }
+.summary .results table { font-size: 14px; } .summary .reproduce { flex: 1; min-width: 320px; }
+.summary .reproduce p { margin: 0.2em 0; color: #555; }
+.nowrap { white-space: nowrap; }
+pre#command { white-space: pre-wrap; background: #f2f5f8; border-left: 3px solid #4c78a8; }
 figure { display: inline-block; margin: 0.5em 1em 0.5em 0; vertical-align: top; }
-figcaption { font-size: 12px; color: #555; max-width: 380px; }
+figure.wide { display: block; margin: 0.8em 0; } figure.wide svg { width: 100%; height: auto; }
+figcaption { font-size: 12px; color: #555; max-width: 380px; } figure.wide figcaption { max-width: none; }
 .tile { max-width: 130px; }
 .tiles { display: flex; flex-wrap: wrap; gap: 8px; } .tile { text-align: center; font-size: 11px; }
 .tile img { image-rendering: pixelated; display: block; margin: 0 auto; border: 1px solid #ccc; }

@@ -7,7 +7,7 @@
  */
 import { escapeHtml, section } from "./page.ts";
 import { pngDataUri } from "./png.ts";
-import type { ArmPictures, RunData } from "./run_data.ts";
+import type { ArmPictures, RunData } from "../../run/mod.ts";
 
 /** An image tile with a caption under it; `kind` is the `data-kind` the browser tests count. */
 function tile(

@@ -29,10 +29,10 @@ export interface CurvePoint {
  * @param max points kept per series; default {@linkcode MAX_POINTS_PER_SERIES}.
  * @returns the kept points and the largest step used (1: nothing dropped).
  */
-export function thin(
-  points: CurvePoint[],
+export function thin<T extends { series: string }>(
+  points: T[],
   max: number = MAX_POINTS_PER_SERIES,
-): { points: CurvePoint[]; every: number } {
+): { points: T[]; every: number } {
   const bySeries = Map.groupBy(points, (p) => p.series);
   let every = 1;
   const kept = [...bySeries.values()].flatMap((list) => {
@@ -127,5 +127,112 @@ export function confusionSpec(matrix: number[][], options: { classNames: string[
         },
       },
     ],
+  } as VegaLiteSpec;
+}
+
+/** One point of a run's metric: training interval or evaluation, by training samples seen. */
+export interface MetricPoint {
+  /** The legend entry: the split of a single-arm run, the arm of a multi-arm one. */
+  series: string;
+  /** `train`, `validation` or `test`. */
+  split: string;
+  /** Training samples seen (of this arm) when the value was measured. */
+  x: number;
+  /** The value; non-finite values are left out. */
+  y: number;
+  /** One line for screen readers and tests, e.g. `test, 3000 samples: 0.8300`. */
+  description: string;
+}
+
+/** A figure to draw as a dashed horizontal line across the chart, coloured as the series it belongs to. */
+export interface ReferenceLine {
+  /** The legend entry it belongs to (as in {@linkcode MetricPoint.series}). */
+  series: string;
+  /** The value. */
+  y: number;
+  /** Its label, drawn over the line at the left, e.g. `write-up 0.780`. */
+  label: string;
+}
+
+/** Plot width of a run report's metric chart: the page's width once axes and padding are added. */
+export const WIDE_CHART_WIDTH = 960;
+
+/**
+ * One metric of a run: training intervals as a thin line, evaluations as a thick line with large markers, both
+ * against training samples seen, with the write-up's figures as dashed reference lines.
+ *
+ * @param points the points (training series already thinned).
+ * @param options titles; `shapes`: mark evaluation splits by shape (multi-arm runs, where colour is the arm);
+ *   `references`: the reference lines.
+ */
+export function metricSpec(
+  points: MetricPoint[],
+  options: {
+    title: string;
+    subtitle?: string;
+    y: string;
+    shapes?: boolean;
+    references?: ReferenceLine[];
+    colors?: { domain: string[]; range?: string[] };
+  },
+): VegaLiteSpec {
+  const values = points.filter((p) => Number.isFinite(p.y));
+  const x = {
+    field: "x",
+    type: "quantitative",
+    title: "training samples seen (images)",
+    scale: { domainMin: 0 }, // every metric's chart on the same axis, evaluations only or not
+    axis: { format: ",d", tickCount: 10 },
+  };
+  const y = { field: "y", type: "quantitative", title: options.y, scale: { zero: false } };
+  const color = {
+    field: "series",
+    type: "nominal",
+    title: null,
+    legend: { orient: "top", labelLimit: 400 },
+    ...(options.colors ? { scale: options.colors } : {}),
+  };
+  const common = { x, y, color, detail: { field: "split" }, description: { field: "description" } };
+  const layers: object[] = [
+    {
+      transform: [{ filter: "datum.split === 'train'" }],
+      mark: { type: "line", strokeWidth: 1.2, opacity: 0.55, point: { size: 8, filled: true } },
+      encoding: common,
+    },
+    {
+      transform: [{ filter: "datum.split !== 'train'" }],
+      mark: { type: "line", strokeWidth: 2.2, point: { size: 70, filled: true } },
+      encoding: {
+        ...common,
+        ...(options.shapes
+          ? { shape: { field: "split", type: "nominal", title: null, legend: { orient: "top" } } }
+          : {}),
+      },
+    },
+  ];
+  const references = options.references ?? [];
+  if (references.length) {
+    const data = { values: references };
+    const ruleY = { field: "y", type: "quantitative" };
+    layers.push(
+      { data, mark: { type: "rule", strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { y: ruleY, color } },
+      {
+        data,
+        // At the left, over the line: where training starts, far from where it ends.
+        mark: { type: "text", align: "left", baseline: "bottom", dx: 4, dy: -2, fontSize: 11, fontWeight: "bold" },
+        encoding: { y: ruleY, x: { value: 0 }, text: { field: "label" }, color },
+      },
+    );
+  }
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title: { text: options.title, anchor: "start", ...(options.subtitle ? { subtitle: options.subtitle } : {}) },
+    width: WIDE_CHART_WIDTH,
+    height: 210,
+    // Fixed margins, so the plots of a page's charts line up whatever their labels.
+    autosize: { type: "none", contains: "content" },
+    padding: { left: 70, right: 20, top: 62, bottom: 42 },
+    data: { values },
+    layer: layers,
   } as VegaLiteSpec;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { confusionSpec, type CurvePoint, curveSpec, thin } from "./specs.ts";
+import { confusionSpec, type CurvePoint, curveSpec, type MetricPoint, metricSpec, thin } from "./specs.ts";
 
 const series = (name: string, n: number): CurvePoint[] =>
   Array.from({ length: n }, (_, i) => ({ series: name, x: i, y: i * 2 }));
@@ -37,4 +37,20 @@ Deno.test("confusionSpec() has one cell per true and predicted class, named", ()
   };
   assert.deepEqual(spec.data.values[1], { truth: "Trouser", predicted: "Dress", count: 1 });
   assert.equal(spec.data.values.length, 4);
+});
+
+Deno.test("metricSpec() draws training and evaluations from one data set, and reference lines only when given", () => {
+  const points: MetricPoint[] = [
+    { series: "train", split: "train", x: 100, y: 2, description: "" },
+    { series: "train", split: "train", x: 200, y: NaN, description: "" },
+    { series: "test", split: "test", x: 200, y: 1, description: "" },
+  ];
+  type Spec = { data: { values: MetricPoint[] }; layer: { mark: { type: string }; data?: { values: unknown[] } }[] };
+  const plain = metricSpec(points, { title: "Loss", y: "loss" }) as unknown as Spec;
+  assert.deepEqual(plain.data.values.map((p) => p.x), [100, 200], "one x axis; the NaN left out");
+  assert.deepEqual(plain.layer.map((l) => l.mark.type), ["line", "line"]);
+  const references = [{ series: "test", y: 0.6, label: "write-up 0.600" }];
+  const ruled = metricSpec(points, { title: "Loss", y: "loss", references }) as unknown as Spec;
+  assert.deepEqual(ruled.layer.map((l) => l.mark.type), ["line", "line", "rule", "text"]);
+  assert.deepEqual(ruled.layer[2]!.data!.values, references);
 });

@@ -4,9 +4,6 @@
  *
  * @module
  */
-import { runExperimentCli } from "../../experiment/mod.ts";
 import { tinyExperiment } from "../../testing/tiny_experiment.ts";
 
 export { tinyExperiment };
-
-if (import.meta.main) Deno.exit(await runExperimentCli(tinyExperiment, Deno.args));

@@ -1,0 +1,100 @@
+/**
+ * What a run prints as it ends: its final metrics in one compact table, how
+ * it ended, its report as a `file://` URL, and the commands to go on with, as
+ * the user would type them (compare, predict, serve; `--resume` for an
+ * interrupted run).
+ *
+ * @module
+ */
+import { relative } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Manifest } from "../run/mod.ts";
+import { experimentCommand } from "./run_command.ts";
+import { experimentTask, shellLine } from "../cli/mod.ts";
+import type { RunControls } from "./settings.ts";
+
+/** The repository root: `results/` under it is where the `deno task` commands may write. */
+const REPO_ROOT = new URL("../..", import.meta.url).pathname;
+
+/** Where the text goes and how the run ended. */
+export interface RunEnd {
+  /** Printed on stdout: the table, the report and the next commands of a completed run. */
+  out: string;
+  /** Printed on stderr: why the run did not complete, what is kept, how to go on. */
+  err: string;
+}
+
+/**
+ * The end of a run's output.
+ *
+ * @param outcome the run folder and its final manifest.
+ * @param options the command line's controls, where the user ran it (`INIT_CWD`), the data-directory variable.
+ */
+export function runEnd(
+  outcome: { runDir: string; manifest: Manifest },
+  options: { controls: Partial<RunControls>; cwd: string; envVar: string },
+): RunEnd {
+  const { runDir, manifest: m } = outcome;
+  const at = (path: string) => {
+    const near = relative(options.cwd, path);
+    return near === "" || near.startsWith("..") ? path : near;
+  };
+  const dir = at(runDir), task = experimentTask(m.experiment).join(" ");
+  const arms = Object.keys(m.transforms ?? { "": "" });
+  const report = `report: ${pathToFileURL(`${runDir}/report.html`).href}`;
+  if (m.status === "completed") {
+    const arm = arms.length > 1 ? ` --arm ${arms[0]}` : "";
+    const reference = `${REPO_ROOT}results/reference/${m.experiment}`;
+    const data = m.datasets[0];
+    const images = data?.files.find((f) => f.name.startsWith("t10k-images"));
+    const next = [
+      `deno task compare ${isFolder(reference) ? `${at(reference)} ` : ""}${dir}`,
+      `deno task predict ${dir} ${images ? `${at(`${data.dir}/${images.name}`)} --index 0..4` : "IMAGE.png"}${arm}`,
+      `deno task serve ${dir}${arm}`,
+    ];
+    const done = `completed in ${m.wall_seconds?.toFixed(1)} s, ${m.samples_seen} samples seen`;
+    return { out: [finalTable(m), done, report, "next:", ...next.map((line) => `  ${line}`)].join("\n"), err: "" };
+  }
+  const lines = [`exp ${m.experiment}: run ${m.status}: ${m.status_detail}`];
+  if (m.samples_seen === 0) lines.push(`nothing was trained; ${dir}/manifest.json records why`);
+  else lines.push(`the rows written so far are kept in ${dir}`, report);
+  if (m.status === "interrupted" && arms.length > 1) {
+    const left = arms.filter((arm) => !Object.keys(m.final_metrics).some((key) => key.startsWith(`${arm}/`)));
+    lines.push(`a run of several arms does not resume; run those left with ${task} --arm NAME: ${left.join(", ")}`);
+  } else if (m.status === "interrupted") {
+    const { dataDir, dataDirFromEnv, allowModifiedData, checkpointEvery } = options.controls;
+    const flags = [
+      ...(dataDir && !dataDirFromEnv ? ["--data-dir", at(dataDir)] : []),
+      ...(allowModifiedData ? ["--allow-modified-data"] : []),
+      ...(checkpointEvery ? ["--checkpoint-every", String(checkpointEvery)] : []),
+    ];
+    const env = dataDir && dataDirFromEnv ? `${options.envVar}=${shellLine([dataDir])} ` : "";
+    const mayWrite = !relative(`${REPO_ROOT}results`, runDir).startsWith("..");
+    const command = mayWrite
+      ? `${task} ${shellLine([...flags, "--resume", dir])}`
+      : shellLine([...experimentCommand(m.experiment, runDir), ...flags, "--resume", runDir]);
+    lines.push(`go on with: ${env}${command}`);
+  }
+  return { out: finalTable(m), err: lines.join("\n") };
+}
+
+/** The final evaluations, one row per arm and split: loss, accuracy, macro-F1. */
+export function finalTable(manifest: Pick<Manifest, "final_metrics">): string {
+  const entries = Object.entries(manifest.final_metrics);
+  if (entries.length === 0) return "";
+  const multiArm = entries.some(([key]) => key.includes("/"));
+  const rows = [
+    [...(multiArm ? ["arm"] : []), "split", "loss", "accuracy", "macro-F1"],
+    ...entries.map(([key, e]) => [...key.split("/"), ...[e.loss, e.accuracy, e.macro_f1].map((v) => v.toFixed(4))]),
+  ];
+  const widths = rows[0].map((_, k) => Math.max(...rows.map((row) => row[k].length)));
+  return rows.map((row) => row.map((cell, k) => cell.padEnd(widths[k])).join("  ").trimEnd()).join("\n");
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Writing into a run folder, so that a failed write (a full disk) leaves
+ * nothing half-written and says which file failed and why.
+ *
+ * @module
+ */
+import { type NamedTensor, writeCheckpoint } from "../checkpoint/mod.ts";
+import { causeOf, type WriteFile } from "../_fs.ts";
+import type { Param } from "../tensor/mod.ts";
+import { checkpointName, RUN_FILES, type RunFile } from "./layout.ts";
+import { type Manifest, writeManifest } from "./manifest.ts";
+import { METRICS_HEADER, metricsLine, type MetricsRow } from "./metrics.ts";
+
+const encoder = new TextEncoder();
+
+/** `cannot write <path>: <cause>`. */
+function writeError(path: string, error: unknown): Error {
+  return new Error(`cannot write ${path}: ${causeOf(error)}`);
+}
+
+/** Runs a clean-up step whose failure leaves nothing more to do. */
+function attempt(step: () => void): void {
+  try {
+    step();
+  } catch {
+    // Nothing was written there, or nothing more can be done.
+  }
+}
+
+/**
+ * The size of a file in bytes up to its last complete line, 0 when there is none. A cut-off last line (a process
+ * killed mid-write) is cut away first, as `readMetrics` drops it, so that the next line appended starts a line.
+ */
+function completeSize(path: string): number {
+  let bytes: Uint8Array;
+  try {
+    bytes = Deno.readFileSync(path);
+  } catch {
+    return 0;
+  }
+  const size = bytes.lastIndexOf(10) + 1;
+  if (size < bytes.length) Deno.truncateSync(path, size);
+  return size;
+}
+
+/** Writes into a run folder; every failure is an error naming the file and the cause. */
+export class RunFiles {
+  /** The run folder. */
+  readonly dir: string;
+  readonly #write: WriteFile;
+  #metricsSize: number | null = null;
+
+  /** Writes into `dir` through `write` (default `Deno.writeFileSync`; tests inject a failing one). */
+  constructor(dir: string, write: WriteFile = Deno.writeFileSync) {
+    this.dir = dir;
+    this.#write = write;
+  }
+
+  /** Starts `metrics.csv` with its header line (see {@linkcode RunFiles.appendMetrics}). */
+  startMetrics(): void {
+    this.#appendMetrics(METRICS_HEADER);
+  }
+
+  /**
+   * Appends a row to `metrics.csv`, whole or not at all: after a failed write
+   * the file is cut back to its last complete line. A resumed run appends to the rows it has, a cut-off last
+   * row cut away.
+   *
+   * @throws {Error} `cannot write <path>: <cause>`, or a row that cannot be formatted.
+   */
+  appendMetrics(row: MetricsRow): void {
+    this.#appendMetrics(metricsLine(row));
+  }
+
+  #appendMetrics(text: string): void {
+    const path = `${this.dir}/${RUN_FILES.metrics}`;
+    const size = this.#metricsSize ?? completeSize(path);
+    const bytes = encoder.encode(text);
+    try {
+      this.#write(path, bytes, { append: true });
+    } catch (error) {
+      attempt(() => Deno.truncateSync(path, size));
+      throw writeError(path, error);
+    }
+    this.#metricsSize = size + bytes.length;
+  }
+
+  /**
+   * Writes `text` as the whole of a file of the folder: a role of `RUN_FILES`, or a path inside the folder
+   * (the report's `charts/*.vl.json`); a file that could not be written whole is removed.
+   *
+   * @throws {Error} `cannot write <path>: <cause>`.
+   */
+  put(file: RunFile | `charts/${string}`, text: string): void {
+    const path = `${this.dir}/${file in RUN_FILES ? RUN_FILES[file as RunFile] : file}`;
+    try {
+      this.#write(path, encoder.encode(text));
+    } catch (error) {
+      attempt(() => Deno.removeSync(path));
+      throw writeError(path, error);
+    }
+  }
+
+  /**
+   * Writes an arm's checkpoint of `params` with `metadata` and training `state` tensors, atomically
+   * (see `writeCheckpoint`).
+   *
+   * @throws {Error} `cannot write <path>: <cause>`.
+   */
+  checkpoint(
+    arm: string,
+    params: readonly Param[],
+    options: { metadata: Record<string, string>; state?: NamedTensor[] },
+  ): void {
+    const path = `${this.dir}/${checkpointName(arm)}`;
+    try {
+      writeCheckpoint(path, params, { ...options, write: this.#write });
+    } catch (error) {
+      throw writeError(path, error);
+    }
+  }
+
+  /** Writes `manifest.json` (see `writeManifest`). */
+  manifest(manifest: Manifest): void {
+    writeManifest(`${this.dir}/${RUN_FILES.manifest}`, manifest, { write: this.#write });
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * A run folder read back whole: the manifest, metrics rows, confusion
+ * matrices, per-image predictions and pictures. Files a run did not write
+ * (an older run, an interrupted one) are simply absent.
+ *
+ * @module
+ */
+import { isFile } from "../_fs.ts";
+import { RUN_FILES, type RunFile, runFile } from "./layout.ts";
+import { type Manifest, readManifest } from "./manifest.ts";
+import { type MetricsRow, readMetrics } from "./metrics.ts";
+import {
+  type ArmPictures,
+  type Confusion,
+  type Pictures,
+  type PredictionRow,
+  readConfusions,
+  readPredictions,
+} from "./records.ts";
+
+/** A run folder, read. */
+export interface RunData {
+  /** The folder. */
+  dir: string;
+  /** Its manifest. */
+  manifest: Manifest;
+  /** Its metrics rows. */
+  rows: MetricsRow[];
+  /** Confusion matrices with the class names, per arm and split. */
+  confusions: Confusion[];
+  /** Per-image predictions (empty when not recorded). */
+  predictions: PredictionRow[];
+  /** Pictures per arm (empty when not recorded). */
+  pictures: ArmPictures[];
+  /** Height and width of the images, when pictures were recorded. */
+  imageSize: { height: number; width: number } | null;
+  /** The run's files the report links to, by role and name (relative to the folder); those present only. */
+  files: { role: string; name: string }[];
+  /** What could not be read. */
+  warnings: string[];
+}
+
+/**
+ * Reads a run folder for its report.
+ *
+ * @param dir the run folder.
+ * @param options `manifest` to use instead of the folder's (the runner passes its final one).
+ * @throws {Error} when there is no readable manifest.
+ */
+export async function readRunData(dir: string, options: { manifest?: Manifest } = {}): Promise<RunData> {
+  const manifest = options.manifest ?? await readManifest(runFile(dir, "manifest"));
+  const warnings: string[] = [];
+  const optional = async <T>(role: RunFile, read: (path: string) => Promise<T>, empty: T): Promise<T> => {
+    const path = runFile(dir, role);
+    if (!(await isFile(path))) return empty;
+    try {
+      return await read(path);
+    } catch (error) {
+      warnings.push((error as Error).message);
+      return empty;
+    }
+  };
+  const rows = await optional("metrics", async (p) => (await readMetrics(p)).rows, []);
+  const confusions = await optional("confusion", readConfusions, []);
+  const predictions = await optional("predictions", readPredictions, []);
+  const pictures = await optional<Pictures | null>(
+    "pictures",
+    async (p) => JSON.parse(await Deno.readTextFile(p)),
+    null,
+  );
+  return {
+    dir,
+    manifest,
+    files: await presentFiles(dir, manifest),
+    rows,
+    confusions,
+    predictions,
+    pictures: pictures?.arms ?? [],
+    imageSize: pictures?.imageSize ?? null,
+    warnings,
+  };
+}
+
+/** The manifest's files (and the manifest itself) that are in the folder, the report itself left out. */
+async function presentFiles(dir: string, manifest: Manifest): Promise<RunData["files"]> {
+  const named = { ...manifest.files, manifest: RUN_FILES.manifest };
+  const roles = Object.entries(named).filter(([role]) => role !== "report");
+  const found = await Promise.all(roles.map(async ([role, name]) => {
+    return await isFile(`${dir}/${name}`) ? [{ role, name }] : [];
+  }));
+  return found.flat();
+}
