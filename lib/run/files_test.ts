@@ -35,7 +35,7 @@ Deno.test(
   "RunFiles.appendMetrics leaves the file whole when a write fails, and names the file",
   io,
   () =>
-    withTempDir(async (dir) => {
+    withTempDir((dir) => {
       const files = new RunFiles(dir, (path, data, options) => {
         Deno.writeFileSync(path, data.subarray(0, 7), options); // half a line, then the disk is full
         throw new Error("No space left on device (os error 28): write '/x'");
@@ -43,5 +43,6 @@ Deno.test(
       Deno.writeTextFileSync(`${dir}/metrics.csv`, METRICS_HEADER);
       assert.throws(() => files.appendMetrics(row), /^Error: cannot write \S+metrics\.csv: No space left on device/);
       assert.equal(Deno.readTextFileSync(`${dir}/metrics.csv`), METRICS_HEADER);
+      return Promise.resolve();
     }),
 );
