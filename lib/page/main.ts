@@ -43,6 +43,7 @@ export function pageCli(
     const predictor = await loadPredictor(runDir!, {
       arm: values.arm,
       experiment: options.experiment ?? findExperiment,
+      warn: (line) => console.error(`warning: ${line}`),
     });
     const title = `${runDir!.replace(/\/+$/, "").split("/").slice(-2).join("/")}${
       values.arm ? `, arm ${values.arm}` : ""
