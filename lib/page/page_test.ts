@@ -5,7 +5,7 @@ import { classify, loadPredictor } from "../predict/mod.ts";
 import { predictCli } from "../predict/main.ts";
 import { createRng } from "../rng/mod.ts";
 import { classifyInput, layerSpecs, pageNetwork } from "./network.ts";
-import { abortAfter, capture, needs, withTempDir } from "../testing/io.ts";
+import { abortAfter, capture, fullDisk, needs, withTempDir } from "../testing/io.ts";
 import { tinyArmsExperiment, tinyExperiment } from "../testing/tiny_experiment.ts";
 import { pageCli } from "./main.ts";
 import { serveCli, servePage } from "./serve.ts";
@@ -177,5 +177,28 @@ Deno.test(
         [console.log, console.error] = [log, error];
       }
       assert.equal(err, predicted.err, "serve");
+    }),
+);
+
+Deno.test(
+  "deno task page on a full disk leaves no empty or partial draw.html, and keeps the one written before",
+  needs("read", "write", { name: "run", command: "deno" }),
+  () =>
+    withTempDir(async (dir) => {
+      const { runDir } = await runExperiment(tinyExperiment, { controls: { out: dir, quiet: true }, terminal: false });
+      const files = () => [...Deno.readDirSync(runDir)].map((e) => e.name).filter((n) => n.includes("draw")).sort();
+      for (const room of [0, 100]) {
+        const write = fullDisk((path) => path.includes("draw"), { room });
+        const { code, err } = await capture(() => pageCli([runDir], { ...options, write }));
+        assert.equal(code, 2);
+        assert.match(err, /^page: cannot write \S+\/draw\.html: No space left on device \(os error 28\)\n$/);
+        assert.deepEqual(files(), [], `room for ${room} bytes: nothing left behind`);
+      }
+      assert.equal((await capture(() => pageCli([runDir], options))).code, 0);
+      const page = await Deno.readTextFile(`${runDir}/draw.html`);
+      const write = fullDisk((path) => path.includes("draw"), { room: 100 });
+      assert.equal((await capture(() => pageCli([runDir], { ...options, write }))).code, 2);
+      assert.deepEqual(files(), ["draw.html"]);
+      assert.equal(await Deno.readTextFile(`${runDir}/draw.html`), page, "the page written before is kept");
     }),
 );
