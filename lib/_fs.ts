@@ -44,15 +44,37 @@ export type WriteFile = (path: string, data: Uint8Array, options?: { append?: bo
  * failing one).
  */
 export function writeAtomically(path: string, data: Uint8Array | string, options: { write?: WriteFile } = {}): void {
-  const temporary = `${path}.${Deno.pid}.tmp`;
+  writeAllAtomically([[path, data]], options);
+}
+
+/**
+ * Writes files that belong together (a page and its charts' specs) as
+ * {@linkcode writeAtomically} writes one: all are written to temporary files
+ * first and renamed into place only once every one is whole, so a failed
+ * write (a full disk) changes none of them and leaves no temporary file.
+ */
+export function writeAllAtomically(
+  files: readonly (readonly [path: string, data: Uint8Array | string])[],
+  options: { write?: WriteFile } = {},
+): void {
+  const write = options.write ?? Deno.writeFileSync;
+  const temporaries: string[] = [];
   try {
-    (options.write ?? Deno.writeFileSync)(temporary, typeof data === "string" ? new TextEncoder().encode(data) : data);
-    Deno.renameSync(temporary, path);
+    for (const [path, data] of files) {
+      temporaries.push(`${path}.${Deno.pid}.tmp`);
+      write(temporaries.at(-1)!, typeof data === "string" ? new TextEncoder().encode(data) : data);
+    }
+    for (const [n, [path]] of files.entries()) {
+      Deno.renameSync(temporaries[n]!, path);
+      temporaries[n] = "";
+    }
   } catch (error) {
-    try {
-      Deno.removeSync(temporary);
-    } catch {
-      // Never written.
+    for (const temporary of temporaries.filter((t) => t !== "")) {
+      try {
+        Deno.removeSync(temporary);
+      } catch {
+        // Never written.
+      }
     }
     throw error;
   }

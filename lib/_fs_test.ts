@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { isFile, pathKind, writeAtomically } from "./_fs.ts";
-import { needs, withTempDir } from "./testing/io.ts";
+import { isFile, pathKind, writeAllAtomically, writeAtomically } from "./_fs.ts";
+import { fullDisk, needs, withTempDir } from "./testing/io.ts";
 
 const io = needs("read", "write");
 
@@ -25,5 +25,30 @@ Deno.test(
       await Deno.mkdir(`${dir}/b/c`, { recursive: true }); // a non-empty directory cannot be renamed over
       assert.throws(() => writeAtomically(`${dir}/b`, "x"));
       assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["a", "b"]);
+    }),
+);
+
+Deno.test(
+  "writeAllAtomically() on a full disk changes none of the files and leaves no temporary or empty file",
+  io,
+  () =>
+    withTempDir(async (dir) => {
+      writeAllAtomically([[`${dir}/page`, "old page"], [`${dir}/spec`, "old spec"]]);
+      for (const room of [0, 3]) {
+        for (const full of ["page", "spec"]) {
+          const write = fullDisk((path) => path.startsWith(`${dir}/${full}`), { room });
+          assert.throws(
+            () =>
+              writeAllAtomically([[`${dir}/spec`, "new spec"], [`${dir}/page`, "new page"], [`${dir}/new`, "x"]], {
+                write,
+              }),
+            /No space left on device/,
+          );
+          const left = [...Deno.readDirSync(dir)].map((e) => [e.name, Deno.readTextFileSync(`${dir}/${e.name}`)]);
+          assert.deepEqual(left.sort(), [["page", "old page"], ["spec", "old spec"]], `${full}, room ${room}`);
+        }
+      }
+      writeAllAtomically([[`${dir}/spec`, "new spec"], [`${dir}/page`, "new page"]]);
+      assert.equal(await Deno.readTextFile(`${dir}/page`), "new page");
     }),
 );

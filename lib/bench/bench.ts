@@ -14,6 +14,7 @@ import { createRng } from "../rng/mod.ts";
 import { type IntervalLog, train } from "../train/mod.ts";
 import { stringify } from "csv-stringify/sync";
 import { textTable } from "../report/mod.ts";
+import { causeOf, writeAtomically, type WriteFile } from "../_fs.ts";
 
 /** One core's 128-bit peak here: 2.25 GHz x 2 FMA pipes x 4 lanes x 2 FLOP. */
 export const PEAK_GFLOPS_PER_CORE = 36;
@@ -214,14 +215,24 @@ export function formatBenchTable(rows: readonly BenchRow[]): string {
   return textTable({ header: [...COLUMNS], rows: rows.map((row) => COLUMNS.map((column) => cell(row[column]))) });
 }
 
-/** Writes the rows as `DIR/<UTC time>.csv` (creating DIR) and returns the path. */
-export async function writeBenchCsv(rows: readonly BenchRow[], options: { dir: string }): Promise<string> {
+/**
+ * Writes the rows as `DIR/<UTC time>.csv` (creating DIR), atomically (a full disk leaves no file), and returns
+ * the path; `options.write` replaces `Deno.writeFileSync` (tests inject a full disk).
+ *
+ * @throws {Error} `cannot write <path>: <cause>`.
+ */
+export async function writeBenchCsv(
+  rows: readonly BenchRow[],
+  options: { dir: string; write?: WriteFile },
+): Promise<string> {
   await Deno.mkdir(options.dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
   const path = `${options.dir}/${stamp}.csv`;
-  await Deno.writeTextFile(
-    path,
-    stringify(rows.map((row) => COLUMNS.map((c) => row[c])), { header: true, columns: COLUMNS }),
-  );
+  const text = stringify(rows.map((row) => COLUMNS.map((c) => row[c])), { header: true, columns: COLUMNS });
+  try {
+    writeAtomically(path, text, { write: options.write });
+  } catch (error) {
+    throw new Error(`cannot write ${path}: ${causeOf(error)}`);
+  }
   return path;
 }

@@ -26,6 +26,7 @@ import { renderMarkdown, renderText } from "./render.ts";
 import { renderCsv } from "./render_csv.ts";
 import { renderHtml } from "./render_html.ts";
 import { sweepRunFolders } from "../sweep/folders.ts";
+import { causeOf, pathKind, writeAllAtomically, type WriteFile } from "../_fs.ts";
 
 /** The results folder of the repository. */
 const RESULTS = new URL("../../results", import.meta.url).pathname;
@@ -100,12 +101,13 @@ glob such as 'results/fashion/*'. Multi-arm runs give one row per arm,
 labelled <run>/<arm>.`,
   flags: FLAGS,
   notes: `Exit status: 0 when runs were compared (warnings included), 1 when no run could
-be read, 2 for a bad option.`,
+be read, 2 for a bad option or an --html page that could not be written (the
+comparison is printed all the same; a page and specs written before are kept).`,
 };
 
 /** What the command printed and how it ended. */
 export interface CliResult {
-  /** The exit status: 0 compared, 1 no run readable, 2 bad usage. */
+  /** The exit status: 0 compared, 1 no run readable, 2 bad usage or `--html` not written. */
   code: number;
   /** The report. */
   stdout: string;
@@ -119,6 +121,8 @@ export interface CliEnvironment {
   isTerminal?: boolean;
   /** True when NO_COLOR is set (default: as the process sees it). */
   noColor?: boolean;
+  /** How `--html`'s files are written (default `Deno.writeFileSync`; tests inject a full disk). */
+  write?: WriteFile;
 }
 
 /**
@@ -171,40 +175,60 @@ async function compare(parsed: ParsedArgs<typeof FLAGS>, environment: CliEnviron
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const note = flags.html === undefined ? "" : await writeHtml(comparison, flags.html);
-  if (flags.csv) {
-    return { code: 0, stdout: renderCsv(comparison, { groups: groupBy !== undefined }), stderr: warnings + note };
-  }
   const chartHeight = flags.height!;
-  if (flags.markdown) return { code: 0, stdout: renderMarkdown(comparison, { chartHeight }), stderr: note };
   const color = useColor({
     terminal: environment.isTerminal ?? false,
     noColor: environment.noColor,
     noColorFlag: flags["no-color"],
   });
-  return { code: 0, stdout: renderText(comparison, { color, chartHeight }), stderr: note };
+  const stdout = flags.csv
+    ? renderCsv(comparison, { groups: groupBy !== undefined })
+    : flags.markdown
+    ? renderMarkdown(comparison, { chartHeight })
+    : renderText(comparison, { color, chartHeight });
+  const html = flags.html === undefined
+    ? { code: 0, note: "" }
+    : await writeHtml(comparison, { file: flags.html, write: environment.write });
+  return { code: html.code, stdout, stderr: (flags.csv ? warnings : "") + html.note };
 }
 
-/** Writes the HTML page and its charts' specs; returns the line that says where. */
-async function writeHtml(comparison: Comparison, file: string): Promise<string> {
-  try {
-    return await writeHtmlFiles(comparison, file);
-  } catch (error) {
-    throw new Error(`--html ${file}: ${(error as Error).message}`);
-  }
-}
-
-async function writeHtmlFiles(comparison: Comparison, file: string): Promise<string> {
+/**
+ * Writes the HTML page and its charts' specs, all or none; returns the line that says where, or why not
+ * (the comparison is printed either way).
+ */
+async function writeHtml(
+  comparison: Comparison,
+  options: { file: string; write?: WriteFile },
+): Promise<{ code: number; note: string }> {
+  const { file } = options;
   const stem = file.replace(/\.html?$/, "");
   const specDir = `${stem}-charts`;
-  const base = specDir.slice(specDir.lastIndexOf("/") + 1);
-  const { html, specs } = await renderHtml(comparison, { specDir: base });
-  await Deno.writeTextFile(file, html);
-  await Deno.mkdir(specDir, { recursive: true });
-  for (const [name, spec] of specs) {
-    await Deno.writeTextFile(`${specDir}/${name}.vl.json`, JSON.stringify(spec, null, 1) + "\n");
+  const { html, specs } = await renderHtml(comparison, { specDir: specDir.slice(specDir.lastIndexOf("/") + 1) });
+  const made = (await pathKind(specDir)) !== "directory";
+  try {
+    if (made) Deno.mkdirSync(specDir); // beside the page: its folder must exist
+    const specFiles = [...specs].map(([name, spec]) =>
+      [`${specDir}/${name}.vl.json`, JSON.stringify(spec, null, 1) + "\n"] as const
+    );
+    writeAllAtomically([...specFiles, [file, html]], { write: options.write });
+  } catch (error) {
+    if (made) attempt(() => Deno.removeSync(specDir));
+    const hint = "the comparison is printed; give --html a path in a folder that exists and can be written";
+    return { code: 2, note: `compare: cannot write --html ${file}: ${causeOf(error)} (${hint})\n` };
   }
-  return `HTML report: ${file} (${(html.length / 1024).toFixed(0)} KiB), chart specs in ${specDir}/\n`;
+  return {
+    code: 0,
+    note: `HTML report: ${file} (${(html.length / 1024).toFixed(0)} KiB), chart specs in ${specDir}/\n`,
+  };
+}
+
+/** Runs a clean-up step whose failure leaves nothing more to do. */
+function attempt(step: () => void): void {
+  try {
+    step();
+  } catch {
+    // Nothing there, or not empty.
+  }
 }
 
 /** `["a,b", "c"]` -> `["a", "b", "c"]`; undefined stays undefined. */

@@ -5,7 +5,7 @@ import { makeRun } from "../testing/fake_runs.ts";
 import type { DatasetRecord } from "../data/mod.ts";
 import { dataIdentity } from "./load.ts";
 import { compareCli } from "./main.ts";
-import { needs, withTempDir } from "../testing/io.ts";
+import { fullDisk, needs, withTempDir } from "../testing/io.ts";
 
 /** Tests that make a temporary folder. */
 const io = needs("read", "write");
@@ -425,8 +425,68 @@ Deno.test(
       assert.match(html, /href="cmp-charts\/groups\.vl\.json"/);
       const spec = JSON.parse(await Deno.readTextFile(join(root, "out", "cmp-charts", "groups.vl.json")));
       assert.equal(spec.layer.length, 2, "the ± band and the mean line");
-      const bad = await compareCli([a, "--html", join(root, "no", "such", "dir", "x.html")]);
-      assert.equal(bad.code, 1);
-      assert.match(bad.stderr, /^compare: --html .*x\.html: /);
     }),
 );
+
+Deno.test(
+  "compareCli --html to a path that cannot be written still prints the comparison, then names the failed write",
+  io,
+  () =>
+    withTempDir(async (root) => {
+      const a = await makeRun(root, "a");
+      const b = await makeRun(root, "b", { timeOffset: 2 });
+      for (const format of [[], ["--csv"], ["--markdown"]]) {
+        const plain = await compareCli([a, b, ...format]);
+        const bad = await compareCli([a, b, ...format, "--html", join(root, "no", "such", "dir", "x.html")]);
+        assert.equal(bad.code, 2, format.join(" "));
+        assert.ok(plain.stdout.length > 100);
+        assert.equal(bad.stdout, plain.stdout, "the comparison is printed all the same");
+        assert.match(
+          bad.stderr,
+          /^compare: cannot write --html \S+x\.html: No such file or directory.* \(the comparison is printed; give --html a path in a folder that exists and can be written\)\n$/,
+        );
+      }
+    }),
+);
+
+Deno.test(
+  "compareCli --html on a full disk leaves no empty or partial file, and still prints the comparison",
+  io,
+  () =>
+    withTempDir(async (root) => {
+      const a = await makeRun(root, "a");
+      const b = await makeRun(root, "b", { timeOffset: 2 });
+      const out = join(root, "out");
+      await Deno.mkdir(out);
+      const files = () => [...walkFiles(out)].sort();
+      const plain = await compareCli([a, b]);
+      for (const [full, room] of [["cmp.html", 0], ["cmp.html", 100], ["-charts/", 0], ["-charts/", 50]] as const) {
+        const write = fullDisk((path) => path.includes(full), { room });
+        const result = await compareCli([a, b, "--html", join(out, "cmp.html")], { write });
+        assert.equal(result.code, 2, full);
+        assert.equal(result.stdout, plain.stdout);
+        assert.match(result.stderr, /^compare: cannot write --html \S+: No space left on device/);
+        assert.deepEqual(files(), [], `${full} with room for ${room} bytes: nothing left behind`);
+      }
+      // A page written before, and its specs, are replaced all together or not at all.
+      assert.equal((await compareCli([a, b, "--html", join(out, "cmp.html")])).code, 0);
+      const contents = () => files().map((f) => [f, Deno.readTextFileSync(join(out, f))]);
+      const before = contents();
+      assert.ok(before.length > 1);
+      for (const full of ["cmp.html", "groups.vl.json"]) {
+        const result = await compareCli([a, b, "--html", join(out, "cmp.html"), "--group-by", "lr"], {
+          write: fullDisk((path) => path.includes(full), { room: 10 }),
+        });
+        assert.equal(result.code, 2);
+        assert.deepEqual(contents(), before, `${full} full: the page and specs written before are kept`);
+      }
+    }),
+);
+
+/** The files under `dir`, as paths relative to it. */
+function* walkFiles(dir: string, prefix = ""): Generator<string> {
+  for (const entry of Deno.readDirSync(dir)) {
+    if (entry.isDirectory) yield* walkFiles(join(dir, entry.name), `${prefix}${entry.name}/`);
+    else yield `${prefix}${entry.name}`;
+  }
+}

@@ -88,7 +88,7 @@ Deno.test(
   () =>
     withTempDir(async (out) => {
       const write = (path: string, data: Uint8Array, options?: { append?: boolean }) => {
-        if (path.endsWith("charts.txt")) Deno.kill(Deno.pid, "SIGTERM"); // deno test itself handles SIGINT
+        if (path.includes("charts.txt")) Deno.kill(Deno.pid, "SIGTERM"); // deno test itself handles SIGINT
         Deno.writeFileSync(path, data, options);
       };
       const { result } = await quietly(() =>

@@ -10,6 +10,7 @@ import { type Experiment, findExperiment } from "../experiment/mod.ts";
 import { loadPredictor } from "../predict/mod.ts";
 import { bundleScript, pageConfig, pageHtml } from "./page.ts";
 import { drawPagePath, runTitle } from "../run/mod.ts";
+import { causeOf, writeAtomically, type WriteFile } from "../_fs.ts";
 
 const FLAGS = {
   arm: { value: "NAME", help: "the arm of a multi-arm run" },
@@ -33,11 +34,12 @@ the page on the image predict would make of the drawing.`,
  * Runs the command line and returns the exit code.
  *
  * @param args `Deno.args`.
- * @param options how to find an experiment by name (tests give the tiny one); default `experiments/<name>.ts`.
+ * @param options how to find an experiment by name (tests give the tiny one), default `experiments/<name>.ts`;
+ *   `write` replaces `Deno.writeFileSync` (tests inject a full disk).
  */
 export function pageCli(
   args: string[],
-  options: { experiment?: (name: string) => Promise<Experiment> } = {},
+  options: { experiment?: (name: string) => Promise<Experiment>; write?: WriteFile } = {},
 ): Promise<number> {
   return runCli(PAGE, args, {
     errorCode: 2,
@@ -45,11 +47,17 @@ export function pageCli(
       const predictor = await loadPredictor(runDir!, {
         arm: values.arm,
         experiment: options.experiment ?? findExperiment,
+        warn: (line) => console.error(`warning: ${line}`),
       });
       const title = runTitle(runDir!, values.arm);
       const out = values.out ?? drawPagePath(runDir!, values.arm ?? "");
       const config = pageConfig(predictor, await Deno.readFile(predictor.checkpoint.file));
-      await Deno.writeTextFile(out, pageHtml(title, config, await bundleScript()));
+      const html = pageHtml(title, config, await bundleScript());
+      try {
+        writeAtomically(out, html, { write: options.write });
+      } catch (error) {
+        throw new Error(`cannot write ${out}: ${causeOf(error)}`);
+      }
       console.log(out);
       return 0;
     },

@@ -2,9 +2,10 @@
 import assert from "node:assert/strict";
 import { findExperiment, runExperiment } from "../experiment/mod.ts";
 import { classify, loadPredictor } from "../predict/mod.ts";
+import { predictCli } from "../predict/main.ts";
 import { createRng } from "../rng/mod.ts";
 import { classifyInput, layerSpecs, pageNetwork } from "./network.ts";
-import { capture, needs, withTempDir } from "../testing/io.ts";
+import { abortAfter, capture, fullDisk, needs, withTempDir } from "../testing/io.ts";
 import { tinyArmsExperiment, tinyExperiment } from "../testing/tiny_experiment.ts";
 import { pageCli } from "./main.ts";
 import { serveCli, servePage } from "./serve.ts";
@@ -143,5 +144,61 @@ Deno.test(
           }
         }
       });
+    }),
+);
+
+Deno.test(
+  "deno task page and serve print predict's warning line when the run did not complete",
+  needs("read", "write", { name: "net", host: "127.0.0.1" }, { name: "run", command: "deno" }),
+  () =>
+    withTempDir(async (dir) => {
+      // Stopped in epoch 2 of 2 (60 steps an epoch): its checkpoint holds epoch 1.
+      const { runDir } = await runExperiment(tinyExperiment, {
+        controls: { out: dir, quiet: true },
+        terminal: false,
+        signal: abortAfter(70),
+      });
+      const image = new URL("../../datasets/fashion-mnist/t10k-images-idx3-ubyte.gz", import.meta.url).pathname;
+      const predicted = await capture(() => predictCli([runDir, image], options));
+      assert.equal(predicted.code, 0, predicted.err);
+      assert.match(predicted.err, /^warning: .*the run was interrupted .* after epoch 1 of 2\n$/);
+      const page = await capture(() => pageCli([runDir], options));
+      assert.equal(page.code, 0, page.err);
+      assert.equal(page.err, predicted.err, "page");
+      // serve stops once it has printed its address.
+      const controller = new AbortController();
+      const [log, error] = [console.log, console.error];
+      let err = "";
+      console.log = () => controller.abort();
+      console.error = (...args: unknown[]) => void (err += args.join(" ") + "\n");
+      try {
+        assert.equal(await serveCli([runDir, "--port", "0"], { ...options, signal: controller.signal }), 0);
+      } finally {
+        [console.log, console.error] = [log, error];
+      }
+      assert.equal(err, predicted.err, "serve");
+    }),
+);
+
+Deno.test(
+  "deno task page on a full disk leaves no empty or partial draw.html, and keeps the one written before",
+  needs("read", "write", { name: "run", command: "deno" }),
+  () =>
+    withTempDir(async (dir) => {
+      const { runDir } = await runExperiment(tinyExperiment, { controls: { out: dir, quiet: true }, terminal: false });
+      const files = () => [...Deno.readDirSync(runDir)].map((e) => e.name).filter((n) => n.includes("draw")).sort();
+      for (const room of [0, 100]) {
+        const write = fullDisk((path) => path.includes("draw"), { room });
+        const { code, err } = await capture(() => pageCli([runDir], { ...options, write }));
+        assert.equal(code, 2);
+        assert.match(err, /^page: cannot write \S+\/draw\.html: No space left on device \(os error 28\)\n$/);
+        assert.deepEqual(files(), [], `room for ${room} bytes: nothing left behind`);
+      }
+      assert.equal((await capture(() => pageCli([runDir], options))).code, 0);
+      const page = await Deno.readTextFile(`${runDir}/draw.html`);
+      const write = fullDisk((path) => path.includes("draw"), { room: 100 });
+      assert.equal((await capture(() => pageCli([runDir], { ...options, write }))).code, 2);
+      assert.deepEqual(files(), ["draw.html"]);
+      assert.equal(await Deno.readTextFile(`${runDir}/draw.html`), page, "the page written before is kept");
     }),
 );

@@ -41,6 +41,10 @@ export interface ServeOptions {
   experiment?: (name: string) => Promise<Experiment>;
   /** Called with the page's URL once the server listens. */
   onListen?: (url: string) => void;
+  /** Told, in one line, when the run did not complete (as `predict` tells it). */
+  warn?: (line: string) => void;
+  /** Stops the server when aborted (default: it serves until the process is stopped). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -53,6 +57,7 @@ export async function servePage(runDir: string, options: ServeOptions = {}): Pro
   const predictor = await loadPredictor(runDir, {
     arm: options.arm,
     experiment: options.experiment ?? findExperiment,
+    warn: options.warn,
   });
   const model = `/${checkpointName(options.arm ?? "")}`;
   const title = runTitle(runDir, options.arm);
@@ -64,7 +69,7 @@ export async function servePage(runDir: string, options: ServeOptions = {}): Pro
   };
   const onListen = ({ port }: Deno.NetAddr) => options.onListen?.(`http://127.0.0.1:${port}/`);
   const server: Deno.HttpServer<Deno.NetAddr> = Deno.serve(
-    { hostname: "127.0.0.1", port: options.port ?? 8000, onListen },
+    { hostname: "127.0.0.1", port: options.port ?? 8000, onListen, signal: options.signal },
     (request) => answer(request, { files, port: server.addr.port }),
   );
   return server;
@@ -100,18 +105,25 @@ function answer(
 }
 
 /**
- * Runs the command line: serves until the process is stopped, or returns 2 on bad input.
+ * Runs the command line: serves until the process is stopped (or `signal` aborted), or returns 2 on bad input.
  *
  * @param args `Deno.args`.
+ * @param options how to find an experiment by name (tests give the tiny one), default `experiments/<name>.ts`;
+ *   `signal` stops the server.
  */
-export function serveCli(args: string[]): Promise<number> {
+export function serveCli(
+  args: string[],
+  options: Pick<ServeOptions, "experiment" | "signal"> = {},
+): Promise<number> {
   return runCli(SERVE, args, {
     errorCode: 2,
     run: async ({ values, positionals: [runDir] }) => {
       const server = await servePage(runDir!, {
+        ...options,
         arm: values.arm,
         port: values.port,
         onListen: (url) => console.log(url),
+        warn: (line) => console.error(`warning: ${line}`),
       });
       await server.finished;
       return 0;

@@ -1,11 +1,11 @@
 /**
  * Writing into a run folder, so that a failed write (a full disk) leaves
- * nothing half-written and says which file failed and why.
+ * nothing half-written or empty, and says which file failed and why.
  *
  * @module
  */
 import { type NamedTensor, writeCheckpoint } from "../checkpoint/mod.ts";
-import { causeOf, type WriteFile } from "../_fs.ts";
+import { causeOf, writeAtomically, type WriteFile } from "../_fs.ts";
 import type { Param } from "../tensor/mod.ts";
 import { checkpointName, RUN_FILES, type RunFile } from "./layout.ts";
 import { type Manifest, writeManifest } from "./manifest.ts";
@@ -79,7 +79,8 @@ export class RunFiles {
     try {
       this.#write(path, bytes, { append: true });
     } catch (error) {
-      attempt(() => Deno.truncateSync(path, size));
+      // A file the failed write began is removed, not left empty.
+      attempt(() => size === 0 ? Deno.removeSync(path) : Deno.truncateSync(path, size));
       throw writeError(path, error);
     }
     this.#metricsSize = size + bytes.length;
@@ -87,16 +88,16 @@ export class RunFiles {
 
   /**
    * Writes `text` as the whole of a file of the folder: a role of `RUN_FILES`, or a path inside the folder
-   * (the report's `charts/*.vl.json`); a file that could not be written whole is removed.
+   * (the report's `charts/*.vl.json`), atomically: when the write fails, the file it would replace is kept and
+   * nothing else is left.
    *
    * @throws {Error} `cannot write <path>: <cause>`.
    */
   put(file: RunFile | `charts/${string}`, text: string): void {
     const path = `${this.dir}/${file in RUN_FILES ? RUN_FILES[file as RunFile] : file}`;
     try {
-      this.#write(path, encoder.encode(text));
+      writeAtomically(path, text, { write: this.#write });
     } catch (error) {
-      attempt(() => Deno.removeSync(path));
       throw writeError(path, error);
     }
   }

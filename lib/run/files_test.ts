@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
+import { fullDisk, needs, withTempDir } from "../testing/io.ts";
 import { RunFiles } from "./files.ts";
 import { METRICS_HEADER, type MetricsRow, readMetrics } from "./metrics.ts";
-import { needs, withTempDir } from "../testing/io.ts";
 
 /** Tests that make a temporary folder. */
 const io = needs("read", "write");
@@ -35,7 +35,7 @@ Deno.test(
   "RunFiles.appendMetrics leaves the file whole when a write fails, and names the file",
   io,
   () =>
-    withTempDir(async (dir) => {
+    withTempDir((dir) => {
       const files = new RunFiles(dir, (path, data, options) => {
         Deno.writeFileSync(path, data.subarray(0, 7), options); // half a line, then the disk is full
         throw new Error("No space left on device (os error 28): write '/x'");
@@ -43,5 +43,57 @@ Deno.test(
       Deno.writeTextFileSync(`${dir}/metrics.csv`, METRICS_HEADER);
       assert.throws(() => files.appendMetrics(row), /^Error: cannot write \S+metrics\.csv: No space left on device/);
       assert.equal(Deno.readTextFileSync(`${dir}/metrics.csv`), METRICS_HEADER);
+      return Promise.resolve();
+    }),
+);
+
+/** Each file of `dir` (recursively) with its text. */
+function contents(dir: string, prefix = ""): [string, string][] {
+  return [...Deno.readDirSync(`${dir}/${prefix}`)].flatMap((e): [string, string][] =>
+    e.isDirectory
+      ? contents(dir, `${prefix}${e.name}/`)
+      : [[`${prefix}${e.name}`, Deno.readTextFileSync(`${dir}/${prefix}${e.name}`)]]
+  ).sort();
+}
+
+Deno.test(
+  "RunFiles.put() on a full disk keeps the file it would replace, and leaves no empty or temporary file",
+  io,
+  () =>
+    withTempDir(async (dir) => {
+      await Deno.mkdir(`${dir}/charts`);
+      new RunFiles(dir).put("report", "<p>the good report</p>");
+      new RunFiles(dir).put("charts/loss.vl.json", "{}\n");
+      const before = contents(dir);
+      for (const room of [0, 5]) {
+        const files = new RunFiles(dir, fullDisk(() => true, { room }));
+        for (const file of ["report", "pictures", "charts/loss.vl.json", "charts/new.vl.json"] as const) {
+          assert.throws(
+            () => files.put(file, "<p>a poorer report</p>"),
+            new RegExp(`^Error: cannot write ${dir}/\\S+: No space left on device`),
+          );
+          assert.deepEqual(contents(dir), before, `${file}, room for ${room} bytes`);
+        }
+      }
+    }),
+);
+
+Deno.test(
+  "RunFiles.startMetrics() on a full disk leaves no metrics.csv, empty or cut off",
+  io,
+  () =>
+    withTempDir((dir) => {
+      for (const room of [0, 5]) {
+        const files = new RunFiles(dir, fullDisk(() => true, { room }));
+        assert.throws(() => files.startMetrics(), /cannot write \S+metrics\.csv: No space left on device/);
+        assert.deepEqual(contents(dir), [], `room for ${room} bytes`);
+      }
+      const files = new RunFiles(dir);
+      files.startMetrics();
+      files.appendMetrics(row);
+      const [[, whole]] = contents(dir);
+      assert.throws(() => new RunFiles(dir, fullDisk(() => true, { room: 3 })).appendMetrics(row), /No space left/);
+      assert.deepEqual(contents(dir), [["metrics.csv", whole!]], "a file with rows is cut back to them, not removed");
+      return Promise.resolve();
     }),
 );

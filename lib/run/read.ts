@@ -12,9 +12,9 @@ import { type MetricsRow, readMetrics } from "./metrics.ts";
 import {
   type ArmPictures,
   type Confusion,
-  type Pictures,
   type PredictionRow,
   readConfusions,
+  readPictures,
   readPredictions,
 } from "./records.ts";
 
@@ -40,14 +40,30 @@ export interface RunData {
   warnings: string[];
 }
 
+/** A file of a run folder that is there but cannot be read (cut off, or not what it should be). */
+export class DamagedRunFile extends Error {
+  /** The file. */
+  readonly path: string;
+
+  /** `message` names the file and what is wrong with it. */
+  constructor(path: string, message: string) {
+    super(message);
+    this.path = path;
+  }
+}
+
 /**
  * Reads a run folder for its report.
  *
  * @param dir the run folder.
- * @param options `manifest` to use instead of the folder's (the runner passes its final one).
- * @throws {Error} when there is no readable manifest.
+ * @param options `manifest` to use instead of the folder's (the runner passes its final one); `strict` to throw
+ *   for a file that is there but cannot be read, rather than leave it out and note it in `warnings`.
+ * @throws {Error} when there is no readable manifest; {@linkcode DamagedRunFile} when strict.
  */
-export async function readRunData(dir: string, options: { manifest?: Manifest } = {}): Promise<RunData> {
+export async function readRunData(
+  dir: string,
+  options: { manifest?: Manifest; strict?: boolean } = {},
+): Promise<RunData> {
   const manifest = options.manifest ?? await readManifest(runFile(dir, "manifest"));
   const warnings: string[] = [];
   const optional = async <T>(role: RunFile, read: (path: string) => Promise<T>, empty: T): Promise<T> => {
@@ -56,6 +72,7 @@ export async function readRunData(dir: string, options: { manifest?: Manifest } 
     try {
       return await read(path);
     } catch (error) {
+      if (options.strict) throw new DamagedRunFile(path, (error as Error).message);
       warnings.push((error as Error).message);
       return empty;
     }
@@ -63,11 +80,7 @@ export async function readRunData(dir: string, options: { manifest?: Manifest } 
   const rows = await optional("metrics", async (p) => (await readMetrics(p)).rows, []);
   const confusions = await optional("confusion", readConfusions, []);
   const predictions = await optional("predictions", readPredictions, []);
-  const pictures = await optional<Pictures | null>(
-    "pictures",
-    async (p) => JSON.parse(await Deno.readTextFile(p)),
-    null,
-  );
+  const pictures = await optional("pictures", readPictures, null);
   return {
     dir,
     manifest,

@@ -121,3 +121,106 @@ export async function readPredictions(path: string): Promise<PredictionRow[]> {
     probability: Number(r.true_class_probability),
   }));
 }
+
+/**
+ * Reads `pictures.json` back, checked to have the shape the report draws from.
+ *
+ * @throws {Error} naming the file when it cannot be read, is cut off or not JSON, or is not a run's pictures
+ * (with the first entry that is wrong).
+ */
+export async function readPictures(path: string): Promise<Pictures> {
+  const text = await Deno.readTextFile(path);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${path} is cut off or not JSON (${(error as Error).message})`);
+  }
+  const wrong = picturesProblem(value);
+  if (wrong !== null) throw new Error(`${path} is not a run's pictures: ${wrong}`);
+  return value as Pictures;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isNumbers = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === "number");
+
+const isSide = (n: unknown) => Number.isInteger(n) && (n as number) > 0;
+
+/** What `value` (named `name`) lacks to be a list of `count` numbers; null when it is one. */
+function numbersProblem(value: unknown, options: { name: string; count: number }): string | null {
+  if (!isNumbers(value)) return `${options.name} is not a list of numbers`;
+  if (value.length !== options.count) return `${options.name} has ${value.length} numbers, expected ${options.count}`;
+  return null;
+}
+
+/** The first thing that keeps `value` from being {@linkcode Pictures}, or null. */
+function picturesProblem(value: unknown): string | null {
+  if (!isObject(value)) return "it is not an object";
+  const size = value.imageSize;
+  if (!isObject(size) || !isSide(size.height) || !isSide(size.width)) {
+    return "imageSize is not {height, width} in pixels";
+  }
+  if (!Array.isArray(value.arms)) return "arms is not a list";
+  const pixels = (size.height as number) * (size.width as number);
+  for (const [a, arm] of value.arms.entries()) {
+    const wrong = armProblem(arm, { at: `arms[${a}]`, pixels });
+    if (wrong !== null) return wrong;
+  }
+  return null;
+}
+
+/** The first thing that keeps `arm` (named `at`) from being {@linkcode ArmPictures} of `pixels`-pixel images, or null. */
+function armProblem(arm: unknown, options: { at: string; pixels: number }): string | null {
+  const { at, pixels } = options;
+  if (!isObject(arm) || typeof arm.arm !== "string") return `${at} is not an arm's pictures`;
+  if (!Array.isArray(arm.featureMaps) || !Array.isArray(arm.worst)) {
+    return `${at} lacks its featureMaps or worst list`;
+  }
+  const { filters } = arm;
+  if (filters !== null) {
+    if (!isObject(filters)) return `${at}.filters is not an object`;
+    const { shape } = filters;
+    if (!isNumbers(shape) || shape.length !== 4 || !shape.every((n) => Number.isInteger(n) && n > 0)) {
+      return `${at}.filters.shape is not [filters, channels, height, width]`;
+    }
+    const count = shape.reduce((p, n) => p * n, 1);
+    const wrong = numbersProblem(filters.initial, { name: `${at}.filters.initial`, count }) ??
+      numbersProblem(filters.trained, { name: `${at}.filters.trained`, count });
+    if (wrong !== null) return wrong;
+  }
+  for (const [m, map] of arm.featureMaps.entries()) {
+    const wrong = featureMapProblem(map, { at: `${at}.featureMaps[${m}]`, pixels });
+    if (wrong !== null) return wrong;
+  }
+  for (const [w, image] of arm.worst.entries()) {
+    const where = `${at}.worst[${w}]`;
+    if (!isObject(image) || typeof image.split !== "string") return `${where} is not a misclassified image`;
+    if (!["index", "label", "predicted", "probability"].every((k) => typeof image[k] === "number")) {
+      return `${where} lacks its index, label, predicted class or probability`;
+    }
+    const wrong = numbersProblem(image.pixels, { name: `${where}.pixels`, count: pixels });
+    if (wrong !== null) return wrong;
+  }
+  return null;
+}
+
+/** The first thing that keeps `map` (named `at`) from being a {@linkcode FeatureMapRecord}, or null. */
+function featureMapProblem(map: unknown, options: { at: string; pixels: number }): string | null {
+  const { at, pixels } = options;
+  if (!isObject(map) || typeof map.split !== "string") return `${at} is not a feature-map record`;
+  if (typeof map.index !== "number" || typeof map.label !== "number" || !isSide(map.height) || !isSide(map.width)) {
+    return `${at} lacks its index, label, height or width`;
+  }
+  const count = (map.height as number) * (map.width as number);
+  const input = numbersProblem(map.input, { name: `${at}.input`, count: pixels });
+  if (input !== null) return input;
+  for (const key of ["initial", "trained"]) {
+    const maps = map[key];
+    if (!Array.isArray(maps)) return `${at}.${key} is not a list of maps`;
+    for (const [f, values] of maps.entries()) {
+      const wrong = numbersProblem(values, { name: `${at}.${key}[${f}]`, count });
+      if (wrong !== null) return wrong;
+    }
+  }
+  return null;
+}

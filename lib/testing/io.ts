@@ -12,6 +12,7 @@
  *
  * @module
  */
+import type { WriteFile } from "../_fs.ts";
 
 /** A permission a test needs: a name (`"read"`) or a descriptor (`{ name: "run", command: "git" }`). */
 export type Needed = Deno.PermissionName | Deno.PermissionDescriptor;
@@ -107,4 +108,17 @@ export function abortAfter(after: number): AbortSignal {
     },
     reason: "test",
   } as AbortSignal;
+}
+
+/**
+ * A writer that behaves as a full disk for the paths `isFull` picks: it creates (or appends to) the file, writes
+ * the first `room` bytes (default none) and throws `No space left on device`, as a real full disk does; other paths
+ * are written by `Deno.writeFileSync`.
+ */
+export function fullDisk(isFull: (path: string) => boolean, options: { room?: number } = {}): WriteFile {
+  return (path, data, writeOptions) => {
+    if (!isFull(path)) return Deno.writeFileSync(path, data, writeOptions);
+    Deno.writeFileSync(path, data.subarray(0, options.room ?? 0), writeOptions);
+    throw new Error("No space left on device (os error 28)");
+  };
 }

@@ -77,14 +77,15 @@ export async function buildRunReport(data: RunData): Promise<RunReport> {
  * Reads a run folder and writes its `report.html` and `charts/*.vl.json`.
  *
  * @param dir the run folder.
- * @param options `manifest` to use instead of the folder's; `put` writes a file (default: `RunFiles.put` into `dir`).
+ * @param options `manifest` to use instead of the folder's, or `data`, the folder already read; `put` writes a
+ *   file (default: `RunFiles.put` into `dir`).
  * @returns the report's size in bytes.
  */
 export async function writeRunReport(
   dir: string,
-  options: { manifest?: Manifest; put?: RunFiles["put"] } = {},
+  options: { manifest?: Manifest; data?: RunData; put?: RunFiles["put"] } = {},
 ): Promise<number> {
-  const report = await buildRunReport(await readRunData(dir, options));
+  const report = await buildRunReport(options.data ?? await readRunData(dir, options));
   const put = options.put ?? ((file, text) => new RunFiles(dir).put(file, text));
   put("report", report.html);
   await Deno.mkdir(`${dir}/charts`, { recursive: true });
