@@ -16,6 +16,7 @@ const SHIMS: Record<string, string> = {
   "node:buffer": "unavailable.ts",
   "node:fs/promises": "unavailable.ts",
   "node:module": "unavailable.ts",
+  "node:os": "unavailable.ts",
   "cli-progress": "unavailable.ts",
 };
 

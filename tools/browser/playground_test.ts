@@ -16,7 +16,10 @@ import { capture, needs, skipReason, withTempDir } from "../../lib/testing/io.ts
 import { playgroundCli } from "../../playground/main.ts";
 import { CHROMIUM_PATH, hasChromium, visitPage } from "./browser.ts";
 
-const permitted = !needs("read", "write", "env", { name: "net", host: "127.0.0.1" }, {
+const permitted = !needs("read", "write", "env", {
+  name: "net",
+  host: "127.0.0.1",
+}, {
   name: "run",
   command: CHROMIUM_PATH,
 }).ignore;
@@ -26,8 +29,10 @@ const chromiumTest = (name: string, needsMnist = false) =>
   permitted
     ? skipReason(
       name,
-      !hasChromium() && `no Chromium at ${CHROMIUM_PATH} (install it: apt-get install chromium)` ||
-        needsMnist && !mnist && "it needs MNIST (set MNIST_DATA_DIR to a folder holding it)",
+      !hasChromium() &&
+          `no Chromium at ${CHROMIUM_PATH} (install it: apt-get install chromium)` ||
+        needsMnist && !mnist &&
+          "it needs MNIST (set MNIST_DATA_DIR to a folder holding it)",
     )
     : { name, ignore: true };
 
@@ -44,14 +49,26 @@ interface PageRun {
 }
 
 /** Serves the playground on a free port while `fn` runs. */
-async function served<T>(fn: (url: string) => Promise<T>, mnistDir = mnist): Promise<T> {
+async function served<T>(
+  fn: (url: string) => Promise<T>,
+  mnistDir = mnist,
+): Promise<T> {
   let url = "";
   const abort = new AbortController();
   let listening = () => {};
   const ready = new Promise<void>((resolve) => (listening = resolve));
   const onListen = (u: string) => (url = u, listening());
-  const serving = playgroundCli(["--port", "0"], { onListen, env: { mnistDir }, signal: abort.signal });
+  const serving = playgroundCli(["--port", "0"], {
+    onListen,
+    env: { mnistDir },
+    signal: abort.signal,
+  });
   await Promise.race([ready, serving]);
+  if (!url) {
+    throw new Error(
+      `deno task playground ended (exit ${await serving}) before it listened; see its message`,
+    );
+  }
   try {
     return await fn(url);
   } finally {
@@ -61,10 +78,45 @@ async function served<T>(fn: (url: string) => Promise<T>, mnistDir = mnist): Pro
 }
 
 /** A metrics.csv without its last column (elapsed_s). */
-const untimed = (csv: string) => csv.trimEnd().split("\n").map((line) => line.replace(/,[^,]*$/, "")).join("\n");
+const untimed = (csv: string) =>
+  csv.trimEnd().split("\n").map((line) => line.replace(/,[^,]*$/, "")).join(
+    "\n",
+  );
+
+/**
+ * The loss cells where two metrics.csv (without elapsed_s) differ, after checking that every other cell is the same
+ * and each such loss within 4e-16 of the other, relatively. Chromium's `Math.exp` and `Math.log` are not Deno's: in
+ * Chromium 156 against Deno 2.9's V8 15.0, about 1 in 1,000 results differs in its last bit, and the sigmoid log loss
+ * (the ablation's) takes both.
+ */
+function lossDifferences(page: string, cli: string): string[] {
+  const [a, b] = [untimed(page).split("\n"), untimed(cli).split("\n")];
+  assert.equal(a.length, b.length, "as many rows");
+  const loss = a[0]!.split(",").indexOf("loss");
+  const differences: string[] = [];
+  a.forEach((line, i) => {
+    const [x, y] = [line.split(","), b[i]!.split(",")];
+    assert.deepEqual(
+      x.toSpliced(loss, 1),
+      y.toSpliced(loss, 1),
+      `row ${i} apart from its loss`,
+    );
+    if (x[loss] === y[loss]) return;
+    assert.ok(
+      Math.abs(+x[loss]! - +y[loss]!) <= 4e-16 * Math.abs(+y[loss]!),
+      `row ${i}: ${x[loss]} vs ${y[loss]}`,
+    );
+    differences.push(`row ${i}: ${x[loss]} vs ${y[loss]}`);
+  });
+  return differences;
+}
 
 /** Runs the command line into `dir` and returns its run folder. */
-async function commandLineRun(experiment: Experiment, args: string[], dir: string): Promise<string> {
+async function commandLineRun(
+  experiment: Experiment,
+  args: string[],
+  dir: string,
+): Promise<string> {
   const data = mnist && experiment.dataset === "mnist" ? ["--data-dir", mnist] : [];
   const { code, err } = await capture(() => runExperimentCli(experiment, [...args, ...data, "--out", dir, "--quiet"]));
   assert.equal(code, 0, err);
@@ -73,7 +125,11 @@ async function commandLineRun(experiment: Experiment, args: string[], dir: strin
 }
 
 /** Writes the page's three files as a run folder. */
-async function asRunFolder(run: PageRun, dir: string, arm = ""): Promise<string> {
+async function asRunFolder(
+  run: PageRun,
+  dir: string,
+  arm = "",
+): Promise<string> {
   await Deno.mkdir(dir, { recursive: true });
   await Deno.writeTextFile(`${dir}/${RUN_FILES.metrics}`, run.metrics);
   await Deno.writeTextFile(`${dir}/${RUN_FILES.manifest}`, run.manifest);
@@ -82,13 +138,23 @@ async function asRunFolder(run: PageRun, dir: string, arm = ""): Promise<string>
 }
 
 /** The probabilities a run's model gives the first 20 test images. */
-async function predictions(runDir: string, experiment: Experiment, arm?: string): Promise<number[][]> {
-  const predictor = await loadPredictor(runDir, { arm, experiment: findExperiment });
+async function predictions(
+  runDir: string,
+  experiment: Experiment,
+  arm?: string,
+): Promise<number[][]> {
+  const predictor = await loadPredictor(runDir, {
+    arm,
+    experiment: findExperiment,
+  });
   const { test } = await loadDataset(experiment.dataset, {
     dataDir: mnist && experiment.dataset === "mnist" ? mnist : undefined,
   });
   const size = test.height * test.width;
-  const images = Array.from({ length: 20 }, (_, n) => test.images.subarray(n * size, (n + 1) * size));
+  const images = Array.from(
+    { length: 20 },
+    (_, n) => test.images.subarray(n * size, (n + 1) * size),
+  );
   return classify(predictor, images).map((p) => [...p]);
 }
 
@@ -106,7 +172,8 @@ async function downloads(page: Page): Promise<PageRun> {
   const got = await page.evaluate(async () => {
     const text = (id: string) => document.getElementById(id)?.textContent ?? "";
     const file = async (id: string) => {
-      const href = (document.getElementById(id) as HTMLAnchorElement | null)?.href;
+      const href = (document.getElementById(id) as HTMLAnchorElement | null)
+        ?.href;
       if (!href?.startsWith("blob:")) return null;
       return [...new Uint8Array(await (await fetch(href)).arrayBuffer())];
     };
@@ -142,52 +209,92 @@ async function openRun(url: string, during?: (page: Page) => Promise<void>) {
 }
 
 /** Opens the link and returns the finished run's downloads, after checking the page showed no problem. */
-async function runInPage(url: string, query: string, during?: (page: Page) => Promise<void>): Promise<PageRun> {
+async function runInPage(
+  url: string,
+  query: string,
+  during?: (page: Page) => Promise<void>,
+): Promise<PageRun> {
   const { run, problems } = await openRun(`${url}?${query}`, during);
-  assert.deepEqual(problems, [], "no console error, no failed request, nothing fetched from elsewhere");
+  assert.deepEqual(
+    problems,
+    [],
+    "no console error, no failed request, nothing fetched from elsewhere",
+  );
   return run;
 }
 
 /** Takes the README's picture once training has shown an evaluation and goes on. */
 async function screenshotMidTraining(page: Page, path: string): Promise<void> {
-  await page.waitForFunction(() => document.querySelector("#confusion table") !== null, { timeout: 600_000 });
+  await page.waitForFunction(
+    () => document.querySelector("#confusion table") !== null,
+    { timeout: 600_000 },
+  );
   await new Promise((resolve) => setTimeout(resolve, 1500));
   await page.screenshot({ path: path as `${string}.png` });
 }
 
 Deno.test(
-  chromiumTest("the playground trains the ablation's three arms as exp:ablation does (Fashion-MNIST, Chromium)"),
+  chromiumTest(
+    "the playground trains the ablation's three arms as exp:ablation does (Fashion-MNIST, Chromium)",
+  ),
   () =>
     withTempDir((dir) =>
       served(async (url) => {
         const ablation = await findExperiment("ablation");
-        const flags = ["--epochs", "1", "--train-limit", "300", "--test-limit", "100", "--seed", "2"];
+        const flags = [
+          "--epochs",
+          "1",
+          "--train-limit",
+          "300",
+          "--test-limit",
+          "100",
+          "--seed",
+          "2",
+        ];
         const page = await runInPage(
           url,
           "experiment=ablation&epochs=1&train-limit=300&test-limit=100&seed=2&autostart=1",
         );
         assert.equal(page.state, "completed", page.message);
         const cli = await commandLineRun(ablation, flags, dir);
-        assert.equal(untimed(page.metrics), untimed(await Deno.readTextFile(`${cli}/${RUN_FILES.metrics}`)));
-        assert.equal(untimed(page.metrics).split("\n").length, 10, "a header and three rows per arm");
+        const differences = lossDifferences(
+          page.metrics,
+          await Deno.readTextFile(`${cli}/${RUN_FILES.metrics}`),
+        );
+        assert.ok(
+          differences.length <= 1,
+          `at most one loss in its last bit: ${differences.join("; ")}`,
+        );
+        assert.equal(
+          untimed(page.metrics).split("\n").length,
+          10,
+          "a header and three rows per arm",
+        );
         const manifest = JSON.parse(page.manifest);
         assert.equal(manifest.status, "completed");
         assert.match(manifest.runtime.browser, /Chrom/);
         const arm = "dense_frozen";
         const folder = await asRunFolder(page, `${dir}/page`, arm);
-        assert.deepEqual(await predictions(folder, ablation, arm), await predictions(cli, ablation, arm));
+        assert.deepEqual(
+          await predictions(folder, ablation, arm),
+          await predictions(cli, ablation, arm),
+        );
       })
     ),
 );
 
 Deno.test(
-  chromiumTest("a bad setting in a link gets the command line's message (Chromium)"),
+  chromiumTest(
+    "a bad setting in a link gets the command line's message (Chromium)",
+  ),
   () =>
     served(async (url) => {
       const zhou = await findExperiment("zhou");
       const cli = await capture(() => runExperimentCli(zhou, ["--seed", "1e3"]));
       assert.equal(cli.code, 2);
-      const { run, problems } = await openRun(`${url}?experiment=zhou&seed=1e3&autostart=1`);
+      const { run, problems } = await openRun(
+        `${url}?experiment=zhou&seed=1e3&autostart=1`,
+      );
       assert.deepEqual(problems, []);
       assert.equal(run.state, "failed");
       assert.match(run.message, /--seed: got '1e3'/);
@@ -196,7 +303,10 @@ Deno.test(
 );
 
 Deno.test(
-  chromiumTest("the playground trains zhou as exp:zhou does, through a pause (MNIST, Chromium)", true),
+  chromiumTest(
+    "the playground trains zhou as exp:zhou does, through a pause (MNIST, Chromium)",
+    true,
+  ),
   () =>
     withTempDir((dir) =>
       served(async (url) => {
@@ -205,45 +315,88 @@ Deno.test(
         const query = keep
           ? "experiment=zhou&train-limit=20000&test-limit=2000&autostart=1"
           : "experiment=zhou&seed=3&epochs=2&lr=0.01&train-limit=500&test-limit=200&autostart=1";
-        const flags = keep
-          ? ["--train-limit", "20000", "--test-limit", "2000"]
-          : ["--seed", "3", "--epochs", "2", "--lr", "0.01", "--train-limit", "500", "--test-limit", "200"];
+        const flags = keep ? ["--train-limit", "20000", "--test-limit", "2000"] : [
+          "--seed",
+          "3",
+          "--epochs",
+          "2",
+          "--lr",
+          "0.01",
+          "--train-limit",
+          "500",
+          "--test-limit",
+          "200",
+        ];
         const page = await runInPage(url, query, async (page) => {
-          await page.waitForFunction(() => /step [1-9]/.test(document.getElementById("status")!.textContent ?? ""), {
+          await page.waitForFunction(() =>
+            /step [1-9]/.test(
+              document.getElementById("status")!.textContent ?? "",
+            ), {
             timeout: 600_000,
           });
           await page.click("#pause");
           await new Promise((resolve) => setTimeout(resolve, 700));
           await page.click("#resume");
-          if (keep) await screenshotMidTraining(page, keep);
+          if (keep) {
+            await screenshotMidTraining(page, keep);
+          }
         });
         assert.equal(page.state, "completed", page.message);
         const cli = await commandLineRun(zhou, flags, dir);
-        assert.equal(untimed(page.metrics), untimed(await Deno.readTextFile(`${cli}/${RUN_FILES.metrics}`)));
+        assert.equal(
+          untimed(page.metrics),
+          untimed(await Deno.readTextFile(`${cli}/${RUN_FILES.metrics}`)),
+        );
         const folder = await asRunFolder(page, `${dir}/page`);
-        assert.deepEqual(await predictions(folder, zhou), await predictions(cli, zhou));
+        assert.deepEqual(
+          await predictions(folder, zhou),
+          await predictions(cli, zhou),
+        );
       })
     ),
 );
 
 Deno.test(
-  chromiumTest("a modified data file stops the page with the command line's message (MNIST, Chromium)", true),
+  chromiumTest(
+    "a modified data file stops the page with the command line's message (MNIST, Chromium)",
+    true,
+  ),
   () =>
     withTempDir(async (dir) => {
       const zhou = await findExperiment("zhou");
-      for (const name of ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz"]) {
+      for (
+        const name of [
+          "train-images-idx3-ubyte.gz",
+          "train-labels-idx1-ubyte.gz",
+          "t10k-images-idx3-ubyte.gz",
+        ]
+      ) {
         await Deno.symlink(`${mnist}/${name}`, `${dir}/${name}`);
       }
       const labels = await Deno.readFile(`${mnist}/t10k-labels-idx1-ubyte.gz`);
       labels[labels.length - 9]! ^= 1; // inside the gzip trailer's CRC: the sum changes, the file still decompresses
       await Deno.writeFile(`${dir}/t10k-labels-idx1-ubyte.gz`, labels);
-      const cli = await capture(() => runExperimentCli(zhou, ["--data-dir", dir, "--out", `${dir}/out`, "--quiet"]));
+      const cli = await capture(() =>
+        runExperimentCli(zhou, [
+          "--data-dir",
+          dir,
+          "--out",
+          `${dir}/out`,
+          "--quiet",
+        ])
+      );
       assert.notEqual(cli.code, 0);
       await served(async (url) => {
         const { run } = await openRun(`${url}?experiment=zhou&autostart=1`);
         assert.equal(run.state, "failed");
-        assert.match(run.message, /checksum mismatch for .*t10k-labels-idx1-ubyte.gz/);
-        assert.equal(run.message.replace("(from MNIST_DATA_DIR)", "(from --data-dir)"), cli.err.trimEnd());
+        assert.match(
+          run.message,
+          /checksum mismatch for .*t10k-labels-idx1-ubyte.gz/,
+        );
+        assert.equal(
+          run.message.replace("(from MNIST_DATA_DIR)", "(from --data-dir)"),
+          cli.err.trimEnd(),
+        );
       }, dir);
     }),
 );

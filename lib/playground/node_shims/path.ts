@@ -32,7 +32,15 @@ export function basename(path: string): string {
 /** All but the last component. */
 export function dirname(path: string): string {
   const cut = path.replace(/\/+$/, "").lastIndexOf("/");
-  return cut < 0 ? "." : cut === 0 ? "/" : path.slice(0, cut);
+  return cut < 0 ? (isAbsolute(path) ? "/" : ".") : cut === 0 ? "/" : path.slice(0, cut);
+}
+
+/** The path from `from` to `to`, both resolved first (`/a/b`, `/a/c/d` -> `../c/d`). */
+export function relative(from: string, to: string): string {
+  const [a, b] = [resolve(from), resolve(to)].map((p) => p.split("/").filter((part) => part !== ""));
+  let common = 0;
+  while (common < a!.length && common < b!.length && a![common] === b![common]) common++;
+  return [...Array(a!.length - common).fill(".."), ...b!.slice(common)].join("/");
 }
 
 function normalize(path: string): string {

@@ -1,6 +1,6 @@
 /**
  * The `node:` functions `lib/` imports that the browser playground never
- * calls (file hashing, zlib, Buffer, globbing, require): each throws, naming
+ * calls (file hashing, zlib, Buffer, globbing, require, file URLs, the CPU): each throws, naming
  * itself, should a page ever reach it.
  *
  * @module
@@ -22,6 +22,10 @@ export const glob: () => never = missing("node:fs/promises glob");
 export const createRequire: () => never = missing("node:module createRequire");
 /** Not in the browser. */
 export const fileURLToPath: () => never = missing("node:url fileURLToPath");
+/** Not in the browser. */
+export const pathToFileURL: () => never = missing("node:url pathToFileURL");
+/** Not in the browser (the page records the browser, not the machine's CPU). */
+export const cpus: () => never = missing("node:os cpus");
 /** Not in the browser. */
 export const Buffer = { from: missing("node:buffer Buffer") };
 
