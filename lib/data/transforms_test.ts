@@ -82,6 +82,19 @@ Deno.test("scaleUnit and scaleCentered map bytes to x/255 and x/255-0.5", () => 
   ]);
 });
 
+Deno.test("scaleUnit and scaleCentered give every byte exactly v / 255 + offset, in float32 and float64", () => {
+  const src = Uint8Array.from({ length: 256 }, (_, v) => v);
+  for (const [transform, offset] of [[scaleUnit, 0], [scaleCentered, -0.5]] as const) {
+    for (const dst of [new Float32Array(256), new Float64Array(256)]) {
+      transform.apply(src, 0, dst, 0, 256);
+      const expected = dst instanceof Float32Array
+        ? Array.from(src, (v) => Math.fround(v / 255 + offset))
+        : Array.from(src, (v) => v / 255 + offset);
+      assert.deepEqual([...dst], expected);
+    }
+  }
+});
+
 Deno.test("standardizer() fits per-pixel mean and std and applies (x - mean) / (std + 1e-7)", () => {
   // Two 1x1x3 images: pixel 0 is {0, 2} (mean 1, std 1), pixel 1 {4, 8} (mean 6, std 2),
   // pixel 2 is always 7 (std 0).

@@ -58,10 +58,7 @@ export function runEnd(
   const lines = [`exp ${m.experiment}: run ${m.status}: ${m.status_detail}`];
   if (m.samples_seen === 0) lines.push(`nothing was trained; ${dir}/manifest.json records why`);
   else lines.push(`the rows written so far are kept in ${dir}`, report);
-  if (m.status === "interrupted" && arms.length > 1) {
-    const left = arms.filter((arm) => !Object.keys(m.final_metrics).some((key) => key.startsWith(`${arm}/`)));
-    lines.push(`a run of several arms does not resume; run those left with ${task} --arm NAME: ${left.join(", ")}`);
-  } else if (m.status === "interrupted") {
+  if (m.status === "interrupted") {
     const { dataDir, dataDirFromEnv, allowModifiedData, checkpointEvery } = options.controls;
     const flags = [
       ...(dataDir && !dataDirFromEnv ? ["--data-dir", at(dataDir)] : []),

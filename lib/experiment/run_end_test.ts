@@ -86,7 +86,8 @@ Deno.test("runEnd() of an interrupted run prints the exact --resume command", io
     transforms: { a: "", b: "", c: "" },
     "final_metrics": { "a/test": metrics(1) },
   });
-  assert.match(runEnd({ runDir, manifest: arms }, options).err, /does not resume; .* --arm NAME: b, c$/m);
+  // A multi-arm run resumes as a whole: its finished arms stay, the rest run.
+  assert.match(runEnd({ runDir, manifest: arms }, options).err, /^go on with: deno task exp:zhou --resume \S+$/m);
   const nothing = runEnd({ runDir, manifest: manifest("failed", { "samples_seen": 0 }) }, options);
   assert.match(nothing.err, /^nothing was trained; results\/zhou\/20261201-1200Z-seed0\/manifest\.json records why$/m);
   assert.doesNotMatch(nothing.err, /go on with|report:/);

@@ -4,7 +4,7 @@
  * @module
  */
 import { type Backend, tsBackend } from "../backend/mod.ts";
-import { batchOf, type ImageSet, type PixelTransform } from "../data/mod.ts";
+import { batchOf, type ImageSet, imageSize, type PixelTransform } from "../data/mod.ts";
 import type { Layer } from "../layers/mod.ts";
 import type { LossFunction } from "../losses/mod.ts";
 import type { DType } from "../tensor/mod.ts";
@@ -49,14 +49,18 @@ export interface EvaluateOptions {
  */
 export function evaluate(model: Layer, set: ImageSet, options: EvaluateOptions): Evaluation {
   const batchSize = options.batchSize ?? 100;
+  const backend = options.backend ?? tsBackend;
+  const into = (options.dtype ?? "float32") === "float32"
+    ? batchBuffer(backend, batchSize * imageSize(set))
+    : undefined;
   const predicted = new Int32Array(set.count);
   const losses = new Float64Array(set.count);
   let lossSum = 0;
   for (let start = 0; start < set.count; start += batchSize) {
     const end = Math.min(start + batchSize, set.count);
-    (options.backend ?? tsBackend).beginStep();
+    backend.beginStep();
     const indices = Int32Array.from({ length: end - start }, (_, i) => start + i);
-    const { x, labels } = batchOf(set, indices, { transform: options.transform, dtype: options.dtype });
+    const { x, labels } = batchOf(set, indices, { transform: options.transform, dtype: options.dtype, into });
     const result = options.loss(model.forward(x, { training: false }), labels);
     for (let i = 0; i < result.losses.length; i++) lossSum += result.losses[i]!;
     predicted.set(result.predicted, start);
@@ -65,4 +69,18 @@ export function evaluate(model: Layer, set: ImageSet, options: EvaluateOptions):
   const confusion = confusionMatrix(predicted, set.labels, { classes: set.classes });
   const accuracy = accuracyOf(confusion);
   return { loss: lossSum / set.count, accuracy, macroF1: macroF1(confusion), confusion, predicted, losses };
+}
+
+/** Each backend's batch buffer for evaluations, kept from one evaluation to the next. */
+const batchBuffers = new WeakMap<Backend, Float32Array>();
+
+/**
+ * A batch buffer of at least `length` floats in `backend`'s memory: the
+ * kernels then read the batch where it is, and an evaluation allocates no
+ * fresh memory per batch (touching new pages costs more than the copy).
+ */
+function batchBuffer(backend: Backend, length: number): Float32Array {
+  let buffer = batchBuffers.get(backend);
+  if (buffer === undefined || buffer.length < length) batchBuffers.set(backend, buffer = backend.allocate(length));
+  return buffer;
 }

@@ -4,8 +4,14 @@
  *
  * @module
  */
-import * as vega from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "vega-lite";
+
+/**
+ * Vega and Vega-Lite, imported on first use: loading them takes about a
+ * second, which every command importing the report would otherwise pay at
+ * startup, before its first line of output.
+ */
+let libraries: Promise<[typeof import("vega"), typeof import("vega-lite")]> | null = null;
 
 /** A Vega-Lite specification, as written to `charts/*.vl.json`. */
 export type VegaLiteSpec = TopLevelSpec;
@@ -26,6 +32,7 @@ export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json
  * ```
  */
 export async function renderSvg(spec: VegaLiteSpec, options: { idPrefix?: string } = {}): Promise<string> {
+  const [vega, { compile }] = await (libraries ??= Promise.all([import("vega"), import("vega-lite")]));
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" });
   try {
     return renumberIds(await view.toSVG(), options.idPrefix ?? "chart");
