@@ -6,6 +6,7 @@ import { evaluate } from "./evaluate.ts";
 import { train } from "./train.ts";
 import { Sgd } from "../optim/mod.ts";
 import { createRng } from "../rng/mod.ts";
+import { createBackend } from "../backend/mod.ts";
 
 Deno.test("evaluate() gives the same results whatever the batch size", () => {
   const model = smallModel(2);
@@ -15,6 +16,19 @@ Deno.test("evaluate() gives the same results whatever the batch size", () => {
   assert.deepEqual(one.confusion, many.confusion);
   assert.ok(Math.abs(one.loss - many.loss) < 1e-6);
   assert.equal(one.confusion.flat().reduce((a, b) => a + b, 0), 37);
+});
+
+Deno.test("evaluate() on one backend, called again with a larger and then a smaller batch, gives the same results", () => {
+  const model = smallModel(2);
+  const backend = createBackend("wasm");
+  model.useBackend(backend);
+  const set = stripes(37);
+  const run = (batchSize: number) =>
+    evaluate(model, set, { transform: scaleUnit, loss: softmaxCrossEntropy, batchSize, backend });
+  const first = run(4), larger = run(16), smaller = run(4);
+  assert.deepEqual([...larger.predicted], [...first.predicted]);
+  assert.deepEqual([...smaller.losses], [...first.losses]);
+  assert.equal(smaller.loss, first.loss);
 });
 
 Deno.test("train() forwards in training mode, evaluate() in evaluation mode, through Sequential", async () => {
