@@ -259,7 +259,7 @@ export async function readResumedLog(
   point: ResumePoint,
   shape: LogShape,
 ): Promise<{ rows: MetricsRow[]; bytes: number }> {
-  const path = `${point.dir}/metrics.csv`;
+  const path = runFile(point.dir, "metrics");
   const fail = (why: string): never => {
     const weights = checkpointPath(point.dir, point.arm);
     throw new UsageError(`--resume: ${point.dir}: ${why} (restore it, or start a new run from its weights with \

@@ -22,6 +22,7 @@ import {
   predictionsCsv,
   RUN_FILES,
   type RunFile,
+  runFile,
   runFileNames,
   RunFiles,
 } from "../run/mod.ts";
@@ -293,7 +294,7 @@ async function reopenRun(
   const stepsPerEpoch = Math.ceil(train.count / settings.batchSize);
   const log = { stepsPerEpoch, evaluations: evaluations.length, logEvery: settings.logEvery };
   const { rows, bytes } = await readResumedLog(options.resume, log);
-  Deno.truncateSync(`${dir}/metrics.csv`, bytes); // a last row the stop cut off goes, as after a failed write
+  Deno.truncateSync(runFile(dir, "metrics"), bytes); // a last row the stop cut off goes, as after a failed write
   const files = new RunFiles(dir, options.write);
   const manifest = resumedManifest(options.resume);
   files.manifest(manifest);

@@ -8,7 +8,7 @@
  */
 import { relative } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Manifest } from "../run/mod.ts";
+import { type Manifest, runFile } from "../run/mod.ts";
 import { experimentCommand } from "./run_command.ts";
 import { experimentTask, shellLine } from "../cli/mod.ts";
 import type { RunControls } from "./settings.ts";
@@ -41,7 +41,7 @@ export function runEnd(
   };
   const dir = at(runDir), task = experimentTask(m.experiment).join(" ");
   const arms = Object.keys(m.transforms ?? { "": "" });
-  const report = `report: ${pathToFileURL(`${runDir}/report.html`).href}`;
+  const report = `report: ${pathToFileURL(runFile(runDir, "report")).href}`;
   if (m.status === "completed") {
     const arm = arms.length > 1 ? ` --arm ${arms[0]}` : "";
     const reference = `${REPO_ROOT}results/reference/${m.experiment}`;
@@ -56,7 +56,7 @@ export function runEnd(
     return { out: [finalTable(m), done, report, "next:", ...next.map((line) => `  ${line}`)].join("\n"), err: "" };
   }
   const lines = [`exp ${m.experiment}: run ${m.status}: ${m.status_detail}`];
-  if (m.samples_seen === 0) lines.push(`nothing was trained; ${dir}/manifest.json records why`);
+  if (m.samples_seen === 0) lines.push(`nothing was trained; ${runFile(dir, "manifest")} records why`);
   else lines.push(`the rows written so far are kept in ${dir}`, report);
   if (m.status === "interrupted") {
     const { dataDir, dataDirFromEnv, allowModifiedData, checkpointEvery } = options.controls;

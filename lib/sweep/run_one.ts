@@ -67,7 +67,7 @@ function resumable(sweepDir: string, run: PlannedRun): string | null {
   const attempt = latestAttempt(sweepDir, run);
   if (attempt === null || attemptStatus(sweepDir, run) !== "interrupted") return null;
   try {
-    const files = JSON.parse(Deno.readTextFileSync(`${attempt}/manifest.json`)).files as Record<string, string>;
+    const files = readManifestSync(runFile(attempt, "manifest")).files;
     const models = Object.entries(files).filter(([role]) => role.startsWith("model"));
     const exists = (file: string) => {
       try {
