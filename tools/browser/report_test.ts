@@ -115,7 +115,7 @@ Deno.test(
       await assertNavigation(seen, runDir);
       assert.match(
         seen.command,
-        /^deno task exp:tiny_arms --seed 0 --epochs 2 .*--train-limit 60 .*--arm trained,frozen/,
+        /^deno task exp tiny_arms --seed 0 --epochs 2 .*--train-limit 60 .*--arm trained,frozen/,
       );
     }),
 );
