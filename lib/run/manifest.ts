@@ -191,7 +191,7 @@ export async function readManifest(path: string): Promise<Manifest> {
   try {
     text = await Deno.readTextFile(path);
   } catch (error) {
-    throw new Error(`cannot read manifest ${path}: ${causeOf(error)}`);
+    throw unreadable(path, error);
   }
   return checkManifest(path, text);
 }
@@ -202,9 +202,16 @@ export function readManifestSync(path: string): Manifest {
   try {
     text = Deno.readTextFileSync(path);
   } catch (error) {
-    throw new Error(`cannot read manifest ${path}: ${causeOf(error)}`);
+    throw unreadable(path, error);
   }
   return checkManifest(path, text);
+}
+
+/** A manifest that is not there says what a run folder is: `results/zhou` is the experiment's folder, not a run's. */
+function unreadable(path: string, error: unknown): Error {
+  if (!(error instanceof Deno.errors.NotFound)) return new Error(`cannot read manifest ${path}: ${causeOf(error)}`);
+  const hint = "not a run folder: give one of results/EXPERIMENT/<time>-seed<N>/, as a run prints it";
+  return new Error(`cannot read manifest ${path}: no such file (${hint})`);
 }
 
 function checkManifest(path: string, text: string): Manifest {

@@ -51,7 +51,10 @@ Deno.test(
   io,
   () =>
     withTempDir(async (dir) => {
-      await assert.rejects(readManifest(`${dir}/none.json`), /cannot read manifest .*none\.json/);
+      await assert.rejects(
+        readManifest(`${dir}/none.json`),
+        /cannot read manifest .*none\.json: no such file \(not a run folder: give one of results\/EXPERIMENT\//,
+      );
       await Deno.writeTextFile(`${dir}/bad.json`, "{ not json");
       await assert.rejects(readManifest(`${dir}/bad.json`), /manifest .*bad\.json is not valid JSON/);
       await Deno.writeTextFile(`${dir}/other.json`, "[1, 2]");

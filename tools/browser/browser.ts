@@ -121,18 +121,39 @@ export const SCREENSHOT: Command<Record<never, never>> = {
   flags: {},
 };
 
-if (import.meta.main) {
-  await runMain((args) =>
-    runCli(SCREENSHOT, args, {
-      run: async ({ positionals: [html, png, from, height] }) => {
-        if (height !== undefined && !/^[1-9]\d*$/.test(height)) {
-          throw new UsageError(`HEIGHT: got '${height}', expected a positive integer of pixels`);
-        }
-        const clip = from ? { from, height: Number(height ?? 1200) } : undefined;
-        const { problems } = await visitPage(html!, { screenshot: png, width: 1100, clip });
-        for (const p of problems) console.error(p);
-        return problems.length ? 1 : 0;
-      },
-    })
-  );
+/**
+ * `deno task report:screenshot`'s command line: exit 0, 1 when the page shows a problem, 2 on bad input
+ * (a report that is not there, a HEIGHT that is not a number).
+ *
+ * @param args the arguments after the task name.
+ * @param options `err` prints a message line (default `console.error`).
+ */
+export function screenshotCli(args: string[], options: { err?: (line: string) => void } = {}): Promise<number> {
+  const err = options.err ?? console.error;
+  return runCli(SCREENSHOT, args, {
+    err,
+    run: async ({ positionals: [html, png, from, height] }) => {
+      if (height !== undefined && !/^[1-9]\d*$/.test(height)) {
+        throw new UsageError(`HEIGHT: got '${height}', expected a positive integer of pixels`);
+      }
+      if (!/^https?:\/\//.test(html!) && !isFile(html!)) {
+        const hint = "give the path of a report.html, e.g. results/zhou/RUN/report.html";
+        throw new UsageError(`no file ${html}`, { hint });
+      }
+      const clip = from ? { from, height: Number(height ?? 1200) } : undefined;
+      const { problems } = await visitPage(html!, { screenshot: png, width: 1100, clip });
+      for (const p of problems) err(p);
+      return problems.length ? 1 : 0;
+    },
+  });
 }
+
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
+if (import.meta.main) await runMain((args) => screenshotCli(args));
