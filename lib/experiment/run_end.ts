@@ -8,13 +8,10 @@
  */
 import { relative } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type Manifest, runFile } from "../run/mod.ts";
+import { DEFAULT_RESULTS_ROOT, type Manifest, runFile } from "../run/mod.ts";
 import { experimentCommand } from "./run_command.ts";
 import { experimentTask, shellLine } from "../cli/mod.ts";
 import type { RunControls } from "./settings.ts";
-
-/** The repository root: `results/` under it is where the `deno task` commands may write. */
-const REPO_ROOT = new URL("../..", import.meta.url).pathname;
 
 /** Where the text goes and how the run ended. */
 export interface RunEnd {
@@ -44,7 +41,7 @@ export function runEnd(
   const report = `report: ${pathToFileURL(runFile(runDir, "report")).href}`;
   if (m.status === "completed") {
     const arm = arms.length > 1 ? ` --arm ${arms[0]}` : "";
-    const reference = `${REPO_ROOT}results/reference/${m.experiment}`;
+    const reference = `${DEFAULT_RESULTS_ROOT}/reference/${m.experiment}`;
     const data = m.datasets[0];
     const images = data?.files.find((f) => f.name.startsWith("t10k-images"));
     const next = [
@@ -66,7 +63,7 @@ export function runEnd(
       ...(checkpointEvery ? ["--checkpoint-every", String(checkpointEvery)] : []),
     ];
     const env = dataDir && dataDirFromEnv ? `${options.envVar}=${shellLine([dataDir])} ` : "";
-    const mayWrite = !relative(`${REPO_ROOT}results`, runDir).startsWith("..");
+    const mayWrite = !relative(DEFAULT_RESULTS_ROOT, runDir).startsWith("..");
     const command = mayWrite
       ? `${task} ${shellLine([...flags, "--resume", dir])}`
       : shellLine([...experimentCommand(m.experiment, runDir), ...flags, "--resume", runDir]);

@@ -6,7 +6,7 @@
  * @module
  */
 
-const ROOT = new URL("../..", import.meta.url);
+import { PROJECT_ROOT } from "../_fs.ts";
 const SHIMS: Record<string, string> = {
   "node:path": "path.ts",
   "node:util": "util.ts",
@@ -38,7 +38,7 @@ const BUFFER_PRELUDE = `globalThis.Buffer ??= class Buffer extends Uint8Array {
  * @throws {Error} with `deno bundle`'s message when bundling fails.
  */
 export async function bundleForBrowser(entry: string): Promise<string> {
-  const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT)));
+  const config = JSON.parse(await Deno.readTextFile(`${PROJECT_ROOT}deno.json`));
   const shims = Object.fromEntries(
     Object.entries(SHIMS).map(([name, file]) => [name, new URL(`node_shims/${file}`, import.meta.url).href]),
   );
@@ -47,7 +47,7 @@ export async function bundleForBrowser(entry: string): Promise<string> {
     btoa(JSON.stringify({ imports: { ...config.imports, ...shims } }))
   }`;
   const args = ["bundle", "--quiet", "--platform", "browser", "--import-map", importMap, entry];
-  const output = await new Deno.Command("deno", { args, cwd: ROOT.pathname, stdout: "piped", stderr: "piped" })
+  const output = await new Deno.Command("deno", { args, cwd: PROJECT_ROOT, stdout: "piped", stderr: "piped" })
     .output();
   const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
   if (!output.success) throw new Error(`deno bundle ${entry} failed: ${decode(output.stderr)}`);
