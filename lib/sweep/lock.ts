@@ -19,11 +19,12 @@ interface LockOwner {
 /** Seconds between heartbeats of a held lock. */
 const HEARTBEAT_SECONDS = 30;
 
-/** The lock functions' writer (tests inject a failing one) and the seconds after which another host's lock is stale. */
+/**
+ * What writes a lock's content (default `Deno.writeFileSync`; tests inject a failing one), and how many seconds
+ * after its last heartbeat another host's lock is stale (default ten heartbeats).
+ */
 export interface LockOptions {
-  /** Writes the lock's content (default `Deno.writeFileSync`). */
   write?: WriteFile;
-  /** Another host's lock is stale this many seconds after its last heartbeat; default ten heartbeats. */
   staleAfterSeconds?: number;
 }
 

@@ -62,13 +62,13 @@ Slurm job array, and says where it stands.
   notes: "Exit codes: 0 done, 1 a run failed, 2 bad input, 130 interrupted.",
 };
 
-/** Where the command runs: its folder, its output, and a stop signal. */
+/**
+ * Where the command runs: `cwd` resolves relative paths (default the working folder), `log` prints a line (default
+ * console.log), `signal` stops a run in progress (default: SIGINT, SIGTERM, SIGHUP).
+ */
 export interface SweepEnvironment {
-  /** Relative paths resolve against it; default the working folder. */
   cwd?: string;
-  /** Prints a line (default console.log). */
   log?: (line: string) => void;
-  /** Stops a run in progress (default: SIGINT, SIGTERM, SIGHUP). */
   signal?: AbortSignal;
 }
 
