@@ -33,25 +33,20 @@ export async function isFile(path: string): Promise<boolean> {
   return (await pathKind(path)) === "file";
 }
 
-/** Writes bytes to a file: `Deno.writeFileSync`'s shape, so a test can inject a failing one. */
+/** Writes bytes to a file: `Deno.writeFileSync`'s shape, so a test can inject a failing one (`options.write`). */
 export type WriteFile = (path: string, data: Uint8Array, options?: { append?: boolean }) => void;
 
 /**
- * Writes `data` to `path` atomically: a temporary file beside it, then a
- * rename, so a reader never sees half a file. The temporary file is removed
- * when the write fails. Synchronous, so a run's last writes cannot be split
- * by a signal; `options.write` replaces `Deno.writeFileSync` (tests inject a
- * failing one).
+ * Writes `data` to `path` atomically (a temporary file beside it, removed when the write fails, then a rename), so
+ * a reader never sees half a file. Synchronous, so a run's last writes cannot be split by a signal.
  */
 export function writeAtomically(path: string, data: Uint8Array | string, options: { write?: WriteFile } = {}): void {
   writeAllAtomically([[path, data]], options);
 }
 
 /**
- * Writes files that belong together (a page and its charts' specs) as
- * {@linkcode writeAtomically} writes one: all are written to temporary files
- * first and renamed into place only once every one is whole, so a failed
- * write (a full disk) changes none of them and leaves no temporary file.
+ * Writes files that belong together (a page and its charts' specs) as {@linkcode writeAtomically} writes one,
+ * renamed into place only once every one is whole: a failed write (a full disk) changes none of them.
  */
 export function writeAllAtomically(
   files: readonly (readonly [path: string, data: Uint8Array | string])[],

@@ -1,7 +1,6 @@
 /**
- * Training-speed benchmarks: the real training loop (batch forming, forward,
- * loss, backward, SGD update) of an experiment's model, timed over rounds of
- * steps on Fashion-MNIST images, per backend and batch size.
+ * Training-speed benchmarks: the real training loop (batch forming, forward, loss, backward, SGD update) of an
+ * experiment's model, timed over rounds of steps, per backend and batch size.
  *
  * @module
  */
@@ -44,9 +43,8 @@ export interface BenchRow {
 }
 
 /**
- * The floating-point operations of one training image: forward, weight
- * gradient and input gradient of every convolution and dense layer (the first
- * layer's input gradient is not computed), two per multiply-add.
+ * The floating-point operations of one training image: forward, weight gradient and input gradient of every
+ * convolution and dense layer (the first layer's input gradient is not computed), two per multiply-add.
  */
 export function trainingFlops(model: Sequential): number {
   let shape: readonly number[] = model.inputShape, macs = 0, first = true;
@@ -76,12 +74,6 @@ export function peakRssMb(): number {
   } catch { /* not Linux, or no permission */ }
   return Deno.memoryUsage().rss / 2 ** 20;
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 /** The TensorFlow.js backends `deno task bench --compare-tfjs` compares. */
 export type TfjsBackend = "tfjs-cpu" | "tfjs-wasm";
@@ -121,10 +113,9 @@ export interface BenchOptions {
 }
 
 /**
- * Times the training loop of `experiment`'s model (its first arm, SGD at its
- * learning rate; fused on one thread, as fused SGD cannot be split) on
- * `data`, which must have 28x28 grey images. The rounds are the logging
- * intervals of one `train` call, so workers start once per row.
+ * Times the training loop of `experiment`'s model (its first arm, SGD at its learning rate; fused on one thread, as
+ * fused SGD cannot be split) on `data`'s 28x28 grey images. The rounds are the logging intervals of one `train`
+ * call, so workers start once per row.
  */
 export async function benchmarkTraining(
   experiment: Experiment,
@@ -168,9 +159,11 @@ export async function benchmarkTraining(
   const steps = options.steps ?? Math.max(10, Math.round(250 / perWarmStep));
   const ends: number[] = [];
   await run(steps * (rounds + 1), threads, (log) => ends.push(log.elapsedSeconds));
-  // The first round warms the workers up.
-  const perStep = ends.slice(1).map((end, r) => (end - ends[r]!) * 1e6 / steps);
-  return benchRow(model, { network: experiment.name, backend: backend.name, batch, threads, us: median(perStep) });
+  // The first round warms the workers up; the median of the others.
+  const perStep = ends.slice(1).map((end, r) => (end - ends[r]!) * 1e6 / steps).sort((a, b) => a - b);
+  const mid = perStep.length >> 1;
+  const us = perStep.length % 2 ? perStep[mid]! : (perStep[mid - 1]! + perStep[mid]!) / 2;
+  return benchRow(model, { network: experiment.name, backend: backend.name, batch, threads, us });
 }
 
 /** A row of the table for `model` trained at `us` microseconds per step of `batch` images. */
@@ -216,8 +209,8 @@ export function formatBenchTable(rows: readonly BenchRow[]): string {
 }
 
 /**
- * Writes the rows as `DIR/<UTC time>.csv` (creating DIR), atomically (a full disk leaves no file), and returns
- * the path; `options.write` replaces `Deno.writeFileSync` (tests inject a full disk).
+ * Writes the rows as `DIR/<UTC time>.csv` (creating DIR) atomically, and returns the path; `options.write` replaces
+ * `Deno.writeFileSync` (tests inject a full disk).
  *
  * @throws {Error} `cannot write <path>: <cause>`.
  */

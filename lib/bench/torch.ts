@@ -1,10 +1,7 @@
 /**
- * PyTorch's side of `deno task bench --compare-torch`: the same network, initial weights, images, loss
- * and SGD learning rate, trained by Debian's `python3-torch` (`torch_bench.py`) in a child process.
- *
- * PyTorch runs with `OPENBLAS_CORETYPE` and `OPENBLAS_L2_SIZE` removed from its environment (set on
- * some machines for older OpenBLAS builds, they slow a current one) and reports the BLAS library it
- * loaded, so a figure made on the reference BLAS can be told from one made on OpenBLAS.
+ * PyTorch's side of `deno task bench --compare-torch`: the same network, initial weights, images, loss and SGD
+ * learning rate, trained by Debian's `python3-torch` (`torch_bench.py`) in a child process. It reports the BLAS
+ * library it loaded, so a figure made on the reference BLAS can be told from one made on OpenBLAS.
  *
  * @module
  */
@@ -18,7 +15,7 @@ import { type BenchRow, benchRow } from "./bench.ts";
 
 /** The Python that has Debian's `python3-torch`. */
 export const TORCH_PYTHON = "/usr/bin/python3";
-/** Environment variables PyTorch's child process runs without. */
+/** Environment variables PyTorch's child process runs without: set on some machines for older OpenBLAS builds, they slow a current one. */
 export const TORCH_UNSET_ENV: readonly string[] = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"];
 const SCRIPT = new URL("./torch_bench.py", import.meta.url).pathname;
 const IMAGES = 4096;
@@ -53,18 +50,10 @@ export async function torchMissing(): Promise<string | undefined> {
   }
 }
 
-/** This process's environment less {@linkcode TORCH_UNSET_ENV}. */
-function torchEnv(): Record<string, string> {
-  const env = Deno.env.toObject();
-  for (const name of TORCH_UNSET_ENV) delete env[name];
-  return env;
-}
-
 /**
- * Trains `experiment`'s network (its first arm, the seed-0 initial weights) with PyTorch at `batch`
- * images per step on `threads` threads, over the first 4,096 training images as the experiment
- * prepares them, and returns the row and what PyTorch said of itself. Its input files are written to a
- * temporary folder in `scratch`, removed at the end.
+ * Trains `experiment`'s network (its first arm, the seed-0 initial weights) with PyTorch at `batch` images per step
+ * on `threads` threads, over the first 4,096 training images as the experiment prepares them, and returns the row
+ * and what PyTorch said of itself. Its input files go to a temporary folder in `scratch`, removed at the end.
  */
 export async function benchmarkTorch(
   experiment: Experiment,
@@ -99,11 +88,8 @@ export async function benchmarkTorch(
       "unset_env": TORCH_UNSET_ENV,
     };
     await Deno.writeTextFile(`${dir}/spec.json`, JSON.stringify(spec));
-    const out = await new Deno.Command(TORCH_PYTHON, {
-      args: [SCRIPT, `${dir}/spec.json`],
-      clearEnv: true,
-      env: torchEnv(),
-    })
+    const env = Object.fromEntries(Object.entries(Deno.env.toObject()).filter(([n]) => !TORCH_UNSET_ENV.includes(n)));
+    const out = await new Deno.Command(TORCH_PYTHON, { args: [SCRIPT, `${dir}/spec.json`], clearEnv: true, env })
       .output();
     if (!out.success) throw new Error(`PyTorch failed: ${new TextDecoder().decode(out.stderr).trim()}`);
     const timing: TorchTiming = JSON.parse(new TextDecoder().decode(out.stdout));

@@ -1,6 +1,6 @@
 /**
- * A model's parameters as a safetensors checkpoint: written atomically, read
- * back only when every tensor fits the model being built.
+ * A model's parameters as a safetensors checkpoint: written atomically, read back only when every tensor fits the
+ * model being built.
  *
  * @module
  */
@@ -10,16 +10,10 @@ import type { Param } from "../tensor/mod.ts";
 import { decodeSafetensors, encodeSafetensors, type NamedTensor, type Safetensors } from "./safetensors.ts";
 
 /**
- * Name prefixes of tensors that hold training state rather than weights
- * (`optimizer.<param>.m`, `train.permutation`): written only when a run is
- * interrupted, for `--resume`; loading weights skips them.
+ * Whether a tensor holds training state (`optimizer.<param>.m`, `train.permutation`), not a weight: written only
+ * when a run is interrupted, for `--resume`; loading weights skips it.
  */
-export const STATE_PREFIXES: readonly string[] = ["optimizer.", "train."];
-
-/** Whether a tensor holds training state (see {@linkcode STATE_PREFIXES}), not a weight. */
-export function isStateTensor(name: string): boolean {
-  return STATE_PREFIXES.some((prefix) => name.startsWith(prefix));
-}
+const isStateTensor = (name: string) => ["optimizer.", "train."].some((prefix) => name.startsWith(prefix));
 
 /** A checkpoint read from a file, with the file's path for messages. */
 export interface Checkpoint extends Safetensors {
@@ -30,13 +24,8 @@ export interface Checkpoint extends Safetensors {
 }
 
 /**
- * Writes every parameter by its name (float32, little-endian) and `metadata`
- * to `path`, atomically (a temporary file, then a rename).
- *
- * @param path the file, e.g. `<run>/model.safetensors`.
- * @param params the model's parameters, e.g. `model.params()`; read, never changed.
- * @param options string `metadata` (`__metadata__`), `state` tensors after the weights (names from
- * {@linkcode STATE_PREFIXES}) and `write` (tests inject a failing one).
+ * Writes {@linkcode encodeCheckpoint}'s bytes to `path` atomically (a temporary file, then a rename);
+ * `options.write` replaces `Deno.writeFileSync` (tests inject a failing one).
  */
 export function writeCheckpoint(
   path: string,
@@ -47,10 +36,8 @@ export function writeCheckpoint(
 }
 
 /**
- * The bytes of a checkpoint: every parameter by its name (float32, little-endian), then `state`, with `metadata`.
- *
- * @param params the model's parameters; read, never changed.
- * @param options string `metadata` (`__metadata__`) and `state` tensors after the weights.
+ * The bytes of a checkpoint: every parameter (read, never changed) by its name as float32, then the training
+ * `state` tensors (`optimizer.*`, `train.*`), with string `metadata` (`__metadata__`).
  */
 export function encodeCheckpoint(
   params: readonly Param[],
@@ -63,7 +50,6 @@ export function encodeCheckpoint(
 /**
  * Reads and validates a checkpoint (see `decodeSafetensors`).
  *
- * @param path the file.
  * @throws {Error} naming the file: it cannot be read, or it is not valid safetensors.
  */
 export function readCheckpoint(path: string): Checkpoint {
@@ -77,15 +63,10 @@ export function readCheckpoint(path: string): Checkpoint {
 }
 
 /**
- * Copies a checkpoint's tensors into `params` (`p.value.set`, so values that
- * live in a backend's memory stay there), after checking that every
- * parameter has a float32 tensor of its name and shape, every value finite,
- * and that no tensor is left over (training state, see
- * {@linkcode STATE_PREFIXES}, is not read here); on a mismatch nothing is
- * changed.
+ * Copies a checkpoint's tensors into `params` (`p.value.set`, so values in a backend's memory stay there), after
+ * checking that every parameter has a finite float32 tensor of its name and shape and that no weight is left over;
+ * on a mismatch nothing is changed.
  *
- * @param checkpoint from {@linkcode readCheckpoint}.
- * @param params the model's parameters, e.g. `model.params()`.
  * @throws {Error} naming the file and the tensor that does not fit or holds NaN or an infinity.
  */
 export function loadCheckpoint(checkpoint: Checkpoint, params: readonly Param[]): void {

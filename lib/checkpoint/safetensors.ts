@@ -1,9 +1,7 @@
 /**
- * The safetensors format (Hugging Face; `safetensors.torch.load_file` reads
- * it): an 8-byte little-endian header length N, N bytes of JSON naming each
- * tensor's dtype, shape and byte range, then the tensors' bytes. Float32
- * (`F32`), float64 (`F64`) and int32 (`I32`) tensors, little-endian, are
- * written and accepted here; a model's weights are `F32`.
+ * The safetensors format (Hugging Face's; `safetensors.torch.load_file` reads it): an 8-byte little-endian header
+ * length N, N bytes of JSON naming each tensor's dtype, shape and byte range, then the tensors' bytes. `F32`, `F64`
+ * and `I32` tensors, little-endian, are written and accepted here; a model's weights are `F32`.
  *
  * @module
  */
@@ -40,13 +38,7 @@ export interface Safetensors {
 /** The longest header accepted (the reference reader's limit, 100 MB). */
 const MAX_HEADER = 100_000_000;
 
-/**
- * Encodes tensors and metadata as a safetensors file, the header padded with
- * spaces to a multiple of 8 bytes.
- *
- * @param contents tensors (written little-endian) and string metadata.
- * @returns the file's bytes.
- */
+/** The bytes of a safetensors file of `contents`, the header padded with spaces to a multiple of 8 bytes. */
 export function encodeSafetensors(contents: Safetensors): Uint8Array {
   const header: Record<string, unknown> = { "__metadata__": contents.metadata };
   let offset = 0;
@@ -72,14 +64,11 @@ export function encodeSafetensors(contents: Safetensors): Uint8Array {
 }
 
 /**
- * Decodes a safetensors file of `F32`, `F64` and `I32` tensors, checking everything: the
- * header length against the file, the JSON, each entry's dtype, shape and byte
- * range against its shape, and that the ranges tile the data with no gap,
- * overlap or trailing bytes.
+ * Decodes a safetensors file, checking everything: the header length against the file, the JSON, each entry's
+ * dtype, shape and byte range against its shape, and that the ranges tile the data with no gap, overlap or
+ * trailing bytes. The tensors come in file order.
  *
- * @param bytes the file's bytes.
  * @param file the file's path, named in every message.
- * @returns the tensors, in file order, and the metadata.
  * @throws {Error} `<file>: ...` naming the tensor at fault.
  */
 export function decodeSafetensors(bytes: Uint8Array, file: string): Safetensors {

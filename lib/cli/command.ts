@@ -1,8 +1,6 @@
 /**
- * A command: its task name, what it does, its flag table; and the one
- * boundary every entry point goes through, which prints `--help`, turns a
- * user's mistake into one line `<task>: <what is wrong> (<what to do>)` with
- * exit code 2, and runs from the folder the user typed the command in.
+ * A command (task name, what it does, flag table) and the one boundary every entry point goes through: `--help`,
+ * a user's mistake as one line with exit code 2, run from the folder the user typed the command in.
  *
  * @module
  */
@@ -24,11 +22,9 @@ export interface Command<F extends Flags> {
   notes?: string;
 }
 
-/** The widest flag column before a flag's help goes on the next line. */
-const COLUMN = 24;
-
 /** The `--help` text, in one layout for every command. */
 export function helpText<F extends Flags>(command: Command<F>): string {
+  const show = (value: unknown) => Array.isArray(value) ? value.join(",") : value === null ? "all" : String(value);
   const rows = Object.entries(command.flags).map(([name, flag]) => {
     const left = `  --${name}${flag.value ? ` ${flag.value}` : ""}`;
     const shown = flag.defaultText ??
@@ -37,7 +33,7 @@ export function helpText<F extends Flags>(command: Command<F>): string {
     return { left, lines: [`${first}${shown === undefined ? "" : ` (default ${shown})`}`, ...more] };
   });
   rows.push({ left: "  -h, --help", lines: ["this text"] });
-  const width = Math.min(COLUMN, Math.max(...rows.map((r) => r.left.length)) + 2);
+  const width = Math.min(24, Math.max(...rows.map((r) => r.left.length)) + 2);
   const flagLines = rows.flatMap(({ left, lines }) => {
     const head = left.length + 2 > width ? [left, " ".repeat(width) + lines[0]] : [left.padEnd(width) + lines[0]];
     return [...head, ...lines.slice(1).map((line) => " ".repeat(width + 2) + line)];
@@ -47,33 +43,9 @@ export function helpText<F extends Flags>(command: Command<F>): string {
     .join("\n");
 }
 
-function show(value: unknown): string {
-  return Array.isArray(value) ? value.join(",") : value === null ? "all" : String(value);
-}
-
 /** The one line a usage error prints: `<task>: <what is wrong> (<what to do>)`. */
 export function usageLine(task: string, error: UsageError): string {
   return `${task}: ${error.message} (${error.hint ?? `see deno task ${task} --help`})`;
-}
-
-/**
- * Parses `args` by the command's table and checks the positional count.
- *
- * @throws {UsageError} as {@linkcode parseFlags}, or for too few or too many positional words.
- */
-export function parseCommand<F extends Flags>(command: Command<F>, args: string[]): ParsedArgs<F> {
-  const parsed = parseFlags(args, command.flags);
-  const { min, max } = command.positionals ?? { min: 0, max: 0 };
-  const count = parsed.positionals.length;
-  if (!parsed.help && (count < min || (max !== undefined && count > max))) {
-    const extra = max !== undefined && count > max ? `: '${parsed.positionals[max]}'` : "";
-    const wanted = `${command.task} ${command.usage ?? ""}`.trim();
-    throw new UsageError(
-      count < min ? `expected ${command.usage}` : `too many arguments${extra}`,
-      { hint: `deno task ${wanted} [flags]; see --help` },
-    );
-  }
-  return parsed;
 }
 
 /** What a command does with its parsed command line, and where its output goes (tests collect it). */
@@ -89,10 +61,9 @@ export interface CliOptions<F extends Flags> {
 }
 
 /**
- * Runs `options.run` on the parsed command line and returns the exit code: 0 after
- * `--help` (and nothing else done), 2 with one line for a {@linkcode UsageError},
- * `errorCode` with one line (no stack trace) for another error carrying a
- * message; programming errors (TypeError, ...) are thrown on.
+ * Runs `options.run` on the parsed command line and returns the exit code: 0 after `--help` (nothing else done),
+ * 2 with one line for a {@linkcode UsageError}, `errorCode` with one line (no stack trace) for another error;
+ * programming errors (TypeError, ...) are thrown on.
  */
 export async function runCli<F extends Flags>(
   command: Command<F>,
@@ -101,44 +72,44 @@ export async function runCli<F extends Flags>(
 ): Promise<number> {
   const err = options.err ?? console.error;
   try {
-    const parsed = parseCommand(command, args);
+    const parsed = parseFlags(args, command.flags);
     if (parsed.help) return (options.out ?? console.log)(helpText(command)), 0;
+    const { min, max } = command.positionals ?? { min: 0, max: 0 };
+    const count = parsed.positionals.length;
+    if (count < min || (max !== undefined && count > max)) {
+      const extra = max !== undefined && count > max ? `: '${parsed.positionals[max]}'` : "";
+      throw new UsageError(count < min ? `expected ${command.usage}` : `too many arguments${extra}`, {
+        hint: `deno task ${`${command.task} ${command.usage ?? ""}`.trim()} [flags]; see --help`,
+      });
+    }
     return await options.run(parsed);
   } catch (error) {
     if (error instanceof UsageError) return err(usageLine(command.task, error)), 2;
-    if (!(error instanceof Error) || isBug(error)) throw error;
+    const bug = error instanceof TypeError || error instanceof ReferenceError || error instanceof SyntaxError;
+    if (!(error instanceof Error) || bug) throw error;
     err(`${command.task}: ${error.message}`);
     return options.errorCode ?? 1;
   }
 }
 
-function isBug(error: Error): boolean {
-  return error instanceof TypeError || error instanceof ReferenceError || error instanceof SyntaxError;
-}
-
 /**
- * The folder the user ran the command from: `INIT_CWD`, which `deno task`
- * sets (tasks run from the repository root), where the process may read it;
- * else the working folder. The one place `INIT_CWD` is read.
+ * The folder the user ran the command from: `INIT_CWD`, which `deno task` sets (tasks run from the repository
+ * root), where the process may read it; else the working folder. The one place `INIT_CWD` is read.
  */
 export function userCwd(): string {
   const granted = Deno.permissions.querySync({ name: "env", variable: "INIT_CWD" }).state === "granted";
   return (granted ? Deno.env.get("INIT_CWD") : undefined) || Deno.cwd();
 }
 
-/**
- * An entry point: moves to {@linkcode userCwd} so relative paths are the
- * user's, runs `cli` on `Deno.args` and exits with its code.
- */
+/** An entry point: moves to {@linkcode userCwd} so relative paths are the user's, runs `cli` and exits with its code. */
 export async function runMain(cli: (args: string[]) => Promise<number>): Promise<never> {
   Deno.chdir(userCwd());
   Deno.exit(await cli(Deno.args));
 }
 
 /**
- * Whether to print colour: output is a terminal (default: ask of stdout)
- * and neither `NO_COLOR` (default: as the process sees it) nor a
- * `--no-color` flag says otherwise. Every coloured print asks this.
+ * Whether to print colour: output is a terminal (default: ask of stdout) and neither `NO_COLOR` (default: as the
+ * process sees it) nor a `--no-color` flag says otherwise. Every coloured print asks this.
  */
 export function useColor(options: { terminal?: boolean; noColor?: boolean; noColorFlag?: boolean } = {}): boolean {
   return (options.terminal ?? Deno.stdout.isTerminal()) && !(options.noColor ?? Deno.noColor) && !options.noColorFlag;

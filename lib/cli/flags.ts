@@ -1,9 +1,7 @@
 /**
- * Flag tables: each command declares its flags once (name, value type,
- * default, one help line) and gets parsing and validation from them. The
- * words are split by `node:util`'s `parseArgs` (its tokens, so that an
- * unknown flag, a missing value and a bad value each get a message of our
- * own); no npm library is needed for what is a table lookup.
+ * Flag tables: each command declares its flags once and gets parsing and validation from them. The words are split
+ * by `node:util`'s `parseArgs` (its tokens, so an unknown flag, a missing value and a bad value each get a message
+ * of our own).
  *
  * @module
  */
@@ -71,19 +69,15 @@ export interface ParsedArgs<F extends Flags> {
 }
 
 /**
- * Parses `args` by `flags`. `--help`/`-h` is always known; when given,
- * nothing is validated. A flag given twice takes its last value, unless `multiple`.
+ * Parses `args` by `flags`. `--help`/`-h` is always known; when given, nothing is validated. A flag given twice
+ * takes its last value, unless `multiple`.
  *
- * @param args the command-line words.
- * @param flags the command's flag table.
  * @throws {UsageError} for an unknown flag (with the nearest name), a missing or bad value.
  */
 export function parseFlags<F extends Flags>(args: string[], flags: F): ParsedArgs<F> {
   const options = Object.fromEntries(
-    Object.entries(flags).map((
-      [name, f],
-    ) => [name, { type: f.value ? "string" : "boolean" }]),
-  ) as Record<string, { type: "string" | "boolean" }>;
+    Object.entries(flags).map(([name, f]) => [name, { type: f.value ? "string" : "boolean" } as const]),
+  );
   const { tokens } = parseArgs({
     args,
     options: { ...options, help: { type: "boolean", short: "h" } },
@@ -134,19 +128,17 @@ function checkToken(token: OptionToken, flags: Flags): string {
   // `--epochs --lr 1` gives `--lr` as the value; that is a forgotten value, not a value.
   if (token.value === undefined || (!token.inlineValue && /^--./.test(token.value))) {
     throw new UsageError(`--${token.name} needs a value`, {
-      hint: `--${token.name} ${flag.value}: ${allowedOf(flag)}`,
+      hint: `--${token.name} ${flag.value}: ${flag.type?.allowed ?? flag.value}`,
     });
   }
   return token.value;
 }
 
-function allowedOf(flag: Flag): string {
-  return flag.type?.allowed ?? flag.value!;
-}
-
 function readValue(text: string, { name, flag }: { name: string; flag: Flag }): unknown {
   const value = flag.type ? flag.type.read(text) : text;
-  if (value === undefined) throw new UsageError(`--${name}: got '${text}', expected ${allowedOf(flag)}`);
+  if (value === undefined) {
+    throw new UsageError(`--${name}: got '${text}', expected ${flag.type?.allowed ?? flag.value}`);
+  }
   return value;
 }
 

@@ -1,27 +1,19 @@
 /**
- * Command lines as a user types them: shell quoting, and the task that runs
- * an experiment.
+ * Command lines as a user types them: shell quoting, and the task that runs an experiment.
  *
  * @module
  */
 import { PROJECT_ROOT } from "../_fs.ts";
 
-/**
- * `words` as one shell line, quoting the words the shell would split or expand.
- *
- * @param words the command's words.
- */
+/** `words` as one shell line, quoting the words the shell would split or expand. */
 export function shellLine(words: readonly string[]): string {
   const quote = (word: string) => /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
   return words.map(quote).join(" ");
 }
 
 /**
- * The words that run experiment `name`: `deno task exp:NAME` where `deno.json`
- * has that shortcut (the four write-ups), else `deno task exp NAME`, which runs
- * any file in `experiments/`.
- *
- * @param name the experiment's name.
+ * The words that run experiment `name`: `deno task exp:NAME` where `deno.json` has that shortcut (the four
+ * write-ups), else `deno task exp NAME`, which runs any file in `experiments/`.
  */
 export function experimentTask(name: string): string[] {
   let tasks: Record<string, unknown> = {};

@@ -1,8 +1,6 @@
 /**
- * Finding runs: run folders, a metrics CSV or manifest of one, folders of run
- * folders, glob patterns, and every run of an experiment under `results/`
- * (the committed reference first). Nothing here throws for a bad input: each
- * problem becomes a warning naming the path.
+ * Finding runs from paths, globs and experiment names; nothing here throws for a bad input: each problem becomes a
+ * warning naming the path.
  *
  * @module
  */
@@ -32,11 +30,8 @@ export interface FindOptions {
 }
 
 /**
- * The runs named by `inputs` (run folders, metrics CSVs, manifests, globs,
- * folders of run folders) and by `options.experiments`, each once, in that order.
- *
- * @param inputs paths or glob patterns, as given on the command line.
- * @returns the runs, and a warning for each input that names none.
+ * The runs named by `options.experiments` and `inputs` (run folders, metrics CSVs, manifests, globs, folders of run
+ * folders, as given on the command line), each once, in that order, and a warning for each input that names none.
  */
 export async function findRuns(
   inputs: string[],
@@ -85,30 +80,20 @@ async function runFolders(dir: string): Promise<RunSource[]> {
   } catch {
     return [];
   }
-  const sources: RunSource[] = [];
-  for (const name of names.sort()) {
-    const source = await folderSource(join(dir, name));
-    if (source !== null) sources.push(source);
-  }
-  return sources;
+  const sources = await Promise.all(names.sort().map((name) => folderSource(join(dir, name))));
+  return sources.filter((source) => source !== null);
 }
 
-/** The run folder `dir` as a source, or null when it holds neither a metrics file nor a manifest. */
-async function folderSource(dir: string): Promise<RunSource | null> {
-  const source = await sourceIn(dir, {});
-  return source.metricsPath === null && source.manifestPath === null ? null : source;
-}
-
-/** The run in `dir`, with the files given or else those that exist. */
-async function sourceIn(dir: string, given: { metricsPath?: string; manifestPath?: string }): Promise<RunSource> {
+/** The run in `dir` with the files given, or else those that exist; null when it holds neither. */
+async function folderSource(
+  dir: string,
+  given: { metricsPath?: string; manifestPath?: string } = {},
+): Promise<RunSource | null> {
   const existing = async (name: string) => (await isFile(join(dir, name))) ? join(dir, name) : null;
+  const metricsPath = given.metricsPath ?? await existing(RUN_FILES.metrics);
+  const manifestPath = given.manifestPath ?? await existing(RUN_FILES.manifest);
   const reference = [dirname(dir), dirname(dirname(dir))].some((d) => d.split(sep).at(-1) === "reference");
-  return {
-    dir,
-    metricsPath: given.metricsPath ?? await existing(RUN_FILES.metrics),
-    manifestPath: given.manifestPath ?? await existing(RUN_FILES.manifest),
-    reference,
-  };
+  return metricsPath === null && manifestPath === null ? null : { dir, metricsPath, manifestPath, reference };
 }
 
 /** The runs one path stands for: a run folder, a folder of them, a metrics CSV or a manifest. */
@@ -136,5 +121,5 @@ async function sourcesOf(path: string, warnings: string[]): Promise<RunSource[]>
     return inside;
   }
   const given = basename(path) === RUN_FILES.manifest ? { manifestPath: path } : { metricsPath: path };
-  return [await sourceIn(dirname(path), given)];
+  return [(await folderSource(dirname(path), given))!];
 }

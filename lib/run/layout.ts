@@ -1,6 +1,5 @@
 /**
- * A run folder's layout: where runs live, what the folder and its files are
- * called, and how a new folder is made. The only place these names are spelled.
+ * A run folder's layout, the only place its names are spelled:
  *
  * ```
  * results/<experiment>/<stamp>-seed<seed>/
@@ -36,11 +35,7 @@ export function runFile(dir: string, role: RunFile): string {
   return `${dir}/${RUN_FILES[role]}`;
 }
 
-/**
- * The checkpoint file of an arm: `model.safetensors`, or `model-<arm>.safetensors` in a multi-arm run.
- *
- * @param arm the arm's name, "" for a single-arm run.
- */
+/** The checkpoint file of an arm: `model.safetensors`, `model-<arm>.safetensors` per arm of a multi-arm run. */
 export function checkpointName(arm: string): string {
   return arm ? `model-${arm}.safetensors` : "model.safetensors";
 }
@@ -69,8 +64,7 @@ export function runFileNames(arms: readonly string[]): Record<string, string> {
 }
 
 /**
- * Creates a new run folder `<root>/<experiment>/<stamp>-seed<seed>`, adding
- * `-2`, `-3`, ... rather than ever reusing one.
+ * Creates a new run folder `<root>/<experiment>/<stamp>-seed<seed>`, adding `-2`, `-3`, ... rather than reusing one.
  *
  * @throws {Error} naming the folder when it cannot be created (unwritable results folder).
  */

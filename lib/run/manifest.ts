@@ -1,13 +1,9 @@
 /**
- * The run manifest: what a run was, where its data came from, how it ended.
- *
- * Written as `manifest.json` in the run folder when the run starts (status
- * `running`) and rewritten atomically (temporary file, then rename) when it
- * ends, so an interrupted run still leaves a readable manifest.
+ * `manifest.json`: what a run was, where its data came from, how it ended. Written when the run starts (status
+ * `running`) and rewritten atomically when it ends, so an interrupted run still leaves a readable manifest.
  *
  * @module
  */
-
 import { causeOf, writeAtomically, type WriteFile } from "../_fs.ts";
 import type { DatasetRecord } from "../data/discover.ts";
 
@@ -29,10 +25,7 @@ export interface FinalMetrics {
   "macro_f1": number;
 }
 
-/**
- * A result the write-up itself states, e.g. "test loss 0.598, accuracy 0.78":
- * the report draws each figure as a reference line on its metric's chart.
- */
+/** A result the write-up itself states ("test loss 0.598"), drawn as a reference line on its metric's chart. */
 export interface ReportedResult extends Partial<FinalMetrics> {
   /** The split the figure was measured on. */
   split: "train" | "validation" | "test";
@@ -84,10 +77,7 @@ export interface Manifest {
   backends?: Record<string, string>;
   /** The checkpoint the run started from (`--init-from`), its path and its SHA-256; absent when none. */
   "init_from"?: { file: string; sha256: string };
-  /**
-   * Each time the run went on with `--resume`: when, the epoch and the steps done in it, and how the
-   * interrupted part ended (its `status_detail`); absent for a run never resumed.
-   */
+  /** Each `--resume`: when, the epoch and steps done in it, and the interrupted part's `status_detail`. */
   resumes?: { at: string; epoch: number; step: number; after: string }[];
   /** Final metrics, keyed `<split>` or `<arm>/<split>`, e.g. `test` or `both/validation`. */
   "final_metrics": Record<string, FinalMetrics>;
@@ -96,34 +86,30 @@ export interface Manifest {
 }
 
 /**
- * Writes `manifest` to `path` atomically: a temporary file beside it, then a rename; when a full disk has no room
- * for that, a compact copy the same way. The old manifest is kept until a new one is whole: with no room for a
- * copy, the compact text is written over the old one only if it fits in the old one's bytes; if it does not, the
- * old manifest's `status` is set to `failed` in place (its same bytes), so the folder still says truthfully that the
- * run did not end well. With no old manifest, the compact text is written in place, and removed if it fails.
+ * Writes `manifest` to `path` atomically; on a full disk, a compact copy the same way, else in place
+ * (see `writeInPlace`), so the folder still says truthfully how the run ended.
  *
  * @param options `write` replaces `Deno.writeFileSync` (tests inject a failing one).
  * @throws {Error} naming the file and the cause when the new manifest could not be written whole.
  */
 export function writeManifest(path: string, manifest: Manifest, options: { write?: WriteFile } = {}): void {
   try {
-    writeAtomically(path, JSON.stringify(manifest, null, 2) + "\n", options);
-    return;
+    return writeAtomically(path, JSON.stringify(manifest, null, 2) + "\n", options);
   } catch {
     // No room for an indented copy beside the old one.
   }
   try {
     writeAtomically(path, JSON.stringify(manifest) + "\n", options);
   } catch (error) {
-    const problem = `cannot write ${path}: ${causeOf(error)}`;
-    writeInPlace(path, manifest, { write: options.write, problem });
+    writeInPlace(path, manifest, { write: options.write, problem: `cannot write ${path}: ${causeOf(error)}` });
   }
 }
 
 /**
- * {@linkcode writeManifest} when no copy fits beside the old manifest: the new one over it if it fits in its bytes;
- * else a smaller record (the old manifest, compact, with the new status, end and samples, and as much of the new
- * `status_detail` as fits; `failed` for a run that would have said `completed`); else the old one's status alone.
+ * When no copy fits beside the old manifest: the new one over it if it fits in its bytes; else a smaller record
+ * (the old manifest, compact, with the new status, end and samples and as much of the new `status_detail` as fits;
+ * `failed` for a run that would have said `completed`); else the old one's status set to `failed` in its same bytes.
+ * With no old manifest, the compact text in place, removed if it fails.
  */
 function writeInPlace(path: string, manifest: Manifest, options: { write?: WriteFile; problem: string }): void {
   const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value) + "\n");
@@ -147,9 +133,10 @@ function writeInPlace(path: string, manifest: Manifest, options: { write?: Write
   if (manifest.status === "running") throw new Error(`${options.problem}; the old manifest is kept`);
   const status = manifest.status === "completed" ? "failed" : manifest.status;
   const detail = [manifest.status_detail, options.problem].filter((d) => d).join("; then ");
+  const oldText = new TextDecoder().decode(old);
   let before: Manifest | null = null;
   try {
-    before = JSON.parse(new TextDecoder().decode(old));
+    before = JSON.parse(oldText);
   } catch {
     // Not JSON: nothing to build on.
   }
@@ -162,8 +149,8 @@ function writeInPlace(path: string, manifest: Manifest, options: { write?: Write
       throw new Error(`${options.problem}; a smaller record says the run ${status}`);
     }
   }
-  const patched = new TextDecoder().decode(old).replace(/("status": ?)"running"/, (_, key) => `${key}"failed" `);
-  if (patched.length !== old.length || patched === new TextDecoder().decode(old)) {
+  const patched = oldText.replace(/("status": ?)"running"/, (_, key) => `${key}"failed" `);
+  if (patched.length !== old.length || patched === oldText) {
     throw new Error(`${options.problem}; the old manifest is kept`);
   }
   overwrite(path, new TextEncoder().encode(patched));
@@ -172,13 +159,9 @@ function writeInPlace(path: string, manifest: Manifest, options: { write?: Write
 
 /** Writes `bytes` over the start of `path`'s own bytes (no new room needed), then cuts the file to their length. */
 function overwrite(path: string, bytes: Uint8Array): void {
-  const file = Deno.openSync(path, { write: true });
-  try {
-    for (let done = 0; done < bytes.length;) done += file.writeSync(bytes.subarray(done));
-    file.truncateSync(bytes.length);
-  } finally {
-    file.close();
-  }
+  using file = Deno.openSync(path, { write: true });
+  for (let done = 0; done < bytes.length;) done += file.writeSync(bytes.subarray(done));
+  file.truncateSync(bytes.length);
 }
 
 /**
@@ -186,47 +169,29 @@ function overwrite(path: string, bytes: Uint8Array): void {
  *
  * @throws {Error} when the file cannot be read, is not JSON, or lacks `experiment` and `settings`.
  */
-export async function readManifest(path: string): Promise<Manifest> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    throw unreadable(path, error);
-  }
-  return checkManifest(path, text);
-}
-
-/** {@linkcode readManifest}, synchronously. */
 export function readManifestSync(path: string): Manifest {
   let text: string;
   try {
     text = Deno.readTextFileSync(path);
   } catch (error) {
-    throw unreadable(path, error);
+    if (!(error instanceof Deno.errors.NotFound)) throw new Error(`cannot read manifest ${path}: ${causeOf(error)}`);
+    // `results/zhou` is the experiment's folder, not a run's: say what a run folder is.
+    const hint = "not a run folder: give one of results/EXPERIMENT/<time>-seed<N>/, as a run prints it";
+    throw new Error(`cannot read manifest ${path}: no such file (${hint})`);
   }
-  return checkManifest(path, text);
-}
-
-/** A manifest that is not there says what a run folder is: `results/zhou` is the experiment's folder, not a run's. */
-function unreadable(path: string, error: unknown): Error {
-  if (!(error instanceof Deno.errors.NotFound)) return new Error(`cannot read manifest ${path}: ${causeOf(error)}`);
-  const hint = "not a run folder: give one of results/EXPERIMENT/<time>-seed<N>/, as a run prints it";
-  return new Error(`cannot read manifest ${path}: no such file (${hint})`);
-}
-
-function checkManifest(path: string, text: string): Manifest {
-  let value: unknown;
+  let value: Partial<Manifest> | null;
   try {
     value = JSON.parse(text);
   } catch (error) {
     throw new Error(`manifest ${path} is not valid JSON: ${(error as Error).message}`);
   }
-  const record = value as Partial<Manifest>;
-  if (
-    typeof value !== "object" || value === null || typeof record.experiment !== "string" ||
-    typeof record.settings !== "object" || record.settings === null
-  ) {
+  if (typeof value?.experiment !== "string" || typeof value.settings !== "object" || value.settings === null) {
     throw new Error(`manifest ${path} lacks "experiment" or "settings"; is it a run manifest?`);
   }
-  return record as Manifest;
+  return value as Manifest;
+}
+
+/** {@linkcode readManifestSync}, as a promise. */
+export function readManifest(path: string): Promise<Manifest> {
+  return Promise.resolve().then(() => readManifestSync(path));
 }

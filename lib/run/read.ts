@@ -1,7 +1,5 @@
 /**
- * A run folder read back whole: the manifest, metrics rows, confusion
- * matrices, per-image predictions and pictures. Files a run did not write
- * (an older run, an interrupted one) are simply absent.
+ * A run folder read back whole; files a run did not write (an older run, an interrupted one) are simply absent.
  *
  * @module
  */
@@ -55,7 +53,6 @@ export class DamagedRunFile extends Error {
 /**
  * Reads a run folder for its report.
  *
- * @param dir the run folder.
  * @param options `manifest` to use instead of the folder's (the runner passes its final one); `strict` to throw
  *   for a file that is there but cannot be read, rather than leave it out and note it in `warnings`.
  * @throws {Error} when there is no readable manifest; {@linkcode DamagedRunFile} when strict.
@@ -81,10 +78,17 @@ export async function readRunData(
   const confusions = await optional("confusion", readConfusions, []);
   const predictions = await optional("predictions", readPredictions, []);
   const pictures = await optional("pictures", readPictures, null);
+  // The manifest's files (and the manifest itself) that are in the folder, the report itself left out.
+  const named = Object.entries({ ...manifest.files, manifest: RUN_FILES.manifest }).filter(([role]) =>
+    role !== "report"
+  );
+  const present = await Promise.all(
+    named.map(async ([role, name]) => await isFile(`${dir}/${name}`) && { role, name }),
+  );
   return {
     dir,
     manifest,
-    files: await presentFiles(dir, manifest),
+    files: present.filter((file) => file !== false),
     rows,
     confusions,
     predictions,
@@ -92,14 +96,4 @@ export async function readRunData(
     imageSize: pictures?.imageSize ?? null,
     warnings,
   };
-}
-
-/** The manifest's files (and the manifest itself) that are in the folder, the report itself left out. */
-async function presentFiles(dir: string, manifest: Manifest): Promise<RunData["files"]> {
-  const named = { ...manifest.files, manifest: RUN_FILES.manifest };
-  const roles = Object.entries(named).filter(([role]) => role !== "report");
-  const found = await Promise.all(roles.map(async ([role, name]) => {
-    return await isFile(`${dir}/${name}`) ? [{ role, name }] : [];
-  }));
-  return found.flat();
 }

@@ -1,7 +1,5 @@
 /**
- * The records a run keeps for its report beside the metrics: confusion
- * matrices (`confusion.csv`), each evaluated image's prediction
- * (`predictions.csv`) and a few pictures (`pictures.json`), written and read back.
+ * What a run keeps for its report beside the metrics: `confusion.csv`, `predictions.csv` and `pictures.json`.
  *
  * @module
  */
@@ -143,8 +141,10 @@ export async function readPictures(path: string): Promise<Pictures> {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const isNumbers = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === "number");
-
 const isSide = (n: unknown) => Number.isInteger(n) && (n as number) > 0;
+/** The first item's problem, or null. */
+const first = <T>(items: T[], problem: (item: T, i: number) => string | null) =>
+  items.map(problem).find((p) => p !== null) ?? null;
 
 /** What `value` (named `name`) lacks to be a list of `count` numbers; null when it is one. */
 function numbersProblem(value: unknown, options: { name: string; count: number }): string | null {
@@ -162,25 +162,18 @@ function picturesProblem(value: unknown): string | null {
   }
   if (!Array.isArray(value.arms)) return "arms is not a list";
   const pixels = (size.height as number) * (size.width as number);
-  for (const [a, arm] of value.arms.entries()) {
-    const wrong = armProblem(arm, { at: `arms[${a}]`, pixels });
-    if (wrong !== null) return wrong;
-  }
-  return null;
+  return first(value.arms, (arm, a) => armProblem(arm, { at: `arms[${a}]`, pixels }));
 }
 
 /** The first thing that keeps `arm` (named `at`) from being {@linkcode ArmPictures} of `pixels`-pixel images, or null. */
-function armProblem(arm: unknown, options: { at: string; pixels: number }): string | null {
-  const { at, pixels } = options;
+function armProblem(arm: unknown, { at, pixels }: { at: string; pixels: number }): string | null {
   if (!isObject(arm) || typeof arm.arm !== "string") return `${at} is not an arm's pictures`;
-  if (!Array.isArray(arm.featureMaps) || !Array.isArray(arm.worst)) {
-    return `${at} lacks its featureMaps or worst list`;
-  }
+  if (!Array.isArray(arm.featureMaps) || !Array.isArray(arm.worst)) return `${at} lacks its featureMaps or worst list`;
   const { filters } = arm;
   if (filters !== null) {
     if (!isObject(filters)) return `${at}.filters is not an object`;
     const { shape } = filters;
-    if (!isNumbers(shape) || shape.length !== 4 || !shape.every((n) => Number.isInteger(n) && n > 0)) {
+    if (!isNumbers(shape) || shape.length !== 4 || !shape.every(isSide)) {
       return `${at}.filters.shape is not [filters, channels, height, width]`;
     }
     const count = shape.reduce((p, n) => p * n, 1);
@@ -188,25 +181,19 @@ function armProblem(arm: unknown, options: { at: string; pixels: number }): stri
       numbersProblem(filters.trained, { name: `${at}.filters.trained`, count });
     if (wrong !== null) return wrong;
   }
-  for (const [m, map] of arm.featureMaps.entries()) {
-    const wrong = featureMapProblem(map, { at: `${at}.featureMaps[${m}]`, pixels });
-    if (wrong !== null) return wrong;
-  }
-  for (const [w, image] of arm.worst.entries()) {
-    const where = `${at}.worst[${w}]`;
-    if (!isObject(image) || typeof image.split !== "string") return `${where} is not a misclassified image`;
-    if (!["index", "label", "predicted", "probability"].every((k) => typeof image[k] === "number")) {
-      return `${where} lacks its index, label, predicted class or probability`;
-    }
-    const wrong = numbersProblem(image.pixels, { name: `${where}.pixels`, count: pixels });
-    if (wrong !== null) return wrong;
-  }
-  return null;
+  return first(arm.featureMaps, (map, m) => featureMapProblem(map, { at: `${at}.featureMaps[${m}]`, pixels })) ??
+    first(arm.worst, (image, w) => {
+      const where = `${at}.worst[${w}]`;
+      if (!isObject(image) || typeof image.split !== "string") return `${where} is not a misclassified image`;
+      if (!["index", "label", "predicted", "probability"].every((k) => typeof image[k] === "number")) {
+        return `${where} lacks its index, label, predicted class or probability`;
+      }
+      return numbersProblem(image.pixels, { name: `${where}.pixels`, count: pixels });
+    });
 }
 
 /** The first thing that keeps `map` (named `at`) from being a {@linkcode FeatureMapRecord}, or null. */
-function featureMapProblem(map: unknown, options: { at: string; pixels: number }): string | null {
-  const { at, pixels } = options;
+function featureMapProblem(map: unknown, { at, pixels }: { at: string; pixels: number }): string | null {
   if (!isObject(map) || typeof map.split !== "string") return `${at} is not a feature-map record`;
   if (typeof map.index !== "number" || typeof map.label !== "number" || !isSide(map.height) || !isSide(map.width)) {
     return `${at} lacks its index, label, height or width`;
@@ -217,10 +204,8 @@ function featureMapProblem(map: unknown, options: { at: string; pixels: number }
   for (const key of ["initial", "trained"]) {
     const maps = map[key];
     if (!Array.isArray(maps)) return `${at}.${key} is not a list of maps`;
-    for (const [f, values] of maps.entries()) {
-      const wrong = numbersProblem(values, { name: `${at}.${key}[${f}]`, count });
-      if (wrong !== null) return wrong;
-    }
+    const wrong = first(maps, (values, f) => numbersProblem(values, { name: `${at}.${key}[${f}]`, count }));
+    if (wrong !== null) return wrong;
   }
   return null;
 }

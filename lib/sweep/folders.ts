@@ -16,10 +16,8 @@ export function latestAttempt(sweepDir: string, run: PlannedRun): string | null 
 }
 
 /**
- * The latest attempt of every run of the sweep in `sweepDir` (runs never started are left out), for `compare`.
- *
- * @param sweepDir a sweep folder (holding `plan.json`).
- * @returns run folders in plan order; null when `sweepDir` holds no `plan.json`.
+ * The latest attempt of every run of the sweep in `sweepDir`, in plan order (runs never started are left out), for
+ * `compare`; null when `sweepDir` holds no `plan.json`.
  */
 export function sweepRunFolders(sweepDir: string): string[] | null {
   let plan: Plan;

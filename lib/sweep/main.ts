@@ -1,13 +1,6 @@
 /**
- * `deno task sweep`: plan a grid of experiments x settings x seeds, run it on
- * local cores or as a Slurm job array, and see where it stands.
- *
- * ```sh
- * deno task sweep plan lr --experiment zhou --grid lr=0.005,0.01 --seeds 0..4 --set data-dir=DIR
- * deno task sweep run lr --jobs 2
- * deno task sweep slurm lr --max-parallel 20 --submit
- * deno task sweep status lr
- * ```
+ * `deno task sweep`: plan a grid of experiments x settings x seeds, run it on local cores or as a Slurm job array,
+ * and see where it stands.
  *
  * @module
  */
@@ -24,9 +17,10 @@ import {
   UsageError,
 } from "../cli/mod.ts";
 import { seedList } from "../experiment/mod.ts";
-import { progressLine, runSweep } from "./local.ts";
-import { expandPlan, parseAssignments, type Plan, readPlan, readSpecFile, REPO_ROOT, type SweepSpec } from "./plan.ts";
-import { runOne, runState } from "./run_one.ts";
+import { PROJECT_ROOT } from "../_fs.ts";
+
+import { expandPlan, parseAssignments, type Plan, readPlan, readSpecFile, type SweepSpec } from "./plan.ts";
+import { runOne, runState, runSweep } from "./run_one.ts";
 import { requeueThisTask, slurmScript, submitScript, tryCommand } from "./slurm.ts";
 
 const FLAGS = {
@@ -68,22 +62,17 @@ Slurm job array, and says where it stands.
   notes: "Exit codes: 0 done, 1 a run failed, 2 bad input, 130 interrupted.",
 };
 
-/** Where the command runs: its folder, its output, and a stop signal. */
+/**
+ * Where the command runs: `cwd` resolves relative paths (default the working folder), `log` prints a line (default
+ * console.log), `signal` stops a run in progress (default: SIGINT, SIGTERM, SIGHUP).
+ */
 export interface SweepEnvironment {
-  /** Relative paths resolve against it; default the working folder. */
   cwd?: string;
-  /** Prints a line (default console.log). */
   log?: (line: string) => void;
-  /** Stops a run in progress (default: SIGINT, SIGTERM, SIGHUP). */
   signal?: AbortSignal;
 }
 
-/**
- * Runs the sweep command line and returns the exit code: 0 done, 1 a run failed, 2 bad input, 130 interrupted.
- *
- * @param args the command-line arguments.
- * @param env working folder, printer and stop signal.
- */
+/** Runs the sweep command line and returns the exit code: 0 done, 1 a run failed, 2 bad input, 130 interrupted. */
 export function sweepCli(args: string[], env: SweepEnvironment = {}): Promise<number> {
   const log = env.log ?? console.log;
   const cwd = env.cwd ?? Deno.cwd();
@@ -91,7 +80,7 @@ export function sweepCli(args: string[], env: SweepEnvironment = {}): Promise<nu
     run: async ({ values, positionals }) => {
       const [command, ...rest] = positionals;
       if (command === undefined) return log(helpText(SWEEP)), 0;
-      const root = resolve(cwd, values.root ?? `${REPO_ROOT}results/sweeps`);
+      const root = resolve(cwd, values.root ?? `${PROJECT_ROOT}results/sweeps`);
       if (command === "run-one") return await runOneCommand(rest, cwd, env);
       const commands = ["plan", "run", "run-one", "status", "slurm"];
       if (!commands.includes(command)) {
@@ -143,16 +132,15 @@ async function checkReplan(dir: string, plan: Plan): Promise<void> {
 async function runCommand(dir: string, values: Values, env: SweepEnvironment): Promise<number> {
   const jobs = values.jobs ?? navigator.hardwareConcurrency;
   const plan = await readPlan(dir);
+  const log = env.log ?? console.log;
   return await withStop(env.signal, async (signal) => {
     const print = (line: string) =>
-      Deno.stdout.isTerminal()
-        ? Deno.stdout.writeSync(new TextEncoder().encode(`\r${line}\x1b[K`))
-        : (env.log ?? console.log)(line);
-    const states = await runSweep(dir, plan, { jobs, signal, onProgress: (p) => print(progressLine(p)) });
+      Deno.stdout.isTerminal() ? Deno.stdout.writeSync(new TextEncoder().encode(`\r${line}\x1b[K`)) : log(line);
+    const states = await runSweep(dir, plan, { jobs, signal, onProgress: print });
     if (Deno.stdout.isTerminal()) console.log();
     if (signal.aborted) return 130;
     const busy = states.filter((s) => s === "busy").length;
-    if (busy) (env.log ?? console.log)(`${busy} runs were running in another process; see sweep status`);
+    if (busy) log(`${busy} runs were running in another process; see sweep status`);
     return states.every((s) => s === "completed" || s === "skipped" || s === "busy") ? 0 : 1;
   });
 }
@@ -166,8 +154,9 @@ async function runOneCommand(rest: string[], cwd: string, env: SweepEnvironment)
   if (index >= plan.runs.length) throw new UsageError(`run-one: index ${index}, the plan has ${plan.runs.length} runs`);
   let notice = false; // Slurm's signal before the time limit: checkpoint, then queue the task again
   const state = await withStop(env.signal, (signal) => runOne(dir, plan, index, { signal }), () => notice = true);
-  (env.log ?? console.log)(`run ${index} (${plan.runs[index]!.key}): ${state}`);
-  if (notice && state === "interrupted") (env.log ?? console.log)(await requeueThisTask());
+  const log = env.log ?? console.log;
+  log(`run ${index} (${plan.runs[index]!.key}): ${state}`);
+  if (notice && state === "interrupted") log(await requeueThisTask());
   return ({ completed: 0, skipped: 0, busy: 0, interrupted: 130 } as Record<string, number>)[state] ?? 1;
 }
 

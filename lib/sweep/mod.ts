@@ -3,7 +3,6 @@
  *
  * @module
  */
-export * from "./local.ts";
 export * from "./lock.ts";
 export * from "./plan.ts";
 export * from "./run_one.ts";

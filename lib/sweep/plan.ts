@@ -1,54 +1,39 @@
 /**
- * A sweep's plan: experiments x a grid of flag values x seeds, expanded into
- * runs, each with a stable key, every run's flags checked by its
- * experiment's own parser before anything starts.
+ * A sweep's plan: experiments x a grid of flag values x seeds, expanded into runs, each with a stable key, every
+ * run's flags checked by its experiment's own parser before anything starts.
  *
  * @module
  */
 import { isAbsolute, resolve } from "node:path";
-import { PROJECT_ROOT as REPO_ROOT } from "../_fs.ts"; // experiment files are named relative to it
+import { PROJECT_ROOT } from "../_fs.ts";
 import { type Experiment, findExperiment, parseCommandLine, parseSeeds, UsageError } from "../experiment/mod.ts";
 
 /** The most runs a plan may hold without `--yes`. */
 export const MAX_RUNS = 200;
 
-export { REPO_ROOT };
-
-/** What a sweep asks for, as flags or a plan file give it. */
+/** What a sweep asks for, as flags or a plan file give it: flag names without dashes, `set` for every run. */
 export interface SweepSpec {
-  /** Experiment names (`zhou`, ...). */
   experiments: string[];
-  /** Flag name (no dashes) to the values tried. */
   grid: Record<string, string[]>;
-  /** Flag name to the one value every run gets. */
   set: Record<string, string>;
-  /** The seeds of every grid point. */
   seeds: number[];
 }
 
-/** One run of a plan. */
+/** One run of a plan: its place (a Slurm array index), its key, and its flags (grid point's and fixed ones). */
 export interface PlannedRun {
-  /** Its place in the plan (a Slurm array index). */
   index: number;
   /** `<experiment>-<12 hex digits>`, from experiment, settings and seed. */
   key: string;
-  /** The experiment's name. */
   experiment: string;
-  /** Flag name to value: the grid point's and the fixed ones. */
   settings: Record<string, string>;
-  /** The run's seed. */
   seed: number;
 }
 
-/** A plan as `plan.json` holds it. */
+/** A plan as `plan.json` holds it; `experimentsDir` is relative to the repository root. */
 export interface Plan {
-  /** The sweep's name. */
   name: string;
-  /** Experiment files' folder, relative to the repository root. */
   experimentsDir: string;
-  /** What was asked for. */
   spec: SweepSpec;
-  /** Every run, in order. */
   runs: PlannedRun[];
 }
 
@@ -93,16 +78,10 @@ export function flagsOf(settings: Record<string, string>): string[] {
   );
 }
 
-/** The experiment `<dir>/<name>.ts` exports, `dir` relative to the repository root. */
-export function loadExperiment(name: string, dir: string): Promise<Experiment> {
-  return findExperiment(name, resolve(REPO_ROOT, dir));
-}
-
 /**
- * Expands `spec` into runs (experiment-major, then grid points, then seeds)
- * and checks each run's flags with its experiment's parser.
+ * Expands `spec` into runs (experiment-major, then grid points, then seeds) and checks each run's flags with its
+ * experiment's parser.
  *
- * @param spec what to run.
  * @param options `experimentsDir` (default `experiments`), `yes` to allow more than {@linkcode MAX_RUNS}.
  * @throws {UsageError} for an unknown experiment or flag, a bad value, an empty grid or too many runs.
  */
@@ -126,7 +105,7 @@ export async function expandPlan(
   }
   const runs: PlannedRun[] = [];
   for (const experiment of spec.experiments) {
-    const declared = await loadExperiment(experiment, options.experimentsDir ?? "experiments");
+    const declared = await findExperiment(experiment, resolve(PROJECT_ROOT, options.experimentsDir ?? "experiments"));
     for (const point of points) {
       for (const seed of spec.seeds) {
         const settings = { ...spec.set, ...point };

@@ -1,18 +1,17 @@
 /**
- * One run of a plan, in its own process: skipped when already completed,
- * refused when another process holds its lock, resumed (`--resume`) when its
- * latest attempt was interrupted with a checkpoint, else started with its
- * experiment's `deno run` command line, `--out` into the sweep folder.
+ * Running a plan: each run in its own process, skipped when already completed, refused when another process holds
+ * its lock, resumed (`--resume`) when its latest attempt was interrupted with a checkpoint, else started with its
+ * experiment's `deno run` command line, `--out` into the sweep folder; on local cores, `jobs` at once.
  *
  * @module
  */
 import { resolve } from "node:path";
 import { experimentCommand } from "../experiment/mod.ts";
 import { readManifestSync, runFile } from "../run/mod.ts";
-import type { WriteFile } from "../_fs.ts";
+import { PROJECT_ROOT, type WriteFile } from "../_fs.ts";
 import { acquireLock, handOverLock, lockState, releaseLock } from "./lock.ts";
 import { latestAttempt, runFolder } from "./folders.ts";
-import { flagsOf, type Plan, type PlannedRun, REPO_ROOT } from "./plan.ts";
+import { flagsOf, type Plan, type PlannedRun } from "./plan.ts";
 
 /** Where a run stands: a manifest's status, `pending` (never started), `skipped` or `busy` (locked). */
 export type RunState = "pending" | "running" | "completed" | "failed" | "interrupted" | "diverged" | "busy" | "skipped";
@@ -28,14 +27,7 @@ export function runState(sweepDir: string, run: PlannedRun): RunState {
  */
 export function attemptStatus(sweepDir: string, run: PlannedRun): RunState {
   const attempt = latestAttempt(sweepDir, run);
-  if (!attempt) {
-    try {
-      Deno.statSync(`${runFolder(sweepDir, run.key)}/stderr.log`);
-      return "failed";
-    } catch {
-      return "pending";
-    }
-  }
+  if (!attempt) return isFileSync(`${runFolder(sweepDir, run.key)}/stderr.log`) ? "failed" : "pending";
   try {
     const status = readManifestSync(runFile(attempt, "manifest")).status as RunState;
     return status === "running" ? "failed" : status; // a manifest left `running` with no live lock: the process died
@@ -48,9 +40,9 @@ export function attemptStatus(sweepDir: string, run: PlannedRun): RunState {
  * The command line of a run: the experiment's `deno run` words, its flags, seed, `--out` and `--quiet`; or, to go
  * on with an interrupted attempt, `--resume` with the flags a resume takes (the data's).
  */
-export function runCommand(sweepDir: string, plan: Plan, run: PlannedRun, resume: string | null = null): string[] {
+function runCommand(sweepDir: string, plan: Plan, run: PlannedRun, resume: string | null = null): string[] {
   const out = runFolder(sweepDir, run.key);
-  const script = resolve(REPO_ROOT, plan.experimentsDir, `${run.experiment}.ts`);
+  const script = resolve(PROJECT_ROOT, plan.experimentsDir, `${run.experiment}.ts`);
   const command = experimentCommand(run.experiment, out, { script });
   if (resume === null) {
     return [...command, ...flagsOf(run.settings), "--seed", String(run.seed), "--out", out, "--quiet"];
@@ -67,16 +59,8 @@ function resumable(sweepDir: string, run: PlannedRun): string | null {
   const attempt = latestAttempt(sweepDir, run);
   if (attempt === null || attemptStatus(sweepDir, run) !== "interrupted") return null;
   try {
-    const files = readManifestSync(runFile(attempt, "manifest")).files;
-    const models = Object.entries(files).filter(([role]) => role.startsWith("model"));
-    const exists = (file: string) => {
-      try {
-        return Deno.statSync(`${attempt}/${file}`).isFile;
-      } catch {
-        return false;
-      }
-    };
-    return models.some(([, file]) => exists(file)) ? attempt : null;
+    const files = Object.entries(readManifestSync(runFile(attempt, "manifest")).files);
+    return files.some(([role, file]) => role.startsWith("model") && isFileSync(`${attempt}/${file}`)) ? attempt : null;
   } catch {
     return null;
   }
@@ -85,8 +69,6 @@ function resumable(sweepDir: string, run: PlannedRun): string | null {
 /**
  * Runs `plan.runs[index]` unless it completed before or is running elsewhere; an interrupted attempt goes on.
  *
- * @param sweepDir the sweep folder.
- * @param plan the plan read from it.
  * @param options `signal` (aborting sends the child SIGINT), `write` (writes the lock; tests inject a failing one).
  * @returns the run's state afterwards (`skipped` and `busy` when nothing was started; `failed`, said on stderr,
  * when its lock cannot be written).
@@ -145,4 +127,57 @@ async function runChild(
   beat();
   options.signal?.removeEventListener("abort", stop);
   return attemptStatus(sweepDir, run);
+}
+
+/**
+ * Runs every run of `plan` not completed yet, at most `jobs` at once, and returns each run's final state.
+ *
+ * @param options `jobs` (default: the number of cores), `signal` (stops starting runs and interrupts the running
+ *   ones), `onProgress` (called after each change with the progress line: `12/20 done, 1 failed, 2 running, ETA 1m05s`).
+ */
+export async function runSweep(
+  sweepDir: string,
+  plan: Plan,
+  options: { jobs?: number; signal?: AbortSignal; onProgress?: (line: string) => void } = {},
+): Promise<RunState[]> {
+  const jobs = options.jobs ?? navigator.hardwareConcurrency;
+  const states: RunState[] = plan.runs.map(() => "pending");
+  const started = performance.now();
+  let next = 0, ran = 0, running = 0;
+  const report = () => {
+    const count = (...s: RunState[]) => states.filter((x) => s.includes(x)).length;
+    const left = plan.runs.length - count("completed", "skipped", "failed", "diverged", "interrupted", "busy");
+    // Wall time per finished run already counts the parallelism.
+    const eta = ran ? (performance.now() - started) / 1000 / ran * left : null;
+    const etaText = eta === null ? "?" : `${Math.floor(eta / 60)}m${String(Math.round(eta % 60)).padStart(2, "0")}s`;
+    const busy = count("busy") ? `, ${count("busy")} busy elsewhere` : "";
+    const failed = count("failed", "diverged", "interrupted");
+    options.onProgress?.(
+      `${
+        count("completed", "skipped")
+      }/${plan.runs.length} done, ${failed} failed, ${running} running${busy}, ETA ${etaText}`,
+    );
+  };
+  const worker = async () => {
+    while (next < plan.runs.length && !options.signal?.aborted) {
+      const index = next++;
+      running++;
+      const state = await runOne(sweepDir, plan, index, { signal: options.signal });
+      running--;
+      if (state !== "skipped" && state !== "busy") ran++;
+      states[index] = state;
+      report();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, jobs) }, worker));
+  return states;
+}
+
+/** Whether `path` is a file (or a link to one). */
+function isFileSync(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
 }

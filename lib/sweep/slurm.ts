@@ -5,24 +5,22 @@
  * @module
  */
 import { UsageError } from "../experiment/mod.ts";
-import { REPO_ROOT } from "./plan.ts";
+import { PROJECT_ROOT } from "../_fs.ts";
 
-/** Resources of each array task, and how many run at once. */
+/**
+ * Resources of each array task (`--cpus-per-task`, default 1; `--mem`, default 2G; `--time`, default 01:00:00),
+ * how many run at once (`%MAX` of `--array`, default 8), and the deno binary the nodes run (default this one).
+ */
 export interface SlurmOptions {
-  /** Tasks running at once (`%MAX` of `--array`); default 8. */
   maxParallel?: number;
-  /** `--cpus-per-task`; default 1. */
   cpusPerTask?: number;
-  /** `--mem`; default `2G`. */
   mem?: string;
-  /** `--time`; default `01:00:00`. */
   time?: string;
-  /** The deno binary the nodes run; default this process's. */
   deno?: string;
 }
 
 /** Seconds before a task's time limit at which Slurm signals it (SIGUSR2) to checkpoint and queue itself again. */
-export const REQUEUE_NOTICE_SECONDS = 120;
+const REQUEUE_NOTICE_SECONDS = 120;
 
 /** The permissions of `deno task sweep`, for the task's `deno run`. */
 const SWEEP_PERMISSIONS = "--allow-read --allow-write --allow-env --allow-run --allow-sys=hostname";
@@ -67,17 +65,14 @@ function checked(label: string, value: string, form: keyof typeof FORMS): string
 }
 
 /**
- * The sbatch script of a sweep of `runs` runs; every value written into it is checked first (a line break in one
- * would add `#SBATCH` lines of its own).
+ * The sbatch script of a sweep of `runs` runs in `sweepDir` (on storage every node shares); every value written
+ * into it is checked first (a line break in one would add `#SBATCH` lines of its own).
  *
- * @param sweepDir the sweep folder (on storage every node shares).
- * @param runs how many runs the plan holds.
- * @param options resources per task and parallelism.
  * @throws {UsageError} naming the flag or path that does not have its form.
  */
 export function slurmScript(sweepDir: string, runs: number, options: SlurmOptions = {}): string {
   const dir = checked("the sweep folder", sweepDir, "path");
-  const repo = checked("the repository folder", REPO_ROOT, "path");
+  const repo = checked("the repository folder", PROJECT_ROOT, "path");
   const deno = checked("the deno binary", options.deno ?? Deno.execPath(), "path");
   const name = dir.split("/").filter((p) => p).at(-1);
   const count = (label: string, n: number) => {
