@@ -9,11 +9,6 @@ import type { ImageSet } from "./image_set.ts";
 import { type DatasetFileRecord, readIdxPair, sha256Hex } from "./idx.ts";
 import { type DatasetName, type DatasetSpec, datasetSpec } from "./registry.ts";
 
-export type { DatasetName } from "./registry.ts";
-
-/** How a dataset was found, as `DatasetRecord.source` says. */
-type DatasetSource = "data-dir" | "env" | "embedded" | "cache" | "system" | "download";
-
 /** Where one dataset came from. */
 export interface DatasetRecord {
   /** The dataset's name, e.g. `fashion-mnist`. */
@@ -91,14 +86,12 @@ async function locate(dir: string, spec: DatasetSpec): Promise<string | null> {
 async function loadFrom(
   spec: DatasetSpec,
   dir: string,
-  options: LoadOptions & { source: DatasetSource },
+  options: LoadOptions & { source: string },
 ): Promise<LoadedDataset> {
-  const check = { expectedSha256: expectedSums(spec, options), allowModified: options.allowModified };
+  const expectedSha256 = expectedSums(spec, options);
+  const check = { expectedSha256, allowModified: options.allowModified, classNames: spec.classNames };
   const split = async (files: DatasetSpec["train"]) => {
-    const loaded = await readIdxPair(join(dir, files.images), join(dir, files.labels), {
-      ...check,
-      classNames: spec.classNames,
-    });
+    const loaded = await readIdxPair(join(dir, files.images), join(dir, files.labels), check);
     const { channels, height, width } = loaded.set;
     if (channels !== spec.channels || height !== spec.height || width !== spec.width) {
       throw new Error(
@@ -140,7 +133,7 @@ export async function loadDataset(name: DatasetName, options: LoadOptions = {}):
   const spec = datasetSpec(name);
   if (options.dataDir !== undefined) return await loadExplicit(spec, resolve(options.dataDir), options);
   const tried: string[] = [];
-  const attempt = async (source: DatasetSource, dir: string): Promise<LoadedDataset | null> => {
+  const attempt = async (source: string, dir: string): Promise<LoadedDataset | null> => {
     const problem = await locate(dir, spec);
     if (problem !== null) {
       tried.push(`${source} ${dir}: ${problem}`);
@@ -156,12 +149,8 @@ export async function loadDataset(name: DatasetName, options: LoadOptions = {}):
     }
   };
 
-  const root = options.root !== undefined
-    ? resolve(options.root)
-    : import.meta.url.startsWith("file:")
-    ? PROJECT_ROOT
-    : null;
-  const home = root === null ? null : join(root, "datasets", name);
+  const root = options.root ?? (import.meta.url.startsWith("file:") ? PROJECT_ROOT : null);
+  const home = root === null ? null : join(resolve(root), "datasets", name);
   const cache = home === null ? null : join(home, "cache");
   if (home === null || cache === null) {
     tried.push("embedded: not running from a local checkout, no datasets/ folder");

@@ -165,11 +165,8 @@ export function decodeIdx(
     const type = raw[0] === 0 && raw[1] === 0 && raw[2] !== 0x08
       ? ` (type byte 0x${hex(raw[2], 2)}, expected 0x08 for unsigned bytes)`
       : "";
-    throw idxError(
-      path,
-      `wrong magic number ${magic} (0x${hex(magic, 8)})${type}; ` +
-        `expected ${IMAGES_MAGIC} for images or ${LABELS_MAGIC} for labels`,
-    );
+    const expected = `expected ${IMAGES_MAGIC} for images or ${LABELS_MAGIC} for labels`;
+    throw idxError(path, `wrong magic number ${magic} (0x${hex(magic, 8)})${type}; ${expected}`);
   }
   const rank = raw[3];
   const header = 4 + 4 * rank;

@@ -1,7 +1,4 @@
-/**
- * One split of an image dataset as NCHW bytes plus labels: images stay bytes until a batch is formed, so the
- * Fashion-MNIST training set costs its 47 MB of pixels and nothing more.
- */
+/** One split of an image dataset: NCHW bytes (floats only in a batch, so Fashion-MNIST costs 47 MB) and labels. */
 export interface ImageSet {
   /** `count * channels * height * width` bytes; image `i` starts at `i * imageSize(set)`. */
   readonly images: Uint8Array;

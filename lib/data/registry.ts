@@ -1,7 +1,6 @@
 /**
- * What the suite knows about each dataset: file names, accepted SHA-256 sums, mirrors, system folders and the
- * environment variable the command line reads. `datasets/<name>/README.md` says the same for people (with the
- * homepage and licence); `registry_test.ts` checks that the two agree.
+ * What the suite knows about each dataset; `datasets/<name>/README.md` says the same for people (with the
+ * homepage and licence), and `registry_test.ts` checks that the two agree.
  *
  * @module
  */

@@ -77,9 +77,7 @@ function scaled(name: string, offset: number): PixelTransform {
   return Object.freeze({
     name,
     apply(src: Uint8Array, srcOffset: number, dst: FloatArray, dstOffset: number, length: number) {
-      for (let i = 0; i < length; i++) {
-        dst[dstOffset + i] = values[src[srcOffset + i]];
-      }
+      for (let i = 0; i < length; i++) dst[dstOffset + i] = values[src[srcOffset + i]];
     },
   });
 }
@@ -169,32 +167,16 @@ export function transformFromRecord(text: string): PixelTransform {
   throw new Error(`transformFromRecord: unknown transform ${JSON.stringify(record.name)}`);
 }
 
-/** Options of {@linkcode batchOf}. */
-export interface BatchOptions {
-  /** How bytes become floats, e.g. `scaleUnit`. */
-  readonly transform: PixelTransform;
-  /** The element type of `x`. Default `float32`. */
-  readonly dtype?: DType;
-  /**
-   * Where to write the floats instead of a new array (of that type, at least n * C * H * W long; `x.data` views
-   * its start): a loop saves an allocation per step, which costs more than converting the images.
-   */
-  readonly into?: FloatArray;
-}
-
-/** A batch: images as a tensor and their labels. */
-export interface Batch {
-  /** `[n, C, H, W]`, NCHW. */
-  readonly x: Tensor;
-  /** `n` labels, in the same order. */
-  readonly labels: Int32Array;
-}
-
 /**
- * The images at `indices` (repeats allowed) as a float tensor `[n, C, H, W]`, and their labels. The training
- * loop calls it every step: two allocations (none with `into`), one pass.
+ * The images at `indices` (repeats allowed) as a `dtype` (default float32) tensor `[n, C, H, W]`, and their
+ * labels. The training loop calls it every step: two allocations, none when it passes `into` (of that type, at
+ * least n * C * H * W long; `x.data` is it or views its start), as a new array costs more than converting.
  */
-export function batchOf(set: ImageSet, indices: ArrayLike<number>, options: BatchOptions): Batch {
+export function batchOf(
+  set: ImageSet,
+  indices: ArrayLike<number>,
+  options: { readonly transform: PixelTransform; readonly dtype?: DType; readonly into?: FloatArray },
+): { x: Tensor; labels: Int32Array } {
   const n = indices.length;
   const size = imageSize(set);
   const { into, dtype = "float32" } = options;

@@ -45,9 +45,6 @@ transform), or IDX image files as MNIST ships them (.gz or not).`,
 unknown arm, a checkpoint that does not fit).`,
 };
 
-/** How many classes are printed per image. */
-const TOP = 3;
-
 /** Runs the command line and returns the exit code; `options.experiment` finds one by name (tests: the tiny one). */
 export function predictCli(
   args: string[],
@@ -64,9 +61,9 @@ export function predictCli(
       const [, height, width] = predictor.inputShape as [number, number, number];
       const images = readModelInputs(files, { indices: values.index!, height, width });
       const probabilities = classify(predictor, images.map((image) => image.input));
-      // Each image's own rows, by position: the same file (or index) twice is two images.
+      // Each image's top three, by position: the same file (or index) twice is two images.
       const tops = images.map(({ name }, n) =>
-        [...probabilities[n]!.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP)
+        [...probabilities[n]!.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3)
           .map(([k, p], rank) => ({ name, rank: rank + 1, k, label: predictor.labels[k] ?? String(k), p }))
       );
       if (values.csv) {

@@ -32,14 +32,11 @@ export async function loadPredictor(
   const arms = Object.keys(manifest.transforms ?? manifest.models ?? { "": "" });
   const arm = options.arm ?? "";
   if (!arms.includes(arm)) {
-    const named = arms.filter((a) => a !== "");
-    throw new Error(
-      named.length === 0
-        ? `${runDir}: a single-arm run, --arm ${arm} does not apply`
-        : `${runDir}: ${options.arm === undefined ? "a multi-arm run, give --arm" : `no arm '${arm}'`}: one of ${
-          named.join(", ")
-        }`,
-    );
+    const named = arms.filter((a) => a !== "").join(", ");
+    const why = named === ""
+      ? `a single-arm run, --arm ${arm} does not apply`
+      : `${options.arm === undefined ? "a multi-arm run, give --arm" : `no arm '${arm}'`}: one of ${named}`;
+    throw new Error(`${runDir}: ${why}`);
   }
   const checkpoint = readCheckpoint(checkpointPath(runDir, arm));
   const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
