@@ -5,7 +5,7 @@
  * @module
  */
 import { causeOf, writeAtomically, type WriteFile } from "../_fs.ts";
-import { sha256Hex } from "../data/checksum.ts";
+import { sha256Hex } from "../data/idx.ts";
 import type { Param } from "../tensor/mod.ts";
 import { decodeSafetensors, encodeSafetensors, type NamedTensor, type Safetensors } from "./safetensors.ts";
 

@@ -1,54 +1,19 @@
 /**
- * Finding a dataset's files and loading them, with a record of where they
- * came from.
- *
- * {@linkcode loadDataset} tries, in this order, and stops at the first
- * place that holds every file and loads cleanly:
- *
- * 1. `options.dataDir`, an explicit folder (from `--data-dir` or the
- *    environment variable, which the command line reads). Explicit beats
- *    implicit: if it lacks a file or a file is bad, that is the error; no
- *    other place is tried.
- * 2. `datasets/<name>/` in the repository (embedded files), then
- *    `datasets/<name>/cache/`.
- * 3. Folders where system packages install the data (Debian:
- *    `/usr/share/datasets/fashion-mnist/`).
- * 4. A download into the cache, SHA-256 checked and written atomically,
- *    from the first mirror with one retry on the next.
- *
- * When all fail, one error lists every place tried and what was wrong there,
- * and how to supply the files by hand. `lib/data` reads no environment
- * variable itself.
+ * Finding a dataset's files and loading them, with a record of where they came from.
  *
  * @module
  */
-
 import { join, resolve } from "node:path";
-import { PROJECT_ROOT } from "../_fs.ts";
-import type { DatasetFileRecord } from "./checksum.ts";
+import { isFile, pathKind, PROJECT_ROOT, writeAtomically } from "../_fs.ts";
 import type { ImageSet } from "./image_set.ts";
-import { type LoadedSplit, readIdxPair } from "./idx.ts";
-import { type DatasetName, type DatasetSpec, datasetSpec, type SplitFiles } from "./registry.ts";
-import { downloadFiles } from "./_fetch_dataset.ts";
-import { expectedSums, fileNames, locate } from "./_locate.ts";
-import { messageOf } from "./_util.ts";
-
-export type { DatasetName } from "./registry.ts";
-
-/** Where a loaded dataset came from, as recorded in `DatasetRecord.source`. */
-export type DatasetSource =
-  | "data-dir"
-  | "env"
-  | "embedded"
-  | "cache"
-  | "system"
-  | "download";
+import { type DatasetFileRecord, readIdxPair, sha256Hex } from "./idx.ts";
+import { type DatasetName, type DatasetSpec, datasetSpec } from "./registry.ts";
 
 /** Where one dataset came from. */
 export interface DatasetRecord {
   /** The dataset's name, e.g. `fashion-mnist`. */
   name: string;
-  /** How it was found: an explicit folder, the environment, the repository, the cache, the system, a download. */
+  /** How it was found: `data-dir`, `env`, `embedded`, `cache`, `system` or `download`. */
   source: string;
   /** The folder its files were read from. */
   dir: string;
@@ -64,7 +29,7 @@ export interface LoadOptions {
   readonly dataDir?: string;
   /** Where `dataDir` came from: `"flag"` (default) records source `data-dir`, `"env"` records `env`. */
   readonly dataDirSource?: "flag" | "env";
-  /** The repository root holding `datasets/`. Default: two folders above this module. */
+  /** The repository root holding `datasets/`. Default: the project's root. */
   readonly root?: string;
   /** System folders to look in. Default: the registry's (Debian's for Fashion-MNIST). */
   readonly systemDirs?: readonly string[];
@@ -76,9 +41,7 @@ export interface LoadOptions {
   readonly allowModified?: boolean;
   /** Expected SHA-256 by file name, replacing the registry's (to load test fixtures). */
   readonly checksums?: Readonly<Record<string, string>>;
-  /** Give up on one download address after this many milliseconds. Default 10 minutes. */
-  readonly downloadTimeoutMs?: number;
-  /** Told of progress worth a line on the console (downloads, extraction). */
+  /** Told of progress worth a line on the console (downloads). */
   readonly log?: (line: string) => void;
 }
 
@@ -94,111 +57,100 @@ export interface LoadedDataset {
   tried: string[];
 }
 
-function defaultRoot(): string | null {
-  return import.meta.url.startsWith("file:") ? PROJECT_ROOT : null;
+const fileNames = (spec: DatasetSpec) => spec.files.map((file) => file.name);
+
+/** Accepted sums by file name: the caller's, else the registry's. */
+function expectedSums(spec: DatasetSpec, options: LoadOptions): Record<string, string[]> {
+  return Object.fromEntries(spec.files.map((file) => {
+    const given = options.checksums?.[file.name];
+    return [file.name, given !== undefined ? [given.toLowerCase()] : file.sums.map((s) => s.sha256)];
+  }));
 }
 
-async function loadSplit(
-  spec: DatasetSpec,
-  split: SplitFiles,
-  dir: string,
-  options: { expectedSha256: Record<string, string[]>; allowModified?: boolean },
-): Promise<LoadedSplit> {
-  const loaded = await readIdxPair(join(dir, split.images), join(dir, split.labels), {
-    ...options,
-    classNames: spec.classNames,
-  });
-  const { set } = loaded;
-  if (set.channels !== spec.channels || set.height !== spec.height || set.width !== spec.width) {
-    throw new Error(
-      `${spec.name} images in ${dir} are ${set.channels}x${set.height}x${set.width}, ` +
-        `expected ${spec.channels}x${spec.height}x${spec.width}`,
-    );
+/** What keeps `dir` from holding every file of the dataset (missing, or not a file), or null when nothing. */
+async function locate(dir: string, spec: DatasetSpec): Promise<string | null> {
+  if ((await pathKind(dir)) !== "directory") return "folder does not exist";
+  const missing: string[] = [], problems: string[] = [];
+  for (const name of fileNames(spec)) {
+    const kind = await pathKind(join(dir, name));
+    if (kind === "missing") missing.push(name);
+    else if (kind !== "file") {
+      problems.push(`${name} is ${kind === "directory" ? "a directory" : "something else"}, not a file`);
+    }
   }
-  return loaded;
+  if (missing.length > 0) problems.unshift(`missing ${missing.join(", ")}`);
+  return problems.length === 0 ? null : problems.join("; ");
 }
 
+/** Both splits read from `dir` and checked, with the record and the line saying how it went. */
 async function loadFrom(
   spec: DatasetSpec,
   dir: string,
-  source: DatasetSource,
-  options: LoadOptions,
-): Promise<Omit<LoadedDataset, "tried">> {
+  options: LoadOptions & { source: string },
+): Promise<LoadedDataset> {
   const expectedSha256 = expectedSums(spec, options);
-  const check = { expectedSha256, allowModified: options.allowModified };
-  const train = await loadSplit(spec, spec.train, dir, check);
-  const test = await loadSplit(spec, spec.test, dir, check);
+  const check = { expectedSha256, allowModified: options.allowModified, classNames: spec.classNames };
+  const split = async (files: DatasetSpec["train"]) => {
+    const loaded = await readIdxPair(join(dir, files.images), join(dir, files.labels), check);
+    const { channels, height, width } = loaded.set;
+    if (channels !== spec.channels || height !== spec.height || width !== spec.width) {
+      throw new Error(
+        `${spec.name} images in ${dir} are ${channels}x${height}x${width}, ` +
+          `expected ${spec.channels}x${spec.height}x${spec.width}`,
+      );
+    }
+    return loaded;
+  };
+  const train = await split(spec.train);
+  const test = await split(spec.test);
   const files = [...train.files, ...test.files];
+  const modified = files.some((f) => !f.verified);
+  const verified = files.filter((f) => f.verified).length;
+  const outcome = `loaded, ${verified} of ${files.length} files SHA-256 verified` +
+    (modified ? " (modified copy accepted)" : "");
   return {
     train: train.set,
     test: test.set,
-    record: { name: spec.name, source, dir, files, modified: files.some((f) => !f.verified) },
+    record: { name: spec.name, source: options.source, dir, files, modified },
+    tried: [`${options.source} ${dir}: ${outcome}`],
   };
-}
-
-function outcome(loaded: Omit<LoadedDataset, "tried">): string {
-  const files = loaded.record.files;
-  const verified = files.filter((f) => f.verified).length;
-  let text = `loaded, ${verified} of ${files.length} files SHA-256 verified`;
-  if (loaded.record.modified) text += " (modified copy accepted)";
-  return text;
 }
 
 /** How to supply the files by hand, for the end of an error message. */
 function howToSupply(spec: DatasetSpec): string {
-  const where = spec.mirrors.length > 0 ? ` from ${spec.mirrors[0]}` : "";
-  return `To supply the files by hand: download ${
-    fileNames(spec).join(", ")
-  }${where}; check them against the SHA-256 sums in ` +
-    `datasets/${spec.name}/README.md; then pass --data-dir DIR or set ${spec.envVar}=DIR ` +
-    `for the folder holding them.`;
+  return `To supply the files by hand: download ${fileNames(spec).join(", ")} from ${spec.mirrors[0]}; check ` +
+    `them against the SHA-256 sums in datasets/${spec.name}/README.md; then pass --data-dir DIR or set ` +
+    `${spec.envVar}=DIR for the folder holding them.`;
 }
 
 /**
- * Finds and loads a dataset: both splits as bytes, checked (format, length,
- * labels, SHA-256 of every file) and a record of where they came from.
- *
- * Tries `options.dataDir` alone if given; otherwise `datasets/<name>/`,
- * `datasets/<name>/cache/`, the system folders, then a download into the
- * cache. See the module documentation for the rules.
- *
- * @param name `mnist` or `fashion-mnist`.
- * @param options Where to look, whether to download, checksum policy.
- * @returns Train and test splits, the provenance record, and every place tried.
- * @throws {Error} when the explicit folder lacks a file or a file there is bad, or when every
- *   place failed: one message listing each place and what was wrong, and how to supply the
- *   files by hand.
- *
- * @example
- * ```ts ignore
- * import { loadDataset } from "./discover.ts";
- * const { train, record } = await loadDataset("fashion-mnist");
- * train.count; // 60000
- * record.source; // "embedded"
- * ```
+ * Loads a dataset from the first place that holds every file and loads cleanly: `options.dataDir` alone, if
+ * given (explicit beats implicit); else `datasets/<name>/`, its `cache/`, the system folders (Debian's
+ * `/usr/share/datasets/fashion-mnist/`), a download into the cache. When all fail, one error lists every place
+ * tried, what was wrong there, and how to supply the files by hand.
  */
 export async function loadDataset(name: DatasetName, options: LoadOptions = {}): Promise<LoadedDataset> {
   const spec = datasetSpec(name);
   if (options.dataDir !== undefined) return await loadExplicit(spec, resolve(options.dataDir), options);
   const tried: string[] = [];
-  const attempt = async (source: DatasetSource, dir: string) => {
-    const found = await locate(dir, spec);
-    if ("problem" in found) {
-      tried.push(`${source} ${dir}: ${found.problem}`);
+  const attempt = async (source: string, dir: string): Promise<LoadedDataset | null> => {
+    const problem = await locate(dir, spec);
+    if (problem !== null) {
+      tried.push(`${source} ${dir}: ${problem}`);
       return null;
     }
     try {
-      const loaded = await loadFrom(spec, found.dir, source, options);
-      tried.push(`${source} ${found.dir}: ${outcome(loaded)}`);
+      const loaded = await loadFrom(spec, dir, { ...options, source });
+      tried.push(...loaded.tried);
       return { ...loaded, tried };
     } catch (error) {
-      tried.push(`${source} ${found.dir}: ${messageOf(error)}`);
+      tried.push(`${source} ${dir}: ${(error as Error).message}`);
       return null;
     }
   };
 
-  const root = options.root !== undefined ? resolve(options.root) : defaultRoot();
-  const home = root === null ? null : join(root, "datasets", name);
+  const root = options.root ?? (import.meta.url.startsWith("file:") ? PROJECT_ROOT : null);
+  const home = root === null ? null : join(resolve(root), "datasets", name);
   const cache = home === null ? null : join(home, "cache");
   if (home === null || cache === null) {
     tried.push("embedded: not running from a local checkout, no datasets/ folder");
@@ -231,34 +183,93 @@ export async function loadDataset(name: DatasetName, options: LoadOptions = {}):
 
 /** Loads the folder given by `--data-dir` or the environment variable, and nothing else. */
 async function loadExplicit(spec: DatasetSpec, dataDir: string, options: LoadOptions): Promise<LoadedDataset> {
-  const source: DatasetSource = options.dataDirSource === "env" ? "env" : "data-dir";
+  const source = options.dataDirSource === "env" ? "env" : "data-dir";
   const origin = source === "env" ? spec.envVar : "--data-dir";
-  const found = await locate(dataDir, spec);
-  if ("problem" in found) {
+  const problem = await locate(dataDir, spec);
+  if (problem !== null) {
     throw new Error(
-      `the ${spec.name} data dir ${dataDir} (from ${origin}): ${found.problem}. An explicit folder must hold every ` +
+      `the ${spec.name} data dir ${dataDir} (from ${origin}): ${problem}. An explicit folder must hold every ` +
         `file (${fileNames(spec).join(", ")}); no other place was tried. ${howToSupply(spec)}`,
     );
   }
   try {
-    const loaded = await loadFrom(spec, found.dir, source, options);
-    return { ...loaded, tried: [`${source} ${found.dir}: ${outcome(loaded)}`] };
+    return await loadFrom(spec, dataDir, { ...options, source });
   } catch (error) {
-    throw new Error(`the ${spec.name} data dir ${found.dir} (from ${origin}): ${messageOf(error)}`, { cause: error });
+    const why = (error as Error).message;
+    throw new Error(`the ${spec.name} data dir ${dataDir} (from ${origin}): ${why}`, { cause: error });
   }
 }
 
-/** Downloads the dataset's files into `cache`; whether they landed (each problem noted in `tried`). */
+/** Downloads every file the cache lacks (or holds with a wrong sum); whether all landed, each attempt in `tried`. */
 async function download(
   spec: DatasetSpec,
   cache: string,
   context: { options: LoadOptions; tried: string[] },
 ): Promise<boolean> {
+  const { options, tried } = context;
   try {
     await Deno.mkdir(cache, { recursive: true });
-    return await downloadFiles(spec, cache, context.options, context.tried);
+    const expected = expectedSums(spec, options);
+    for (const name of fileNames(spec)) {
+      const dest = join(cache, name);
+      if (await isFile(dest) && expected[name].includes(sha256Hex(await Deno.readFile(dest)))) continue;
+      const urls = (options.mirrors ?? spec.mirrors).map((m) => m.endsWith("/") ? m + name : `${m}/${name}`);
+      if (!await downloadVerified(urls, dest, { ...context, expected: expected[name] })) return false;
+    }
+    return true;
   } catch (error) {
-    context.tried.push(`download into ${cache}: ${messageOf(error)}`);
+    tried.push(`download into ${cache}: ${(error as Error).message}`);
     return false;
+  }
+}
+
+/** Downloads a file, retrying once on the second address; only bytes with an expected SHA-256 land, atomically. */
+async function downloadVerified(
+  urls: readonly string[],
+  dest: string,
+  context: { options: LoadOptions; tried: string[]; expected: string[] },
+): Promise<boolean> {
+  const { options, tried, expected } = context;
+  for (const url of urls.slice(0, 2)) {
+    options.log?.(`downloading ${url}`);
+    let bytes: Uint8Array;
+    try {
+      bytes = await fetchBytes(url, 600_000); // ten minutes per address
+    } catch (error) {
+      tried.push(`download ${url}: ${(error as Error).message}`);
+      continue;
+    }
+    const sha256 = sha256Hex(bytes);
+    if (!expected.includes(sha256)) {
+      tried.push(
+        `download ${url}: got ${bytes.length} bytes with SHA-256 ${sha256}, expected ${
+          expected.join(" or ")
+        }; discarded`,
+      );
+      continue;
+    }
+    try {
+      writeAtomically(dest, bytes);
+    } catch (error) {
+      tried.push(`download ${url}: verified, but cannot write ${dest}: ${(error as Error).message}`);
+      return false;
+    }
+    tried.push(`download ${url}: verified, saved as ${dest}`);
+    return true;
+  }
+  return false;
+}
+
+async function fetchBytes(url: string, timeoutMs: number): Promise<Uint8Array> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  try {
+    const response = await fetch(url, { signal });
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
+    }
+    return new Uint8Array(await response.arrayBuffer());
+  } catch (error) {
+    throw signal.aborted ? new Error(`no answer within ${timeoutMs} ms`) : error;
   }
 }

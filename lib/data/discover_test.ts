@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { sha256Hex } from "./checksum.ts";
+import { sha256Hex } from "./idx.ts";
 import { loadDataset } from "./discover.ts";
 import { gzip, lit, TINY_TEST_LABELS, TINY_TRAIN_LABELS, tinyMnistFiles, writeFiles } from "../testing/data_files.ts";
 import { needs, skipReason, withTempDir } from "../testing/io.ts";

@@ -1,16 +1,14 @@
 /**
- * What the suite knows about each dataset: file names, SHA-256 sums, where
- * to download them, where a system may have installed them, and the
- * environment variable the command line reads for a folder holding them.
- *
- * The same facts are written for people in `datasets/<name>/README.md`;
- * `registry_test.ts` checks that the two agree.
+ * What the suite knows about each dataset; `datasets/<name>/README.md` says the same for people (with the
+ * homepage and licence), and `registry_test.ts` checks that the two agree.
  *
  * @module
  */
-import { DIGIT_CLASS_NAMES } from "./image_set.ts";
 
-/** MNIST and Fashion-MNIST share the IDX file names of both splits. */
+/** The class names of the ten digits, `"0"` to `"9"`. */
+export const DIGIT_CLASS_NAMES: readonly string[] = Object.freeze([..."0123456789"]);
+
+/** The IDX file names of both splits, MNIST's and Fashion-MNIST's. */
 const IDX_SPLITS = {
   train: { images: "train-images-idx3-ubyte.gz", labels: "train-labels-idx1-ubyte.gz" },
   test: { images: "t10k-images-idx3-ubyte.gz", labels: "t10k-labels-idx1-ubyte.gz" },
@@ -19,28 +17,12 @@ const IDX_SPLITS = {
 /** The datasets the suite can load. */
 export type DatasetName = "mnist" | "fashion-mnist";
 
-/** A SHA-256 the suite accepts for a file, and where bytes with that sum come from. */
-export interface KnownSum {
-  /** Lower-case hex SHA-256 of the file as stored (compressed, for `.gz`). */
-  readonly sha256: string;
-  /** Who serves or ships this exact file. */
-  readonly origin: string;
-}
-
 /** One file of a dataset, under its standard name. */
 export interface DatasetFile {
   /** The standard file name, e.g. `train-images-idx3-ubyte.gz`. */
   readonly name: string;
-  /** Every SHA-256 accepted for the file, first the one the download mirrors serve. */
-  readonly sums: readonly KnownSum[];
-}
-
-/** The IDX files of one split, as MNIST and Fashion-MNIST ship them. */
-export interface SplitFiles {
-  /** The images file (magic 2051). */
-  readonly images: string;
-  /** The labels file (magic 2049). */
-  readonly labels: string;
+  /** Every lower-case hex SHA-256 accepted for the file as stored, first the mirrors', and who serves or ships it. */
+  readonly sums: readonly { readonly sha256: string; readonly origin: string }[];
 }
 
 /** Everything the suite knows about one dataset. */
@@ -49,10 +31,6 @@ export interface DatasetSpec {
   readonly name: DatasetName;
   /** A human title. */
   readonly title: string;
-  /** Where it is described. */
-  readonly homepage: string;
-  /** Its licence or terms, in a few words. */
-  readonly license: string;
   /** Channels per image. */
   readonly channels: number;
   /** Rows per image. */
@@ -61,12 +39,12 @@ export interface DatasetSpec {
   readonly width: number;
   /** Class names, indexed by label. */
   readonly classNames: readonly string[];
-  /** Every file a load reads, with accepted sums. */
+  /** Every file a load reads, with accepted sums: train images, train labels, test images, test labels. */
   readonly files: readonly DatasetFile[];
-  /** The training split's files. */
-  readonly train: SplitFiles;
-  /** The test split's files. */
-  readonly test: SplitFiles;
+  /** The training split's images and labels files. */
+  readonly train: { readonly images: string; readonly labels: string };
+  /** The test split's images and labels files. */
+  readonly test: { readonly images: string; readonly labels: string };
   /** Download addresses (each ends in `/`; a file's name is appended), in the order tried. */
   readonly mirrors: readonly string[];
   /** Folders where system packages install the files. */
@@ -75,10 +53,7 @@ export interface DatasetSpec {
   readonly envVar: string;
 }
 
-/**
- * The four IDX files (train images, train labels, test images, test labels), each with its accepted sums:
- * `sums[file][k]` comes from `origins[k]`.
- */
+/** The four IDX files, in `files` order, with their accepted sums: `sums[file][k]` comes from `origins[k]`. */
 function idxFiles(sums: readonly (readonly string[])[], origins: readonly string[]): DatasetFile[] {
   const names = [IDX_SPLITS.train.images, IDX_SPLITS.train.labels, IDX_SPLITS.test.images, IDX_SPLITS.test.labels];
   return names.map((name, i) => ({ name, sums: sums[i]!.map((sha256, k) => ({ sha256, origin: origins[k]! })) }));
@@ -89,14 +64,13 @@ const FASHION_ORIGIN = "the original file of zalandoresearch/fashion-mnist, as t
 const FASHION_DEBIAN_ORIGIN =
   "Debian's dataset-fashion-mnist, recompressed (same uncompressed bytes); the copy embedded in datasets/fashion-mnist/";
 
+/** What MNIST and Fashion-MNIST share: 28x28 grey images in IDX files of the same names. */
+const IDX_28X28 = { channels: 1, height: 28, width: 28, ...IDX_SPLITS };
+
 const MNIST: DatasetSpec = {
   name: "mnist",
   title: "MNIST handwritten digits",
-  homepage: "http://yann.lecun.com/exdb/mnist/",
-  license: "CC BY-SA 3.0, copyright Yann LeCun and Corinna Cortes (as Keras documents it); not committed here",
-  channels: 1,
-  height: 28,
-  width: 28,
+  ...IDX_28X28,
   classNames: DIGIT_CLASS_NAMES,
   files: idxFiles([
     ["440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609"],
@@ -104,7 +78,6 @@ const MNIST: DatasetSpec = {
     ["8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6"],
     ["f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6"],
   ], [MNIST_ORIGIN]),
-  ...IDX_SPLITS,
   // torchvision's mirror, then TensorFlow's; the LeCun site no longer serves reliably.
   mirrors: [
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
@@ -117,11 +90,7 @@ const MNIST: DatasetSpec = {
 const FASHION_MNIST: DatasetSpec = {
   name: "fashion-mnist",
   title: "Fashion-MNIST (Zalando article images)",
-  homepage: "https://github.com/zalandoresearch/fashion-mnist",
-  license: "MIT, Copyright (c) 2017 Zalando SE (datasets/fashion-mnist/LICENSE)",
-  channels: 1,
-  height: 28,
-  width: 28,
+  ...IDX_28X28,
   classNames: [
     "T-shirt/top",
     "Trouser",
@@ -152,7 +121,6 @@ const FASHION_MNIST: DatasetSpec = {
       "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05",
     ],
   ], [FASHION_ORIGIN, FASHION_DEBIAN_ORIGIN]),
-  ...IDX_SPLITS,
   // Zalando's own bucket, then the copy Keras downloads.
   mirrors: [
     "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
@@ -164,19 +132,7 @@ const FASHION_MNIST: DatasetSpec = {
 
 const DATASETS: Readonly<Record<DatasetName, DatasetSpec>> = { "mnist": MNIST, "fashion-mnist": FASHION_MNIST };
 
-/**
- * The registry entry of a dataset.
- *
- * @param name The dataset's name.
- * @returns Its file names, sums, mirrors and locations.
- * @throws {Error} when the name is not a known dataset.
- *
- * @example
- * ```ts
- * import { datasetSpec } from "./registry.ts";
- * datasetSpec("fashion-mnist").classNames[9]; // "Ankle boot"
- * ```
- */
+/** The registry entry of a dataset; throws naming the known ones for any other name. */
 export function datasetSpec(name: string): DatasetSpec {
   if (!Object.hasOwn(DATASETS, name)) {
     throw new Error(`unknown dataset "${name}"; expected one of ${Object.keys(DATASETS).join(", ")}`);
@@ -184,19 +140,7 @@ export function datasetSpec(name: string): DatasetSpec {
   return DATASETS[name as DatasetName];
 }
 
-/**
- * The environment variable the command line reads for a folder holding a
- * dataset's files. `lib/data` itself never reads it.
- *
- * @param name The dataset's name.
- * @returns `MNIST_DATA_DIR` or `FASHION_MNIST_DATA_DIR`.
- *
- * @example
- * ```ts
- * import { dataDirEnvVar } from "./registry.ts";
- * dataDirEnvVar("fashion-mnist"); // "FASHION_MNIST_DATA_DIR"
- * ```
- */
+/** The environment variable the command line reads for a folder holding a dataset's files (`lib/data` never does). */
 export function dataDirEnvVar(name: DatasetName): string {
   return datasetSpec(name).envVar;
 }

@@ -1,12 +1,9 @@
 /**
- * Reusable operations on splits and pixels. Splits stay bytes: subsets are
- * views where they can be and byte copies where they must be; pixels become
- * floats only when a batch is formed, through a {@linkcode PixelTransform}.
+ * Operations on splits and pixels: splits stay bytes; pixels become floats only in {@linkcode batchOf}.
  *
  * @module
  */
-
-import type { FloatArray } from "../tensor/mod.ts";
+import { type DType, dtypeOf, type FloatArray, type Tensor, zerosOf } from "../tensor/mod.ts";
 import { type ImageSet, imageSize } from "./image_set.ts";
 
 function assertCount(n: number, set: ImageSet, where: string): void {
@@ -25,101 +22,51 @@ function slice(set: ImageSet, start: number, end: number): ImageSet {
   };
 }
 
-/**
- * The first `n` images of a split, as views (no copy).
- *
- * @param set The split.
- * @param n How many, `0 <= n <= set.count`.
- * @returns A split sharing `set`'s bytes.
- * @throws {RangeError} when `n` is not an integer in range.
- *
- * @example
- * ```ts ignore
- * const small = takeFirst(train, 1000); // Zhou's 1,000-image subset
- * ```
- */
+/** The first `n` images of a split, as views (no copy): e.g. Zhou's 1,000-image subset. */
 export function takeFirst(set: ImageSet, n: number): ImageSet {
   assertCount(n, set, "takeFirst");
   return slice(set, 0, n);
 }
 
-/**
- * Splits off the last `n` images as a validation set, both parts views.
- *
- * @param set The split.
- * @param n How many to hold out, `0 <= n <= set.count`.
- * @returns `train`, the first `count - n` images, and `validation`, the last `n`.
- * @throws {RangeError} when `n` is not an integer in range.
- */
+/** Splits off the last `n` images as a validation set; both parts are views. */
 export function holdOutLast(set: ImageSet, n: number): { train: ImageSet; validation: ImageSet } {
   assertCount(n, set, "holdOutLast");
   return { train: slice(set, 0, set.count - n), validation: slice(set, set.count - n, set.count) };
 }
 
-/**
- * Keeps the images of some classes and renumbers them: the `i`-th class
- * listed becomes label `i`, and the class names follow. Images are copied
- * (as bytes) since the kept ones are not contiguous.
- *
- * @param set The split.
- * @param classes Distinct labels of `set` to keep, in their new order.
- * @returns A split of `classes.length` classes.
- * @throws {RangeError} when `classes` is empty, repeats a label or names one out of range.
- *
- * @example
- * ```ts ignore
- * const trousersVsDresses = filterClasses(train, [1, 3]); // labels 0 and 1
- * trousersVsDresses.classNames; // ["Trouser", "Dress"]
- * ```
- */
+/** Keeps some classes' images, copied, and renumbers them: `[1, 3]` of Fashion-MNIST gives Trouser 0, Dress 1. */
 export function filterClasses(set: ImageSet, classes: readonly number[]): ImageSet {
-  if (classes.length === 0) {
-    throw new RangeError("filterClasses: expected at least one class");
-  }
+  if (classes.length === 0) throw new RangeError("filterClasses: expected at least one class");
   const map = new Int16Array(set.classes).fill(-1);
   classes.forEach((label, i) => {
     if (!Number.isInteger(label) || label < 0 || label >= set.classes) {
       throw new RangeError(`filterClasses: class ${label} is out of range for ${set.classes} classes`);
     }
-    if (map[label] >= 0) {
-      throw new RangeError(`filterClasses: class ${label} is listed twice`);
-    }
+    if (map[label] >= 0) throw new RangeError(`filterClasses: class ${label} is listed twice`);
     map[label] = i;
   });
-  let count = 0;
-  for (let i = 0; i < set.count; i++) if (map[set.labels[i]] >= 0) count++;
+  const kept = Array.from(set.labels.keys()).filter((i) => map[set.labels[i]] >= 0);
   const size = imageSize(set);
-  const images = new Uint8Array(count * size);
-  const labels = new Uint8Array(count);
-  let j = 0;
-  for (let i = 0; i < set.count; i++) {
-    const label = map[set.labels[i]];
-    if (label < 0) continue;
-    labels[j] = label;
-    images.set(set.images.subarray(i * size, (i + 1) * size), j * size);
-    j++;
-  }
+  const images = new Uint8Array(kept.length * size);
+  kept.forEach((i, j) => images.set(set.images.subarray(i * size, (i + 1) * size), j * size));
   return {
     ...set,
     images,
-    labels,
-    count,
+    labels: Uint8Array.from(kept, (i) => map[set.labels[i]]),
+    count: kept.length,
     classes: classes.length,
     classNames: classes.map((label) => set.classNames[label]),
   };
 }
 
 /**
- * Turns pixel bytes into floats while a batch is formed.
- *
- * `apply` writes `dst[dstOffset + i]` from `src[srcOffset + i]` for
- * `0 <= i < length`. Offsets into `src` are offsets into a split's `images`,
- * so per-pixel transforms know which pixel of the image each byte is.
+ * Turns pixel bytes into floats while a batch is formed. `srcOffset` is an offset into a split's `images`, so a
+ * per-pixel transform knows which pixel of the image each byte is.
  */
 export interface PixelTransform {
   /** A short name for the manifest, e.g. `x/255`. */
   readonly name: string;
-  /** Converts `length` bytes starting at `src[srcOffset]` into `dst[dstOffset]`. */
+  /** Writes `dst[dstOffset + i]` from `src[srcOffset + i]` for `0 <= i < length`. */
   apply(src: Uint8Array, srcOffset: number, dst: FloatArray, dstOffset: number, length: number): void;
 }
 
@@ -130,9 +77,7 @@ function scaled(name: string, offset: number): PixelTransform {
   return Object.freeze({
     name,
     apply(src: Uint8Array, srcOffset: number, dst: FloatArray, dstOffset: number, length: number) {
-      for (let i = 0; i < length; i++) {
-        dst[dstOffset + i] = values[src[srcOffset + i]];
-      }
+      for (let i = 0; i < length; i++) dst[dstOffset + i] = values[src[srcOffset + i]];
     },
   });
 }
@@ -154,21 +99,11 @@ export interface Standardizer extends PixelTransform {
 }
 
 /**
- * Fits a per-pixel standardization to a split: each pixel position's mean
- * and (population) standard deviation over the split's images, in float64,
- * then applies `(x - mean) / (std + epsilon)`. Fit it on the training split
- * and apply it to every split.
- *
- * @param set The split to fit (usually the training split).
- * @param options `epsilon`, default 1e-7, keeps constant pixels (always 0) finite.
- * @returns The transform, named `standardize`.
- * @throws {RangeError} when `set` holds no images.
+ * Fits `(x - mean) / (std + epsilon)` per pixel position to a split (the training split, for every split), in
+ * float64; `epsilon` (default 1e-7) keeps constant pixels finite.
  */
 export function standardizer(set: ImageSet, options: { epsilon?: number } = {}): Standardizer {
-  if (set.count === 0) {
-    throw new RangeError("standardizer: cannot fit to an empty split");
-  }
-  const epsilon = options.epsilon ?? 1e-7;
+  if (set.count === 0) throw new RangeError("standardizer: cannot fit to an empty split");
   const size = imageSize(set);
   const mean = new Float64Array(size);
   const std = new Float64Array(size);
@@ -187,10 +122,10 @@ export function standardizer(set: ImageSet, options: { epsilon?: number } = {}):
     }
   }
   for (let p = 0; p < size; p++) std[p] = Math.sqrt(std[p] / count);
-  return standardizerOf(mean, std, epsilon);
+  return standardizerOf(mean, std, options.epsilon ?? 1e-7);
 }
 
-/** The standardization `(x - mean) / (std + epsilon)` of fitted statistics (see {@linkcode standardizer}). */
+/** The standardization of fitted statistics (see {@linkcode standardizer}). */
 function standardizerOf(mean: Float64Array, std: Float64Array, epsilon: number): Standardizer {
   const size = mean.length;
   const denominator = std.map((s) => s + epsilon);
@@ -209,20 +144,13 @@ function standardizerOf(mean: Float64Array, std: Float64Array, epsilon: number):
   };
 }
 
-/**
- * A transform as JSON text, enough to rebuild it with {@linkcode transformFromRecord}: its name, and for a
- * standardization its fitted statistics.
- */
+/** A transform as JSON text for {@linkcode transformFromRecord}: its name, and a standardization's statistics. */
 export function transformRecord(transform: PixelTransform): string {
   const { name, mean, std, epsilon } = transform as Partial<Standardizer>;
   return JSON.stringify(mean && std ? { name, mean: [...mean], std: [...std], epsilon } : { name });
 }
 
-/**
- * Rebuilds a transform from {@linkcode transformRecord}'s text.
- *
- * @throws {Error} when the text is not such a record or names an unknown transform.
- */
+/** Rebuilds a transform from {@linkcode transformRecord}'s text; throws for anything else. */
 export function transformFromRecord(text: string): PixelTransform {
   let record: { name?: unknown; mean?: number[]; std?: number[]; epsilon?: number };
   try {
@@ -237,4 +165,34 @@ export function transformFromRecord(text: string): PixelTransform {
     return standardizerOf(Float64Array.from(mean), Float64Array.from(std), epsilon);
   }
   throw new Error(`transformFromRecord: unknown transform ${JSON.stringify(record.name)}`);
+}
+
+/**
+ * The images at `indices` (repeats allowed) as a `dtype` (default float32) tensor `[n, C, H, W]`, and their
+ * labels. The training loop calls it every step: two allocations, none when it passes `into` (of that type, at
+ * least n * C * H * W long; `x.data` is it or views its start), as a new array costs more than converting.
+ */
+export function batchOf(
+  set: ImageSet,
+  indices: ArrayLike<number>,
+  options: { readonly transform: PixelTransform; readonly dtype?: DType; readonly into?: FloatArray },
+): { x: Tensor; labels: Int32Array } {
+  const n = indices.length;
+  const size = imageSize(set);
+  const { into, dtype = "float32" } = options;
+  if (into && !(into.length >= n * size && dtypeOf(into) === dtype)) {
+    throw new RangeError(`batchOf: into holds ${into.length} ${dtypeOf(into)}, not ${n * size} ${dtype}`);
+  }
+  const data = !into ? zerosOf(dtype, n * size) : into.length === n * size ? into : into.subarray(0, n * size);
+  const labels = new Int32Array(n);
+  const { transform } = options;
+  for (let b = 0; b < n; b++) {
+    const index = indices[b];
+    if (!(index >= 0 && index < set.count && Number.isInteger(index))) {
+      throw new RangeError(`batchOf: index ${index} at position ${b} is out of range for ${set.count} images`);
+    }
+    transform.apply(set.images, index * size, data, b * size, size);
+    labels[b] = set.labels[index];
+  }
+  return { x: { data, shape: [n, set.channels, set.height, set.width] }, labels };
 }

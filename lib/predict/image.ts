@@ -1,20 +1,9 @@
-/**
- * Images from files, turned into a model's input the way MNIST and
- * Fashion-MNIST images look: grey, light on a dark background, the model's
- * size.
- *
- * @module
- */
 import { decode, type DecodedPng } from "fast-png";
 import { decodeIdx } from "../data/mod.ts";
 import { type GreyImage, toModelInput } from "./input.ts";
 import { causeOf } from "../_fs.ts";
 
-/**
- * The most pixels a picture may have (4096x4096): checked from its header,
- * before any decoding, since a small file can claim a huge picture (a 150 KB
- * PNG of 10000x10000 takes gigabytes to decode).
- */
+/** The most pixels a picture may have, checked from its header: a 150 KB PNG may take gigabytes to decode. */
 export const MAX_PIXELS = 4096 * 4096;
 
 function checkPixels(width: number, height: number, file: string): void {
@@ -58,11 +47,7 @@ function checkPngHeader(bytes: Uint8Array, file: string): number {
   return colour;
 }
 
-/**
- * A decoded PNG's samples, one per channel per pixel: fast-png leaves depths
- * below 8 (one channel: grey or a palette index) packed, each row padded to
- * whole bytes.
- */
+/** A decoded PNG's samples, one per channel per pixel: fast-png leaves depths below 8 packed, rows padded. */
 function unpackedSamples(png: DecodedPng): ArrayLike<number> {
   const { width, height, depth, data } = png;
   if (depth >= 8) return data;
@@ -76,13 +61,8 @@ function unpackedSamples(png: DecodedPng): ArrayLike<number> {
 }
 
 /**
- * Decodes a PNG (every bit depth and colour type PNG allows: grey, RGB,
- * indexed, grey+alpha, RGBA; transparency by alpha, palette or colour key)
- * to grey: luma `0.299 R + 0.587 G + 0.114 B` (as PIL's `L` mode), transparent
- * pixels composited over white, as a viewer shows them.
- *
- * @throws {Error} naming the file when it is not a PNG that can be decoded, or has over
- * {@linkcode MAX_PIXELS} pixels (found from the header, before decoding).
+ * Decodes a PNG of any depth and colour type to grey: luma `0.299 R + 0.587 G + 0.114 B` (PIL's `L`), transparent
+ * pixels (alpha, palette or colour key) over white, as a viewer shows them. Throws naming the file.
  */
 export function decodePngGrey(bytes: Uint8Array, file: string): GreyImage {
   const colourType = checkPngHeader(bytes, file);
@@ -106,10 +86,7 @@ export function decodePngGrey(bytes: Uint8Array, file: string): GreyImage {
   return { width, height, pixels };
 }
 
-/**
- * How to read pixel `i` of a decoded PNG's samples as red, green and blue
- * (0 to 255) and alpha (0 to 1), into `out`.
- */
+/** How to read pixel `i` of a decoded PNG's samples as red, green and blue (0 to 255) and alpha (0 to 1). */
 function pngColours(png: DecodedPng, file: string): (samples: ArrayLike<number>, i: number, out: number[]) => void {
   const { channels, palette, transparency } = png, scale = 255 / (2 ** png.depth - 1);
   if (palette !== undefined) {
@@ -134,12 +111,7 @@ function pngColours(png: DecodedPng, file: string): (samples: ArrayLike<number>,
   };
 }
 
-/**
- * Decodes a PGM, binary (`P5`) or plain (`P2`), 8 or 16 bits.
- *
- * @throws {Error} naming the file when the header or the data is wrong, or the picture has over
- * {@linkcode MAX_PIXELS} pixels (found before anything is allocated).
- */
+/** Decodes a PGM, binary (`P5`) or plain (`P2`), 8 or 16 bits; throws naming the file when it is wrong. */
 export function decodePgm(bytes: Uint8Array, file: string): GreyImage {
   const text = new TextDecoder("latin1").decode(bytes.subarray(0, 512));
   const header = text.match(/^(P[25])(?:\s+|#[^\n]*\n)+(\d+)(?:\s+|#[^\n]*\n)+(\d+)(?:\s+|#[^\n]*\n)+(\d+)\s/);
@@ -178,11 +150,7 @@ function binaryPgmValues(data: Uint8Array, pgm: { count: number; max: number; fi
   return Uint16Array.from({ length: count }, (_, i) => data[2 * i]! * 256 + data[2 * i + 1]!);
 }
 
-/**
- * The images of an IDX images file (MNIST's format, gzip or not), by index.
- *
- * @throws {Error} naming the file when it is not an IDX images file or an index is out of range.
- */
+/** The images at `indices` of an IDX images file (gzip or not); throws naming the file. */
 export function decodeIdxImages(bytes: Uint8Array, file: string, indices: readonly number[]): GreyImage[] {
   const idx = decodeIdx(bytes, file);
   if (idx.kind !== "images") throw new Error(`${file}: an IDX labels file, not images`);
@@ -193,22 +161,15 @@ export function decodeIdxImages(bytes: Uint8Array, file: string, indices: readon
   });
 }
 
-/** An image and the name predict prints for it: the file, or `file[index]` for an IDX file's images. */
-export interface NamedImage {
-  /** The file, or `file[index]`. */
-  name: string;
-  /** Its pixels. */
-  image: GreyImage;
-}
-
 /**
- * Reads PNG, PGM and IDX image files, each in its order; of IDX files the
- * images at `indices`. The same file or index given twice gives two images.
- *
- * @throws {Error} naming the file when it cannot be read or decoded.
+ * PNG, PGM and IDX image files (of IDX files the images at `indices`) in the model's input form, each named as
+ * predict prints it: the file, or `file[index]`. Throws naming the file, also when an image has no ink.
  */
-export function readImageFiles(files: readonly string[], indices: readonly number[]): NamedImage[] {
-  return files.flatMap((file) => {
+export function readModelInputs(
+  files: readonly string[],
+  options: { indices: readonly number[]; height: number; width: number },
+): { name: string; input: Uint8Array }[] {
+  const images = files.flatMap((file) => {
     let bytes: Uint8Array;
     try {
       bytes = Deno.readFileSync(file);
@@ -219,24 +180,16 @@ export function readImageFiles(files: readonly string[], indices: readonly numbe
     if (ascii === "\x89PNG") return [{ name: file, image: decodePngGrey(bytes, file) }];
     if (/^P[25]\s/.test(ascii)) return [{ name: file, image: decodePgm(bytes, file) }];
     if (/\.pgm$/i.test(file) || /\.png$/i.test(file)) throw new Error(`${file}: not a PNG or PGM file`);
+    const { indices } = options;
     return decodeIdxImages(bytes, file, indices).map((image, i) => ({ name: `${file}[${indices[i]}]`, image }));
   });
-}
-
-/**
- * Each image in the model's input form (see `toModelInput`).
- *
- * @param size the model's input rows and columns.
- * @throws {Error} naming the image when no ink is found in it: blank, one colour throughout, or 1x1.
- */
-export function modelInputs(images: readonly NamedImage[], size: { height: number; width: number }): Uint8Array[] {
   return images.map(({ name, image }) => {
-    const input = toModelInput(image, size);
+    const input = toModelInput(image, options);
     if (input.every((v) => v === 0)) {
       throw new Error(
         `${name}: no ink found (the picture is blank or one colour throughout; draw darker or lighter than the paper)`,
       );
     }
-    return input;
+    return { name, input };
   });
 }

@@ -1,6 +1,5 @@
 /**
- * An image made the model's input, and logits made probabilities: plain
- * functions without imports, which the draw-and-classify page runs too.
+ * An image made the model's input, and logits made probabilities: no imports, as the page runs them too.
  *
  * @module
  */
@@ -16,19 +15,10 @@ export interface GreyImage {
 }
 
 /**
- * Turns an image into the training data's form, as MNIST's digits were
- * made: a light background is inverted (MNIST and Fashion-MNIST draw light
- * on black; a border lighter than mid-grey counts as light) and the
- * background level subtracted; the ink's bounding box is scaled, keeping
- * its aspect ratio and anti-aliased by area averaging, to fit 20x20 (of
- * 28x28; `20 / 28` of the size in general) and placed so that its centre
- * of mass is the centre of the `height x width` frame. An image already of
- * the model's size is only inverted when light, so a 28x28 MNIST image
- * comes out unchanged; a blank one comes out black.
- *
- * @param image the grey image.
- * @param size the model's input rows and columns, e.g. `{ height: 28, width: 28 }`.
- * @returns `height * width` bytes, row-major.
+ * An image in the training data's form (`size.height * size.width` bytes), made as MNIST's digits were: a light
+ * background (a border lighter than mid-grey) inverted and its level subtracted; the ink's bounding box
+ * area-averaged, keeping its aspect ratio, to fit 20x20 of 28x28, its centre of mass at the frame's centre. An
+ * image already of the model's size is only inverted when light, so an MNIST image comes out unchanged.
  */
 export function toModelInput(image: GreyImage, size: { height: number; width: number }): Uint8Array {
   const { width, height, pixels } = image;
@@ -93,11 +83,8 @@ function centreOfMass(values: Float64Array, width: number): [number, number] {
   return [y / mass, x / mass];
 }
 
-/**
- * For each of `to` output cells, the `from` input cells it covers and their
- * weights (summing to 1): the area average {@linkcode toModelInput} scales with.
- */
-export function coverage(from: number, to: number): [number, number][][] {
+/** For each of `to` output cells, the `from` input cells it covers and their weights: an area average. */
+function coverage(from: number, to: number): [number, number][][] {
   const scale = from / to;
   return Array.from({ length: to }, (_, o) => {
     const a = o * scale, b = (o + 1) * scale, cells: [number, number][] = [];
@@ -108,13 +95,7 @@ export function coverage(from: number, to: number): [number, number][][] {
   });
 }
 
-/**
- * Class probabilities of one image's logits: their softmax, or for one logit
- * `z` (a sigmoid model) `[1 - p, p]` with `p = sigmoid(z)`. The
- * draw-and-classify page runs it too.
- *
- * @param z the logits.
- */
+/** Class probabilities of one image's logits: their softmax, or for one logit (a sigmoid model) `[1 - p, p]`. */
 export function probabilities(z: number[]): Float64Array {
   if (z.length === 1) return Float64Array.of(1 / (1 + Math.exp(z[0]!)), 1 / (1 + Math.exp(-z[0]!)));
   const max = Math.max(...z), e = z.map((v) => Math.exp(v - max)), sum = e.reduce((a, b) => a + b, 0);

@@ -1,19 +1,12 @@
 /**
- * `deno task predict RUN_DIR IMAGE...`: classifies PNG, PGM and IDX images
- * with a run's trained model, printing the top three classes of each.
- *
- * ```sh
- * deno task predict results/zhou/<run> digit.png
- * deno task predict results/zhou/<run> t10k-images-idx3-ubyte.gz --index 0..9 --csv
- * deno task predict results/ablation/<run> trouser.pgm --arm both
- * ```
+ * `deno task predict RUN_DIR IMAGE...`: classifies images with a run's trained model, printing the top three.
  *
  * @module
  */
 import { stringify } from "csv-stringify/sync";
 import { type Command, type FlagType, runCli, runMain } from "../cli/mod.ts";
 import { type Experiment, findExperiment } from "../experiment/mod.ts";
-import { modelInputs, readImageFiles } from "./image.ts";
+import { readModelInputs } from "./image.ts";
 import { classify, loadPredictor } from "./predict.ts";
 
 /** Image indices: `0..99`, `3,5,8` or a mix. */
@@ -52,15 +45,7 @@ transform), or IDX image files as MNIST ships them (.gz or not).`,
 unknown arm, a checkpoint that does not fit).`,
 };
 
-/** How many classes are printed per image. */
-const TOP = 3;
-
-/**
- * Runs the command line and returns the exit code.
- *
- * @param args `Deno.args`.
- * @param options how to find an experiment by name (tests give the tiny one); default `experiments/<name>.ts`.
- */
+/** Runs the command line and returns the exit code; `options.experiment` finds one by name (tests: the tiny one). */
 export function predictCli(
   args: string[],
   options: { experiment?: (name: string) => Promise<Experiment> } = {},
@@ -74,11 +59,11 @@ export function predictCli(
         warn: (line) => console.error(`warning: ${line}`),
       });
       const [, height, width] = predictor.inputShape as [number, number, number];
-      const images = readImageFiles(files, values.index!);
-      const probabilities = classify(predictor, modelInputs(images, { height, width }));
-      // Each image's own rows, by position: the same file (or index) twice is two images.
+      const images = readModelInputs(files, { indices: values.index!, height, width });
+      const probabilities = classify(predictor, images.map((image) => image.input));
+      // Each image's top three, by position: the same file (or index) twice is two images.
       const tops = images.map(({ name }, n) =>
-        [...probabilities[n]!.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP)
+        [...probabilities[n]!.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3)
           .map(([k, p], rank) => ({ name, rank: rank + 1, k, label: predictor.labels[k] ?? String(k), p }))
       );
       if (values.csv) {

@@ -1,9 +1,3 @@
-/**
- * A trained run's model, rebuilt from its manifest and checkpoint, that
- * classifies images.
- *
- * @module
- */
 import { type Checkpoint, loadCheckpoint, readCheckpoint } from "../checkpoint/mod.ts";
 import { type PixelTransform, transformFromRecord } from "../data/mod.ts";
 import type { Experiment, Settings } from "../experiment/mod.ts";
@@ -26,39 +20,23 @@ export interface Predictor {
   checkpoint: Checkpoint;
 }
 
-/** Options of {@linkcode loadPredictor}. */
-export interface LoadPredictorOptions {
-  /** The arm of a multi-arm run; required there, refused elsewhere. */
-  arm?: string;
-  /** Finds the experiment named in the manifest (the command line imports `experiments/<name>.ts`). */
-  experiment: (name: string) => Promise<Experiment>;
-  /** Told, in one line, when the run did not complete (its checkpoint is then not the trained model). */
-  warn?: (line: string) => void;
-}
-
 /**
- * Rebuilds the model of a run folder: the experiment named in its manifest
- * builds the arm's model with the checkpoint's settings, the checkpoint's
- * weights are loaded into it, and the pixel transform the manifest names is
- * rebuilt from the checkpoint (statistics included).
- *
- * @param runDir the run folder (holding `manifest.json` and `model.safetensors` or `model-<arm>.safetensors`).
- * @param options the arm and how to find the experiment.
- * @throws {Error} naming the file at fault: no manifest, an unknown or missing arm, no or a bad checkpoint.
+ * Rebuilds a run folder's model (of `arm`, for a multi-arm run) from its manifest and checkpoint, and its pixel
+ * transform; `warn` is told when the run did not complete. Throws naming the file at fault.
  */
-export async function loadPredictor(runDir: string, options: LoadPredictorOptions): Promise<Predictor> {
+export async function loadPredictor(
+  runDir: string,
+  options: { arm?: string; experiment: (name: string) => Promise<Experiment>; warn?: (line: string) => void },
+): Promise<Predictor> {
   const manifest = readManifestSync(runFile(runDir, "manifest"));
   const arms = Object.keys(manifest.transforms ?? manifest.models ?? { "": "" });
   const arm = options.arm ?? "";
   if (!arms.includes(arm)) {
-    const named = arms.filter((a) => a !== "");
-    throw new Error(
-      named.length === 0
-        ? `${runDir}: a single-arm run, --arm ${arm} does not apply`
-        : `${runDir}: ${options.arm === undefined ? "a multi-arm run, give --arm" : `no arm '${arm}'`}: one of ${
-          named.join(", ")
-        }`,
-    );
+    const named = arms.filter((a) => a !== "").join(", ");
+    const why = named === ""
+      ? `a single-arm run, --arm ${arm} does not apply`
+      : `${options.arm === undefined ? "a multi-arm run, give --arm" : `no arm '${arm}'`}: one of ${named}`;
+    throw new Error(`${runDir}: ${why}`);
   }
   const checkpoint = readCheckpoint(checkpointPath(runDir, arm));
   const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -111,11 +89,8 @@ function pixelTransform(checkpoint: Checkpoint): PixelTransform {
   }
 }
 
-/**
- * When the run did not complete, a line saying how it ended and which epoch
- * its checkpoint holds; null for a completed run.
- */
-export function unfinishedRun(
+/** When the run did not complete, a line saying how it ended and which epoch its checkpoint holds. */
+function unfinishedRun(
   runDir: string,
   run: { manifest: Manifest; checkpoint: Checkpoint; settings: Settings },
 ): string | null {
@@ -132,15 +107,7 @@ export function unfinishedRun(
   return `${runDir}: the run ${how}, so ${checkpoint.file} holds its weights after epoch ${epoch} of ${settings.epochs}`;
 }
 
-/**
- * Class probabilities of images already in the model's input form (bytes,
- * before the pixel transform): softmax of the logits, or for one logit
- * (a sigmoid model) `[1 - p, p]`.
- *
- * @param predictor from {@linkcode loadPredictor}.
- * @param images one `channels * height * width` byte array per image.
- * @returns one probability per class for each image.
- */
+/** Class probabilities (see `probabilities`) of images in the model's input form: bytes, before the transform. */
 export function classify(predictor: Predictor, images: readonly Uint8Array[]): Float64Array[] {
   const size = predictor.inputShape.reduce((a, b) => a * b, 1);
   const x = new Float32Array(images.length * size);

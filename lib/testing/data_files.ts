@@ -7,7 +7,7 @@
 
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { sha256Hex } from "../data/checksum.ts";
+import { sha256Hex } from "../data/idx.ts";
 import type { ImageSet } from "../data/image_set.ts";
 
 /** The bytes of an IDX images file; pixel `(n, r, c)` is `(n * 31 + r * 7 + c * 3) % 256`. */
