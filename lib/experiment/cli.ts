@@ -30,15 +30,12 @@ function flagOptions(experiment: Experiment) {
 }
 
 /**
- * Runs `experiment` from the command line and returns the process exit code.
+ * Runs `experiment` from the command line and returns the process exit code. The data folder's environment variable
+ * (`MNIST_DATA_DIR`, ...) is read here, and only here, as the fallback of `--data-dir`, and recorded in the manifest's
+ * command with the flags as typed. SIGINT, SIGTERM and SIGHUP are listened for from the first run folder to the last
+ * manifest, so a signal at any moment leaves every run folder `completed` or `interrupted`.
  *
- * The data folder's environment variable (`MNIST_DATA_DIR`, `FASHION_MNIST_DATA_DIR`) is read here, and only here,
- * as the fallback of `--data-dir`; relative folders resolve against `options.cwd` (default the working folder, which
- * `runMain` makes the user's). The manifest records the command as the user would retype it, that variable included.
- * SIGINT, SIGTERM and SIGHUP are listened for from the first run folder to the last manifest, so a signal at any
- * moment leaves every run folder consistent: `completed` if its training had finished, else `interrupted`.
- *
- * @param options how files are written (tests inject a failing writer), the working folder.
+ * @param options how files are written (tests inject a failing writer); `cwd` for relative paths.
  */
 export function runExperimentCli(
   experiment: Experiment,

@@ -51,12 +51,10 @@ export function resumeState(
   owned: { optimizer: Optimizer; rng: Rng; overrides?: Partial<Settings> },
 ): { state: NamedTensor[]; metadata: { resume: string } } {
   const { steps, buffers } = owned.optimizer.state();
-  const state: NamedTensor[] = Object.entries(buffers).map(([key, data]) => ({
-    name: `optimizer.${key}`,
-    shape: [data.length],
-    data,
-  }));
-  state.push({ name: "train.permutation", shape: [position.permutation.length], data: position.permutation });
+  const state: NamedTensor[] = [
+    ...Object.entries(buffers).map(([key, data]) => ({ name: `optimizer.${key}`, shape: [data.length], data })),
+    { name: "train.permutation", shape: [position.permutation.length], data: position.permutation },
+  ];
   const { epoch, step, samplesSeen, interval } = position;
   const record = { epoch, step, samplesSeen, interval, rng: owned.rng.state(), optimizerSteps: steps };
   return { state, metadata: { resume: JSON.stringify({ ...record, overrides: owned.overrides }) } };

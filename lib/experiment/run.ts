@@ -102,7 +102,6 @@ interface Run {
   predictions: PredictionRow[];
   pictures: ArmPictures[];
   imageSize: { height: number; width: number };
-  say: (line: string) => void;
   progress: Progress;
   /** `performance.now()` at `elapsed_s` 0. */
   clock: number;
@@ -115,12 +114,9 @@ interface Run {
 }
 
 /**
- * Runs `experiment` with its defaults plus `options.overrides` into a new run folder (or the `--resume` one),
- * writing `metrics.csv` row by row, then every other file of the folder, the manifest last.
- *
- * Ends with the manifest's status `completed`, `interrupted` (`options.signal` aborted during training),
- * `diverged` (a non-finite loss) or `failed` (a failed write, an error of the experiment); the final writes are
- * always attempted.
+ * Runs `experiment` with its defaults plus `options.overrides` into a new run folder (or the `--resume` one), writing
+ * `metrics.csv` row by row, then the other files, the manifest last. Ends `completed`, `interrupted` (`options.signal`
+ * aborted during training), `diverged` (a non-finite loss) or `failed`; the final writes are always attempted.
  *
  * @throws {UsageError} before any folder is made, when a limit exceeds the data or a flag fits no arm.
  * @throws {Error} when the data cannot be loaded or the run folder cannot be created (nothing is trained then).
@@ -141,7 +137,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
   };
   const terminal = options.terminal ?? Deno.stdout.isTerminal();
   const progress = createProgress({ quiet: controls.quiet, terminal });
-  const say = (line: string) => controls.quiet || progress.log(line);
+  const say = progress.log; // nothing when quiet
   const overrides = options.overrides ?? {};
   const release = controls.resume ? lockForResume(controls.resume) : () => {};
   try {
@@ -166,7 +162,6 @@ export async function runExperiment(experiment: Experiment, options: RunOptions 
       predictions: [],
       pictures: [],
       imageSize: { height, width },
-      say,
       progress,
       init,
       checkpointEvery: controls.checkpointEvery,
@@ -277,9 +272,9 @@ function buildArm(run: Run, plan: ArmPlan) {
   run.manifest.models = { ...run.manifest.models, [name]: model.summary() };
   run.manifest.backends = { ...run.manifest.backends, [name]: backend.description };
   const label = name ? `[${name}] ` : "";
-  run.say(`${name ? `${label}${description}\n` : ""}${model.summary()}`);
+  run.progress.log(`${name ? `${label}${description}\n` : ""}${model.summary()}`);
   const evaluated = data.evaluations.map((e) => `${e.set.count} ${e.split}`).join(", ");
-  run.say(`${label}${data.train.count} training images; ${evaluated}`);
+  run.progress.log(`${label}${data.train.count} training images; ${evaluated}`);
   const stepsPerEpoch = Math.ceil(data.train.count / settings.batchSize);
   run.progress.start(name || run.experiment.name, stepsPerEpoch * settings.epochs * settings.batchSize);
   return { model, initial, label, backend };
@@ -355,7 +350,7 @@ async function trainArm(run: Run, plan: ArmPlan, signal?: AbortSignal): Promise<
     };
   }
   keepForReport(run, plan, { model, initial, final: result.final });
-  await experiment.afterArm?.({ arm: name, model, initial, data, runDir: run.files.dir, log: run.say });
+  await experiment.afterArm?.({ arm: name, model, initial, data, runDir: run.files.dir, log: progress.log });
 }
 
 /**

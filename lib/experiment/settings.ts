@@ -231,7 +231,7 @@ function armsIn(text: string, arms: string[]): string[] | undefined {
 
 const camelCase = (flag: string) => flag.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
 
-/** The parsed command line: settings, controls, or a request for help. */
+/** The parsed command line: settings, what the flags set, controls. */
 export interface ParsedCommandLine {
   /** The defaults with the flags applied. */
   settings: Settings;
@@ -239,8 +239,6 @@ export interface ParsedCommandLine {
   overrides: Partial<Settings>;
   /** How to carry the run out (data folder, output root, arms, seeds). */
   controls: RunControls;
-  /** Whether `--help` (or `-h`) was given. */
-  help: boolean;
   /** Flags that are allowed but probably a mistake, one line each (for stderr). */
   warnings: string[];
 }
@@ -255,7 +253,7 @@ export function parseCommandLine(
   args: string[],
   options: ExperimentFlagOptions & { env?: { dataDir?: string }; cwd?: string },
 ): ParsedCommandLine {
-  const { values, given, help } = parseFlags(args, experimentFlags(options));
+  const { values, given } = parseFlags(args, experimentFlags(options));
   const v = values as Record<string, unknown>;
   const overrides: Record<string, unknown> = { flags: { ...options.defaults.flags } };
   const hyper: Record<string, number> = {};
@@ -271,7 +269,7 @@ export function parseCommandLine(
   const controls: Record<string, unknown> = {};
   for (const [name, flag] of Object.entries(controlFlags(options))) {
     const value = given.has(name) && flag.type === path ? resolve(cwd, v[name] as string) : v[name];
-    controls[camelCase(name)] = flag.value ? value ?? null : value === true;
+    controls[camelCase(name)] = flag.value ? value ?? flag.default ?? null : value === true;
   }
   const envDir = given.has("data-dir") ? undefined : options.env?.dataDir;
   if (envDir !== undefined) controls.dataDir = resolve(cwd, envDir);
@@ -282,7 +280,6 @@ export function parseCommandLine(
     settings: { ...options.defaults, ...overrides } as Settings,
     overrides: overrides as Partial<Settings>,
     controls: controls as unknown as RunControls,
-    help,
     warnings: lr !== undefined && lr < TINY_LR ? [`--lr ${lr}: below ${TINY_LR}, float32 weights will not change`] : [],
   };
 }
