@@ -52,17 +52,13 @@ export function runExperimentCli(
       for (const warning of parsed.warnings) console.error(`exp ${experiment.name}: warning: ${warning}`);
       const env = parsed.controls.dataDirFromEnv ? `${table.envVar}=${shellLine([envDir!])} ` : "";
       parsed.controls.command = env + shellLine([...experimentTask(experiment.name), ...args]);
-      return await runSeeds(experiment, parsed, { ...options, envVar: table.envVar });
+      return await runSeeds(experiment, parsed, options);
     },
   });
 }
 
 /** Runs once per seed of `--seeds` (else once), stopping at the first that does not complete. */
-async function runSeeds(
-  experiment: Experiment,
-  parsed: ParsedCommandLine,
-  options: RunOptions & { envVar: string },
-): Promise<number> {
+async function runSeeds(experiment: Experiment, parsed: ParsedCommandLine, options: RunOptions): Promise<number> {
   const stop = listenForStop();
   const seeds = parsed.controls.seeds ?? [parsed.settings.seed];
   let code = 0;
@@ -75,7 +71,7 @@ async function runSeeds(
       const overrides = parsed.controls.seeds ? { ...parsed.overrides, seed } : parsed.overrides;
       const { controls } = parsed;
       const outcome = await runExperiment(experiment, { ...options, overrides, controls, signal: stop.signal });
-      const end = runEnd(outcome, { controls, cwd: Deno.cwd(), envVar: options.envVar });
+      const end = runEnd(outcome, { controls, cwd: Deno.cwd() });
       if (end.out) console.log(`\n${end.out}`);
       if (end.err) console.error(`\n${end.err}`);
       code = EXIT_CODES[outcome.manifest.status];

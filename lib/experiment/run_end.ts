@@ -10,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import { DEFAULT_RESULTS_ROOT, type Manifest, runFile } from "../run/mod.ts";
 import { experimentTask, shellLine } from "../cli/mod.ts";
 import { PROJECT_ROOT } from "../_fs.ts";
+import { dataDirEnvVar, type DatasetName } from "../data/mod.ts";
 import type { RunControls } from "./settings.ts";
 
 /**
@@ -41,10 +42,10 @@ export interface RunEnd {
   err: string;
 }
 
-/** The end of a run's output; `options`: the command line's controls, where the user ran it, the data's variable. */
+/** The end of a run's output; `options`: the command line's controls, and where the user ran it. */
 export function runEnd(
   outcome: { runDir: string; manifest: Manifest },
-  options: { controls: Partial<RunControls>; cwd: string; envVar: string },
+  options: { controls: Partial<RunControls>; cwd: string },
 ): RunEnd {
   const { runDir, manifest: m } = outcome;
   const at = (path: string) => {
@@ -77,7 +78,9 @@ export function runEnd(
       ...(allowModifiedData ? ["--allow-modified-data"] : []),
       ...(checkpointEvery ? ["--checkpoint-every", String(checkpointEvery)] : []),
     ];
-    const env = dataDir && dataDirFromEnv ? `${options.envVar}=${shellLine([dataDir])} ` : "";
+    const env = dataDir && dataDirFromEnv
+      ? `${dataDirEnvVar(m.datasets[0]!.name as DatasetName)}=${shellLine([dataDir])} `
+      : "";
     const mayWrite = !relative(DEFAULT_RESULTS_ROOT, runDir).startsWith("..");
     const command = mayWrite
       ? `${task} ${shellLine([...flags, "--resume", dir])}`
