@@ -1,13 +1,11 @@
 /**
- * The pure steps of a run that a page shares with the command line: each
- * arm's settings, its data limits, its model, optimizer and sample rng, and
- * its metrics rows. Nothing here touches the file system, so the browser
- * playground runs the very same steps and writes the same rows.
+ * The steps of a run that the browser playground shares with the command line (each arm's settings, data limits,
+ * model, optimizer, sample rng, metrics rows and checkpoint metadata); nothing here touches the file system.
  *
  * @module
  */
 import type { Backend } from "../backend/mod.ts";
-import { takeFirst } from "../data/mod.ts";
+import { takeFirst, transformRecord } from "../data/mod.ts";
 import type { Sequential } from "../layers/mod.ts";
 import { createOptimizer, hyperParameters, type Optimizer } from "../optim/mod.ts";
 import type { MetricsRow } from "../run/mod.ts";
@@ -19,11 +17,9 @@ import { type Settings, UsageError } from "./settings.ts";
 export type ArmSettings = Arm & { settings: Settings };
 
 /**
- * Each selected arm's settings: defaults, then the arm's own, then the flags, then the experiment's derivation.
+ * Each selected arm's (all when `selected` is empty) settings: defaults, then the arm's own, then `overrides` (the
+ * flags), then the experiment's derivation.
  *
- * @param experiment the experiment.
- * @param overrides what the flags set.
- * @param selected the arms to run; empty for all.
  * @throws {UsageError} when a hyper-parameter flag fits no arm's optimizer.
  */
 export function deriveArmSettings(
@@ -48,11 +44,9 @@ export function deriveArmSettings(
 }
 
 /**
- * Applies the train and test limits (first N images), which must not exceed the data; warns of a batch larger than it.
+ * Applies the train and test limits (first N images); `warn` (default `console.error`) is told of a batch larger
+ * than the training set.
  *
- * @param data the arm's prepared data.
- * @param arm the arm and its settings.
- * @param warn told of a batch larger than the training set; default `console.error`.
  * @throws {UsageError} when a limit exceeds the data.
  */
 export function limitData(
@@ -75,13 +69,7 @@ export function limitData(
   return { ...data, train, evaluations };
 }
 
-/**
- * An arm's model with its initial draw, on `backend`.
- *
- * @param experiment builds the model.
- * @param arm the arm's name and settings.
- * @param backend the kernels it runs on.
- */
+/** An arm's model with its initial draw (the same for every arm, so arms start equal), on `backend`. */
 export function armModel(experiment: Experiment, arm: Omit<ArmSettings, "description">, backend: Backend): Sequential {
   const { name, settings } = arm;
   const model = experiment.model({ rng: createRng(settings.seed).fork(1), dtype: "float32", arm: name, settings });
@@ -89,13 +77,7 @@ export function armModel(experiment: Experiment, arm: Omit<ArmSettings, "descrip
   return model;
 }
 
-/**
- * An arm's optimizer and the rng that draws its sample order.
- *
- * @param model the arm's model, its weights as training starts.
- * @param settings the arm's settings.
- * @param backend the model's backend.
- */
+/** An arm's optimizer (fused unless batches are split across threads) and the rng that draws its sample order. */
 export function armTrainer(
   model: Sequential,
   settings: Settings,
@@ -106,13 +88,7 @@ export function armTrainer(
   return { optimizer, rng: createRng(settings.seed).fork(2) };
 }
 
-/**
- * A row of `metrics.csv` (`metricsLine` of lib/run writes it).
- *
- * @param arm the arm's name.
- * @param split the row's split.
- * @param log where training stands and what it measured; `elapsedSeconds` since the run started.
- */
+/** A row of `metrics.csv` (`metricsLine` of lib/run writes it); `elapsedSeconds` since the run started. */
 export function metricsRow(
   arm: string,
   split: MetricsRow["split"],
@@ -139,12 +115,7 @@ export function metricsRow(
   };
 }
 
-/**
- * Where a diverged arm stood: the steps and samples done before the non-finite loss.
- *
- * @param arm the arm's settings and its training set's size.
- * @param at the epoch and step of the non-finite loss.
- */
+/** Where a diverged arm stood: the steps and samples done before the non-finite loss at `at`. */
 export function divergedAt(
   arm: { settings: Settings; trainCount: number },
   at: { epoch: number; step: number },
@@ -154,4 +125,37 @@ export function divergedAt(
   const steps = (at.epoch - 1) * stepsPerEpoch + at.step - 1;
   const perEpoch = order === "with-replacement" ? stepsPerEpoch * batchSize : arm.trainCount;
   return { steps, samplesSeen: (at.epoch - 1) * perEpoch + (at.step - 1) * batchSize };
+}
+
+/**
+ * A checkpoint's `__metadata__`, all strings: experiment, arm, run id, settings (JSON), seed, epochs done, steps per
+ * epoch, model summary, pixel transform (JSON, with its statistics), class names (JSON) and the `--init-from` file
+ * if any; enough for `deno task predict` to rebuild the model and its input.
+ */
+export function checkpointMetadata(
+  model: Sequential,
+  run: {
+    experiment: string;
+    arm: string;
+    runId: string;
+    settings: Settings;
+    data: PreparedData;
+    epoch: number;
+    initFrom?: string;
+  },
+): Record<string, string> {
+  const { settings, data } = run;
+  return {
+    experiment: run.experiment,
+    arm: run.arm,
+    "run_id": run.runId,
+    settings: JSON.stringify(settings),
+    seed: String(settings.seed),
+    epoch: String(run.epoch),
+    step: String(Math.ceil(data.train.count / settings.batchSize)),
+    model: model.summary(),
+    transform: transformRecord(data.transform),
+    labels: JSON.stringify(data.train.classNames),
+    ...(run.initFrom && { "init_from": run.initFrom }),
+  };
 }

@@ -8,9 +8,8 @@ import { dataDirEnvVar } from "../data/mod.ts";
 import type { Experiment } from "./experiment.ts";
 import { DEFAULT_RESULTS_ROOT } from "../run/mod.ts";
 import { runExperiment, type RunOptions } from "./run.ts";
-import { runEnd } from "./run_end.ts";
-import { experimentCommand } from "./run_command.ts";
-import { type ExperimentFlagOptions, experimentFlags, parseCommandLine, type ParsedCommandLine } from "./settings.ts";
+import { experimentCommand, runEnd } from "./run_end.ts";
+import { experimentFlags, parseCommandLine, type ParsedCommandLine } from "./settings.ts";
 
 /** Exit codes: 0 completed, 1 diverged or failed, 2 bad flags or input, 130 interrupted. */
 const EXIT_CODES = { completed: 0, diverged: 1, failed: 1, interrupted: 130, running: 1 } as const;
@@ -25,26 +24,18 @@ export function experimentCli(experiment: Experiment): Command<ReturnType<typeof
   };
 }
 
-function flagOptions(experiment: Experiment): ExperimentFlagOptions & { envVar: string } {
+function flagOptions(experiment: Experiment) {
   const armNames = experiment.arms?.map((a) => a.name);
   return { ...experiment, armNames, envVar: dataDirEnvVar(experiment.dataset), out: DEFAULT_RESULTS_ROOT };
 }
 
 /**
- * Runs `experiment` from the command line and returns the process exit code.
+ * Runs `experiment` from the command line and returns the process exit code. The data folder's environment variable
+ * (`MNIST_DATA_DIR`, ...) is read here, and only here, as the fallback of `--data-dir`, and recorded in the manifest's
+ * command with the flags as typed. SIGINT, SIGTERM and SIGHUP are listened for from the first run folder to the last
+ * manifest, so a signal at any moment leaves every run folder `completed` or `interrupted`.
  *
- * The data-directory environment variable (`MNIST_DATA_DIR`,
- * `FASHION_MNIST_DATA_DIR`) is read here, and only here, as the fallback of
- * `--data-dir`; relative folders resolve against `options.cwd` (default the
- * working folder, which `runMain` makes the user's). The manifest records
- * the command as `deno task exp NAME ...`.
- * SIGINT, SIGTERM and SIGHUP are listened for from the first run folder to
- * the last manifest, so a signal at any moment leaves every run folder
- * consistent: `completed` if its training had finished, else `interrupted`.
- *
- * @param experiment the experiment file's declaration.
- * @param args `Deno.args`.
- * @param options how files are written (tests inject a failing writer), the working folder.
+ * @param options how files are written (tests inject a failing writer); `cwd` for relative paths.
  */
 export function runExperimentCli(
   experiment: Experiment,
@@ -55,10 +46,12 @@ export function runExperimentCli(
     errorCode: 2,
     run: async () => {
       const table = flagOptions(experiment);
-      const parsed = parseCommandLine(args, { ...table, env: { dataDir: readEnv(table.envVar) }, cwd: options.cwd });
+      const envDir = readEnv(table.envVar);
+      const parsed = parseCommandLine(args, { ...table, env: { dataDir: envDir }, cwd: options.cwd });
       checkWritable(experiment, parsed.controls.resume ?? parsed.controls.out, args);
       for (const warning of parsed.warnings) console.error(`exp ${experiment.name}: warning: ${warning}`);
-      parsed.controls.command = shellLine([...experimentTask(experiment.name), ...args]);
+      const env = parsed.controls.dataDirFromEnv ? `${table.envVar}=${shellLine([envDir!])} ` : "";
+      parsed.controls.command = env + shellLine([...experimentTask(experiment.name), ...args]);
       return await runSeeds(experiment, parsed, options);
     },
   });
@@ -76,7 +69,12 @@ async function runSeeds(experiment: Experiment, parsed: ParsedCommandLine, optio
       if (seeds.length > 1) console.log(`\n=== seed ${seed} (${i + 1} of ${seeds.length}) ===`);
       // A seed from --seeds; otherwise only an explicit --seed (which --resume compares with the run's).
       const overrides = parsed.controls.seeds ? { ...parsed.overrides, seed } : parsed.overrides;
-      code = await runOnce(experiment, { ...options, overrides, controls: parsed.controls, signal: stop.signal });
+      const { controls } = parsed;
+      const outcome = await runExperiment(experiment, { ...options, overrides, controls, signal: stop.signal });
+      const end = runEnd(outcome, { controls, cwd: Deno.cwd() });
+      if (end.out) console.log(`\n${end.out}`);
+      if (end.err) console.error(`\n${end.err}`);
+      code = EXIT_CODES[outcome.manifest.status];
       if (code !== 0) break; // an interrupted or failed seed stops the series
     }
     await letSignalsLand();
@@ -96,10 +94,9 @@ function readEnv(name: string): string | undefined {
 }
 
 /**
- * Gives a signal that arrived during synchronous work time to reach its
- * listener: the event loop must block once in the operating system to read
- * it, which a zero-delay timer does not ensure (about 1 in 150 were missed
- * that way in a probe); a 5 ms timer makes it block (none missed in 2,000).
+ * Gives a signal that arrived during synchronous work time to reach its listener: the event loop must block once in
+ * the operating system to read it, which a zero-delay timer does not ensure (about 1 in 150 were missed that way in a
+ * probe); a 5 ms timer makes it block (none missed in 2,000).
  */
 function letSignalsLand(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 5));
@@ -118,11 +115,9 @@ function listenForStop(): { signal: AbortSignal; dispose(): void } {
 }
 
 /**
- * Refuses an `--out` folder this process may not write (the `deno task`
- * commands may write only under `results/`), printing the `deno run` line
- * with the task's own permissions plus that folder.
+ * Refuses an `--out` folder this process may not write (the `deno task` commands may write only under `results/`).
  *
- * @throws {UsageError} with the line to run instead.
+ * @throws {UsageError} with the `deno run` line to use instead: the task's own permissions plus that folder.
  */
 function checkWritable(experiment: Experiment, out: string, args: string[]): void {
   if (Deno.permissions.querySync({ name: "write", path: out }).state === "granted") return;
@@ -130,17 +125,4 @@ function checkWritable(experiment: Experiment, out: string, args: string[]): voi
   throw new UsageError(`--out: cannot write to ${out} with this command's permissions`, {
     hint: `run instead: ${line}`,
   });
-}
-
-async function runOnce(experiment: Experiment, options: RunOptions): Promise<number> {
-  const outcome = await runExperiment(experiment, options);
-  const end = runEnd(outcome, {
-    controls: options.controls ?? {},
-    cwd: Deno.cwd(),
-    envVar: dataDirEnvVar(experiment.dataset),
-  });
-  if (end.out) console.log(`\n${end.out}`);
-  if (end.err) console.error(`\n${end.err}`);
-  const { manifest } = outcome;
-  return EXIT_CODES[manifest.status];
 }

@@ -183,6 +183,30 @@ Deno.test(
 );
 
 Deno.test(
+  "runExperimentCli() records the data folder's environment variable in the command, so that it reproduces the run",
+  needs("read", "write", "env"),
+  () =>
+    withTempDir(async (cwd) => {
+      const dir = `${cwd}/tiny data`;
+      await writeFiles(dir, tinyMnistFiles());
+      const args = ["--allow-modified-data", ...small("out"), "--train-limit", "6", "--test-limit", "4"];
+      const before = Deno.env.get("FASHION_MNIST_DATA_DIR");
+      Deno.env.set("FASHION_MNIST_DATA_DIR", dir);
+      try {
+        const { result } = await quietly(() => runExperimentCli(tinyExperiment, args, { cwd }));
+        assert.equal(result, 0);
+      } finally {
+        if (before === undefined) Deno.env.delete("FASHION_MNIST_DATA_DIR");
+        else Deno.env.set("FASHION_MNIST_DATA_DIR", before);
+      }
+      const [run] = [...Deno.readDirSync(`${cwd}/out/tiny`)];
+      const manifest = JSON.parse(Deno.readTextFileSync(`${cwd}/out/tiny/${run!.name}/manifest.json`));
+      assert.equal(manifest.datasets[0].source, "env");
+      assert.equal(manifest.command, `FASHION_MNIST_DATA_DIR='${dir}' deno task exp tiny ${args.join(" ")}`);
+    }),
+);
+
+Deno.test(
   "runExperimentCli() on bad data prints the error and no empty evaluation table",
   io,
   () =>

@@ -24,10 +24,10 @@ export async function gitState(dir: string): Promise<Manifest["git"]> {
 }
 
 /**
- * The CPU as a manifest records it: its model (from `node:os` `cpus()`, which needs `--allow-sys=cpus`; the core
- * count alone without it) and the features the WebAssembly backends depend on, probed without any permission.
+ * Deno, V8 and TypeScript versions, the OS, architecture, and the CPU: its model (from `node:os` `cpus()`, which
+ * needs `--allow-sys=cpus`; the core count alone without it) and the features the WebAssembly backends depend on.
  */
-export function cpuDescription(): string {
+export function runtimeInfo(): Manifest["runtime"] {
   let model: string | undefined;
   try {
     model = cpus()[0]?.model.trim();
@@ -39,19 +39,7 @@ export function cpuDescription(): string {
     simd ? "WebAssembly SIMD" : "no WebAssembly SIMD",
     relaxedSimd ? `relaxed SIMD with ${fusedMultiplyAdd ? "fused" : "unfused"} multiply-add` : "no relaxed SIMD",
   ];
-  const cores = `${navigator.hardwareConcurrency} cores`;
-  return `${model ? `${model}, ` : ""}${cores}; ${features.join(", ")}`;
-}
-
-/** Deno, V8 and TypeScript versions, the OS, architecture, and the CPU ({@linkcode cpuDescription}). */
-export function runtimeInfo(): Manifest["runtime"] {
-  const cpu = cpuDescription();
-  return {
-    deno: Deno.version.deno,
-    v8: Deno.version.v8,
-    typescript: Deno.version.typescript,
-    os: Deno.build.os,
-    arch: Deno.build.arch,
-    cpu,
-  };
+  const cpu = `${model ? `${model}, ` : ""}${navigator.hardwareConcurrency} cores; ${features.join(", ")}`;
+  const { deno, v8, typescript } = Deno.version;
+  return { deno, v8, typescript, os: Deno.build.os, arch: Deno.build.arch, cpu };
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { cpus } from "node:os";
-import { cpuDescription, gitState, runtimeInfo } from "./environment.ts";
+import { gitState, runtimeInfo } from "./environment.ts";
 import { needs, withTempDir } from "../testing/io.ts";
 
 /** Tests that also run git. */
@@ -27,11 +27,12 @@ Deno.test("runtimeInfo() names Deno, V8, TypeScript, OS, architecture and CPU", 
 });
 
 Deno.test(
-  "cpuDescription() starts with the CPU model from node:os cpus() when --allow-sys=cpus is granted",
+  "runtimeInfo().cpu starts with the CPU model from node:os cpus() when --allow-sys=cpus is granted",
   needs({ name: "sys", kind: "cpus" }),
   () => {
     const model = cpus()[0]!.model.trim();
     assert.ok(model.length > 0);
-    assert.ok(cpuDescription().startsWith(`${model}, ${navigator.hardwareConcurrency} cores; `), cpuDescription());
+    const { cpu } = runtimeInfo();
+    assert.ok(cpu.startsWith(`${model}, ${navigator.hardwareConcurrency} cores; `), cpu);
   },
 );

@@ -1,6 +1,5 @@
 /**
- * What an experiment file declares: its source, data, model, loss and
- * default settings. The runner does everything else.
+ * What an experiment file declares: its source, data, model, loss and default settings. The runner does the rest.
  *
  * @module
  */
@@ -87,10 +86,7 @@ export interface Experiment {
   model(context: ModelContext): Sequential;
   /** The loss trained on and reported. */
   loss: LossFunction;
-  /**
-   * Where this experiment is exported, so training workers can rebuild its
-   * model (`threads > 1`): its file's `import.meta.url` and the export's name.
-   */
+  /** Its file's `import.meta.url` and export's name, so training workers can rebuild its model (`threads > 1`). */
   replica?: Omit<Replica, "context">;
   /** Formats a training interval for the console (default: a compact line). */
   formatInterval?(log: IntervalLog, arm: string): string;

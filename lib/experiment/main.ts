@@ -1,8 +1,6 @@
 /**
- * `deno task exp NAME [flags]`: runs the experiment `experiments/NAME.ts`
- * exports, any file of that folder, a new one included; `NAME` may also be
- * the path of an experiment file elsewhere (`.ts`). `--help` after the name
- * lists that experiment's flags, before it the experiments.
+ * `deno task exp NAME [flags]`: runs the experiment `experiments/NAME.ts` exports (any file of that folder), or the
+ * experiment file at the path `NAME` (`.ts`). `--help` after the name lists its flags, before it the experiments.
  *
  * ```sh
  * deno task exp zhou --epochs 1
@@ -15,12 +13,7 @@ import { runCli, runMain } from "../cli/mod.ts";
 import { runExperimentCli } from "./cli.ts";
 import { experimentFromFile, findExperiment, listExperiments } from "./registry.ts";
 
-/**
- * Runs the command line and returns the exit code.
- *
- * @param args `NAME` (or an experiment file's path) and that experiment's flags.
- * @param options `dir`: the experiments folder (default the repository's); `cwd` for relative paths.
- */
+/** Runs the command line and returns the exit code; `options.dir` is the experiments folder (default the repository's). */
 export async function expCli(args: string[], options: { dir?: string; cwd?: string } = {}): Promise<number> {
   const [name, ...rest] = args;
   const command = { task: "exp", usage: "NAME", about: "", flags: {}, positionals: { min: 1, max: 1 } };

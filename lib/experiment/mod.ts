@@ -11,7 +11,5 @@ export * from "./progress.ts";
 export * from "./run.ts";
 export * from "./arm_plan.ts";
 export * from "./settings.ts";
-export * from "./checkpoints.ts";
-export * from "./run_command.ts";
 export * from "./registry.ts";
 export * from "./run_end.ts";

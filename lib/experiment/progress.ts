@@ -1,7 +1,6 @@
 /**
- * What a run prints as it trains: a bar with rate and ETA on a terminal (npm
- * `cli-progress`) under the lines logged, the lines alone otherwise, nothing
- * when quiet; and Keras's line at the end of each epoch.
+ * What a run prints as it trains: a bar with rate and ETA on a terminal (npm `cli-progress`) under the lines logged,
+ * the lines alone otherwise, nothing when quiet; and Keras's line at the end of each epoch.
  *
  * @module
  */
@@ -22,10 +21,9 @@ export interface Progress {
 }
 
 /** Picks the display: a bar when stdout is a terminal, the logged lines alone otherwise, nothing when quiet. */
-export function createProgress(options: { quiet: boolean; terminal: boolean; plainEvery?: number }): Progress {
-  if (options.quiet) return { start() {}, update() {}, log() {}, stop() {} };
-  if (!options.terminal) {
-    return { start() {}, update() {}, log: (line) => console.log(line), stop() {} };
+export function createProgress(options: { quiet: boolean; terminal: boolean }): Progress {
+  if (!options.terminal || options.quiet) {
+    return { start() {}, update() {}, log: (line) => options.quiet || console.log(line), stop() {} };
   }
   let bar: cliProgress.SingleBar | null = null;
   let startedAt = 0;
@@ -58,12 +56,10 @@ export function createProgress(options: { quiet: boolean; terminal: boolean; pla
 }
 
 /**
- * An epoch's line as Keras prints it: steps, the epoch's time (evaluations
- * included) and training images per second, the training loss and accuracy
- * over the epoch, then each evaluation's.
+ * An epoch's line as Keras prints it, from the arm's rows so far: steps, the epoch's time since `start` (its
+ * `elapsed_s`; evaluations included) and training images per second, the training loss and accuracy over the epoch,
+ * then each evaluation's.
  *
- * @param rows the arm's metrics rows so far (a resumed run's read back too).
- * @param options the epoch, steps per epoch, and `start`: the `elapsed_s` at which the epoch began.
  * @example `1000/1000 - 0.6s - 1859 images/s - loss: 1.1702 - accuracy: 0.6080 - test_loss: 0.7287 - test_accuracy: 0.7570`
  */
 export function epochLine(

@@ -1,7 +1,6 @@
 /**
- * The experiments: one per file of the experiments folder, found by
- * importing the files (lib/ names no experiment), by the runner, sweep,
- * predict, page and serve alike.
+ * The experiments: one per file of the experiments folder, found by importing the files (lib/ names no experiment),
+ * by the runner, sweep, predict, page and serve alike.
  *
  * @module
  */
@@ -51,10 +50,8 @@ export function experimentNames(dir: string = EXPERIMENTS_DIR): string[] {
 }
 
 /**
- * The experiment called `name`, exported by `<dir>/<name>.ts`.
+ * The experiment called `name` (as in a manifest or `deno task exp NAME`), exported by `<dir>/<name>.ts`.
  *
- * @param name the experiment's name, as in a manifest or `deno task exp NAME`.
- * @param dir the experiments folder (default {@linkcode EXPERIMENTS_DIR}).
  * @throws {UsageError} for an unknown name (with the nearest known one), or a file with no such experiment.
  */
 export async function findExperiment(name: string, dir: string = EXPERIMENTS_DIR): Promise<Experiment> {

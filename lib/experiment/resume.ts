@@ -1,19 +1,19 @@
 /**
- * `--resume RUN_DIR`: what an interrupted run keeps in its checkpoint (the
- * optimizer's buffers and step count, the sample order, the rng's position,
- * the epoch, step and interval sums), and the checks that a folder can be
- * resumed with the settings given.
+ * `--resume RUN_DIR`: what an interrupted run keeps in its checkpoint (the optimizer's buffers and step count, the
+ * sample order, the rng's position, the epoch, step and interval sums), and the checks that a folder can be resumed
+ * with the settings given.
  *
  * @module
  */
 import { type Checkpoint, type NamedTensor, readCheckpoint } from "../checkpoint/mod.ts";
 import type { Optimizer, OptimizerState } from "../optim/mod.ts";
 import type { DatasetRecord } from "../data/mod.ts";
-import { checkpointPath, type Manifest, type MetricsRow, readMetrics, runFile } from "../run/mod.ts";
-import { causeOf } from "../_fs.ts";
+import { checkpointPath, type Manifest, type MetricsRow, readMetrics, runFile, RunFiles } from "../run/mod.ts";
+import { causeOf, type WriteFile } from "../_fs.ts";
 import type { Rng } from "../rng/mod.ts";
 import type { TrainPosition } from "../train/mod.ts";
-import type { Experiment } from "./experiment.ts";
+import { type ArmSettings, deriveArmSettings } from "./arm_plan.ts";
+import type { Experiment, PreparedData } from "./experiment.ts";
 import { type Settings, UsageError } from "./settings.ts";
 
 /** Where an interrupted run stopped, read back from its folder. */
@@ -43,43 +43,28 @@ export interface ResumePoint {
 }
 
 /**
- * The checkpoint tensors and the `resume` metadata entry that record where training stopped.
- *
- * @param position from the `InterruptedError`.
- * @param owned the optimizer and the sample-order rng, as they were at that moment, and the command line's settings.
- * @returns tensors `optimizer.<param>.<buffer>` (F64) and `train.permutation` (I32), and the metadata entry.
+ * The checkpoint tensors (`optimizer.<param>.<buffer>` F64, `train.permutation` I32) and the `resume` metadata entry
+ * that record where training stopped, given the optimizer and sample-order rng as they were then.
  */
 export function resumeState(
   position: TrainPosition,
   owned: { optimizer: Optimizer; rng: Rng; overrides?: Partial<Settings> },
 ): { state: NamedTensor[]; metadata: { resume: string } } {
   const { steps, buffers } = owned.optimizer.state();
-  const state: NamedTensor[] = Object.entries(buffers).map(([key, data]) => ({
-    name: `optimizer.${key}`,
-    shape: [data.length],
-    data,
-  }));
-  state.push({ name: "train.permutation", shape: [position.permutation.length], data: position.permutation });
+  const state: NamedTensor[] = [
+    ...Object.entries(buffers).map(([key, data]) => ({ name: `optimizer.${key}`, shape: [data.length], data })),
+    { name: "train.permutation", shape: [position.permutation.length], data: position.permutation },
+  ];
   const { epoch, step, samplesSeen, interval } = position;
-  const record = {
-    epoch,
-    step,
-    samplesSeen,
-    interval,
-    rng: owned.rng.state(),
-    optimizerSteps: steps,
-    overrides: owned.overrides,
-  };
-  return { state, metadata: { resume: JSON.stringify(record) } };
+  const record = { epoch, step, samplesSeen, interval, rng: owned.rng.state(), optimizerSteps: steps };
+  return { state, metadata: { resume: JSON.stringify({ ...record, overrides: owned.overrides }) } };
 }
 
 /**
  * Holds `resume.lock` in the run folder while a resume goes on, so a second resume of the same folder is refused.
- * An operating-system file lock (released by the system when its holder dies, however it dies), so a lock left
- * by a killed process never blocks; the file names the holder for the message.
+ * An operating-system file lock, so a lock left by a killed process never blocks; the file names the holder.
  *
- * @returns a function that releases the lock and removes the file; a no-op when the folder does not exist (the
- * checks that follow name that).
+ * @returns a function that releases the lock and removes the file; a no-op when the folder does not exist.
  * @throws {UsageError} naming the process that is resuming the folder.
  */
 export function lockForResume(dir: string): () => void {
@@ -89,7 +74,7 @@ export function lockForResume(dir: string): () => void {
     try {
       file = Deno.openSync(path, { read: true, write: true, create: true });
     } catch {
-      return () => {};
+      return () => {}; // the checks that follow name the missing folder
     }
     if (!file.tryLockSync(true)) {
       file.close();
@@ -103,8 +88,14 @@ export function lockForResume(dir: string): () => void {
       throw new UsageError(`--resume: ${dir}: being resumed by ${holder}; wait for it to end`);
     }
     // The file may have been removed by a holder ending meanwhile: then lock the new one.
+    let current: number | null = null;
+    try {
+      current = Deno.statSync(path).ino;
+    } catch {
+      // Gone.
+    }
     const held = file.statSync().ino;
-    if (held !== null && held === statOrNull(path)?.ino) {
+    if (held !== null && held === current) {
       file.truncateSync(0);
       file.writeSync(new TextEncoder().encode(JSON.stringify({ pid: Deno.pid, since: new Date().toISOString() })));
       return () => {
@@ -119,22 +110,11 @@ export function lockForResume(dir: string): () => void {
   }
 }
 
-/** A path's file information, or null when it is gone. */
-function statOrNull(path: string): Deno.FileInfo | null {
-  try {
-    return Deno.statSync(path);
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Reads an interrupted run folder and checks it can be resumed by `experiment` with `overrides`.
  *
- * @param dir the run folder given to `--resume`.
- * @param options the experiment, the settings given on the command line.
  * @throws {UsageError} `--resume: ...`: no such folder or manifest, another experiment, a run that did not stop
- * interrupted, several arms, no checkpoint to go on from, or a setting that differs from the run's.
+ * interrupted, no checkpoint to go on from, or a setting that differs from the run's.
  */
 export function readResumePoint(
   dir: string,
@@ -156,27 +136,24 @@ export function readResumePoint(
   if (manifest.status !== "interrupted") fail(`the run ended ${manifest.status}; only an interrupted run resumes`);
   const arms = Object.keys(manifest.transforms ?? { "": "" });
   const { arm, checkpoint } = interruptedArm(dir, arms, fail);
-  const { resume, settings } = checkpoint.metadata;
   let init: Checkpoint | null = null;
   try {
     if (manifest.init_from) init = readCheckpoint(manifest.init_from.file);
   } catch (error) {
     fail(`the run started from --init-from, which is gone: ${(error as Error).message}`);
   }
-  const point = { dir, manifest, arm, arms, checkpoint, init, ...parseResume(resume!, checkpoint) };
+  const settings: Settings = JSON.parse(checkpoint.metadata.settings!);
+  const point = { dir, manifest, arm, arms, checkpoint, init, settings, ...parseResume(checkpoint) };
   if (arms.length > 1 && point.overrides === null) {
     fail(`a run of ${arms.length} arms (${arms.join(", ")}) whose checkpoint does not record the command line's \
 settings (made before multi-arm runs resumed)`);
   }
-  checkPosition(point.position, { settings: JSON.parse(settings!), checkpoint });
-  checkSettings(JSON.parse(settings!), options.overrides, fail);
-  return { ...point, settings: JSON.parse(settings!) };
+  checkPosition(point);
+  checkSettings(settings, options.overrides, fail);
+  return point;
 }
 
-/**
- * The arm that was interrupted: the one whose checkpoint holds a resume state (the arms before it finished, those
- * after it never started).
- */
+/** The interrupted arm: the first whose checkpoint holds a resume state (those after it never started). */
 function interruptedArm(
   dir: string,
   arms: string[],
@@ -200,6 +177,30 @@ function interruptedArm(
 }
 
 /**
+ * The arms of a resumed run: each with the settings the command line gave it, the interrupted arm's as its checkpoint
+ * recorded them; for a checkpoint from before the command line's settings were recorded, the interrupted arm alone.
+ */
+export function resumedArms(experiment: Experiment, point: ResumePoint): ArmSettings[] {
+  const { arm, settings, overrides } = point;
+  if (overrides === null) return deriveArmSettings(experiment, {}, [arm]).map((a) => ({ ...a, settings }));
+  return deriveArmSettings(experiment, overrides, point.arms).map((a) => a.name === arm ? { ...a, settings } : a);
+}
+
+/**
+ * Where a resumed run reads its data: the folder the run recorded, when it was given one (`--data-dir` or the
+ * environment) and the command line gives none itself; else where the command line says.
+ */
+export function resumeDataDir(
+  point: ResumePoint,
+  given: { dataDir: string | null; dataDirFromEnv: boolean },
+): { dataDir: string | null; dataDirFromEnv: boolean } {
+  const recorded = point.manifest.datasets?.[0];
+  const explicit = given.dataDir !== null && !given.dataDirFromEnv;
+  if (explicit || !recorded || (recorded.source !== "data-dir" && recorded.source !== "env")) return given;
+  return { dataDir: recorded.dir, dataDirFromEnv: recorded.source === "env" };
+}
+
+/**
  * Refuses data whose files differ from those the run read (by name and SHA-256).
  *
  * @throws {UsageError} naming the run's data and the data found.
@@ -215,77 +216,50 @@ export function checkSameData(point: ResumePoint, dataset: DatasetRecord): void 
 }
 
 /**
- * Where a resumed run reads its data: the folder the run recorded, when it was given one (`--data-dir` or the
- * environment) and the command line gives none itself; else where the command line says. The data read is then
- * checked against the run's SHA-256 sums (see {@linkcode checkSameData}).
- */
-export function resumeDataDir(
-  point: ResumePoint,
-  given: { dataDir: string | null; dataDirFromEnv: boolean },
-): { dataDir: string | null; dataDirFromEnv: boolean } {
-  const recorded = point.manifest.datasets?.[0];
-  const explicit = given.dataDir !== null && !given.dataDirFromEnv;
-  if (explicit || !recorded || (recorded.source !== "data-dir" && recorded.source !== "env")) return given;
-  return { dataDir: recorded.dir, dataDirFromEnv: recorded.source === "env" };
-}
-
-/** The manifest of a run going on: status back to `running`, end cleared, the resume recorded in `resumes`. */
-export function resumedManifest(point: ResumePoint): Manifest {
-  const { status_detail: after = "", ...manifest } = point.manifest;
-  const { epoch, step } = point.position;
-  const resumes = [...manifest.resumes ?? [], { at: new Date().toISOString(), epoch, step, after }];
-  return { ...manifest, status: "running", "ended_at": null, "wall_seconds": null, resumes };
-}
-
-/** How many rows an arm logs: its steps per epoch, its evaluated splits, its steps per row. */
-export interface LogShape {
-  /** Steps in one epoch. */
-  stepsPerEpoch: number;
-  /** Evaluated splits (one row each after every epoch). */
-  evaluations: number;
-  /** Steps per logged train row (the last interval of an epoch may be shorter). */
-  logEvery: number;
-}
-
-/**
- * Reads the interrupted run's `metrics.csv` and checks it reaches exactly the checkpoint's position, so that the
- * resumed run's rows follow on from it. A last line without its newline (a write the stop cut off) is left out, and
- * `bytes` is the length to cut the file back to, as a live run does after a failed write.
+ * Opens the interrupted run's folder to go on with it: its `metrics.csv` checked to reach exactly the checkpoint's
+ * position and cut back to its last whole line (a row the stop cut off goes, as after a failed write), its manifest
+ * back to `running` with the resume recorded in `resumes`.
  *
- * @throws {UsageError} when the file is missing, empty, damaged, or holds more or fewer rows of the arm than the
- * checkpoint's position logs; nothing is written.
+ * @throws {UsageError} when `metrics.csv` is missing, damaged, or holds more or fewer rows of the arm than the
+ * checkpoint's position logs; nothing is written then.
  */
-export async function readResumedLog(
+export async function reopenRun(
   point: ResumePoint,
-  shape: LogShape,
-): Promise<{ rows: MetricsRow[]; bytes: number }> {
+  plans: { name: string; data: PreparedData }[],
+  write?: WriteFile,
+): Promise<{ files: RunFiles; manifest: Manifest; rows: MetricsRow[]; clock: number }> {
   const path = runFile(point.dir, "metrics");
   const fail = (why: string): never => {
-    const weights = checkpointPath(point.dir, point.arm);
     throw new UsageError(`--resume: ${point.dir}: ${why} (restore it, or start a new run from its weights with \
---init-from ${weights})`);
+--init-from ${checkpointPath(point.dir, point.arm)})`);
   };
-  let table;
-  let bytes = 0;
+  let table, bytes = 0;
   try {
-    const data = await Deno.readFile(path);
-    bytes = data.lastIndexOf(10) + 1;
+    bytes = (await Deno.readFile(path)).lastIndexOf(10) + 1;
     table = await readMetrics(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return fail("metrics.csv is missing");
     return fail(`cannot go on with metrics.csv: ${(error as Error).message.replace(/^\w+: /, "")}`);
   }
-  const damage = table.warnings.filter((w) => !/last line has no newline/.test(w));
-  if (damage.length > 0) fail(`metrics.csv is damaged: ${damage[0]}`);
+  const damage = table.warnings.find((w) => !/last line has no newline/.test(w));
+  if (damage) fail(`metrics.csv is damaged: ${damage}`);
+  const { train, evaluations } = plans.find((p) => p.name === point.arm)!.data;
+  const { epoch, step } = point.position, { batchSize, logEvery } = point.settings;
   const held = table.rows.filter((r) => r.arm === point.arm).length;
-  const { epoch, step } = point.position;
-  const perEpoch = Math.ceil(shape.stepsPerEpoch / shape.logEvery) + shape.evaluations;
-  const expected = (epoch - 1) * perEpoch + Math.floor(step / shape.logEvery);
+  const perEpoch = Math.ceil(Math.ceil(train.count / batchSize) / logEvery) + evaluations.length;
+  const expected = (epoch - 1) * perEpoch + Math.floor(step / logEvery);
   if (held !== expected) {
     fail(`metrics.csv holds ${held} rows${point.arm ? ` of arm ${point.arm}` : ""}, but the checkpoint \
 (epoch ${epoch}, step ${step}) comes after ${expected}`);
   }
-  return { rows: table.rows, bytes };
+  Deno.truncateSync(path, bytes);
+  const files = new RunFiles(point.dir, write);
+  const { status_detail: after = "", ...kept } = point.manifest;
+  const resumes = [...kept.resumes ?? [], { at: new Date().toISOString(), epoch, step, after }];
+  const manifest: Manifest = { ...kept, status: "running", "ended_at": null, "wall_seconds": null, resumes };
+  files.manifest(manifest);
+  // elapsed_s goes on from the last row written, the pause left out.
+  return { files, manifest, rows: table.rows, clock: performance.now() - 1000 * (table.rows.at(-1)?.elapsed_s ?? 0) };
 }
 
 /**
@@ -307,32 +281,25 @@ function runningAdvice(dir: string, manifest: Manifest): string {
 }
 
 /** Refuses a resume state that no interrupted run of these settings could have written. */
-function checkPosition(
-  position: TrainPosition,
-  options: { settings: Settings; checkpoint: Checkpoint },
-): void {
+function checkPosition({ position, settings, checkpoint }: Pick<ResumePoint, "position" | "settings" | "checkpoint">) {
   const { epoch, step, samplesSeen, interval, permutation } = position;
-  const stepsPerEpoch = Number(options.checkpoint.metadata.step);
+  const stepsPerEpoch = Number(checkpoint.metadata.step);
   const problem = [
-    [epoch < 1 || epoch > options.settings.epochs, `epoch ${epoch} of ${options.settings.epochs}`],
+    [epoch < 1 || epoch > settings.epochs, `epoch ${epoch} of ${settings.epochs}`],
     [!(step < stepsPerEpoch), `step ${step} of an epoch of ${stepsPerEpoch} steps`],
     [interval.samples > samplesSeen || interval.correct > interval.samples, "the interval's counts"],
-    [samplesSeen > epoch * stepsPerEpoch * options.settings.batchSize, `${samplesSeen} samples seen`],
+    [samplesSeen > epoch * stepsPerEpoch * settings.batchSize, `${samplesSeen} samples seen`],
     [permutation.some((i) => i < 0 || i >= permutation.length), "the sample order"],
   ].find(([bad]) => bad);
   if (problem) {
-    throw new UsageError(
-      `--resume: ${options.checkpoint.file}: the resume state is out of range: ${problem[1]} (the checkpoint was \
-altered or damaged)`,
-    );
+    throw new UsageError(`--resume: ${checkpoint.file}: the resume state is out of range: ${problem[1]} (the \
+checkpoint was altered or damaged)`);
   }
 }
 
 /** The position, optimizer state and rng words of a checkpoint's `resume` entry and state tensors. */
-function parseResume(
-  text: string,
-  checkpoint: Checkpoint,
-): Pick<ResumePoint, "position" | "optimizer" | "rng" | "overrides"> {
+function parseResume(checkpoint: Checkpoint): Pick<ResumePoint, "position" | "optimizer" | "rng" | "overrides"> {
+  const text = checkpoint.metadata.resume!;
   const r = JSON.parse(text);
   const counts = [r.epoch, r.step, r.samplesSeen, r.interval?.correct, r.interval?.samples, r.optimizerSteps];
   if (!counts.every((n) => Number.isSafeInteger(n) && n >= 0) || typeof r.interval.loss !== "number") {

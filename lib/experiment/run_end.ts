@@ -1,17 +1,38 @@
 /**
- * What a run prints as it ends: its final metrics in one compact table, how
- * it ended, its report as a `file://` URL, and the commands to go on with, as
- * the user would type them (compare, predict, serve; `--resume` for an
- * interrupted run).
+ * What a run prints as it ends: its final metrics in one compact table, how it ended, its report as a `file://` URL,
+ * and the commands to go on with, as the user would type them (compare, predict, serve; `--resume` for an interrupted
+ * run).
  *
  * @module
  */
 import { relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DEFAULT_RESULTS_ROOT, type Manifest, runFile } from "../run/mod.ts";
-import { experimentCommand } from "./run_command.ts";
 import { experimentTask, shellLine } from "../cli/mod.ts";
+import { PROJECT_ROOT } from "../_fs.ts";
+import { dataDirEnvVar, type DatasetName } from "../data/mod.ts";
 import type { RunControls } from "./settings.ts";
+
+/**
+ * The words of `deno run` for `deno task exp <name>` (or `options.script`, an experiment file's absolute path), for
+ * an output folder `out` the task itself may not write: the `exp` task's permissions from `deno.json`, its write
+ * list made absolute plus `out` (every permission, `-A`, without such a task); the experiment's own flags not included.
+ */
+export function experimentCommand(name: string, out: string, options: { script?: string } = {}): string[] {
+  let permissions = ["-A"];
+  try {
+    const task: string = JSON.parse(Deno.readTextFileSync(`${PROJECT_ROOT}deno.json`)).tasks.exp;
+    permissions = task.split(" ").filter((word) => word.startsWith("--allow-")).map((word) =>
+      word.startsWith("--allow-write=")
+        ? `--allow-write=${[...word.slice(14).split(",").map((dir) => PROJECT_ROOT + dir), out].join(",")}`
+        : word
+    );
+  } catch {
+    // No deno.json beside lib/, or no task: every permission.
+  }
+  const main = `${PROJECT_ROOT}lib/experiment/main.ts`;
+  return ["deno", "run", `--config=${PROJECT_ROOT}deno.json`, ...permissions, main, options.script ?? name];
+}
 
 /** Where the text goes and how the run ended. */
 export interface RunEnd {
@@ -21,15 +42,10 @@ export interface RunEnd {
   err: string;
 }
 
-/**
- * The end of a run's output.
- *
- * @param outcome the run folder and its final manifest.
- * @param options the command line's controls, where the user ran it (`INIT_CWD`), the data-directory variable.
- */
+/** The end of a run's output; `options`: the command line's controls, and where the user ran it. */
 export function runEnd(
   outcome: { runDir: string; manifest: Manifest },
-  options: { controls: Partial<RunControls>; cwd: string; envVar: string },
+  options: { controls: Partial<RunControls>; cwd: string },
 ): RunEnd {
   const { runDir, manifest: m } = outcome;
   const at = (path: string) => {
@@ -62,7 +78,9 @@ export function runEnd(
       ...(allowModifiedData ? ["--allow-modified-data"] : []),
       ...(checkpointEvery ? ["--checkpoint-every", String(checkpointEvery)] : []),
     ];
-    const env = dataDir && dataDirFromEnv ? `${options.envVar}=${shellLine([dataDir])} ` : "";
+    const env = dataDir && dataDirFromEnv
+      ? `${dataDirEnvVar(m.datasets[0]!.name as DatasetName)}=${shellLine([dataDir])} `
+      : "";
     const mayWrite = !relative(DEFAULT_RESULTS_ROOT, runDir).startsWith("..");
     const command = mayWrite
       ? `${task} ${shellLine([...flags, "--resume", dir])}`

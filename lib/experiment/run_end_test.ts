@@ -25,7 +25,7 @@ function manifest(status: Manifest["status"], more: Partial<Manifest> = {}): Man
 }
 
 const runDir = `${repo}/results/zhou/20261201-1200Z-seed0`;
-const options = { controls: {}, cwd: repo, envVar: "MNIST_DATA_DIR" };
+const options = { controls: {}, cwd: repo };
 
 Deno.test("runEnd() of a completed run: the table, the report's URL and the next commands, paths as typed", io, () => {
   const { out, err } = runEnd({ runDir, manifest: manifest("completed") }, options);

@@ -1,7 +1,6 @@
 /**
- * An experiment's settings: the defaults its file states, overridden by
- * command-line flags (one table, {@linkcode experimentFlags}), validated
- * before anything runs.
+ * An experiment's settings: the defaults its file states, overridden by flags of one table
+ * ({@linkcode experimentFlags}), checked before anything runs.
  *
  * @module
  */
@@ -14,8 +13,10 @@ import type { SampleOrder } from "../train/mod.ts";
 /** The backend of a run that names none: the first of `backendNames`, `wasm`. */
 export const DEFAULT_BACKEND: BackendName = backendNames[0];
 
-/** The most seeds one `--seeds` list may hold. */
 const MAX_SEEDS = 1000;
+
+/** Below this a float32 weight cannot move: `w - lr * dw` rounds back to `w`. */
+const TINY_LR = 1e-30;
 
 /** Everything that decides a run's numbers (and so goes into its manifest). */
 export interface Settings {
@@ -41,17 +42,13 @@ export interface Settings {
   order: SampleOrder;
   /** The kernels the run uses; default {@linkcode DEFAULT_BACKEND}. */
   backend?: BackendName;
-  /**
-   * Threads each batch is split across (the main thread and workers); default 1. Batches of one sample
-   * always run on one. A split adds the shares' gradients in a fixed order: reproducible, but rounded
-   * differently from one thread, so it is a setting.
-   */
+  /** Threads each batch is split across (default 1): reproducible, but rounded differently from one thread. */
   threads?: number;
   /** Experiment-specific switches, e.g. Zhou's `full`. */
   flags: Record<string, boolean>;
 }
 
-/** Settings of how a run is carried out that do not change its numbers. */
+/** How a run is carried out, without changing its numbers; each field is the flag of that name in camelCase. */
 export interface RunControls {
   /** Folder holding the dataset's files (from `--data-dir` or the environment). */
   dataDir: string | null;
@@ -67,11 +64,11 @@ export interface RunControls {
   arms: string[];
   /** Run once per seed, one run folder each (`--seeds 0..4`); null for one run. */
   seeds: number[] | null;
-  /** Also write each arm's checkpoint every N epochs (`--checkpoint-every N`); null for only at the end. */
+  /** Also write each arm's checkpoint every N epochs; null for only at the end. */
   checkpointEvery: number | null;
-  /** A checkpoint to start from instead of the initial weights (`--init-from FILE`); null for none. */
+  /** A checkpoint to start from instead of the initial weights; null for none. */
   initFrom: string | null;
-  /** An interrupted run folder to go on with (`--resume RUN_DIR`); null for a new run. */
+  /** An interrupted run folder to go on with; null for a new run. */
   resume?: string | null;
   /** The command line as the user would retype it, for the manifest; absent when not run from one. */
   command?: string;
@@ -100,7 +97,7 @@ export const seedList: FlagType<number[]> = {
 };
 
 /**
- * Parses a seed list: `0..4` (inclusive range), `1,5,9`, or a mix (`0..2,7`).
+ * Parses a seed list as `--seeds` does (a sweep's plan file).
  *
  * @throws {UsageError} naming the value when it is not such a list.
  */
@@ -115,23 +112,6 @@ export interface ExtraFlag {
   /** What it does, for `--help`. */
   description: string;
 }
-
-/** Below this a float32 weight cannot move: `w - lr * dw` rounds back to `w`. */
-const TINY_LR = 1e-30;
-
-/** The flags that set a setting, by flag name. */
-const SETTING_OF: Record<string, keyof Settings> = {
-  seed: "seed",
-  epochs: "epochs",
-  lr: "lr",
-  "batch-size": "batchSize",
-  optimizer: "optimizer",
-  "train-limit": "trainLimit",
-  "test-limit": "testLimit",
-  "log-every": "logEvery",
-  backend: "backend",
-  threads: "threads",
-};
 
 /** Every optimizer hyper-parameter, each a flag (`--momentum`, `--beta1`, ...). */
 const HYPER_FLAGS = Object.fromEntries(Object.values(OPTIMIZERS).flatMap((spec) => Object.entries(spec.hyper)));
@@ -153,14 +133,32 @@ export interface ExperimentFlagOptions {
 /** The flag table of an experiment: every runner flag, its optimizers' hyper-parameters, its own switches. */
 export function experimentFlags(options: ExperimentFlagOptions): Record<string, Flag> {
   const d = options.defaults, arms = options.armNames ?? [];
-  const backends = `${backendNames.join(" | ")}: WebAssembly SIMD (wasm-fma: multiply-adds fused, may differ by ` +
-    "machine) or TypeScript kernels";
+  return {
+    ...settingFlags(d),
+    ...controlFlags(options),
+    ...(arms.length > 0 && {
+      arm: {
+        value: "NAME",
+        multiple: true,
+        type: { allowed: `one of ${arms.join(", ")}`, read: (t) => armsIn(t, arms) },
+        help: `run only these arms (repeat or comma-separate): ${arms.join(", ")}`,
+      } satisfies Flag<string[]>,
+    }),
+    ...Object.fromEntries(Object.entries(options.extraFlags ?? {}).map(([name, f]) => [name, { help: f.description }])),
+  };
+}
+
+/** The flags that set a setting: the optimizers' hyper-parameters, and the others named as their setting in kebab-case. */
+function settingFlags(d: Settings): Record<string, Flag> {
   const limit = (what: string, value: number | null): Flag => ({
     value: "N|all",
     type: orAll(integer(1)),
     default: value,
     help: `use the first N ${what} images`,
   });
+  const backends = `${backendNames.join(" | ")}: WebAssembly SIMD (wasm-fma: multiply-adds fused, may differ by ` +
+    "machine) or TypeScript kernels";
+  const optimizers = Object.entries(OPTIMIZERS).map(([k, o]) => `  ${k.padEnd(14)}${o.description}`);
   return {
     seed: { value: "N", type: integer(0, 0xffffffff), default: d.seed, help: "seed of the run's random generator" },
     epochs: { value: "N", type: integer(1), default: d.epochs, help: "passes over the training data" },
@@ -170,10 +168,7 @@ export function experimentFlags(options: ExperimentFlagOptions): Record<string, 
       value: "NAME",
       type: oneOf(Object.keys(OPTIMIZERS)),
       default: d.optimizer,
-      help: [
-        "which optimizer trains the model:",
-        ...Object.entries(OPTIMIZERS).map(([k, o]) => `  ${k.padEnd(14)}${o.description}`),
-      ].join("\n"),
+      help: ["which optimizer trains the model:", ...optimizers].join("\n"),
     },
     ...Object.fromEntries(
       Object.entries(HYPER_FLAGS).map(([key, h]) => [key, {
@@ -193,20 +188,10 @@ export function experimentFlags(options: ExperimentFlagOptions): Record<string, 
       default: d.threads ?? 1,
       help: "split each batch across N threads; batches of 1 stay on one",
     },
-    ...controlFlags(options),
-    ...(arms.length > 0 && {
-      arm: {
-        value: "NAME",
-        multiple: true,
-        type: { allowed: `one of ${arms.join(", ")}`, read: (t) => armsIn(t, arms) },
-        help: `run only these arms (repeat or comma-separate): ${arms.join(", ")}`,
-      } satisfies Flag<string[]>,
-    }),
-    ...Object.fromEntries(Object.entries(options.extraFlags ?? {}).map(([name, f]) => [name, { help: f.description }])),
   };
 }
 
-/** The flags of how a run is carried out: data, output, seeds, checkpoints, resume. */
+/** The flags of {@linkcode RunControls} (but `--arm`): data, output, seeds, checkpoints, resume. */
 function controlFlags(options: ExperimentFlagOptions): Record<string, Flag> {
   return {
     "data-dir": {
@@ -244,7 +229,9 @@ function armsIn(text: string, arms: string[]): string[] | undefined {
   return named.length > 0 && named.every((a) => arms.includes(a)) ? named : undefined;
 }
 
-/** The parsed command line: settings, controls, or a request for help. */
+const camelCase = (flag: string) => flag.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+
+/** The parsed command line: settings, what the flags set, controls. */
 export interface ParsedCommandLine {
   /** The defaults with the flags applied. */
   settings: Settings;
@@ -252,55 +239,47 @@ export interface ParsedCommandLine {
   overrides: Partial<Settings>;
   /** How to carry the run out (data folder, output root, arms, seeds). */
   controls: RunControls;
-  /** Whether `--help` (or `-h`) was given. */
-  help: boolean;
   /** Flags that are allowed but probably a mistake, one line each (for stderr). */
   warnings: string[];
 }
 
 /**
- * Parses `args` by the experiment's flag table ({@linkcode experimentFlags})
- * over `options.defaults`. Relative `--data-dir`, `--out`, `--init-from` and
- * `--resume` paths resolve against `options.cwd` (default the working folder).
+ * Parses `args` by the experiment's flag table over `options.defaults`; relative paths given (and the environment's
+ * data folder) resolve against `options.cwd` (default the working folder).
  *
- * @param args the command-line arguments.
- * @param options the table's makings, the data folder from the environment and the working folder.
  * @throws {UsageError} naming the flag, the value and what is allowed.
  */
 export function parseCommandLine(
   args: string[],
   options: ExperimentFlagOptions & { env?: { dataDir?: string }; cwd?: string },
 ): ParsedCommandLine {
-  const { values, given, help } = parseFlags(args, experimentFlags(options));
+  const { values, given } = parseFlags(args, experimentFlags(options));
   const v = values as Record<string, unknown>;
   const overrides: Record<string, unknown> = { flags: { ...options.defaults.flags } };
   const hyper: Record<string, number> = {};
+  const settingNames = settingFlags(options.defaults);
   for (const name of given) {
-    if (name in SETTING_OF) overrides[SETTING_OF[name]!] = v[name];
-    else if (name in HYPER_FLAGS) hyper[name] = v[name] as number;
+    if (name in HYPER_FLAGS) hyper[name] = v[name] as number;
+    else if (name in settingNames) overrides[camelCase(name)] = v[name];
     else if (name in (options.extraFlags ?? {})) (overrides.flags as Record<string, boolean>)[name] = true;
   }
   if (Object.keys(hyper).length > 0) overrides.hyper = hyper;
   checkCombinations(given);
-  const at = (p: unknown) => typeof p === "string" ? resolve(options.cwd ?? ".", p) : null;
+  const cwd = options.cwd ?? ".";
+  const controls: Record<string, unknown> = {};
+  for (const [name, flag] of Object.entries(controlFlags(options))) {
+    const value = given.has(name) && flag.type === path ? resolve(cwd, v[name] as string) : v[name];
+    controls[camelCase(name)] = flag.value ? value ?? flag.default ?? null : value === true;
+  }
   const envDir = given.has("data-dir") ? undefined : options.env?.dataDir;
+  if (envDir !== undefined) controls.dataDir = resolve(cwd, envDir);
+  controls.dataDirFromEnv = envDir !== undefined;
+  controls.arms = ((v.arm ?? []) as string[][]).flat();
   const lr = overrides.lr as number | undefined;
   return {
     settings: { ...options.defaults, ...overrides } as Settings,
     overrides: overrides as Partial<Settings>,
-    controls: {
-      dataDir: at(v["data-dir"] ?? envDir),
-      dataDirFromEnv: envDir !== undefined,
-      allowModifiedData: v["allow-modified-data"] === true,
-      out: given.has("out") ? at(v.out)! : options.out,
-      quiet: v.quiet === true,
-      arms: ((v.arm ?? []) as string[][]).flat(),
-      seeds: (v.seeds as number[] | undefined) ?? null,
-      checkpointEvery: (v["checkpoint-every"] as number | undefined) ?? null,
-      initFrom: at(v["init-from"]),
-      resume: at(v.resume),
-    },
-    help,
+    controls: controls as unknown as RunControls,
     warnings: lr !== undefined && lr < TINY_LR ? [`--lr ${lr}: below ${TINY_LR}, float32 weights will not change`] : [],
   };
 }
