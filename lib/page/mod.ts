@@ -4,4 +4,4 @@
  * @module
  */
 export * from "./network.ts";
-export * from "./page.ts";
+export { runPage } from "./page.ts";

@@ -1,37 +1,44 @@
 /**
- * The draw-and-classify page: a canvas to draw on and the live top three
- * classes, computed in the browser by the project's own layers
- * ({@linkcode pageNetwork}, bundled with `deno bundle`) on the image
- * `toModelInput` makes of the drawing, as `deno task predict` makes it of an
- * image file.
+ * The draw-and-classify page: a canvas to draw on and the live top three classes, computed in the browser by the
+ * project's own layers (bundled) on the image `toModelInput` makes of the drawing, as `predict` makes it of a file.
  *
  * @module
  */
-import type { Predictor } from "../predict/mod.ts";
+import { type Experiment, findExperiment } from "../experiment/mod.ts";
+import { bundleForBrowser } from "../playground/bundle.ts";
+import { loadPredictor, type Predictor } from "../predict/mod.ts";
+import { runTitle } from "../run/mod.ts";
 import type { PageConfig } from "./browser.ts";
 import { layerSpecs } from "./network.ts";
-import { PROJECT_ROOT } from "../_fs.ts";
-
-/** The page's script: `lib/page/browser.ts` and what it imports, bundled for the browser. */
-export async function bundleScript(): Promise<string> {
-  const entry = new URL("./browser.ts", import.meta.url).pathname;
-  const args = ["bundle", "--quiet", "--platform", "browser", entry];
-  const cwd = PROJECT_ROOT; // the project's deno.json, wherever the user is
-  const { success, stdout, stderr } = await new Deno.Command("deno", { args, cwd, stdout: "piped", stderr: "piped" })
-    .output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  if (!success) throw new Error(`deno bundle ${entry} failed: ${decode(stderr)}`);
-  return decode(stdout);
-}
 
 /**
- * The page's config for a predictor.
+ * A run's page, with the weights embedded (`deno task page`) or fetched from the URL `model` (`serve`).
  *
- * @param predictor from `loadPredictor`.
- * @param checkpoint where the page finds the weights: the file's bytes (embedded) or a URL.
- * @throws {Error} when the model has a layer the page cannot run.
+ * @param runDir the run folder.
+ * @param options the arm; how to find an experiment by name (default `experiments/<name>.ts`); told, in one line,
+ *   when the run did not complete (as `predict` tells it).
+ * @returns the HTML and the checkpoint's file.
+ * @throws {Error} when the run's model cannot be loaded or the page cannot run it.
  */
-export function pageConfig(
+export async function runPage(
+  runDir: string,
+  options: {
+    arm?: string;
+    experiment?: (name: string) => Promise<Experiment>;
+    warn?: (line: string) => void;
+    model?: string;
+  },
+): Promise<{ html: string; checkpoint: string }> {
+  const { arm, warn } = options;
+  const predictor = await loadPredictor(runDir, { arm, warn, experiment: options.experiment ?? findExperiment });
+  const checkpoint = predictor.checkpoint.file;
+  const config = pageConfig(predictor, options.model ?? await Deno.readFile(checkpoint));
+  const script = await bundleForBrowser(new URL("./browser.ts", import.meta.url).pathname);
+  return { html: pageHtml(runTitle(runDir, arm), config, script), checkpoint };
+}
+
+/** The page's config: where it finds the weights, the file's bytes (embedded) or a URL. */
+function pageConfig(
   predictor: Pick<Predictor, "inputShape" | "model">,
   checkpoint: Uint8Array | string,
 ): PageConfig {
@@ -61,15 +68,8 @@ main { display: flex; gap: 32px; align-items: flex-start; flex-wrap: wrap; }
 #maps canvas { width: 84px; height: 84px; image-rendering: pixelated; border: 1px solid #888; }
 small { color: #666; }`;
 
-/**
- * The whole page.
- *
- * @param title shown on the page, e.g. the run folder.
- * @param config from {@linkcode pageConfig}.
- * @param script from {@linkcode bundleScript}.
- * @returns the HTML text.
- */
-export function pageHtml(title: string, config: PageConfig, script: string): string {
+/** The whole page, titled with the run folder (and arm). */
+function pageHtml(title: string, config: PageConfig, script: string): string {
   const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   const [, H, W] = config.inputShape;
   // `<` escaped so that no string in the config or the script can close the script element.
