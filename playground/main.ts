@@ -53,7 +53,7 @@ export function playgroundCli(
         ? { dir: resolve(envDir), from: "env" as const }
         : undefined;
       const html = await Deno.readTextFile(new URL("./index.html", import.meta.url));
-      const script = await playgroundScript();
+      const script = await playgroundScript(new URL("./ui.ts", import.meta.url));
       const git = await gitState(new URL("..", import.meta.url).pathname);
       const server = servePlayground({
         html,

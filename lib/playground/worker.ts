@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { createBackend } from "../backend/mod.ts";
+import { type Backend, createBackend } from "../backend/mod.ts";
 import { encodeCheckpoint } from "../checkpoint/mod.ts";
 import { batchOf } from "../data/mod.ts";
 import {
@@ -77,6 +77,7 @@ const PROGRESS_EVERY_MS = 200, PROBE_EVERY_MS = 600;
 const PROBE_IMAGES = 4, PROBE_MAPS = 8;
 
 type ArmPlan = ArmSettings & { data: PreparedData };
+type RowLog = Parameters<typeof metricsRow>[2];
 
 /** A run under way: what it posts with, how it is steered, its manifest and `metrics.csv` so far, its clock. */
 interface Session {
@@ -166,15 +167,27 @@ async function run(experiment: Experiment, start: StartMessage, steer: Pick<Sess
 }
 
 /** Appends a row to `metrics.csv` and posts it. */
-function record(session: Session, arm: string, split: MetricsRow["split"], log: Parameters<typeof metricsRow>[2]) {
-  const row = metricsRow(arm, split, log), line = metricsLine(row);
+function record(session: Session, arm: string, split: MetricsRow["split"], log: Omit<RowLog, "elapsedSeconds">) {
+  const elapsedSeconds = (performance.now() - session.clock.start - session.clock.paused) / 1000;
+  const row = metricsRow(arm, split, { ...log, elapsedSeconds }), line = metricsLine(row);
   session.metrics += line;
   session.post({ type: "row", line, row });
 }
 
-/** One arm: built, trained (through pauses), its final metrics and checkpoint posted. */
+/** An arm under way: its plan, model and backend, its samples seen before it, and how it tells its state. */
+interface ArmRun {
+  plan: ArmPlan;
+  model: Sequential;
+  backend: Backend;
+  before: number;
+  /** Posts the manifest and a checkpoint after `epoch` whole epochs. */
+  checkpoint: (epoch: number) => void;
+  tell: ReturnType<typeof progressTeller>;
+}
+
+/** One arm: built, trained, its final metrics and checkpoint posted. */
 async function trainArm(session: Session, plan: ArmPlan, place: { armIndex: number; arms: number }): Promise<void> {
-  const { experiment, manifest, post, control, clock } = session;
+  const { experiment, manifest, post } = session;
   const { name, settings, data } = plan;
   const backend = createBackend(settings.backend ?? DEFAULT_BACKEND, { warn: (line) => console.warn(line) });
   const model = armModel(experiment, plan, backend);
@@ -183,26 +196,29 @@ async function trainArm(session: Session, plan: ArmPlan, place: { armIndex: numb
   const totalSteps = Math.ceil(data.train.count / settings.batchSize) * settings.epochs;
   const { description } = plan, classNames = [...data.train.classNames];
   post({ type: "arm", arm: name, description, summary: model.summary(), classNames, totalSteps });
+  const checkpoint = (epoch: number) => {
+    const run = { experiment: experiment.name, arm: name, runId: manifest.run_id, settings, data, epoch };
+    const bytes = encodeCheckpoint(model.params(), { metadata: checkpointMetadata(model, run) });
+    post({ type: "files", manifest, checkpoint: { name: checkpointName(name), bytes } });
+  };
   const tell = progressTeller(session, { plan, model, progress: { ...place, arm: name, steps: 0, totalSteps } });
   const before = manifest.samples_seen;
+  const result = await trainThroughPauses(session, { plan, model, backend, before, checkpoint, tell })
+    .finally(() => tell(0, true));
+  manifest.samples_seen = before + result.samplesSeen;
+  for (const [split, e] of Object.entries(result.final)) {
+    const metrics = { loss: e.loss, accuracy: e.accuracy, macro_f1: e.macroF1 };
+    manifest.final_metrics[name ? `${name}/${split}` : split] = metrics;
+  }
+  checkpoint(settings.epochs);
+}
+
+/** The training loop, called again after each pause from where it stopped, its rows posted as they come. */
+async function trainThroughPauses(session: Session, arm: ArmRun): Promise<TrainResult> {
+  const { experiment, manifest, post, control, clock } = session;
+  const { plan: { name, settings, data }, model, backend, before, checkpoint, tell } = arm;
   const { optimizer, rng } = armTrainer(model, settings, backend);
-  const elapsedSeconds = () => (performance.now() - clock.start - clock.paused) / 1000;
-  const checkpoint = (epoch: number) => {
-    const metadata = checkpointMetadata(model, {
-      experiment: experiment.name,
-      arm: name,
-      runId: manifest.run_id,
-      settings,
-      data,
-      epoch,
-    });
-    post({
-      type: "files",
-      manifest,
-      checkpoint: { name: checkpointName(name), bytes: encodeCheckpoint(model.params(), { metadata }) },
-    });
-  };
-  let steps = 0;
+  let steps = 0, from: TrainPosition | undefined;
   // Read by the loop before every step: counts the steps, tells them, and stops for a pause or a stop.
   const signal = {
     get aborted() {
@@ -211,10 +227,9 @@ async function trainArm(session: Session, plan: ArmPlan, place: { armIndex: numb
     },
     reason: "paused",
   } as unknown as AbortSignal;
-  let from: TrainPosition | undefined, result: TrainResult | undefined;
-  while (result === undefined) {
+  for (;;) {
     try {
-      result = await train(model, data, {
+      return await train(model, data, {
         ...settings,
         optimizer,
         replica: experiment.replica,
@@ -224,11 +239,11 @@ async function trainArm(session: Session, plan: ArmPlan, place: { armIndex: numb
         from,
         signal,
         onInterval: (log) => {
-          record(session, name, "train", { ...log, elapsedSeconds: elapsedSeconds() });
+          record(session, name, "train", log);
           manifest.samples_seen = before + log.samplesSeen;
         },
         onEvaluation: (log) => {
-          record(session, name, log.split as MetricsRow["split"], { ...log, elapsedSeconds: elapsedSeconds() });
+          record(session, name, log.split as MetricsRow["split"], log);
           const { split, epoch, confusion, accuracy } = log;
           post({ type: "evaluation", arm: name, split, epoch, confusion, accuracy });
           if (split === data.evaluations.at(-1)?.split) checkpoint(epoch);
@@ -241,14 +256,7 @@ async function trainArm(session: Session, plan: ArmPlan, place: { armIndex: numb
         error.message += `; steps completed before it: ${steps}`;
         manifest.samples_seen = before + samplesSeen;
         const { epoch, step, loss } = error;
-        record(session, name, "train", {
-          epoch,
-          step,
-          samplesSeen,
-          loss,
-          accuracy: NaN,
-          elapsedSeconds: elapsedSeconds(),
-        });
+        record(session, name, "train", { epoch, step, samplesSeen, loss, accuracy: NaN });
       }
       if (!(error instanceof InterruptedError) || control.stopped()) {
         if (error instanceof InterruptedError) {
@@ -256,7 +264,6 @@ async function trainArm(session: Session, plan: ArmPlan, place: { armIndex: numb
           if (error.position) manifest.samples_seen = before + error.position.samplesSeen;
           checkpoint(error.epoch - 1);
         }
-        tell(steps, true);
         throw error;
       }
       from = error.position;
@@ -265,13 +272,6 @@ async function trainArm(session: Session, plan: ArmPlan, place: { armIndex: numb
       clock.paused += performance.now() - pausedAt;
     }
   }
-  tell(steps, true);
-  manifest.samples_seen = before + result.samplesSeen;
-  for (const [split, e] of Object.entries(result.final)) {
-    const metrics = { loss: e.loss, accuracy: e.accuracy, macro_f1: e.macroF1 };
-    manifest.final_metrics[name ? `${name}/${split}` : split] = metrics;
-  }
-  checkpoint(settings.epochs);
 }
 
 /**

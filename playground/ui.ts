@@ -6,13 +6,13 @@
  *
  * @module
  */
-import { experimentTask, shellLine } from "../cli/mod.ts";
-import type { Experiment } from "../experiment/mod.ts";
-import { OPTIMIZERS } from "../optim/mod.ts";
-import type { Manifest, MetricsRow } from "../run/mod.ts";
+import { experimentTask, shellLine } from "../lib/cli/mod.ts";
+import type { Experiment } from "../lib/experiment/mod.ts";
+import { OPTIMIZERS } from "../lib/optim/mod.ts";
+import type { Manifest, MetricsRow } from "../lib/run/mod.ts";
 import { armColor, drawChart, drawConfusion, drawFilters, drawMaps, type Series } from "./draw.ts";
-import { pageMessage, pageSettings } from "./settings.ts";
-import type { BrowserRuntime, StartMessage, WorkerMessage } from "./worker.ts";
+import { pageMessage, pageSettings } from "../lib/playground/settings.ts";
+import type { BrowserRuntime, StartMessage, WorkerMessage } from "../lib/playground/worker.ts";
 
 /** The settings the form shows, by flag name, and how each reads an experiment's default. */
 const FIELDS: [flag: string, read: (d: Experiment["defaults"]) => string][] = [
