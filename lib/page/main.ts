@@ -6,8 +6,7 @@
  * @module
  */
 import { type Command, path, runCli, runMain } from "../cli/mod.ts";
-import type { Experiment } from "../experiment/mod.ts";
-import { runPage } from "./page.ts";
+import { type PageOptions, runPage } from "./page.ts";
 import { drawPagePath } from "../run/mod.ts";
 import { causeOf, writeAtomically, type WriteFile } from "../_fs.ts";
 
@@ -38,7 +37,7 @@ the page on the image predict would make of the drawing.`,
  */
 export function pageCli(
   args: string[],
-  options: { experiment?: (name: string) => Promise<Experiment>; write?: WriteFile } = {},
+  options: Pick<PageOptions, "experiment"> & { write?: WriteFile } = {},
 ): Promise<number> {
   return runCli(PAGE, args, {
     errorCode: 2,

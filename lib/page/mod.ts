@@ -4,4 +4,4 @@
  * @module
  */
 export * from "./network.ts";
-export { runPage } from "./page.ts";
+export { type PageOptions, runPage } from "./page.ts";

@@ -6,54 +6,40 @@
  */
 import { type Experiment, findExperiment } from "../experiment/mod.ts";
 import { bundleForBrowser } from "../playground/bundle.ts";
-import { loadPredictor, type Predictor } from "../predict/mod.ts";
+import { loadPredictor } from "../predict/mod.ts";
 import { runTitle } from "../run/mod.ts";
 import type { PageConfig } from "./browser.ts";
 import { layerSpecs } from "./network.ts";
 
+/** The arm of a run's page, how to find an experiment by name, what is told when the run did not complete. */
+export interface PageOptions {
+  arm?: string;
+  /** Default `experiments/<name>.ts`. */
+  experiment?: (name: string) => Promise<Experiment>;
+  /** Told in one line, as `predict` tells it. */
+  warn?: (line: string) => void;
+}
+
 /**
  * A run's page, with the weights embedded (`deno task page`) or fetched from the URL `model` (`serve`).
  *
- * @param runDir the run folder.
- * @param options the arm; how to find an experiment by name (default `experiments/<name>.ts`); told, in one line,
- *   when the run did not complete (as `predict` tells it).
  * @returns the HTML and the checkpoint's file.
  * @throws {Error} when the run's model cannot be loaded or the page cannot run it.
  */
 export async function runPage(
   runDir: string,
-  options: {
-    arm?: string;
-    experiment?: (name: string) => Promise<Experiment>;
-    warn?: (line: string) => void;
-    model?: string;
-  },
+  options: PageOptions & { model?: string },
 ): Promise<{ html: string; checkpoint: string }> {
-  const { arm, warn } = options;
+  const { arm, warn, model } = options;
   const predictor = await loadPredictor(runDir, { arm, warn, experiment: options.experiment ?? findExperiment });
   const checkpoint = predictor.checkpoint.file;
-  const config = pageConfig(predictor, options.model ?? await Deno.readFile(checkpoint));
-  const script = await bundleForBrowser(new URL("./browser.ts", import.meta.url).pathname);
-  return { html: pageHtml(runTitle(runDir, arm), config, script), checkpoint };
-}
-
-/** The page's config: where it finds the weights, the file's bytes (embedded) or a URL. */
-function pageConfig(
-  predictor: Pick<Predictor, "inputShape" | "model">,
-  checkpoint: Uint8Array | string,
-): PageConfig {
-  return {
+  const config: PageConfig = {
     inputShape: [...predictor.inputShape],
     layers: layerSpecs(predictor.model),
-    checkpoint: typeof checkpoint === "string" ? { url: checkpoint } : { base64: base64(checkpoint) },
+    checkpoint: model ? { url: model } : { base64: (await Deno.readFile(checkpoint)).toBase64() },
   };
-}
-
-/** The bytes as base64 text. */
-function base64(bytes: Uint8Array): string {
-  let text = "";
-  for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  return btoa(text);
+  const script = await bundleForBrowser(new URL("./browser.ts", import.meta.url).pathname);
+  return { html: pageHtml(runTitle(runDir, arm), config, script), checkpoint };
 }
 
 const STYLE = `body { font: 16px system-ui, sans-serif; margin: 24px; color: #222; }

@@ -1,15 +1,11 @@
 /**
- * `deno task serve RUN_DIR [--arm NAME] [--port N]`: the draw-and-classify
- * page of a run on a local web server (127.0.0.1), which serves the page at
- * `/` and the run's checkpoint at `/model.safetensors` (or
- * `/model-<arm>.safetensors`), and answers anything else with 404 (405 for a
- * method other than GET or HEAD, 421 for a `Host` other than its own).
+ * `deno task serve RUN_DIR [--arm NAME] [--port N]`: the draw-and-classify page of a run on 127.0.0.1, at `/`, and
+ * the run's checkpoint at `/model.safetensors` (or `/model-<arm>.safetensors`); and the local server it runs on.
  *
  * @module
  */
 import { type Command, integer, runCli, runMain } from "../cli/mod.ts";
-import type { Experiment } from "../experiment/mod.ts";
-import { runPage } from "./page.ts";
+import { type PageOptions, runPage } from "./page.ts";
 import { checkpointName } from "../run/mod.ts";
 
 const FLAGS = {
@@ -30,19 +26,10 @@ run's checkpoint. Only the page and the run's model are served. Ctrl-C stops it.
   notes: "Exit codes: 2 bad input (no run, an unknown arm, a bad checkpoint, a bad port).",
 };
 
-/** Options of {@linkcode servePage}. */
-export interface ServeOptions {
-  /** The arm of a multi-arm run. */
-  arm?: string;
-  /** Default 8000; 0 picks a free one. */
+/** Where a local server listens (default port 8000; 0 picks a free one), who is told its URL, what stops it. */
+export interface ListenOptions {
   port?: number;
-  /** How to find an experiment by name; default `experiments/<name>.ts`. */
-  experiment?: (name: string) => Promise<Experiment>;
-  /** Called with the page's URL once the server listens. */
   onListen?: (url: string) => void;
-  /** Told, in one line, when the run did not complete (as `predict` tells it). */
-  warn?: (line: string) => void;
-  /** Stops the server when aborted (default: it serves until the process is stopped). */
   signal?: AbortSignal;
 }
 
@@ -52,7 +39,10 @@ export interface ServeOptions {
  * @param runDir the run folder.
  * @throws {Error} when the run's model cannot be loaded.
  */
-export async function servePage(runDir: string, options: ServeOptions = {}): Promise<Deno.HttpServer<Deno.NetAddr>> {
+export async function servePage(
+  runDir: string,
+  options: PageOptions & ListenOptions = {},
+): Promise<Deno.HttpServer<Deno.NetAddr>> {
   const model = checkpointName(options.arm ?? "");
   const { html, checkpoint } = await runPage(runDir, { ...options, model });
   const files: Record<string, Served> = {
@@ -81,7 +71,7 @@ export interface Served {
  */
 export function serveLocal(
   find: (path: string) => Served | undefined | Promise<Served | undefined>,
-  options: Pick<ServeOptions, "port" | "onListen" | "signal"> & { headers?: Record<string, string> } = {},
+  options: ListenOptions & { headers?: Record<string, string> } = {},
 ): Deno.HttpServer<Deno.NetAddr> {
   const refuse = (status: number, text: string, more = {}) =>
     new Response(text, { status, headers: { ...options.headers, ...more } });
@@ -116,7 +106,7 @@ export function serveLocal(
  */
 export function serveCli(
   args: string[],
-  options: Pick<ServeOptions, "experiment" | "signal"> = {},
+  options: Pick<PageOptions, "experiment"> & Pick<ListenOptions, "signal"> = {},
 ): Promise<number> {
   return runCli(SERVE, args, {
     errorCode: 2,

@@ -7,24 +7,19 @@
  * @module
  */
 import { type DatasetName, datasetSpec, loadDataset } from "../data/mod.ts";
-import { type Served, serveLocal } from "../page/serve.ts";
+import { type ListenOptions, type Served, serveLocal } from "../page/serve.ts";
 import type { Manifest } from "../run/mod.ts";
 import type { ServedDataset } from "./dataset.ts";
 
 /** Options of {@linkcode servePlayground}. */
-export interface PlaygroundServerOptions {
+export interface PlaygroundServerOptions extends ListenOptions {
   /** The page (`playground/index.html`) and its script (`playgroundScript`). */
   html: string;
   script: string;
-  /** Default 8000; 0 picks a free one. */
-  port?: number;
   /** A folder holding MNIST (`--data-dir`, or `MNIST_DATA_DIR`), and where it came from. */
   mnistDir?: { dir: string; from: "flag" | "env" };
   /** The code's commit, recorded in the page's manifests. */
   git: Manifest["git"];
-  signal?: AbortSignal;
-  /** Told the page's address once the server listens. */
-  onListen?: (url: string) => void;
 }
 
 const HEADERS = {

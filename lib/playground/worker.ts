@@ -207,7 +207,7 @@ async function trainArm(session: Session, plan: ArmPlan, place: { armIndex: numb
     .finally(() => tell(0, true));
   manifest.samples_seen = before + result.samplesSeen;
   for (const [split, e] of Object.entries(result.final)) {
-    const metrics = { loss: e.loss, accuracy: e.accuracy, macro_f1: e.macroF1 };
+    const metrics = { loss: e.loss, accuracy: e.accuracy, "macro_f1": e.macroF1 };
     manifest.final_metrics[name ? `${name}/${split}` : split] = metrics;
   }
   checkpoint(settings.epochs);
