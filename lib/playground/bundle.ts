@@ -42,14 +42,15 @@ export async function bundleForBrowser(entry: string): Promise<string> {
 
 /**
  * The playground's script, the page's (`page`: the module exporting `startPage`) and its worker's (which has no
- * `document`), with every experiment the registry lists. `deno bundle` takes only a file: the entry is a temporary one.
+ * `document`), with every experiment the registry lists in `dir`. `deno bundle` takes only a file: the entry is a
+ * temporary one.
  */
-export async function playgroundScript(page: URL): Promise<string> {
-  const names = (await listExperiments()).map((e) => e.name);
+export async function playgroundScript(page: URL, dir: string = EXPERIMENTS_DIR): Promise<string> {
+  const names = (await listExperiments(dir)).map((e) => e.name);
   const lines = [
     `import { startPage } from "${page.href}";`,
     `import { startWorker } from "${new URL("./worker.ts", import.meta.url)}";`,
-    ...names.map((name, i) => `import * as e${i} from "${new URL(`file://${EXPERIMENTS_DIR}/${name}.ts`)}";`),
+    ...names.map((name, i) => `import * as e${i} from "${new URL(`file://${dir}/${name}.ts`)}";`),
     `const modules = [${names.map((_, i) => `e${i}`)}], names = ${JSON.stringify(names)};`,
     "const experiments = modules.map((m, i) => Object.values(m).find((e) => e?.name === names[i]));",
     `if (typeof document === "undefined") startWorker(experiments); else startPage(experiments);`,
