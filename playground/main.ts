@@ -7,7 +7,7 @@
 import { type Command, integer, path, runCli, runMain } from "../lib/cli/mod.ts";
 import { resolve } from "node:path";
 import { gitState } from "../lib/mod.ts";
-import { bundleForBrowser, servePlayground } from "../lib/playground/mod.ts";
+import { playgroundScript, servePlayground } from "../lib/playground/mod.ts";
 
 const FLAGS = {
   "data-dir": {
@@ -52,9 +52,11 @@ export function playgroundCli(
         : envDir
         ? { dir: resolve(envDir), from: "env" as const }
         : undefined;
-      const script = await bundleForBrowser(new URL("./entry.ts", import.meta.url).pathname);
+      const html = await Deno.readTextFile(new URL("./index.html", import.meta.url));
+      const script = await playgroundScript(new URL("./ui.ts", import.meta.url));
       const git = await gitState(new URL("..", import.meta.url).pathname);
       const server = servePlayground({
+        html,
         script,
         port: values.port,
         mnistDir,

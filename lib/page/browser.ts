@@ -1,9 +1,7 @@
 /// <reference lib="dom" />
 /**
- * The draw-and-classify page's script, bundled for the browser with
- * `deno bundle --platform browser`: it reads the {@linkcode PageConfig} in
- * the page, rebuilds the run's network ({@linkcode pageNetwork}) and
- * classifies what is drawn on the canvas after every stroke segment.
+ * The draw-and-classify page's script, bundled for the browser: it rebuilds the run's network from the page's
+ * {@linkcode PageConfig} and classifies what is drawn on the canvas after every stroke segment.
  *
  * @module
  */
@@ -29,10 +27,7 @@ async function checkpointBytes(checkpoint: PageConfig["checkpoint"]): Promise<Ui
   return new Uint8Array(await response.arrayBuffer());
 }
 
-/** The element of that id. */
-function $<T extends HTMLElement>(id: string): T {
-  return document.getElementById(id) as T;
-}
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
 /** Classifies the canvas and shows the input the model saw and the top three classes. */
 function classify(net: PageNetwork, canvas: HTMLCanvasElement): void {

@@ -6,10 +6,8 @@
  * @module
  */
 import { type Command, path, runCli, runMain } from "../cli/mod.ts";
-import { type Experiment, findExperiment } from "../experiment/mod.ts";
-import { loadPredictor } from "../predict/mod.ts";
-import { bundleScript, pageConfig, pageHtml } from "./page.ts";
-import { drawPagePath, runTitle } from "../run/mod.ts";
+import { type PageOptions, runPage } from "./page.ts";
+import { drawPagePath } from "../run/mod.ts";
 import { causeOf, writeAtomically, type WriteFile } from "../_fs.ts";
 
 const FLAGS = {
@@ -39,20 +37,14 @@ the page on the image predict would make of the drawing.`,
  */
 export function pageCli(
   args: string[],
-  options: { experiment?: (name: string) => Promise<Experiment>; write?: WriteFile } = {},
+  options: Pick<PageOptions, "experiment"> & { write?: WriteFile } = {},
 ): Promise<number> {
   return runCli(PAGE, args, {
     errorCode: 2,
     run: async ({ values, positionals: [runDir] }) => {
-      const predictor = await loadPredictor(runDir!, {
-        arm: values.arm,
-        experiment: options.experiment ?? findExperiment,
-        warn: (line) => console.error(`warning: ${line}`),
-      });
-      const title = runTitle(runDir!, values.arm);
+      const warn = (line: string) => console.error(`warning: ${line}`);
+      const { html } = await runPage(runDir!, { arm: values.arm, experiment: options.experiment, warn });
       const out = values.out ?? drawPagePath(runDir!, values.arm ?? "");
-      const config = pageConfig(predictor, await Deno.readFile(predictor.checkpoint.file));
-      const html = pageHtml(title, config, await bundleScript());
       try {
         writeAtomically(out, html, { write: options.write });
       } catch (error) {

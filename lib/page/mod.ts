@@ -4,4 +4,4 @@
  * @module
  */
 export * from "./network.ts";
-export * from "./page.ts";
+export { type PageOptions, runPage } from "./page.ts";

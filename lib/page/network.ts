@@ -1,8 +1,6 @@
 /**
- * The network the draw-and-classify page runs: the run's model rebuilt from
- * a list of {@linkcode LayerSpec}s with the project's own layers (on the
- * TypeScript backend) and the run's safetensors checkpoint. Nothing here
- * needs Deno, so the page's bundle runs it in the browser.
+ * The network the draw-and-classify page runs: the run's model rebuilt from {@linkcode LayerSpec}s with the
+ * project's own layers (TypeScript kernels) and its checkpoint. Nothing here needs Deno: it runs in the browser.
  *
  * @module
  */
@@ -62,13 +60,9 @@ export interface PageNetwork {
 }
 
 /**
- * Rebuilds the network from its specs and checkpoint: every parameter must
- * have a tensor of its name and shape.
+ * Rebuilds the network (input `[C, H, W]`) from its specs and the safetensors file's bytes.
  *
- * @param specs from {@linkcode layerSpecs}.
- * @param inputShape `[C, H, W]`.
- * @param checkpoint the safetensors file's bytes.
- * @throws {Error} when a tensor is missing or has the wrong shape.
+ * @throws {Error} when a parameter has no tensor of its name and shape.
  */
 export function pageNetwork(specs: LayerSpec[], inputShape: number[], checkpoint: Uint8Array): PageNetwork {
   const rng = createRng(0);
@@ -91,13 +85,7 @@ export function pageNetwork(specs: LayerSpec[], inputShape: number[], checkpoint
   return { model, transform: transformFromRecord(metadata.transform!), labels: JSON.parse(metadata.labels!) };
 }
 
-/**
- * Classifies one image in the model's input form (bytes), as `predict`
- * does: the pixel transform, the model in evaluation mode, the
- * probabilities; and the first layer's output.
- *
- * @returns the class probabilities and the first layer's output for the image.
- */
+/** Classifies one image in the model's input form (bytes) as `predict` does; and the first layer's output. */
 export function classifyInput(net: PageNetwork, input: Uint8Array): { probabilities: Float64Array; first: Tensor } {
   const x = { data: new Float32Array(input.length), shape: [1, ...net.model.inputShape] };
   net.transform.apply(input, 0, x.data, 0, input.length);

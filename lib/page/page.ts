@@ -1,52 +1,45 @@
 /**
- * The draw-and-classify page: a canvas to draw on and the live top three
- * classes, computed in the browser by the project's own layers
- * ({@linkcode pageNetwork}, bundled with `deno bundle`) on the image
- * `toModelInput` makes of the drawing, as `deno task predict` makes it of an
- * image file.
+ * The draw-and-classify page: a canvas to draw on and the live top three classes, computed in the browser by the
+ * project's own layers (bundled) on the image `toModelInput` makes of the drawing, as `predict` makes it of a file.
  *
  * @module
  */
-import type { Predictor } from "../predict/mod.ts";
+import { type Experiment, findExperiment } from "../experiment/mod.ts";
+import { bundleForBrowser } from "../playground/bundle.ts";
+import { loadPredictor } from "../predict/mod.ts";
+import { runTitle } from "../run/mod.ts";
 import type { PageConfig } from "./browser.ts";
 import { layerSpecs } from "./network.ts";
-import { PROJECT_ROOT } from "../_fs.ts";
 
-/** The page's script: `lib/page/browser.ts` and what it imports, bundled for the browser. */
-export async function bundleScript(): Promise<string> {
-  const entry = new URL("./browser.ts", import.meta.url).pathname;
-  const args = ["bundle", "--quiet", "--platform", "browser", entry];
-  const cwd = PROJECT_ROOT; // the project's deno.json, wherever the user is
-  const { success, stdout, stderr } = await new Deno.Command("deno", { args, cwd, stdout: "piped", stderr: "piped" })
-    .output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  if (!success) throw new Error(`deno bundle ${entry} failed: ${decode(stderr)}`);
-  return decode(stdout);
+/** The arm of a run's page, how to find an experiment by name, what is told when the run did not complete. */
+export interface PageOptions {
+  arm?: string;
+  /** Default `experiments/<name>.ts`. */
+  experiment?: (name: string) => Promise<Experiment>;
+  /** Told in one line, as `predict` tells it. */
+  warn?: (line: string) => void;
 }
 
 /**
- * The page's config for a predictor.
+ * A run's page, with the weights embedded (`deno task page`) or fetched from the URL `model` (`serve`).
  *
- * @param predictor from `loadPredictor`.
- * @param checkpoint where the page finds the weights: the file's bytes (embedded) or a URL.
- * @throws {Error} when the model has a layer the page cannot run.
+ * @returns the HTML and the checkpoint's file.
+ * @throws {Error} when the run's model cannot be loaded or the page cannot run it.
  */
-export function pageConfig(
-  predictor: Pick<Predictor, "inputShape" | "model">,
-  checkpoint: Uint8Array | string,
-): PageConfig {
-  return {
+export async function runPage(
+  runDir: string,
+  options: PageOptions & { model?: string },
+): Promise<{ html: string; checkpoint: string }> {
+  const { arm, warn, model } = options;
+  const predictor = await loadPredictor(runDir, { arm, warn, experiment: options.experiment ?? findExperiment });
+  const checkpoint = predictor.checkpoint.file;
+  const config: PageConfig = {
     inputShape: [...predictor.inputShape],
     layers: layerSpecs(predictor.model),
-    checkpoint: typeof checkpoint === "string" ? { url: checkpoint } : { base64: base64(checkpoint) },
+    checkpoint: model ? { url: model } : { base64: (await Deno.readFile(checkpoint)).toBase64() },
   };
-}
-
-/** The bytes as base64 text. */
-function base64(bytes: Uint8Array): string {
-  let text = "";
-  for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  return btoa(text);
+  const script = await bundleForBrowser(new URL("./browser.ts", import.meta.url).pathname);
+  return { html: pageHtml(runTitle(runDir, arm), config, script), checkpoint };
 }
 
 const STYLE = `body { font: 16px system-ui, sans-serif; margin: 24px; color: #222; }
@@ -61,15 +54,8 @@ main { display: flex; gap: 32px; align-items: flex-start; flex-wrap: wrap; }
 #maps canvas { width: 84px; height: 84px; image-rendering: pixelated; border: 1px solid #888; }
 small { color: #666; }`;
 
-/**
- * The whole page.
- *
- * @param title shown on the page, e.g. the run folder.
- * @param config from {@linkcode pageConfig}.
- * @param script from {@linkcode bundleScript}.
- * @returns the HTML text.
- */
-export function pageHtml(title: string, config: PageConfig, script: string): string {
+/** The whole page, titled with the run folder (and arm). */
+function pageHtml(title: string, config: PageConfig, script: string): string {
   const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   const [, H, W] = config.inputShape;
   // `<` escaped so that no string in the config or the script can close the script element.

@@ -1,17 +1,12 @@
 /**
- * `deno task serve RUN_DIR [--arm NAME] [--port N]`: the draw-and-classify
- * page of a run on a local web server (127.0.0.1), which serves the page at
- * `/` and the run's checkpoint at `/model.safetensors` (or
- * `/model-<arm>.safetensors`), and answers anything else with 404 (405 for a
- * method other than GET or HEAD, 421 for a `Host` other than its own).
+ * `deno task serve RUN_DIR [--arm NAME] [--port N]`: the draw-and-classify page of a run on 127.0.0.1, at `/`, and
+ * the run's checkpoint at `/model.safetensors` (or `/model-<arm>.safetensors`); and the local server it runs on.
  *
  * @module
  */
 import { type Command, integer, runCli, runMain } from "../cli/mod.ts";
-import { type Experiment, findExperiment } from "../experiment/mod.ts";
-import { loadPredictor } from "../predict/mod.ts";
-import { bundleScript, pageConfig, pageHtml } from "./page.ts";
-import { checkpointName, runTitle } from "../run/mod.ts";
+import { type PageOptions, runPage } from "./page.ts";
+import { checkpointName } from "../run/mod.ts";
 
 const FLAGS = {
   arm: { value: "NAME", help: "the arm of a multi-arm run" },
@@ -31,19 +26,10 @@ run's checkpoint. Only the page and the run's model are served. Ctrl-C stops it.
   notes: "Exit codes: 2 bad input (no run, an unknown arm, a bad checkpoint, a bad port).",
 };
 
-/** Options of {@linkcode servePage}. */
-export interface ServeOptions {
-  /** The arm of a multi-arm run. */
-  arm?: string;
-  /** Default 8000; 0 picks a free one. */
+/** Where a local server listens (default port 8000; 0 picks a free one), who is told its URL, what stops it. */
+export interface ListenOptions {
   port?: number;
-  /** How to find an experiment by name; default `experiments/<name>.ts`. */
-  experiment?: (name: string) => Promise<Experiment>;
-  /** Called with the page's URL once the server listens. */
   onListen?: (url: string) => void;
-  /** Told, in one line, when the run did not complete (as `predict` tells it). */
-  warn?: (line: string) => void;
-  /** Stops the server when aborted (default: it serves until the process is stopped). */
   signal?: AbortSignal;
 }
 
@@ -53,55 +39,62 @@ export interface ServeOptions {
  * @param runDir the run folder.
  * @throws {Error} when the run's model cannot be loaded.
  */
-export async function servePage(runDir: string, options: ServeOptions = {}): Promise<Deno.HttpServer<Deno.NetAddr>> {
-  const predictor = await loadPredictor(runDir, {
-    arm: options.arm,
-    experiment: options.experiment ?? findExperiment,
-    warn: options.warn,
-  });
-  const model = `/${checkpointName(options.arm ?? "")}`;
-  const title = runTitle(runDir, options.arm);
-  const html = pageHtml(title, pageConfig(predictor, model.slice(1)), await bundleScript());
-  const weights = await Deno.readFile(predictor.checkpoint.file);
-  const files: Record<string, [string, Uint8Array<ArrayBuffer>]> = {
-    "/": ["text/html; charset=utf-8", new TextEncoder().encode(html)],
-    [model]: ["application/octet-stream", weights],
+export async function servePage(
+  runDir: string,
+  options: PageOptions & ListenOptions = {},
+): Promise<Deno.HttpServer<Deno.NetAddr>> {
+  const model = checkpointName(options.arm ?? "");
+  const { html, checkpoint } = await runPage(runDir, { ...options, model });
+  const files: Record<string, Served> = {
+    "/": { type: "text/html; charset=utf-8", body: html },
+    [`/${model}`]: { type: "application/octet-stream", body: await Deno.readFile(checkpoint) },
   };
-  const onListen = ({ port }: Deno.NetAddr) => options.onListen?.(`http://127.0.0.1:${port}/`);
-  const server: Deno.HttpServer<Deno.NetAddr> = Deno.serve(
-    { hostname: "127.0.0.1", port: options.port ?? 8000, onListen, signal: options.signal },
-    (request) => answer(request, { files, port: server.addr.port }),
-  );
-  return server;
+  return serveLocal((path) => files[path], options);
+}
+
+/** What a local server answers a path with. */
+export interface Served {
+  type: string;
+  body: string | Uint8Array<ArrayBuffer>;
+  /** Default 200. */
+  status?: number;
 }
 
 /**
- * The answer to one request: a file of `files` by its path, to GET and HEAD
- * (the same headers, its length included, and no body), when the request
- * names this server in its `Host` header: `127.0.0.1` or `localhost` and the
- * port. Any other host is refused (421), so that a web page whose own name
- * has been made to point at 127.0.0.1 (DNS rebinding) cannot read the model.
+ * Serves on 127.0.0.1 what `find` gives a path (404 when nothing), to GET and HEAD (the same headers, the length
+ * included, and no body), when the request's `Host` names this server: `127.0.0.1` or `localhost` and the port.
+ * Any other host is refused (421), so that a web page whose own name has been made to point at 127.0.0.1 (DNS
+ * rebinding) cannot read what is served.
+ *
+ * @param find the answer for a path.
+ * @param options the port (default 8000; 0 picks a free one), headers of every answer, the listener, the signal.
  */
-function answer(
-  request: Request,
-  server: { files: Record<string, [string, Uint8Array<ArrayBuffer>]>; port: number },
-): Response {
-  const { files, port } = server;
-  const ours = [`127.0.0.1:${port}`, `localhost:${port}`, ...(port === 80 ? ["127.0.0.1", "localhost"] : [])];
-  const host = request.headers.get("host")?.toLowerCase() ?? "";
-  if (!ours.includes(host)) {
-    return new Response(`misdirected request: this server answers only to ${ours[0]} (Host: ${host})\n`, {
-      status: 421,
-    });
-  }
-  if (request.method !== "GET" && request.method !== "HEAD") {
-    return new Response("method not allowed\n", { status: 405, headers: { allow: "GET, HEAD" } });
-  }
-  const file = files[new URL(request.url).pathname];
-  if (file === undefined) return new Response("not found\n", { status: 404 });
-  const [type, bytes] = file;
-  const headers = { "content-type": type, "content-length": String(bytes.length) };
-  return new Response(request.method === "HEAD" ? null : bytes, { headers });
+export function serveLocal(
+  find: (path: string) => Served | undefined | Promise<Served | undefined>,
+  options: ListenOptions & { headers?: Record<string, string> } = {},
+): Deno.HttpServer<Deno.NetAddr> {
+  const refuse = (status: number, text: string, more = {}) =>
+    new Response(text, { status, headers: { ...options.headers, ...more } });
+  const handler = async (request: Request) => {
+    const { port } = server.addr;
+    const ours = [`127.0.0.1:${port}`, `localhost:${port}`, ...(port === 80 ? ["127.0.0.1", "localhost"] : [])];
+    const host = request.headers.get("host")?.toLowerCase() ?? "";
+    if (!ours.includes(host)) {
+      return refuse(421, `misdirected request: this server answers only to ${ours[0]} (Host: ${host})\n`);
+    }
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      return refuse(405, "method not allowed\n", { allow: "GET, HEAD" });
+    }
+    const found = await find(new URL(request.url).pathname);
+    if (found === undefined) return refuse(404, "not found\n");
+    const bytes = typeof found.body === "string" ? new TextEncoder().encode(found.body) : found.body;
+    const headers = { ...options.headers, "content-type": found.type, "content-length": String(bytes.length) };
+    return new Response(request.method === "HEAD" ? null : bytes, { status: found.status ?? 200, headers });
+  };
+  const onListen = ({ port }: Deno.NetAddr) => options.onListen?.(`http://127.0.0.1:${port}/`);
+  const { port = 8000, signal } = options;
+  const server: Deno.HttpServer<Deno.NetAddr> = Deno.serve({ hostname: "127.0.0.1", port, onListen, signal }, handler);
+  return server;
 }
 
 /**
@@ -113,7 +106,7 @@ function answer(
  */
 export function serveCli(
   args: string[],
-  options: Pick<ServeOptions, "experiment" | "signal"> = {},
+  options: Pick<PageOptions, "experiment"> & Pick<ListenOptions, "signal"> = {},
 ): Promise<number> {
   return runCli(SERVE, args, {
     errorCode: 2,

@@ -1,8 +1,6 @@
 /**
- * The playground's data in the browser: each file fetched from the serving
- * address, its SHA-256 computed with `crypto.subtle` and checked against the
- * registry, decompressed with `DecompressionStream` and decoded as the
- * command line decodes it, with the same messages.
+ * The playground's data in the browser: each file fetched from the server, its SHA-256 (`crypto.subtle`) checked
+ * against the registry, decompressed (`DecompressionStream`) and decoded as the command line does, with its messages.
  *
  * @module
  */

@@ -4,11 +4,5 @@
  *
  * @module
  */
-export * from "./bundle.ts";
-export * from "./dataset.ts";
-export * from "./page.ts";
-export * from "./server.ts";
-export * from "./session.ts";
-export * from "./settings.ts";
-export { startPage } from "./ui.ts";
-export { type StartMessage, startWorker, type WorkerMessage } from "./worker.ts";
+export { bundleForBrowser, playgroundScript } from "./bundle.ts";
+export { type PlaygroundServerOptions, servePlayground } from "./server.ts";

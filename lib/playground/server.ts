@@ -1,34 +1,25 @@
 /**
- * The playground's web server, on 127.0.0.1 only: the page at `/`, its
- * script at `/playground.js` (the page's and the worker's), what the server
- * knows of the code at `/info.json`, and each dataset's files at
- * `/data/<name>/<file>` with where they were found at
- * `/data/<name>/record.json`. Nothing else; the page fetches nothing from
- * anywhere else. Every answer says `Cross-Origin-Opener-Policy: same-origin`
- * and `Cross-Origin-Embedder-Policy: require-corp`, so the page may share
- * memory with its worker (pause and stop between any two steps).
+ * The playground's web server, on 127.0.0.1 only: the page at `/`, its script (the page's and the worker's) at
+ * `/playground.js`, the code's commit at `/info.json`, and each dataset's files at `/data/<name>/<file>` with where
+ * they were found at `/data/<name>/record.json`; nothing else. Every answer is cross-origin isolated, so the page
+ * may share memory with its worker (pause and stop between any two steps).
  *
  * @module
  */
 import { type DatasetName, datasetSpec, loadDataset } from "../data/mod.ts";
+import { type ListenOptions, type Served, serveLocal } from "../page/serve.ts";
 import type { Manifest } from "../run/mod.ts";
 import type { ServedDataset } from "./dataset.ts";
-import { playgroundHtml } from "./page.ts";
 
 /** Options of {@linkcode servePlayground}. */
-export interface PlaygroundServerOptions {
-  /** The bundled script (see `bundleForBrowser`). */
+export interface PlaygroundServerOptions extends ListenOptions {
+  /** The page (`playground/index.html`) and its script (`playgroundScript`). */
+  html: string;
   script: string;
-  /** Default 8000; 0 picks a free one. */
-  port?: number;
   /** A folder holding MNIST (`--data-dir`, or `MNIST_DATA_DIR`), and where it came from. */
   mnistDir?: { dir: string; from: "flag" | "env" };
   /** The code's commit, recorded in the page's manifests. */
   git: Manifest["git"];
-  /** Stops the server. */
-  signal?: AbortSignal;
-  /** Called with the page's address once the server listens. */
-  onListen?: (url: string) => void;
 }
 
 const HEADERS = {
@@ -38,45 +29,31 @@ const HEADERS = {
   "cache-control": "no-store",
 };
 
-/**
- * Starts the playground's server.
- *
- * @param options the script, port, MNIST folder, git state and listener.
- */
+/** Starts the playground's server. */
 export function servePlayground(options: PlaygroundServerOptions): Deno.HttpServer<Deno.NetAddr> {
   const found = new Map<DatasetName, Promise<ServedDataset>>();
-  const locate = (name: DatasetName) => {
+  const json = (value: unknown): Served => ({ type: "application/json", body: JSON.stringify(value) });
+  const files: Record<string, Served> = {
+    "/": { type: "text/html; charset=utf-8", body: options.html },
+    "/playground.js": { type: "text/javascript; charset=utf-8", body: options.script },
+    "/info.json": json({ git: options.git }),
+  };
+  const data = async (name: DatasetName, file: string): Promise<Served | undefined> => {
     if (!found.has(name)) found.set(name, locateDataset(name, name === "mnist" ? options.mnistDir : undefined));
-    return found.get(name)!;
+    const served = await found.get(name)!;
+    if (file === "record.json") return json(served);
+    if (!datasetSpec(name).files.some((f) => f.name === file)) return undefined;
+    const missing = (text: string): Served => ({ type: "text/plain", body: `${text}\n`, status: 404 });
+    if ("error" in served) return missing(served.error);
+    return await Deno.readFile(`${served.dir}/${file}`).then(
+      (body) => ({ type: "application/octet-stream", body }),
+      (error) => missing(error.message),
+    );
   };
-  const html = playgroundHtml();
-  const answer = (body: BodyInit | null, type: string, status = 200) =>
-    new Response(body, { status, headers: { ...HEADERS, "content-type": type } });
-  const handler = async (request: Request): Promise<Response> => {
-    if (request.method !== "GET" && request.method !== "HEAD") {
-      return new Response("method not allowed\n", { status: 405, headers: { ...HEADERS, allow: "GET, HEAD" } });
-    }
-    const path = new URL(request.url).pathname;
-    if (path === "/") return answer(html, "text/html; charset=utf-8");
-    if (path === "/playground.js") return answer(options.script, "text/javascript; charset=utf-8");
-    if (path === "/info.json") return answer(JSON.stringify({ git: options.git }), "application/json");
-    const data = path.match(/^\/data\/(mnist|fashion-mnist)\/([\w.-]+)$/);
-    if (data) {
-      const name = data[1] as DatasetName, file = data[2]!;
-      const served = await locate(name);
-      if (file === "record.json") return answer(JSON.stringify(served), "application/json");
-      if (!datasetSpec(name).files.some((f) => f.name === file)) return answer("not found\n", "text/plain", 404);
-      if ("error" in served) return answer(`${served.error}\n`, "text/plain", 404);
-      try {
-        return answer(await Deno.readFile(`${served.dir}/${file}`), "application/octet-stream");
-      } catch (error) {
-        return answer(`${(error as Error).message}\n`, "text/plain", 404);
-      }
-    }
-    return answer("not found\n", "text/plain", 404);
-  };
-  const onListen = ({ port }: Deno.NetAddr) => options.onListen?.(`http://127.0.0.1:${port}/`);
-  return Deno.serve({ hostname: "127.0.0.1", port: options.port ?? 8000, onListen, signal: options.signal }, handler);
+  return serveLocal((path) => {
+    const match = path.match(/^\/data\/(mnist|fashion-mnist)\/([\w.-]+)$/);
+    return match ? data(match[1] as DatasetName, match[2]!) : files[path];
+  }, { ...options, headers: HEADERS });
 }
 
 /** Where a dataset is, found as the command line finds it (no download), or the command line's message. */
@@ -85,11 +62,8 @@ async function locateDataset(
   explicit?: { dir: string; from: "flag" | "env" },
 ): Promise<ServedDataset> {
   try {
-    const { record } = await loadDataset(name, {
-      dataDir: explicit?.dir,
-      dataDirSource: explicit?.from,
-      download: false,
-    });
+    const options = { dataDir: explicit?.dir, dataDirSource: explicit?.from, download: false };
+    const { record } = await loadDataset(name, options);
     return { source: record.source, dir: record.dir };
   } catch (error) {
     return { error: (error as Error).message };

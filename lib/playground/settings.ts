@@ -1,7 +1,6 @@
 /**
- * The page's settings: the command line's flags, from a link's query
- * parameters or the form, parsed by the command line's own parser so that a
- * bad value gets the same message.
+ * The page's settings: the command line's flags, from a link's query parameters or the form, parsed by the command
+ * line's own parser so that a bad value gets the same message.
  *
  * @module
  */
@@ -12,16 +11,7 @@ import { type Experiment, experimentCli, parseCommandLine, type Settings, UsageE
 const PAGE_PARAMETERS = ["experiment", "autostart"];
 
 /** Flags about files and processes, which a page has none of. */
-const NOT_IN_PAGE = [
-  "data-dir",
-  "allow-modified-data",
-  "out",
-  "quiet",
-  "seeds",
-  "checkpoint-every",
-  "init-from",
-  "resume",
-];
+const NOT_IN_PAGE = "data-dir allow-modified-data out quiet seeds checkpoint-every init-from resume".split(" ");
 
 /** What a page runs: the settings the flags set, and the arms. */
 export interface PageSettings {
@@ -33,12 +23,7 @@ export interface PageSettings {
   settings: Settings;
 }
 
-/**
- * The command line equivalent of query parameters: `seed=3` is `--seed 3`, `full=1` is `--full`, `arm=a,b` is `--arm a,b`.
- *
- * @param experiment tells its boolean flags.
- * @param params the query parameters.
- */
+/** The command line of query parameters: `seed=3` is `--seed 3`, `full=1` is `--full`, `arm=a,b` is `--arm a,b`. */
 export function commandLineOf(experiment: Experiment, params: URLSearchParams): string[] {
   const booleans = new Set(Object.keys(experiment.extraFlags ?? {}));
   const args: string[] = [];
@@ -51,22 +36,15 @@ export function commandLineOf(experiment: Experiment, params: URLSearchParams): 
   return args;
 }
 
-/**
- * The line the command line prints for `error`: `usageLine` for a user's mistake, else the task and the message.
- *
- * @param experiment the experiment the page runs.
- * @param error what went wrong.
- */
+/** The line the command line prints for `error`: `usageLine` for a user's mistake, else the task and the message. */
 export function pageMessage(experiment: Experiment, error: unknown): string {
   const { task } = experimentCli(experiment);
   return error instanceof UsageError ? usageLine(task, error) : `${task}: ${(error as Error).message}`;
 }
 
 /**
- * Parses the page's settings as the command line parses its flags.
+ * Parses the page's settings (query parameters, or the form's values under the flag names) as the command line does.
  *
- * @param experiment the experiment picked.
- * @param params the query parameters (or the form's values under the flag names).
  * @throws {UsageError} with the command line's message, or naming a flag a page cannot take.
  */
 export function pageSettings(experiment: Experiment, params: URLSearchParams): PageSettings {

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { parseCommandLine, UsageError } from "../experiment/mod.ts";
-import { experimentCli } from "../experiment/cli.ts";
+import { experimentCli, parseCommandLine, UsageError } from "../experiment/mod.ts";
 import { usageLine } from "../cli/mod.ts";
 import { tinyArmsExperiment, tinyExperiment } from "../testing/tiny_experiment.ts";
 import { commandLineOf, pageMessage, pageSettings } from "./settings.ts";

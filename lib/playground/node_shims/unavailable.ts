@@ -1,7 +1,6 @@
 /**
- * The `node:` functions `lib/` imports that the browser playground never
- * calls (file hashing, zlib, Buffer, globbing, require, file URLs, the CPU): each throws, naming
- * itself, should a page ever reach it.
+ * The `node:` functions `lib/` imports that a page never calls (file hashing, zlib, Buffer, globbing, require, file
+ * URLs, the CPU): each throws, naming itself, should a page ever reach it.
  *
  * @module
  */

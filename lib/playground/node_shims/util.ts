@@ -1,8 +1,6 @@
 /**
- * `node:util` in the playground's browser bundle: `parseArgs` as lib/cli's
- * `parseFlags` calls it (`strict: false`, `allowPositionals: true`,
- * `tokens: true`), returning the tokens Node returns for the same words, so
- * the page refuses a setting with the command line's own messages.
+ * `node:util` in the browser bundles: `parseArgs` as lib/cli's `parseFlags` calls it (`strict: false`, `tokens:
+ * true`), with the tokens Node gives for the same words, so a page refuses a setting in the command line's words.
  *
  * @module
  */

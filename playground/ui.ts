@@ -1,21 +1,18 @@
 /// <reference lib="dom" />
 /**
- * The playground page's script: the form (the command line's flags), the
- * worker that trains, and the redraws (at most four a second, never per
- * step). A link is a run: query parameters carry the settings under the
- * flag names and `autostart=1` starts it; when the run ends,
- * `document.body.dataset.state` is its status.
+ * The playground page's script: the form (the command line's flags), the worker that trains, and the redraws (at
+ * most four a second, never per step). A link is a run: query parameters carry the settings under the flag names
+ * and `autostart=1` starts it; when the run ends, `document.body.dataset.state` is its status.
  *
  * @module
  */
-import { experimentTask, shellLine } from "../cli/mod.ts";
-import type { Experiment } from "../experiment/mod.ts";
-import { OPTIMIZERS } from "../optim/mod.ts";
-import type { Manifest } from "../run/mod.ts";
+import { experimentTask, shellLine } from "../lib/cli/mod.ts";
+import type { Experiment } from "../lib/experiment/mod.ts";
+import { OPTIMIZERS } from "../lib/optim/mod.ts";
+import type { Manifest, MetricsRow } from "../lib/run/mod.ts";
 import { armColor, drawChart, drawConfusion, drawFilters, drawMaps, type Series } from "./draw.ts";
-import type { BrowserRuntime } from "./session.ts";
-import { pageMessage, pageSettings } from "./settings.ts";
-import type { StartMessage, WorkerMessage } from "./worker.ts";
+import { pageMessage, pageSettings } from "../lib/playground/settings.ts";
+import type { BrowserRuntime, StartMessage, WorkerMessage } from "../lib/playground/worker.ts";
 
 /** The settings the form shows, by flag name, and how each reads an experiment's default. */
 const FIELDS: [flag: string, read: (d: Experiment["defaults"]) => string][] = [
@@ -29,21 +26,27 @@ const FIELDS: [flag: string, read: (d: Experiment["defaults"]) => string][] = [
   ["log-every", (d) => String(d.logEvery)],
 ];
 
-/** Redraws per second, at most. */
-const REDRAWS_PER_SECOND = 4;
+const STATES: Record<string, string> = {
+  running: "Training",
+  paused: "Paused",
+  completed: "Completed",
+  interrupted: "Stopped",
+  diverged: "Diverged",
+  failed: "Failed",
+};
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
 /** What the page knows of the run under way. */
 interface View {
   experiment: Experiment;
-  arms: string[];
-  rows: { arm: string; split: string; samples_seen: number; loss: number; accuracy: number }[];
+  rows: MetricsRow[];
   metrics: string;
   manifest: Manifest | null;
   checkpoints: Map<string, Uint8Array>;
   latest: string | null;
   progress: Extract<WorkerMessage, { type: "progress" }> | null;
+  /** Each arm's steps in all, as the arms start. */
   totals: number[];
   probe: Extract<WorkerMessage, { type: "probe" }> | null;
   confusion: Extract<WorkerMessage, { type: "evaluation" }> | null;
@@ -59,21 +62,28 @@ interface View {
  * @param experiments the experiments offered, first the default.
  */
 export function startPage(experiments: readonly Experiment[]): void {
-  const query = new URLSearchParams(location.search);
+  const query = new URLSearchParams(location.search), asked = query.get("experiment");
   const select = $<HTMLSelectElement>("experiment");
   select.replaceChildren(...experiments.map((e) => new Option(e.name, e.name)));
-  select.value = experiments.some((e) => e.name === query.get("experiment"))
-    ? query.get("experiment")!
-    : experiments[0]!.name;
+  const known = experiments.some((e) => e.name === asked);
+  select.value = known ? asked! : experiments[0]!.name;
   const current = () => experiments.find((e) => e.name === select.value)!;
   fillForm(current(), query);
   select.addEventListener("change", () => fillForm(current(), new URLSearchParams()));
   $("fields").addEventListener("input", () => showCommand(current()));
   $("arm").addEventListener("change", () => showCommand(current()));
   $("train").addEventListener("click", () => train(current()));
-  if (query.get("experiment") && !experiments.some((e) => e.name === query.get("experiment"))) {
-    fail(`experiment: got '${query.get("experiment")}', expected one of ${experiments.map((e) => e.name).join(", ")}`);
+  if (asked && !known) {
+    fail(`experiment: got '${asked}', expected one of ${experiments.map((e) => e.name).join(", ")}`);
   } else if (query.get("autostart") === "1") train(current());
+}
+
+/** A labelled field of the form. */
+function field(flag: string, input: HTMLInputElement | HTMLSelectElement): HTMLLabelElement {
+  const label = document.createElement("label");
+  label.innerHTML = `<span>${flag}</span>`;
+  label.append(input);
+  return label;
 }
 
 /** The form for an experiment: its defaults, then the query's values. */
@@ -87,27 +97,19 @@ function fillForm(experiment: Experiment, query: URLSearchParams): void {
   arm.disabled = !experiment.arms;
   arm.value = query.get("arm") ?? "";
   const fields = FIELDS.map(([flag, read]) => {
-    const label = document.createElement("label"), value = query.get(flag) ?? read(experiment.defaults);
-    label.innerHTML = `<span>${flag}</span>`;
     const input = flag === "optimizer" ? document.createElement("select") : document.createElement("input");
     if (input instanceof HTMLSelectElement) input.append(...Object.keys(OPTIMIZERS).map((o) => new Option(o, o)));
-    Object.assign(input, { name: flag, value, title: `--${flag} (default ${read(experiment.defaults)})` });
-    input.dataset.default = read(experiment.defaults);
-    label.append(input);
-    return label;
+    const fallback = read(experiment.defaults), value = query.get(flag) ?? fallback;
+    Object.assign(input, { name: flag, value, title: `--${flag} (default ${fallback})` });
+    input.dataset.default = fallback;
+    return field(flag, input);
   });
   for (const [flag, spec] of Object.entries(experiment.extraFlags ?? {})) {
-    const label = document.createElement("label"), input = document.createElement("input");
-    label.innerHTML = `<span>${flag}</span>`;
-    Object.assign(input, {
-      type: "checkbox",
-      name: flag,
-      title: spec.description,
-      checked: ["1", "true", ""].includes(query.get(flag) ?? "no"),
-    });
+    const checked = ["1", "true", ""].includes(query.get(flag) ?? "no");
+    const input = Object.assign(document.createElement("input"), { type: "checkbox", name: flag, checked });
+    input.title = spec.description;
     Object.assign(input.style, { width: "auto", justifySelf: "start" });
-    label.append(input);
-    fields.push(label);
+    fields.push(field(flag, input));
   }
   $("fields").replaceChildren(...fields);
   showCommand(experiment);
@@ -140,21 +142,20 @@ function fail(message: string): void {
   document.body.dataset.state = "failed";
 }
 
-/** Checks the settings as the command line does, then starts the worker. */
+/** Checks the settings as the command line does, then starts the worker and the redraws. */
 function train(experiment: Experiment): void {
   const params = formParameters();
+  let seed: number;
   try {
-    pageSettings(experiment, params);
+    seed = pageSettings(experiment, params).settings.seed;
   } catch (error) {
     return fail(pageMessage(experiment, error));
   }
   $("message").textContent = "";
-  const shared = globalThis.crossOriginIsolated ? new SharedArrayBuffer(8) : new ArrayBuffer(8);
-  const flags = new Int32Array(shared);
+  const flags = new Int32Array(globalThis.crossOriginIsolated ? new SharedArrayBuffer(8) : new ArrayBuffer(8));
   const worker = new Worker("/playground.js", { type: "module" });
   const view: View = {
     experiment,
-    arms: [],
     rows: [],
     metrics: "",
     manifest: null,
@@ -169,24 +170,19 @@ function train(experiment: Experiment): void {
     status: "running",
     dirty: true,
   };
-  controls(worker, flags, view);
-  worker.addEventListener("message", (event) => receive(view, event.data as WorkerMessage));
-  worker.addEventListener(
-    "error",
-    (
-      event,
-    ) => (receive(view, { type: "error", message: event.message }),
-      receive(view, { type: "done", status: "failed", metrics: "" })),
-  );
-  const seed = pageSettings(experiment, params).settings.seed;
-  const start: StartMessage = {
+  const buttons = controls(worker, flags, view);
+  worker.addEventListener("message", (event) => receive(view, event.data as WorkerMessage, buttons));
+  worker.addEventListener("error", (event) => {
+    receive(view, { type: "error", message: event.message }, buttons);
+    receive(view, { type: "done", status: "failed", metrics: "" }, buttons);
+  });
+  const start: Omit<StartMessage, "git"> = {
     type: "start",
     experiment: experiment.name,
     query: params.toString(),
     base: `${location.origin}/`,
     runId: runId(seed),
     runtime: browserRuntime(),
-    git: { commit: null, dirty: null },
     flags,
   };
   fetch("/info.json").then((r) => r.json()).then((info) => worker.postMessage({ ...start, git: info.git }));
@@ -194,49 +190,41 @@ function train(experiment: Experiment): void {
   const timer = setInterval(() => {
     if (view.dirty) render(view);
     if (view.status !== "running" && view.status !== "paused") clearInterval(timer), worker.terminate();
-  }, 1000 / REDRAWS_PER_SECOND);
+  }, 1000 / 4);
 }
 
-/** Wires Pause, Resume and Stop to the shared flags `[stop, pause]`. */
-function controls(worker: Worker, flags: Int32Array, view: View): void {
+/** Wires Pause, Resume and Stop to the shared flags `[stop, pause]`; returns what sets the buttons. */
+function controls(worker: Worker, flags: Int32Array, view: View) {
   const [trainButton, pause, resume, stop] = ["train", "pause", "resume", "stop"].map((id) => $<HTMLButtonElement>(id));
   const set = (index: number, value: number) => {
     Atomics.store(flags, index, value);
     if (!(flags.buffer instanceof SharedArrayBuffer)) worker.postMessage({ type: "flags", flags });
   };
-  const buttons = (running: boolean, paused: boolean) => {
-    trainButton!.disabled = running,
-      pause!.disabled = !running || paused,
-      resume!.disabled = !paused,
-      stop!.disabled = !running;
+  const buttons = (running: boolean, paused = false) => {
+    trainButton!.disabled = running;
+    pause!.disabled = !running || paused;
+    resume!.disabled = !paused;
+    stop!.disabled = !running;
   };
-  buttons(true, false);
-  pause!.onclick =
-    () => (set(1, 1),
-      view.status = "paused",
-      document.body.dataset.state = "paused",
-      buttons(true, true),
-      view.dirty = true);
-  resume!.onclick =
-    () => (set(1, 0),
-      worker.postMessage({ type: "resume" }),
-      view.status = "running",
-      document.body.dataset.state = "running",
-      buttons(true, false),
-      view.dirty = true);
-  stop!.onclick = () => (set(0, 1), worker.postMessage({ type: "resume" }), buttons(false, false));
-  view.dirty = true;
-  Object.assign(view, { enable: () => buttons(false, false) });
+  const state = (status: string) => {
+    view.status = document.body.dataset.state = status;
+    view.dirty = true;
+  };
+  buttons(true);
+  pause!.onclick = () => (set(1, 1), state("paused"), buttons(true, true));
+  resume!.onclick = () => (set(1, 0), worker.postMessage({ type: "resume" }), state("running"), buttons(true));
+  stop!.onclick = () => (set(0, 1), worker.postMessage({ type: "resume" }), buttons(false));
+  return buttons;
 }
 
 /** Takes in what the worker says; drawing waits for the next redraw. */
-function receive(view: View, message: WorkerMessage): void {
+function receive(view: View, message: WorkerMessage, buttons: (running: boolean) => void): void {
   view.dirty = true;
   switch (message.type) {
     case "error":
       return void ($("message").textContent = message.message);
     case "arm":
-      view.arms.push(message.arm), view.totals.push(message.totalSteps), view.classNames = message.classNames;
+      view.totals.push(message.totalSteps), view.classNames = message.classNames;
       view.summary = `${message.arm ? `[${message.arm}] ${message.description}\n` : ""}${message.summary}`;
       return;
     case "row":
@@ -257,7 +245,7 @@ function receive(view: View, message: WorkerMessage): void {
     case "done":
       view.status = message.status, view.metrics = message.metrics || view.metrics;
       render(view);
-      (view as unknown as { enable?: () => void }).enable?.();
+      buttons(false);
       document.body.dataset.state = message.status;
   }
 }
@@ -294,12 +282,11 @@ function render(view: View): void {
   renderDownloads(view);
 }
 
+/** The progress bar, the status line and the rate. */
 function renderProgress(view: View): void {
   const p = view.progress?.progress, rate = view.progress?.stepsPerSecond ?? 0;
-  const done = p ? view.totals.slice(0, p.armIndex).reduce((a, b) => a + b, 0) + p.steps : 0;
-  const total = p
-    ? view.totals.slice(0, p.armIndex).reduce((a, b) => a + b, 0) + p.totalSteps * (p.arms - p.armIndex)
-    : 1;
+  const before = p ? view.totals.slice(0, p.armIndex).reduce((a, b) => a + b, 0) : 0;
+  const done = p ? before + p.steps : 0, total = p ? before + p.totalSteps * (p.arms - p.armIndex) : 1;
   const finished = view.status === "completed";
   $("bar-fill").style.width = `${finished ? 100 : Math.min(100, (100 * done) / total).toFixed(1)}%`;
   const steps = view.totals.reduce((a, b) => a + b, 0).toLocaleString("en");
@@ -308,19 +295,11 @@ function renderProgress(view: View): void {
     : p
     ? `${p.arms > 1 ? `arm ${p.arm} (${p.armIndex + 1} of ${p.arms}) · ` : ""}step ${p.steps} of ${p.totalSteps}`
     : "loading data";
-  const states: Record<string, string> = {
-    running: "Training",
-    paused: "Paused",
-    completed: "Completed",
-    interrupted: "Stopped",
-    diverged: "Diverged",
-    failed: "Failed",
-  };
-  $("status").textContent = `${states[view.status] ?? view.status}: ${view.experiment.name} · ${where}`;
-  const eta = rate > 0 ? (total - done) / rate : NaN;
-  const clock = (s: number) => `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, "0")}`;
+  $("status").textContent = `${STATES[view.status] ?? view.status}: ${view.experiment.name} · ${where}`;
+  const eta = (total - done) / rate;
+  const clock = `${Math.floor(eta / 60)}:${String(Math.round(eta % 60)).padStart(2, "0")}`;
   $("rate").textContent = view.status === "running" && rate > 0
-    ? `${Math.round(rate).toLocaleString("en")} steps/s · ETA ${clock(eta)}`
+    ? `${Math.round(rate).toLocaleString("en")} steps/s · ETA ${clock}`
     : view.status === "paused"
     ? "paused"
     : "";
@@ -328,9 +307,8 @@ function renderProgress(view: View): void {
 
 /** Points the download links at the files as they are now. */
 function renderDownloads(view: View): void {
-  const link = (id: string, bytes: BlobPart | null, name?: string) => {
+  const link = (id: string, bytes: BlobPart, name?: string) => {
     const a = $<HTMLAnchorElement>(id);
-    if (bytes === null) return;
     if (a.href.startsWith("blob:")) URL.revokeObjectURL(a.href);
     a.href = URL.createObjectURL(new Blob([bytes]));
     a.removeAttribute("aria-disabled");
@@ -339,15 +317,13 @@ function renderDownloads(view: View): void {
   if (view.metrics) link("download-metrics", view.metrics);
   if (view.manifest) link("download-manifest", JSON.stringify(view.manifest, null, 2) + "\n");
   if (view.latest) link("download-model", view.checkpoints.get(view.latest)! as BlobPart, view.latest);
-  if (view.checkpoints.size > 1) {
-    const holder = $("arm-models");
-    for (const [name, bytes] of view.checkpoints) {
-      const id = `download-${name.replace(/\.safetensors$/, "")}`;
-      if (!document.getElementById(id)) {
-        holder.append(Object.assign(document.createElement("a"), { id, download: name, textContent: name }));
-      }
-      link(id, bytes as BlobPart);
+  if (view.checkpoints.size < 2) return;
+  for (const [name, bytes] of view.checkpoints) {
+    const id = `download-${name.replace(/\.safetensors$/, "")}`;
+    if (!document.getElementById(id)) {
+      $("arm-models").append(Object.assign(document.createElement("a"), { id, download: name, textContent: name }));
     }
+    link(id, bytes as BlobPart);
   }
 }
 
@@ -359,9 +335,8 @@ function runId(seed: number): string {
 /** The browser's name and version, and the machine as far as a page can tell. */
 function browserRuntime(): BrowserRuntime {
   const agent = navigator.userAgent;
-  const brands =
-    (navigator as unknown as { userAgentData?: { brands: { brand: string; version: string }[] } }).userAgentData
-      ?.brands ?? [];
+  const data = (navigator as { userAgentData?: { brands: { brand: string; version: string }[] } }).userAgentData;
+  const brands = data?.brands ?? [];
   const chromium = agent.match(/(?:Headless)?Chrome\/([\d.]+)/), firefox = agent.match(/Firefox\/([\d.]+)/);
   const named = brands.find((b) => /Chrom|Edge|Opera/.test(b.brand) && b.brand !== "Chromium") ??
     brands.find((b) => b.brand === "Chromium");

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Tensor } from "../tensor/mod.ts";
+import type { Tensor } from "../lib/tensor/mod.ts";
 
 /** One line of a chart: its name, colour and points `[samples seen, value]`. */
 export interface Series {
