@@ -5,16 +5,53 @@
  * @module
  */
 import type { Backend } from "../backend/mod.ts";
-import { takeFirst, transformRecord } from "../data/mod.ts";
+import { type DatasetRecord, takeFirst, transformRecord } from "../data/mod.ts";
 import type { Sequential } from "../layers/mod.ts";
 import { createOptimizer, hyperParameters, type Optimizer } from "../optim/mod.ts";
-import type { MetricsRow } from "../run/mod.ts";
+import type { Manifest, MetricsRow } from "../run/mod.ts";
 import { createRng, type Rng } from "../rng/mod.ts";
 import type { Arm, Experiment, PreparedData } from "./experiment.ts";
+import { recordSettings } from "./outputs.ts";
 import { type Settings, UsageError } from "./settings.ts";
 
 /** An arm with the settings it runs with. */
 export type ArmSettings = Arm & { settings: Settings };
+
+/** An arm with its settings and its data, limited and transformed: what a run trains. */
+export type ArmPlan = ArmSettings & { data: PreparedData };
+
+/** The manifest a run starts with (status `running`), the same for the command line and the playground. */
+export function startManifest(
+  experiment: Experiment,
+  run: Pick<Manifest, "run_id" | "git" | "runtime" | "files" | "command" | "init_from"> & {
+    plans: ArmPlan[];
+    dataset: DatasetRecord;
+    started: Date;
+  },
+): Manifest {
+  const { plans } = run;
+  return {
+    experiment: experiment.name,
+    title: experiment.title,
+    source: experiment.source,
+    ...(experiment.reported && { reported: experiment.reported }),
+    "run_id": run.run_id,
+    ...(run.command && { command: run.command }),
+    status: "running",
+    settings: recordSettings(experiment, new Map(plans.map((p) => [p.name, p.settings]))),
+    datasets: [run.dataset],
+    git: run.git,
+    runtime: run.runtime,
+    "started_at": run.started.toISOString(),
+    "ended_at": null,
+    "wall_seconds": null,
+    "samples_seen": 0,
+    transforms: Object.fromEntries(plans.map((p) => [p.name, p.data.transform.name])),
+    ...(run.init_from && { "init_from": run.init_from }),
+    "final_metrics": {},
+    files: run.files,
+  };
+}
 
 /**
  * Each selected arm's (all when `selected` is empty) settings: defaults, then the arm's own, then `overrides` (the

@@ -39,18 +39,19 @@ import {
   type TrainPosition,
 } from "../train/mod.ts";
 import { gitState, runtimeInfo } from "./environment.ts";
-import type { Experiment, PreparedData } from "./experiment.ts";
+import type { Experiment } from "./experiment.ts";
 import {
   armModel,
-  type ArmSettings,
+  type ArmPlan,
   armTrainer,
   checkpointMetadata,
   deriveArmSettings,
   divergedAt,
   limitData,
   metricsRow,
+  startManifest,
 } from "./arm_plan.ts";
-import { chartsOf, evaluationTable, recordForReport, recordSettings } from "./outputs.ts";
+import { chartsOf, evaluationTable, recordForReport } from "./outputs.ts";
 import { writeRunReport } from "../report/html/mod.ts";
 import { createProgress, epochLine, type Progress } from "./progress.ts";
 import {
@@ -89,8 +90,6 @@ export interface RunOptions {
   /** How the run's files are written; default `Deno.writeFileSync` (tests inject a failing one). */
   write?: WriteFile;
 }
-
-type ArmPlan = ArmSettings & { data: PreparedData };
 
 /** A run under way: its folder, manifest, what it recorded so far, how it talks, where it starts from. */
 interface Run {
@@ -235,27 +234,17 @@ async function openRun(
   const seed = plans[0]!.settings.seed;
   const { dir, id } = await createRunFolder(controls.out, { experiment: experiment.name, seed, now: started });
   const files = new RunFiles(dir, options.write);
-  const manifest: Manifest = {
-    experiment: experiment.name,
-    title: experiment.title,
-    source: experiment.source,
-    ...(experiment.reported && { reported: experiment.reported }),
+  const manifest = startManifest(experiment, {
     "run_id": id,
-    ...(controls.command && { command: controls.command }),
-    status: "running",
-    settings: recordSettings(experiment, new Map(plans.map((p) => [p.name, p.settings]))),
-    datasets: [options.dataset],
+    command: controls.command,
     git: await gitState(PROJECT_ROOT),
     runtime: runtimeInfo(),
-    "started_at": started.toISOString(),
-    "ended_at": null,
-    "wall_seconds": null,
-    "samples_seen": 0,
-    transforms: Object.fromEntries(plans.map((p) => [p.name, p.data.transform.name])),
-    ...(init && { "init_from": { file: init.file, sha256: init.sha256 } }),
-    "final_metrics": {},
+    "init_from": init ? { file: init.file, sha256: init.sha256 } : undefined,
     files: runFileNames(plans.map((p) => p.name)),
-  };
+    plans,
+    dataset: options.dataset,
+    started,
+  });
   files.manifest(manifest);
   return { files, manifest, rows: [], clock: performance.now() };
 }

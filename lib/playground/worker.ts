@@ -12,7 +12,7 @@ import { encodeCheckpoint } from "../checkpoint/mod.ts";
 import { batchOf } from "../data/mod.ts";
 import {
   armModel,
-  type ArmSettings,
+  type ArmPlan,
   armTrainer,
   checkpointMetadata,
   DEFAULT_BACKEND,
@@ -22,7 +22,7 @@ import {
   limitData,
   metricsRow,
   type PreparedData,
-  recordSettings,
+  startManifest,
 } from "../experiment/mod.ts";
 import type { Sequential } from "../layers/mod.ts";
 import { checkpointName, type Manifest, METRICS_HEADER, metricsLine, type MetricsRow, RUN_FILES } from "../run/mod.ts";
@@ -76,7 +76,6 @@ const PROGRESS_EVERY_MS = 200, PROBE_EVERY_MS = 600;
 /** Evaluation images whose first-layer feature maps are shown, and how many maps. */
 const PROBE_IMAGES = 4, PROBE_MAPS = 8;
 
-type ArmPlan = ArmSettings & { data: PreparedData };
 type RowLog = Parameters<typeof metricsRow>[2];
 
 /** A run under way: what it posts with, how it is steered, its manifest and `metrics.csv` so far, its clock. */
@@ -126,28 +125,18 @@ async function run(experiment: Experiment, start: StartMessage, steer: Pick<Sess
     ...arm,
     data: limitData(experiment.prepare(dataset, arm.settings), arm, (line) => console.warn(line)),
   }));
-  const manifest: Manifest = {
-    experiment: experiment.name,
-    title: experiment.title,
-    source: experiment.source,
-    ...(experiment.reported && { reported: experiment.reported }),
+  const manifest = startManifest(experiment, {
     "run_id": start.runId,
-    status: "running",
-    settings: recordSettings(experiment, new Map(plans.map((p) => [p.name, p.settings]))),
-    datasets: [dataset.record],
     git: start.git,
     runtime: start.runtime,
-    "started_at": new Date().toISOString(),
-    "ended_at": null,
-    "wall_seconds": null,
-    "samples_seen": 0,
-    transforms: Object.fromEntries(plans.map((p) => [p.name, p.data.transform.name])),
-    "final_metrics": {},
     files: {
       metrics: RUN_FILES.metrics,
       ...Object.fromEntries(plans.map((p) => [p.name ? `model_${p.name}` : "model", checkpointName(p.name)])),
     },
-  };
+    plans,
+    dataset: dataset.record,
+    started: new Date(),
+  });
   const session: Session = { ...steer, experiment, manifest, metrics: METRICS_HEADER, clock: { start: 0, paused: 0 } };
   session.clock.start = performance.now();
   steer.post({ type: "files", manifest, checkpoint: null });
