@@ -41,13 +41,15 @@ export interface Comparison {
   includeIncomplete: boolean;
   /** Grouping was asked for, or a group has several runs. */
   showGroups: boolean;
-  /** Runs without such rows are listed in `missing`; `splits`: those the curves were drawn from. */
+  /**
+   * The curves of `runs`, and those charted: with `groupBy` the group means with a band of ± one sample standard
+   * deviation, else the runs'; `missing` names runs without such rows, `splits` those the curves were drawn from.
+   */
   chart: {
     metric: ChartMetric;
-    /** The series are group means with a band of ± one sample standard deviation (`groupBy` given). */
-    groupMeans: boolean;
     splits: string[];
     x: "epoch" | "samples";
+    runs: ChartSeries[];
     series: ChartSeries[];
     missing: string[];
   };
@@ -71,7 +73,7 @@ export function buildComparison(loaded: LoadResult, options: ComparisonOptions =
   ) as Comparison["deltas"];
   const groups = groupArms(arms, summaries, options);
   const allSeries = arms.map((arm) => metricSeries(arm, metric, x));
-  const groupMeans = options.groupBy !== undefined;
+  const runs = allSeries.filter((s) => s.values.length > 0);
   const splits = arms.filter((_, i) => allSeries[i].values.length > 0).map((arm) => chartSplit(arm, metric));
   return {
     arms,
@@ -83,15 +85,15 @@ export function buildComparison(loaded: LoadResult, options: ComparisonOptions =
     groups,
     groupBy: options.groupBy ?? null,
     includeIncomplete: options.includeIncomplete ?? false,
-    showGroups: groupMeans || groups.some((g) => g.members.length > 1),
+    showGroups: options.groupBy !== undefined || groups.some((g) => g.members.length > 1),
     chart: {
       metric,
       x,
       splits: [...new Set(splits)],
-      groupMeans,
-      series: groupMeans
-        ? groups.map((g) => meanSeries(g.label, g.members.map((i) => allSeries[i]))).filter((s) => s.values.length > 0)
-        : allSeries.filter((s) => s.values.length > 0),
+      runs,
+      series: options.groupBy === undefined
+        ? runs
+        : groups.map((g) => meanSeries(g.label, g.members.map((i) => allSeries[i]))).filter((s) => s.values.length > 0),
       missing: allSeries.filter((s) => s.values.length === 0).map((s) => s.name),
     },
     warnings: loaded.warnings,

@@ -94,12 +94,10 @@ export function groupArms(
         `the settings are: ${known.join(", ") || "(none: no run has a manifest)"}`,
     );
   }
-  const byKey = new Map<string, number[]>();
-  arms.forEach((arm, i) => {
-    const key = arm.settings === null
-      ? `\u0000${i}`
-      : JSON.stringify([arm.experiment, arm.data, arm.name, ...keys.map((k) => settingKey(arm.settings![k]))]);
-    byKey.set(key, [...(byKey.get(key) ?? []), i]);
+  const byKey = Map.groupBy(arms.keys(), (i) => {
+    const arm = arms[i];
+    if (arm.settings === null) return `\u0000${i}`;
+    return JSON.stringify([arm.experiment, arm.data, arm.name, ...keys.map((k) => settingKey(arm.settings![k]))]);
   });
   const groups = [...byKey.values()].map((indices) => {
     const members = indices.filter((i) => options.includeIncomplete || arms[i].manifest?.status === "completed");

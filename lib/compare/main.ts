@@ -1,14 +1,5 @@
-/**
- * `deno task compare`: compares runs' metrics, settings and reproducibility.
- *
- * ```sh
- * deno task compare results/fashion/run-a results/fashion/run-b
- * deno task compare --experiment fashion --group-by lr --markdown
- * deno task compare 'results/fashion/*' --metric train_loss --x samples --csv
- * ```
- *
- * @module
- */
+// `deno task compare`: compares runs' metrics, settings and reproducibility, e.g.
+// `deno task compare --experiment fashion --group-by lr --markdown`.
 import {
   type Command,
   integer,

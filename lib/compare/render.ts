@@ -24,7 +24,7 @@ import {
 } from "../report/mod.ts";
 import type { SettingValue } from "../run/mod.ts";
 import type { Comparison } from "./comparison.ts";
-import { chartMetricTitle, metricSeries, SUMMARY_METRICS, SUMMARY_TITLES, type SummaryMetric } from "./summary.ts";
+import { chartMetricTitle, SUMMARY_METRICS, SUMMARY_TITLES, type SummaryMetric } from "./summary.ts";
 
 /** A metric's value with the precision its kind needs. */
 export function formatValue(value: number | null, metric: SummaryMetric): string {
@@ -143,7 +143,7 @@ function groupsTable(comparison: Comparison): Table {
 function chartSection(comparison: Comparison, color: boolean, height?: number): string {
   const { metric, x, series, missing, splits } = comparison.chart;
   const xLabel = x === "epoch" ? "epoch" : "samples seen";
-  const means = comparison.chart.groupMeans ? ", group means (--html draws ± one sample standard deviation)" : "";
+  const means = comparison.groupBy !== null ? ", group means (--html draws ± one sample standard deviation)" : "";
   const title = `${chartMetricTitle(metric, splits)} by ${xLabel}${means}`;
   const chart = series.length === 0
     ? `${title}: no run has such rows`
@@ -278,7 +278,7 @@ export async function renderHtml(
 
 /** Every run's curve; with `--group-by` also the group means with their ± one standard deviation band. */
 function curveCharts(comparison: Comparison): Chart[] {
-  const { metric, x, splits, groupMeans } = comparison.chart;
+  const { metric, x, splits, runs, series } = comparison.chart;
   const xTitle = x === "epoch" ? "epoch" : "samples seen (images)";
   const what = chartMetricTitle(metric, splits);
   const make = (name: string, series: ChartSeries[], title: string): Chart => {
@@ -290,10 +290,9 @@ function curveCharts(comparison: Comparison): Chart[] {
     const spec = curveSpec(points, { title, subtitle, x: xTitle, y: what, xDiscrete: x === "epoch" });
     return { name, spec, caption: `${what} by ${xTitle}`, points: points.filter((p) => Number.isFinite(p.y)).length };
   };
-  const runs = comparison.arms.map((arm) => metricSeries(arm, metric, x)).filter((s) => s.values.length > 0);
   const charts = runs.length ? [make("runs", runs, `${what}: every run`)] : [];
-  if (groupMeans && comparison.chart.series.length) {
-    charts.push(make("groups", comparison.chart.series, `${what}: group means ± one sample standard deviation`));
+  if (comparison.groupBy !== null && series.length) {
+    charts.push(make("groups", series, `${what}: group means ± one sample standard deviation`));
   }
   return charts;
 }

@@ -75,12 +75,10 @@ export async function writeRunReport(
   return new TextEncoder().encode(report.html).length;
 }
 
-function label(arm: string, split: string): string {
-  return arm ? `${arm}, ${split}` : split;
-}
+const label = (arm: string, split: string) => arm ? `${arm}, ${split}` : split;
 
 function runTable(m: Manifest): string {
-  const rows: [string, string][] = [
+  const rows = [
     ["status", m.status + (m.status_detail ? ` (${m.status_detail})` : "")],
     ["started / ended", `${m.started_at} / ${m.ended_at ?? "-"}`],
     ["wall time", m.wall_seconds === null ? "-" : `${m.wall_seconds.toFixed(1)} s`],
@@ -88,11 +86,9 @@ function runTable(m: Manifest): string {
     ["git commit", `${m.git.commit ?? "unknown"}${m.git.dirty ? " (uncommitted changes)" : ""}`],
     ["runtime", `Deno ${m.runtime.deno}, V8 ${m.runtime.v8}, TypeScript ${m.runtime.typescript}`],
     ["machine", `${m.runtime.os} ${m.runtime.arch}, ${m.runtime.cpu}`],
-    ...Object.entries(m.backends ?? {}).map(([arm, b]): [string, string] => [`backend${arm ? ` (${arm})` : ""}`, b]),
-    ...Object.entries(m.transforms ?? {}).map(([arm, t]): [string, string] => [`pixels${arm ? ` (${arm})` : ""}`, t]),
-    ...(m.init_from
-      ? [["started from", `${repoPath(m.init_from.file)} (SHA-256 ${m.init_from.sha256})`] as [string, string]]
-      : []),
+    ...Object.entries(m.backends ?? {}).map(([arm, b]) => [`backend${arm ? ` (${arm})` : ""}`, b]),
+    ...Object.entries(m.transforms ?? {}).map(([arm, t]) => [`pixels${arm ? ` (${arm})` : ""}`, t]),
+    ...(m.init_from ? [["started from", `${repoPath(m.init_from.file)} (SHA-256 ${m.init_from.sha256})`]] : []),
   ];
   const models = Object.entries(m.models ?? {}).map(([arm, s]) =>
     `<h3>Model${arm ? ` (${escapeHtml(arm)})` : ""}</h3><pre>${escapeHtml(s)}</pre>`
@@ -102,11 +98,7 @@ function runTable(m: Manifest): string {
 
 /** Each setting as typed: `all` for no limit, and the flag that sets it. */
 function settingsTable(m: Manifest): string {
-  const rows = typedSettings(m.settings).map((s) => [
-    s.name,
-    s.value,
-    s.words.length ? s.words.join(" ") : s.why ?? "(not given)",
-  ]);
+  const rows = typedSettings(m.settings).map((s) => [s.name, s.value, s.words.join(" ") || s.why || "(not given)"]);
   return htmlTable(["setting", "value", "on the command line"], rows);
 }
 
@@ -129,27 +121,14 @@ function perClassTables(data: RunData): string {
   }).join("\n");
 }
 
-/** The sections the bar links to, by id (`section-<id>`), when the page has them. */
-const NAVIGATION: [string, string][] = [
-  ["summary", "Summary"],
-  ["curves", "Curves"],
-  ["confusion", "Confusion"],
-  ["filters", "Filters"],
-  ["feature-maps", "Feature maps"],
-  ["misclassified", "Misclassified"],
-  ["run", "Run"],
-  ["settings", "Settings"],
-  ["data", "Data"],
-];
-
 /** Files first in the bar: the metrics, the models, then the rest in the manifest's order. */
 const FILE_ORDER = ["metrics", "model", "predictions", "confusion", "charts", "evaluations", "pictures", "manifest"];
 
-/** The navigation bar: the run, a link to each of `sections` (ids), and a relative link to each of its files. */
+/** The navigation bar: the run, a link to each section but the warnings (by id), and to each of its files. */
 function navigationBar(data: RunData, sections: string[]): string {
   const { manifest } = data;
-  const links = NAVIGATION.filter(([id]) => sections.includes(id))
-    .map(([id, title]) => `<a href="#section-${id}">${title}</a>`);
+  const links = sections.filter((id) => id !== "warnings")
+    .map((id) => `<a href="#section-${id}">${id[0].toUpperCase() + id.slice(1).replace("-", " ")}</a>`);
   const rank = (role: string) => FILE_ORDER.findIndex((r) => role === r || role.startsWith(`${r}_`));
   const files = [...data.files].sort((a, b) => rank(a.role) - rank(b.role)).map((f) =>
     `<a class="file" href="${escapeHtml(encodeURI(f.name))}">${escapeHtml(f.name)}</a>`
@@ -189,15 +168,14 @@ function summary(m: Manifest): string {
   }));
   // Each write-up figure under the run's own row of its arm and split.
   const rank = (e: { arm: string; split: string }) =>
-    (arms.includes(e.arm) ? arms.indexOf(e.arm) : arms.length) * 10 + SPLITS.indexOf(e.split);
+    (arms.includes(e.arm) ? arms.indexOf(e.arm) : arms.length) * 10 + SPLIT_ORDER.indexOf(e.split);
   const entries = [...ours, ...theirs].sort((a, b) => rank(a) - rank(b));
   const rows: Cell[][] = entries.map((e) => [e.key, ...metrics(e.f)]);
   const classes = entries.map((e) => ours.includes(e as typeof ours[number]) ? "" : "reported");
   const table = rows.length
     ? htmlTable(["arm/split", "loss", "accuracy", "macro-F1"], rows, { classes })
     : "<p>No final metrics (the run did not finish an evaluation).</p>";
-  const recorded = (m as { command?: unknown }).command !== undefined;
-  const note = recorded ? "as it was typed" : "made from the manifest's settings";
+  const note = m.command !== undefined ? "as it was typed" : "made from the manifest's settings";
   return `<div class="summary"><div class="results"><h3>Final metrics</h3>${table}</div>
 <div class="reproduce"><h3>Reproduce this run</h3><p>From the repository's folder (${note}):</p>
 <pre id="command"><code>${unbroken(reproduceCommand(m))}</code></pre></div></div>`;
@@ -215,7 +193,6 @@ function unbroken(command: string): string {
   return groups.map((g) => `<span class="nowrap">${escapeHtml(g)}</span>`).join(" ");
 }
 
-const SPLITS = ["train", "validation", "test"];
 const armOf = (key: string) => key.includes("/") ? key.slice(0, key.lastIndexOf("/")) : "";
 const splitOf = (key: string) => key.slice(key.lastIndexOf("/") + 1);
 
@@ -236,9 +213,8 @@ const CURVES_LEGEND = "Training and evaluation against the same axis, the traini
   "line is the training loss or accuracy, the mean over each logging interval; the markers are the evaluations " +
   "after each epoch.";
 
-/** Three decimals: what every metric of the report shows. */
-const fixed3 = (v: number | null | undefined): string =>
-  typeof v === "number" && Number.isFinite(v) ? v.toFixed(3) : "-";
+/** Three decimals: what every metric of the report shows; `number3` as a table cell. */
+const fixed3 = (v: number | null | undefined) => typeof v === "number" && Number.isFinite(v) ? v.toFixed(3) : "-";
 const number3 = (v: number | null | undefined): Cell => ({ number: fixed3(v) });
 
 /**
@@ -293,13 +269,10 @@ function referenceLines(
     if (typeof value !== "number" || !rows.some((row) => row.split === r.split && (!r.arm || row.arm === arm))) {
       return [];
     }
-    const what = r.note === "about"
+    const label = r.note === "about"
       ? `write-up ≈ ${fixed3(value)}`
       : `write-up${r.note ? ` (${r.note})` : ""} ${fixed3(value)}`;
-    return [{
-      series: r.arm || !rows.some((row) => row.arm) ? seriesOf(arm, r.split) : "write-up",
-      y: value,
-      label: what,
-    }];
+    const series = r.arm || !rows.some((row) => row.arm) ? seriesOf(arm, r.split) : "write-up";
+    return [{ series, y: value, label }];
   });
 }

@@ -82,18 +82,9 @@ export function curveSpec(
     ...p,
     ...(p.band !== undefined && Number.isFinite(p.band) ? { low: p.y - p.band, high: p.y + p.band } : {}),
   }));
-  const x = {
-    field: "x",
-    type: "quantitative",
-    title: options.x,
-    ...(options.xDiscrete ? { axis: { tickMinStep: 1 } } : {}),
-  };
-  const color = {
-    field: "series",
-    type: "nominal",
-    title: null,
-    legend: { orient: "bottom", columns: 2, labelLimit: 400 },
-  };
+  const ticks = options.xDiscrete ? { axis: { tickMinStep: 1 } } : {};
+  const x = { field: "x", type: "quantitative", title: options.x, ...ticks };
+  const color = seriesColor({ orient: "bottom", columns: 2, labelLimit: 400 });
   const layers: object[] = [
     {
       mark: { type: "line", point: true, strokeWidth: 1.5 },
@@ -116,24 +107,27 @@ export function curveSpec(
   } as VegaLiteSpec;
 }
 
+/** The colour channel of the series, with its legend and, if given, a scale. */
+function seriesColor(legend: object, scale?: object): object {
+  return { field: "series", type: "nominal", title: null, legend, ...(scale ? { scale } : {}) };
+}
+
 /** A confusion matrix (`matrix[t][p]`: images of true class t predicted as p) as a heat map with counts. */
 export function confusionSpec(matrix: number[][], options: { classNames: string[]; title: string }): VegaLiteSpec {
   const names = options.classNames.map((name, k) => name || String(k));
   const values = matrix.flatMap((row, t) => row.map((count, p) => ({ truth: names[t], predicted: names[p], count })));
   const max = Math.max(1, ...values.map((v) => v.count));
-  const axis = (title: string) => ({
-    field: title === "true class" ? "truth" : "predicted",
-    type: "ordinal",
-    sort: names,
-    title,
-  });
+  const axis = (field: string, title: string) => ({ field, type: "ordinal", sort: names, title });
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: options.title,
     data: { values },
     width: { step: names.length > 5 ? 40 : 60 },
     height: { step: names.length > 5 ? 28 : 40 },
-    encoding: { y: axis("true class"), x: { ...axis("predicted class"), axis: { labelAngle: -40 } } },
+    encoding: {
+      y: axis("truth", "true class"),
+      x: { ...axis("predicted", "predicted class"), axis: { labelAngle: -40 } },
+    },
     layer: [
       {
         mark: "rect",
@@ -193,13 +187,7 @@ export function metricSpec(
     axis: { format: ",d", tickCount: 10 },
   };
   const y = { field: "y", type: "quantitative", title: options.y, scale: { zero: false } };
-  const color = {
-    field: "series",
-    type: "nominal",
-    title: null,
-    legend: { orient: "top", labelLimit: 400 },
-    ...(options.colors ? { scale: options.colors } : {}),
-  };
+  const color = seriesColor({ orient: "top", labelLimit: 400 }, options.colors);
   const common = { x, y, color, detail: { field: "split" }, description: { field: "description" } };
   const layers: object[] = [
     {
