@@ -1,10 +1,8 @@
 // Everything a comparison shows, computed once from the loaded runs; the renderers only format it.
 import type { ChartSeries } from "../report/mod.ts";
-import { describe, diffSettings, type Group, groupArms, type SettingDifference } from "./group.ts";
-import type { Arm, LoadResult } from "./load.ts";
+import { describe, diffSettings, groupArms } from "./group.ts";
+import type { Arm, loadRuns } from "./load.ts";
 import {
-  type ArmSummary,
-  type ChartMetric,
   chartSplit,
   metricSeries,
   parseChartMetric,
@@ -12,7 +10,7 @@ import {
   SUMMARY_METRICS,
   type SummaryMetric,
 } from "./summary.ts";
-import { reproducibilityVerdicts, type Verdict } from "./verdict.ts";
+import { reproducibilityVerdicts } from "./verdict.ts";
 
 /** The compare command's flags, parsed: default baseline the first run, metric `accuracy`, x `epoch`. */
 export interface ComparisonOptions {
@@ -26,38 +24,10 @@ export interface ComparisonOptions {
 }
 
 /** A comparison, ready to render. */
-export interface Comparison {
-  arms: Arm[];
-  summaries: ArmSummary[];
-  /** The index of the baseline run. */
-  baseline: number;
-  /** Each run's numbers minus the baseline's (null where either is unknown). */
-  deltas: Record<SummaryMetric, number | null>[];
-  settings: SettingDifference[];
-  verdicts: Verdict[];
-  groups: Group[];
-  /** Null when not given (everything but the seed). */
-  groupBy: string[] | null;
-  includeIncomplete: boolean;
-  /** Grouping was asked for, or a group has several runs. */
-  showGroups: boolean;
-  /**
-   * The curves of `runs`, and those charted: with `groupBy` the group means with a band of ± one sample standard
-   * deviation, else the runs'; `missing` names runs without such rows, `splits` those the curves were drawn from.
-   */
-  chart: {
-    metric: ChartMetric;
-    splits: string[];
-    x: "epoch" | "samples";
-    runs: ChartSeries[];
-    series: ChartSeries[];
-    missing: string[];
-  };
-  warnings: string[];
-}
+export type Comparison = ReturnType<typeof buildComparison>;
 
 /** Computes the comparison; throws naming the flag when the baseline matches no run or the metric or axis is bad. */
-export function buildComparison(loaded: LoadResult, options: ComparisonOptions = {}): Comparison {
+export function buildComparison(loaded: Awaited<ReturnType<typeof loadRuns>>, options: ComparisonOptions = {}) {
   const arms = loaded.arms;
   const metric = parseChartMetric(options.metric ?? "accuracy");
   const x = options.x ?? "epoch";
@@ -70,7 +40,7 @@ export function buildComparison(loaded: LoadResult, options: ComparisonOptions =
     value === null || base === null ? null : value - base;
   const deltas = summaries.map((summary) =>
     Object.fromEntries(SUMMARY_METRICS.map((m) => [m, difference(summary[m], summaries[baseline]?.[m])]))
-  ) as Comparison["deltas"];
+  ) as Record<SummaryMetric, number | null>[]; // each run's numbers minus the baseline's
   const groups = groupArms(arms, summaries, options);
   const allSeries = arms.map((arm) => metricSeries(arm, metric, x));
   const runs = allSeries.filter((s) => s.values.length > 0);
@@ -83,9 +53,10 @@ export function buildComparison(loaded: LoadResult, options: ComparisonOptions =
     settings: diffSettings(arms, { ignore: options.ignore }),
     verdicts: reproducibilityVerdicts(arms, { ignore: options.ignore }),
     groups,
-    groupBy: options.groupBy ?? null,
+    groupBy: options.groupBy ?? null, // null: every setting but the seed
     includeIncomplete: options.includeIncomplete ?? false,
     showGroups: options.groupBy !== undefined || groups.some((g) => g.members.length > 1),
+    // Charted: with `groupBy` each group's mean ± one sample standard deviation, else every run's curve.
     chart: {
       metric,
       x,

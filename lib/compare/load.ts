@@ -41,14 +41,11 @@ export interface Arm {
   truncatedLine: number | null;
 }
 
-/** The arms (in the order given) and each problem met, naming the file or input. */
-export interface LoadResult {
-  arms: Arm[];
-  warnings: string[];
-}
-
-/** Reads the runs `findRuns` finds for `inputs` (paths or globs) and `options.experiments`. */
-export async function loadRuns(inputs: string[], options: FindOptions = {}): Promise<LoadResult> {
+/** Reads the runs `findRuns` finds for `inputs` (paths or globs) and `options.experiments`, and each problem met. */
+export async function loadRuns(
+  inputs: string[],
+  options: FindOptions = {},
+): Promise<{ arms: Arm[]; warnings: string[] }> {
   const { sources, warnings } = await findRuns(inputs, options);
   const arms: Arm[] = [];
   for (const source of sources) arms.push(...(await readSource(source, warnings)));

@@ -10,5 +10,4 @@ export * from "./verdict.ts";
 export * from "./group.ts";
 export * from "./comparison.ts";
 export * from "./render.ts";
-export { COMPARE, compareCli } from "./main.ts";
-export type { CliEnvironment, CliResult } from "./main.ts";
+export * from "./main.ts";

@@ -44,40 +44,27 @@ export function summarizeArm(arm: Arm): ArmSummary {
   const train = last("train");
   const manifest = arm.manifest;
   const prefix = arm.name === "" ? "" : `${arm.name}/`;
-  const final = manifest?.final_metrics?.[`${prefix}test`] ??
-    manifest?.final_metrics?.[`${prefix}validation`];
-  const lastRow = arm.rows.at(-1);
-  const wall = typeof manifest?.wall_seconds === "number"
-    ? manifest.wall_seconds
-    : lastRow !== undefined
-    ? Math.max(...arm.rows.map((row) => row.elapsed_s))
-    : null;
+  const final = manifest?.final_metrics?.[`${prefix}test`] ?? manifest?.final_metrics?.[`${prefix}validation`];
+  const most = (column: "elapsed_s" | "epoch") =>
+    arm.rows.length ? Math.max(...arm.rows.map((row) => row[column])) : null;
   return {
-    evalSplit: evaluation !== undefined
-      ? (evaluation.split as "test" | "validation")
-      : final !== undefined
-      ? "manifest"
-      : null,
+    evalSplit: (evaluation?.split as "test" | "validation" | undefined) ?? (final !== undefined ? "manifest" : null),
     "eval_loss": evaluation?.loss ?? final?.loss ?? null,
     "eval_accuracy": evaluation?.accuracy ?? final?.accuracy ?? null,
     "eval_macro_f1": evaluation?.macro_f1 ?? final?.macro_f1 ?? null,
     "train_loss": train?.loss ?? null,
-    "wall_seconds": wall,
+    "wall_seconds": typeof manifest?.wall_seconds === "number" ? manifest.wall_seconds : most("elapsed_s"),
     "samples_per_second": train !== undefined && train.elapsed_s > 0 ? train.samples_seen / train.elapsed_s : null,
-    epochs: lastRow !== undefined ? Math.max(...arm.rows.map((row) => row.epoch)) : null,
-    samplesSeen: train?.samples_seen ??
-      (arm.name === "" && manifest ? manifest.samples_seen : null),
+    epochs: most("epoch"),
+    samplesSeen: train?.samples_seen ?? (arm.name === "" && manifest ? manifest.samples_seen : null),
     state: armState(arm),
   };
 }
 
 /** The manifest's status, with what the metrics themselves show. */
 function armState(arm: Arm): string {
-  const notes: string[] = [];
   const status = arm.manifest?.status;
-  if (status === undefined) notes.push("unknown (no manifest)");
-  else if (status === "running") notes.push("running or killed");
-  else notes.push(status);
+  const notes = [status === undefined ? "unknown (no manifest)" : status === "running" ? "running or killed" : status];
   if (status !== "diverged" && arm.rows.some((row) => !Number.isFinite(row.loss))) {
     notes.push("diverged (non-finite loss)");
   }

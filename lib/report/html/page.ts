@@ -28,18 +28,6 @@ export function htmlList(items: string[]): string {
   return `<ul>${items.map((item) => `<li>${escapeHtml(item)}</li>`).join("")}</ul>`;
 }
 
-/** A chart's SVG as a figure with a caption and a link to its spec; `points` (drawn) for the browser tests. */
-export function figure(
-  name: string,
-  options: { svg: string; caption: string; spec?: string; wide?: boolean; points?: number },
-): string {
-  const link = options.spec ? ` <a href="${escapeHtml(options.spec)}">Vega-Lite spec</a>` : "";
-  const points = options.points === undefined ? "" : `data-points="${options.points}" `;
-  return `<figure ${points}class="chart${options.wide ? " wide" : ""}" data-chart="${
-    escapeHtml(name)
-  }">${options.svg}<figcaption>${escapeHtml(options.caption)}${link}</figcaption></figure>`;
-}
-
 const STYLE = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 0 auto 1.5em; max-width: 1200px; padding: 0 1em; color: #222; }
 h1 { font-size: 1.5em; margin: 0.6em 0 0.2em; } h2 { border-bottom: 1px solid #ccc; margin-top: 1.6em; }

@@ -43,22 +43,19 @@ const armTitle = (arm: string) => (arm ? `<h3>${escapeHtml(arm)}</h3>` : "");
 
 /** The filters, feature maps and misclassified images sections, or a note when the run recorded none. */
 export function pictureSections(data: RunData): string {
-  const none = (what: string) =>
-    `<p>Not recorded: ${what} is written when an arm finishes training (this run is ${
-      escapeHtml(data.manifest.status)
-    }, or was made before reports existed).</p>`;
+  const none = `<p>Not recorded: pictures.json is written when an arm finishes training (this run is ${
+    escapeHtml(data.manifest.status)
+  }, or was made before reports existed).</p>`;
   const names = (arm: string, split: string) =>
     data.confusions.find((c) => c.arm === arm && c.split === split)?.classNames ?? [];
   const withFilters = data.pictures.filter((p) => p.filters !== null);
   return [
-    section("filters", "First-layer filters", withFilters.length ? filtersHtml(withFilters) : none("pictures.json")),
-    section("feature-maps", "Feature maps", withFilters.length ? mapsHtml(withFilters, names) : none("pictures.json")),
+    section("filters", "First-layer filters", withFilters.length ? filtersHtml(withFilters) : none),
+    section("feature-maps", "Feature maps", withFilters.length ? mapsHtml(withFilters, names) : none),
     section(
       "misclassified",
       "Worst misclassified images",
-      data.pictures.length && data.imageSize
-        ? worstHtml(data.pictures, { names, size: data.imageSize })
-        : none("pictures.json"),
+      data.pictures.length && data.imageSize ? worstHtml(data.pictures, { names, size: data.imageSize }) : none,
     ),
   ].join("\n");
 }

@@ -6,23 +6,19 @@ import { perClassMetrics } from "../../train/mod.ts";
 import { repoPath, reproduceCommand, typedSettings } from "./command.ts";
 import { type Cell, escapeHtml, htmlList, htmlTable, page, section } from "./page.ts";
 import { pictureSections } from "./pictures.ts";
-import {
-  type Chart,
-  confusionSpec,
-  figures,
-  type MetricPoint,
-  metricSpec,
-  type ReferenceLine,
-  thin,
-  type VegaLiteSpec,
-} from "./specs.ts";
+import { type Chart, confusionSpec, figures, type MetricPoint, metricSpec, type ReferenceLine, thin } from "./specs.ts";
 
 /**
- * Builds the report of a run already read: at the top what is read at a glance (navigation and the run's files,
- * status, final metrics beside the write-up's, the command that reproduces the run), then one chart per metric,
- * the confusion matrices, the pictures, and the run's details.
+ * Writes a run's report by `put` (default: into `dir`) from `data`, else the folder read (with `manifest` for its
+ * own): at the top what is read at a glance (the run's files, status, final metrics beside the write-up's, the
+ * command that reproduces it), then a chart per metric, the confusion matrices, the pictures, the run's details.
+ * Returns the report's size in bytes.
  */
-async function buildRunReport(data: RunData): Promise<{ html: string; specs: Map<string, VegaLiteSpec> }> {
+export async function writeRunReport(
+  dir: string,
+  options: { manifest?: Manifest; data?: RunData; put?: RunFiles["put"] } = {},
+): Promise<number> {
+  const data = options.data ?? await readRunData(dir, options);
   const { manifest } = data;
   const curves = metricCharts(data.rows, manifest);
   const confusions = data.confusions.map((c): Chart => ({
@@ -55,24 +51,12 @@ async function buildRunReport(data: RunData): Promise<{ html: string; specs: Map
   ].join("\n");
   const ids = [...sections.matchAll(/<section id="section-([\w-]+)"/g)].map((m) => m[1]!);
   const body = [navigationBar(data, ids), header(manifest), sections].join("\n");
-  const title = `${manifest.experiment} ${manifest.run_id}: ${manifest.status}`;
-  return { html: page(title, body), specs: new Map([...curves, ...confusions].map((c) => [c.name, c.spec])) };
-}
-
-/**
- * Reads a run folder (or takes `data`, or its `manifest`) and writes its `report.html` and `charts/*.vl.json` by
- * `put` (default: into `dir`); returns the report's size in bytes.
- */
-export async function writeRunReport(
-  dir: string,
-  options: { manifest?: Manifest; data?: RunData; put?: RunFiles["put"] } = {},
-): Promise<number> {
-  const report = await buildRunReport(options.data ?? await readRunData(dir, options));
+  const html = page(`${manifest.experiment} ${manifest.run_id}: ${manifest.status}`, body);
   const put = options.put ?? ((file, text) => new RunFiles(dir).put(file, text));
-  put("report", report.html);
+  put("report", html);
   await Deno.mkdir(`${dir}/charts`, { recursive: true });
-  for (const [name, spec] of report.specs) put(`charts/${name}.vl.json`, JSON.stringify(spec, null, 1) + "\n");
-  return new TextEncoder().encode(report.html).length;
+  for (const c of [...curves, ...confusions]) put(`charts/${c.name}.vl.json`, JSON.stringify(c.spec, null, 1) + "\n");
+  return new TextEncoder().encode(html).length;
 }
 
 const label = (arm: string, split: string) => arm ? `${arm}, ${split}` : split;

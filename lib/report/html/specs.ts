@@ -1,6 +1,6 @@
 // The reports' charts: Vega-Lite specs (data inlined, so each `charts/*.vl.json` reopens as it is), rendered to SVG.
 import type { TopLevelSpec } from "vega-lite";
-import { figure } from "./page.ts";
+import { escapeHtml } from "./page.ts";
 
 /** A Vega-Lite specification, as written to `charts/*.vl.json`. */
 export type VegaLiteSpec = TopLevelSpec;
@@ -43,12 +43,18 @@ export interface Chart {
   points?: number;
 }
 
-/** The charts as figures, each linking its spec in `specDir` (none without); `wide`: as wide as the page. */
+/**
+ * The charts as figures with their captions, each linking its spec in `specDir` (none without); `wide`: as wide as
+ * the page. `data-points` is for the browser tests.
+ */
 export async function figures(charts: Chart[], options: { specDir?: string; wide?: boolean } = {}): Promise<string> {
   const made = await Promise.all(charts.map(async (c) => {
     const svg = await renderSvg(c.spec, { idPrefix: c.name });
-    const spec = options.specDir ? `${options.specDir}/${c.name}.vl.json` : undefined;
-    return figure(c.name, { svg, caption: c.caption, spec, wide: options.wide, points: c.points });
+    const spec = `${options.specDir}/${c.name}.vl.json`;
+    const link = options.specDir ? ` <a href="${escapeHtml(spec)}">Vega-Lite spec</a>` : "";
+    const points = c.points === undefined ? "" : `data-points="${c.points}" `;
+    return `<figure ${points}class="chart${options.wide ? " wide" : ""}" data-chart="${escapeHtml(c.name)}">${svg}` +
+      `<figcaption>${escapeHtml(c.caption)}${link}</figcaption></figure>`;
   }));
   return made.join("\n");
 }
