@@ -34,11 +34,9 @@ const COMPARED_COLUMNS: readonly MetricsColumn[] = METRICS_COLUMNS
  */
 export function reproducibilityVerdicts(arms: readonly Arm[], options: { ignore?: readonly string[] } = {}): Verdict[] {
   const keys = arms.map((arm) =>
-    arm.settings === null || arm.experiment === null ? null : JSON.stringify([
-      arm.experiment,
-      arm.name,
-      settingsKey(arm.settings, options.ignore),
-    ])
+    arm.settings === null || arm.experiment === null
+      ? null
+      : JSON.stringify([arm.experiment, arm.name, settingsKey(arm.settings, options.ignore)])
   );
   const verdicts: Verdict[] = [];
   for (let a = 0; a < arms.length; a++) {
@@ -52,15 +50,12 @@ export function reproducibilityVerdicts(arms: readonly Arm[], options: { ignore?
 
 /** Compares two runs' metric rows cell by cell, timing excluded. */
 function compareArms(armA: Arm, armB: Arm, a: number, b: number): Verdict {
+  const unpaired = (problem: string): Verdict => ({ a, b, identical: false, difference: null, problem });
   if (armA.data !== armB.data) {
-    const problem = `different data (${armA.data ?? "none recorded"} vs ${armB.data ?? "none recorded"})`;
-    return { a, b, identical: false, difference: null, problem };
+    return unpaired(`different data (${armA.data ?? "none recorded"} vs ${armB.data ?? "none recorded"})`);
   }
-  for (const arm of [armA, armB]) {
-    if (arm.raw.length === 0) {
-      return { a, b, identical: false, difference: null, problem: `cannot tell: ${arm.label} has no metric rows` };
-    }
-  }
+  const empty = [armA, armB].find((arm) => arm.raw.length === 0);
+  if (empty) return unpaired(`cannot tell: ${empty.label} has no metric rows`);
   const rows = Math.max(armA.raw.length, armB.raw.length);
   for (let i = 0; i < rows; i++) {
     const rowA = armA.raw[i];
