@@ -154,11 +154,8 @@ export function confusionSpec(matrix: number[][], options: { classNames: string[
  * One point of a run's metric by training samples seen: `series` is the split of a single-arm run, the arm of a
  * multi-arm one; `description` a line for screen readers and tests, e.g. `test, 3000 samples: 0.8300`.
  */
-export interface MetricPoint {
-  series: string;
+export interface MetricPoint extends CurvePoint {
   split: string;
-  x: number;
-  y: number;
   description: string;
 }
 
