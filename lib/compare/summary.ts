@@ -2,28 +2,21 @@ import type { ChartSeries } from "../report/mod.ts";
 import type { MetricsRow } from "../run/mod.ts";
 import type { Arm } from "./load.ts";
 
-/** The numbers of a run compared in the table and summarised over seeds. */
-export const SUMMARY_METRICS = [
-  "eval_loss",
-  "eval_accuracy",
-  "eval_macro_f1",
-  "train_loss",
-  "wall_seconds",
-  "samples_per_second",
-] as const;
-
-/** One of `SUMMARY_METRICS`. */
-export type SummaryMetric = (typeof SUMMARY_METRICS)[number];
-
-/** How each summary metric is headed in tables. */
-export const SUMMARY_TITLES: Record<SummaryMetric, string> = {
+/** The numbers of a run compared in the table and summarised over seeds, in order, as tables head them. */
+export const SUMMARY_TITLES = {
   "eval_loss": "eval loss",
   "eval_accuracy": "eval accuracy",
   "eval_macro_f1": "eval macro-F1",
   "train_loss": "train loss",
   "wall_seconds": "wall s",
   "samples_per_second": "samples/s",
-};
+} as const;
+
+/** One of `SUMMARY_METRICS`. */
+export type SummaryMetric = keyof typeof SUMMARY_TITLES;
+
+/** The keys of `SUMMARY_TITLES`, in order. */
+export const SUMMARY_METRICS = Object.keys(SUMMARY_TITLES) as SummaryMetric[];
 
 /** A run's final numbers (null where unknown); `state` is how it ended, with notes (`truncated metrics`, ...). */
 export interface ArmSummary extends Record<SummaryMetric, number | null> {
