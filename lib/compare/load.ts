@@ -1,7 +1,6 @@
 // Nothing here throws for a bad input: each problem becomes a warning naming the file.
-import { createHash } from "node:crypto";
 import { basename } from "node:path";
-import type { DatasetRecord } from "../data/mod.ts";
+import { type DatasetRecord, sha256Hex } from "../data/mod.ts";
 import {
   type FindOptions,
   findRuns,
@@ -113,8 +112,8 @@ async function readSource(source: RunSource, warnings: string[]): Promise<Arm[]>
 export function dataIdentity(datasets: readonly DatasetRecord[]): string | null {
   if (datasets.length === 0) return null;
   return datasets.map((d) => {
-    const digest = createHash("sha256").update(d.files.map((f) => `${f.name} ${f.sha256}\n`).join(""));
-    return `${d.name} ${digest.digest("hex").slice(0, 8)}${d.modified ? " modified" : ""}`;
+    const digest = sha256Hex(new TextEncoder().encode(d.files.map((f) => `${f.name} ${f.sha256}\n`).join("")));
+    return `${d.name} ${digest.slice(0, 8)}${d.modified ? " modified" : ""}`;
   }).join(", ");
 }
 
