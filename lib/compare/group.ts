@@ -1,35 +1,60 @@
-/**
- * Grouping runs by settings and summarising each group over its seeds.
- *
- * @module
- */
+// The runs' settings: which differ, and groups of runs sharing them, summarised over their seeds.
 import type { SettingValue } from "../run/mod.ts";
 import type { Arm } from "./load.ts";
-import { settingKey } from "./settings_diff.ts";
 import { type ArmSummary, SUMMARY_METRICS, type SummaryMetric } from "./summary.ts";
 
-/** Mean, sample standard deviation, minimum and maximum of the finite values. */
+/** What `diffSettings` needs of a run (null settings: no readable manifest). */
+export type SettingsSource = Pick<Arm, "experiment" | "settings"> & { data?: string | null };
+
+/** One setting (or `experiment`, `data`) whose value is not the same in every run; one value per run. */
+export interface SettingDifference {
+  key: string;
+  values: (SettingValue | undefined)[];
+}
+
+/** The settings whose values are not all equal, in key order; runs without settings take no part. */
+export function diffSettings(
+  arms: readonly SettingsSource[],
+  options: { ignore?: readonly string[] } = {},
+): SettingDifference[] {
+  const ignore = new Set(options.ignore ?? []);
+  const known = arms.filter((arm) => arm.settings !== null);
+  const differences: SettingDifference[] = [];
+  for (const key of ["experiment", "data"] as const) {
+    if (new Set(known.map((arm) => arm[key] ?? null)).size > 1) {
+      differences.push({ key, values: arms.map((arm) => arm[key] ?? undefined) });
+    }
+  }
+  for (const key of [...new Set(known.flatMap((arm) => Object.keys(arm.settings!)))].sort()) {
+    if (ignore.has(key)) continue;
+    if (new Set(known.map((arm) => settingKey(arm.settings![key]))).size > 1) {
+      differences.push({ key, values: arms.map((arm) => arm.settings?.[key]) });
+    }
+  }
+  return differences;
+}
+
+/** A string that is equal for equal setting values (missing included). */
+function settingKey(value: SettingValue | undefined): string {
+  return value === undefined ? "\u0000missing" : JSON.stringify(value);
+}
+
+/** Settings as one comparable string: keys sorted, ignored keys left out. */
+export function settingsKey(settings: Record<string, SettingValue>, ignore: readonly string[] = []): string {
+  const keys = Object.keys(settings).filter((key) => !ignore.includes(key)).sort();
+  return JSON.stringify(keys.map((key) => [key, settings[key]]));
+}
+
+/** Count, mean, sample standard deviation (n - 1), minimum and maximum; null where undefined. */
 export interface Stats {
-  /** How many finite values there were. */
   n: number;
-  /** Their mean (null when n is 0). */
   mean: number | null;
-  /** Their sample standard deviation, dividing by n - 1 (null when n < 2). */
   std: number | null;
-  /** The smallest (null when n is 0). */
   min: number | null;
-  /** The largest (null when n is 0). */
   max: number | null;
 }
 
-/**
- * Describes the finite values among `values` (nulls, NaN and infinities are left out).
- *
- * @example
- * ```ts
- * describe([1, 2, 3, 4]); // { n: 4, mean: 2.5, std: 1.2909944487358056, min: 1, max: 4 }
- * ```
- */
+/** Describes the finite values among `values` (nulls, NaN and infinities are left out). */
 export function describe(values: readonly (number | null)[]): Stats {
   const finite = values.filter((v): v is number => v !== null && Number.isFinite(v));
   const n = finite.length;
@@ -39,41 +64,26 @@ export function describe(values: readonly (number | null)[]): Stats {
   return { n, mean, std, min: Math.min(...finite), max: Math.max(...finite) };
 }
 
-/** A group of runs sharing the grouped-by settings, experiment, data and arm. */
+/** Runs sharing the grouped-by settings, experiment, data and arm; `leftOut`: those that did not complete. */
 export interface Group {
-  /** A name made of the values that tell groups apart, e.g. `lr=0.005`. */
+  /** Made of the values that tell groups apart, e.g. `lr=0.005`. */
   label: string;
-  /** The grouped-by settings' values shared by the members (undefined when absent). */
   values: Record<string, SettingValue | undefined>;
-  /** The indices of the arms counted in the statistics. */
+  /** Indices of the arms counted in `stats`. */
   members: number[];
-  /** The indices of the arms left out of the statistics: runs that did not complete. */
   leftOut: number[];
-  /** Each summary metric over the members. */
   stats: Record<SummaryMetric, Stats>;
 }
 
-/** Options of `groupArms`. */
-export interface GroupOptions {
-  /** The settings that define a group; default every setting but `seed`. */
-  groupBy?: readonly string[];
-  /** Settings never grouped by. */
-  ignore?: readonly string[];
-  /** Count runs that did not complete (failed, interrupted, diverged, running, unknown); default false. */
-  includeIncomplete?: boolean;
-}
-
 /**
- * Groups arms by experiment, data, arm name and the `groupBy` settings, in
- * order of first appearance; an arm without a manifest makes a group of its
- * own. Statistics count completed runs only, unless `includeIncomplete`.
- *
- * @param arms the arms.
- * @param summaries their summaries, parallel to `arms`.
- * @param options the settings to group by and to ignore, and whether to count incomplete runs.
- * @throws {Error} naming `--group-by` and listing the settings when no arm has a `groupBy` key, or there is none.
+ * Groups arms by experiment, data, arm name and the `groupBy` settings (default all but seed and `ignore`), in
+ * order of first appearance; throws naming `--group-by` for a setting no run has.
  */
-export function groupArms(arms: readonly Arm[], summaries: readonly ArmSummary[], options: GroupOptions = {}): Group[] {
+export function groupArms(
+  arms: readonly Arm[],
+  summaries: readonly ArmSummary[],
+  options: { groupBy?: readonly string[]; ignore?: readonly string[]; includeIncomplete?: boolean } = {},
+): Group[] {
   const ignore = new Set(["seed", ...(options.ignore ?? [])]);
   const known = [...new Set(arms.flatMap((arm) => Object.keys(arm.settings ?? {})))].sort();
   const keys = options.groupBy !== undefined ? [...options.groupBy] : known.filter((key) => !ignore.has(key));
@@ -84,12 +94,10 @@ export function groupArms(arms: readonly Arm[], summaries: readonly ArmSummary[]
         `the settings are: ${known.join(", ") || "(none: no run has a manifest)"}`,
     );
   }
-  const byKey = new Map<string, number[]>();
-  arms.forEach((arm, i) => {
-    const key = arm.settings === null
-      ? `\u0000${i}`
-      : JSON.stringify([arm.experiment, arm.data, arm.name, ...keys.map((k) => settingKey(arm.settings![k]))]);
-    byKey.set(key, [...(byKey.get(key) ?? []), i]);
+  const byKey = Map.groupBy(arms.keys(), (i) => {
+    const arm = arms[i];
+    if (arm.settings === null) return `\u0000${i}`;
+    return JSON.stringify([arm.experiment, arm.data, arm.name, ...keys.map((k) => settingKey(arm.settings![k]))]);
   });
   const groups = [...byKey.values()].map((indices) => {
     const members = indices.filter((i) => options.includeIncomplete || arms[i].manifest?.status === "completed");

@@ -1,14 +1,5 @@
-/**
- * `deno task compare`: compares runs' metrics, settings and reproducibility.
- *
- * ```sh
- * deno task compare results/fashion/run-a results/fashion/run-b
- * deno task compare --experiment fashion --group-by lr --markdown
- * deno task compare 'results/fashion/*' --metric train_loss --x samples --csv
- * ```
- *
- * @module
- */
+// `deno task compare`: compares runs' metrics, settings and reproducibility, e.g.
+// `deno task compare --experiment fashion --group-by lr --markdown`.
 import {
   type Command,
   integer,
@@ -22,13 +13,10 @@ import {
 } from "../cli/mod.ts";
 import { buildComparison, type Comparison } from "./comparison.ts";
 import { loadRuns } from "./load.ts";
-import { renderMarkdown, renderText } from "./render.ts";
-import { renderCsv } from "./render_csv.ts";
-import { renderHtml } from "./render_html.ts";
+import { renderCsv, renderHtml, renderMarkdown, renderText } from "./render.ts";
 import { sweepRunFolders } from "../sweep/folders.ts";
 import { causeOf, pathKind, writeAllAtomically, type WriteFile } from "../_fs.ts";
 
-/** The results folder of the repository. */
 const RESULTS = new URL("../../results", import.meta.url).pathname;
 
 const FLAGS = {
@@ -105,33 +93,21 @@ be read, 2 for a bad option or an --html page that could not be written (the
 comparison is printed all the same; a page and specs written before are kept).`,
 };
 
-/** What the command printed and how it ended. */
+/** What the command printed (`stderr`: errors, and warnings in CSV mode) and its exit status. */
 export interface CliResult {
-  /** The exit status: 0 compared, 1 no run readable, 2 bad usage or `--html` not written. */
   code: number;
-  /** The report. */
   stdout: string;
-  /** Errors, and warnings in CSV mode. */
   stderr: string;
 }
 
-/** Where the command runs. */
+/** Where the command runs: a terminal (colour the chart), NO_COLOR, and how `--html`'s files are written. */
 export interface CliEnvironment {
-  /** True when standard output is a terminal (colour the chart). */
   isTerminal?: boolean;
-  /** True when NO_COLOR is set (default: as the process sees it). */
   noColor?: boolean;
-  /** How `--html`'s files are written (default `Deno.writeFileSync`; tests inject a full disk). */
   write?: WriteFile;
 }
 
-/**
- * Runs the command on `args` without touching standard output, for tests
- * and for `main.ts` itself.
- *
- * @param args the command-line arguments.
- * @param environment whether output is a terminal and NO_COLOR is set.
- */
+/** Runs the command on `args` without touching standard output, for tests and for `main.ts` itself. */
 export async function compareCli(args: string[], environment: CliEnvironment = {}): Promise<CliResult> {
   let result: CliResult = { code: 0, stdout: "", stderr: "" };
   const err: string[] = [];
@@ -176,33 +152,24 @@ async function compare(parsed: ParsedArgs<typeof FLAGS>, environment: CliEnviron
     throw new UsageError((error as Error).message);
   }
   const chartHeight = flags.height!;
-  const color = useColor({
-    terminal: environment.isTerminal ?? false,
-    noColor: environment.noColor,
-    noColorFlag: flags["no-color"],
-  });
+  const terminal = environment.isTerminal ?? false;
+  const color = useColor({ terminal, noColor: environment.noColor, noColorFlag: flags["no-color"] });
   const stdout = flags.csv
     ? renderCsv(comparison, { groups: groupBy !== undefined })
     : flags.markdown
     ? renderMarkdown(comparison, { chartHeight })
     : renderText(comparison, { color, chartHeight });
-  const html = flags.html === undefined
-    ? { code: 0, note: "" }
-    : await writeHtml(comparison, { file: flags.html, write: environment.write });
+  const html = flags.html === undefined ? { code: 0, note: "" } : await writeHtml(comparison, flags.html, environment);
   return { code: html.code, stdout, stderr: (flags.csv ? warnings : "") + html.note };
 }
 
-/**
- * Writes the HTML page and its charts' specs, all or none; returns the line that says where, or why not
- * (the comparison is printed either way).
- */
+/** Writes the HTML page and its charts' specs, all or none; returns the line that says where, or why not. */
 async function writeHtml(
   comparison: Comparison,
-  options: { file: string; write?: WriteFile },
+  file: string,
+  options: { write?: WriteFile },
 ): Promise<{ code: number; note: string }> {
-  const { file } = options;
-  const stem = file.replace(/\.html?$/, "");
-  const specDir = `${stem}-charts`;
+  const specDir = `${file.replace(/\.html?$/, "")}-charts`;
   const { html, specs } = await renderHtml(comparison, { specDir: specDir.slice(specDir.lastIndexOf("/") + 1) });
   const made = (await pathKind(specDir)) !== "directory";
   try {
@@ -212,7 +179,7 @@ async function writeHtml(
     );
     writeAllAtomically([...specFiles, [file, html]], { write: options.write });
   } catch (error) {
-    if (made) attempt(() => Deno.removeSync(specDir));
+    if (made) await Deno.remove(specDir).catch(() => {}); // nothing there, or not empty
     const hint = "the comparison is printed; give --html a path in a folder that exists and can be written";
     return { code: 2, note: `compare: cannot write --html ${file}: ${causeOf(error)} (${hint})\n` };
   }
@@ -222,31 +189,16 @@ async function writeHtml(
   };
 }
 
-/** Runs a clean-up step whose failure leaves nothing more to do. */
-function attempt(step: () => void): void {
-  try {
-    step();
-  } catch {
-    // Nothing there, or not empty.
-  }
-}
-
 /** `["a,b", "c"]` -> `["a", "b", "c"]`; undefined stays undefined. */
 function splitList(values: string[] | undefined): string[] | undefined {
   if (values === undefined) return undefined;
-  return values.flatMap((value) => value.split(",")).map((v) => v.trim())
-    .filter((v) => v !== "");
+  return values.flatMap((value) => value.split(",")).map((v) => v.trim()).filter((v) => v !== "");
 }
 
 /** Writes all of `text`; `write` may take only part of it. */
-async function writeAll(
-  stream: { write(p: Uint8Array): Promise<number> },
-  text: string,
-): Promise<void> {
+async function writeAll(stream: { write(p: Uint8Array): Promise<number> }, text: string): Promise<void> {
   const bytes = new TextEncoder().encode(text);
-  for (let offset = 0; offset < bytes.length;) {
-    offset += await stream.write(bytes.subarray(offset));
-  }
+  for (let offset = 0; offset < bytes.length;) offset += await stream.write(bytes.subarray(offset));
 }
 
 if (import.meta.main) {

@@ -1,53 +1,35 @@
-/**
- * A run's final numbers and its metric curves.
- *
- * @module
- */
 import type { ChartSeries } from "../report/mod.ts";
 import type { MetricsRow } from "../run/mod.ts";
 import type { Arm } from "./load.ts";
 
-/** The numbers of a run compared in the table and summarised over seeds. */
-export const SUMMARY_METRICS = [
-  "eval_loss",
-  "eval_accuracy",
-  "eval_macro_f1",
-  "train_loss",
-  "wall_seconds",
-  "samples_per_second",
-] as const;
-
-/** One of `SUMMARY_METRICS`. */
-export type SummaryMetric = (typeof SUMMARY_METRICS)[number];
-
-/** How each summary metric is headed in tables. */
-export const SUMMARY_TITLES: Record<SummaryMetric, string> = {
+/** The numbers of a run compared in the table and summarised over seeds, in order, as tables head them. */
+export const SUMMARY_TITLES = {
   "eval_loss": "eval loss",
   "eval_accuracy": "eval accuracy",
   "eval_macro_f1": "eval macro-F1",
   "train_loss": "train loss",
   "wall_seconds": "wall s",
   "samples_per_second": "samples/s",
-};
+} as const;
 
-/** A run's final numbers; null where unknown. */
+/** One of `SUMMARY_METRICS`. */
+export type SummaryMetric = keyof typeof SUMMARY_TITLES;
+
+/** The keys of `SUMMARY_TITLES`, in order. */
+export const SUMMARY_METRICS = Object.keys(SUMMARY_TITLES) as SummaryMetric[];
+
+/** A run's final numbers (null where unknown); `state` is how it ended, with notes (`truncated metrics`, ...). */
 export interface ArmSummary extends Record<SummaryMetric, number | null> {
-  /** Which split the evaluation numbers come from (`manifest` when taken from the manifest's final metrics). */
+  /** `manifest` when taken from the manifest's final metrics. */
   evalSplit: "test" | "validation" | "manifest" | null;
-  /** The last epoch in the metrics. */
   epochs: number | null;
-  /** Training samples seen by the end. */
   samplesSeen: number | null;
-  /** How the run ended, with notes: `completed`, `interrupted`, `diverged (NaN loss)`, `truncated metrics`, ... */
   state: string;
 }
 
 /**
- * Summarises a run: evaluation = the last `test` row if any, else the last
- * `validation` row (else the manifest's final metrics); training loss = the
- * last `train` row's; wall time from the manifest (else the last
- * `elapsed_s`); samples per second = the last train row's `samples_seen` over
- * its `elapsed_s`.
+ * Summarises a run: evaluation from the last `test` row, else the last `validation` row, else the manifest;
+ * wall time from the manifest, else the last `elapsed_s`.
  */
 export function summarizeArm(arm: Arm): ArmSummary {
   const last = (split: string) => arm.rows.findLast((row) => row.split === split);
@@ -55,40 +37,27 @@ export function summarizeArm(arm: Arm): ArmSummary {
   const train = last("train");
   const manifest = arm.manifest;
   const prefix = arm.name === "" ? "" : `${arm.name}/`;
-  const final = manifest?.final_metrics?.[`${prefix}test`] ??
-    manifest?.final_metrics?.[`${prefix}validation`];
-  const lastRow = arm.rows.at(-1);
-  const wall = typeof manifest?.wall_seconds === "number"
-    ? manifest.wall_seconds
-    : lastRow !== undefined
-    ? Math.max(...arm.rows.map((row) => row.elapsed_s))
-    : null;
+  const final = manifest?.final_metrics?.[`${prefix}test`] ?? manifest?.final_metrics?.[`${prefix}validation`];
+  const most = (column: "elapsed_s" | "epoch") =>
+    arm.rows.length ? Math.max(...arm.rows.map((row) => row[column])) : null;
   return {
-    evalSplit: evaluation !== undefined
-      ? (evaluation.split as "test" | "validation")
-      : final !== undefined
-      ? "manifest"
-      : null,
+    evalSplit: (evaluation?.split as "test" | "validation" | undefined) ?? (final !== undefined ? "manifest" : null),
     "eval_loss": evaluation?.loss ?? final?.loss ?? null,
     "eval_accuracy": evaluation?.accuracy ?? final?.accuracy ?? null,
     "eval_macro_f1": evaluation?.macro_f1 ?? final?.macro_f1 ?? null,
     "train_loss": train?.loss ?? null,
-    "wall_seconds": wall,
+    "wall_seconds": typeof manifest?.wall_seconds === "number" ? manifest.wall_seconds : most("elapsed_s"),
     "samples_per_second": train !== undefined && train.elapsed_s > 0 ? train.samples_seen / train.elapsed_s : null,
-    epochs: lastRow !== undefined ? Math.max(...arm.rows.map((row) => row.epoch)) : null,
-    samplesSeen: train?.samples_seen ??
-      (arm.name === "" && manifest ? manifest.samples_seen : null),
+    epochs: most("epoch"),
+    samplesSeen: train?.samples_seen ?? (arm.name === "" && manifest ? manifest.samples_seen : null),
     state: armState(arm),
   };
 }
 
 /** The manifest's status, with what the metrics themselves show. */
 function armState(arm: Arm): string {
-  const notes: string[] = [];
   const status = arm.manifest?.status;
-  if (status === undefined) notes.push("unknown (no manifest)");
-  else if (status === "running") notes.push("running or killed");
-  else notes.push(status);
+  const notes = [status === undefined ? "unknown (no manifest)" : status === "running" ? "running or killed" : status];
   if (status !== "diverged" && arm.rows.some((row) => !Number.isFinite(row.loss))) {
     notes.push("diverged (non-finite loss)");
   }
@@ -97,23 +66,15 @@ function armState(arm: Arm): string {
   return notes.join(", ");
 }
 
-/** A metric curve to chart: a split (or `eval`, the run's evaluation split) and a column. */
+/** A metric curve to chart: a split (`eval`: whichever of validation and test has more rows) and a column. */
 export interface ChartMetric {
-  /** `eval` picks whichever of validation and test has more rows (test on a tie). */
   split: "eval" | "train" | "validation" | "test";
-  /** The column charted. */
   column: "loss" | "accuracy" | "macro_f1";
 }
 
-/**
- * Parses a metric name: `[train_|validation_|test_|eval_](loss|accuracy|macro_f1)`;
- * without a prefix it is the evaluation metric.
- *
- * @throws {Error} naming `--metric` and the value when it is not such a name.
- */
+/** Parses `[train_|validation_|test_|eval_](loss|accuracy|macro_f1)`; throws naming `--metric` for another. */
 export function parseChartMetric(name: string): ChartMetric {
-  const match = /^(?:(train|validation|test|eval)_)?(loss|accuracy|macro_f1)$/
-    .exec(name);
+  const match = /^(?:(train|validation|test|eval)_)?(loss|accuracy|macro_f1)$/.exec(name);
   if (match === null || (match[1] === "train" && match[2] === "macro_f1")) {
     throw new Error(
       `--metric ${JSON.stringify(name)} is not a metric; the metrics are loss, accuracy and macro_f1, alone ` +
@@ -123,32 +84,20 @@ export function parseChartMetric(name: string): ChartMetric {
   return { split: (match[1] ?? "eval") as ChartMetric["split"], column: match[2] as ChartMetric["column"] };
 }
 
-/**
- * The split a run's curve of `metric` is drawn from: the metric's own, or for
- * `eval` whichever of validation and test has more rows (test on a tie).
- */
+/** The split a run's curve of `metric` is drawn from; for `eval` the busier evaluation split (test on a tie). */
 export function chartSplit(arm: Arm, metric: ChartMetric): MetricsRow["split"] {
   if (metric.split !== "eval") return metric.split;
   const count = (s: string) => arm.rows.filter((row) => row.split === s).length;
   return count("validation") > count("test") ? "validation" : "test";
 }
 
-/**
- * A readable name for a chart metric, e.g. `validation accuracy`; `eval`
- * metrics are named by their split when every run drew from the same one
- * (`splits`), else `evaluation`.
- */
+/** A chart metric's name, e.g. `validation accuracy`; `eval` is named by `splits` when they are one, else `evaluation`. */
 export function chartMetricTitle(metric: ChartMetric, splits: readonly string[] = []): string {
-  const split = metric.split !== "eval" ? metric.split : splits.length === 1 ? `${splits[0]}` : "evaluation";
+  const split = metric.split !== "eval" ? metric.split : splits.length === 1 ? splits[0] : "evaluation";
   return `${split} ${metric.column === "macro_f1" ? "macro-F1" : metric.column}`;
 }
 
-/**
- * A run's curve of `metric` against epoch (fractional within an epoch, from
- * `step` over the most steps seen in any epoch) or samples seen.
- *
- * @returns the series named by the run's label; empty values when it has no such rows.
- */
+/** A run's curve of `metric` against epoch (fractional within one, by step) or samples seen. */
 export function metricSeries(arm: Arm, metric: ChartMetric, x: "epoch" | "samples"): ChartSeries {
   const split = chartSplit(arm, metric);
   const stepsPerEpoch = Math.max(0, ...arm.rows.map((row) => row.step));

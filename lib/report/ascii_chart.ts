@@ -1,17 +1,10 @@
-/**
- * ASCII line charts, drawn by asciichart (npm), with the data shaped as it
- * takes it: every series resampled onto the chart's columns; a series cut
- * before its first non-finite value (asciichart's `plot` throws on NaN), the
- * chart saying where it stopped; a series that starts later (an evaluation
- * after the first epoch) drawn as a plot of the same size, moved right to
- * its first column and overlaid. Bands are left to the HTML report.
- *
- * @module
- */
+// ASCII line charts by asciichart (npm), which throws on NaN: each series is cut before its first non-finite value
+// (the chart says where), resampled onto the chart's columns, and one that starts later is drawn as a plot of the
+// same size moved right and overlaid.
 // @ts-types="npm:@types/asciichart@1.5.8"
 import * as asciichart from "asciichart";
 
-/** One line of a chart. */
+/** One line of a chart, named in the legend. */
 export interface ChartSeries {
   /** The name shown in the legend. */
   name: string;
@@ -21,20 +14,6 @@ export interface ChartSeries {
   x?: number[];
   /** Half a band's height around each value (e.g. a standard deviation); drawn by the HTML report only. */
   band?: number[];
-}
-
-/** How {@linkcode renderChart} draws. */
-export interface ChartOptions {
-  /** A line printed above the chart. */
-  title?: string;
-  /** Rows of the plot less one; default 10. */
-  height?: number;
-  /** asciichart's colours (terminals) or none (files, the default). */
-  color?: boolean;
-  /** The name of the x axis, e.g. `epoch`. */
-  xLabel?: string;
-  /** Columns of the plot at most; default 70. */
-  maxWidth?: number;
 }
 
 type Symbols = [string, string, string, string, string, string, string, string, string, string];
@@ -51,18 +30,13 @@ const symbolsOf = (j: number, color: boolean) =>
   [...(color && j < COLORS.length ? LINES[0] : LINES[j] ?? "  " + MARKERS[j - 2].repeat(8))] as Symbols;
 
 /**
- * Draws `series` overlaid, the first on top, with the y range, the x range, a legend and where a series stopped.
- *
- * @param series the lines, at most {@linkcode CHART_MAX_SERIES}.
- * @param options title, height, colour, x label, maximum width.
- * @returns the chart as lines of text, ending without a newline.
- * @throws {RangeError} when there are more series than the chart tells apart.
- * @example
- * ```ts
- * console.log(renderChart([{ name: "lr 0.01", values: [0.7, 0.8, 0.85] }], { title: "accuracy" }));
- * ```
+ * Draws at most {@linkcode CHART_MAX_SERIES} series overlaid, the first on top, with the y and x ranges and a
+ * legend; `height` is rows less one (default 10), `maxWidth` columns (default 70), `color` for terminals.
  */
-export function renderChart(series: ChartSeries[], options: ChartOptions = {}): string {
+export function renderChart(
+  series: ChartSeries[],
+  options: { title?: string; height?: number; color?: boolean; xLabel?: string; maxWidth?: number } = {},
+): string {
   if (series.length > CHART_MAX_SERIES) {
     throw new RangeError(`at most ${CHART_MAX_SERIES} series, got ${series.length}`);
   }

@@ -1,10 +1,4 @@
-/**
- * The one table printer: cells as strings, printed aligned for a terminal or as Markdown.
- *
- * @module
- */
-
-/** A table as strings: a header and rows. */
+/** A table as strings, printed aligned for a terminal or as Markdown. */
 export interface Table {
   /** The column names. */
   header: string[];

@@ -1,39 +1,27 @@
-/**
- * A run as a user types it: each setting as its flag ("all", not null), the
- * command line that reproduces the run, and paths relative to the repository
- * (so a committed report names no folder of the machine that made it).
- *
- * @module
- */
+// A run as a user types it: each setting as its flag ("all", not null), the command line that reproduces the run,
+// and paths relative to the repository (so a committed report names no folder of the machine that made it).
 import { isAbsolute, relative } from "node:path";
 import { dataDirEnvVar, type DatasetName } from "../../data/mod.ts";
 import type { Manifest, SettingValue } from "../../run/mod.ts";
 import { experimentTask, shellLine } from "../../cli/mod.ts";
-import { PROJECT_ROOT as REPO_ROOT } from "../../_fs.ts";
+import { PROJECT_ROOT } from "../../_fs.ts";
 
 /** Settings the experiment fixes, with no flag to change them. */
 const FIXED = new Set(["dataset", "order"]);
 
-/** One setting of a run: its name, its value as typed, and the flag that sets it (none when none is typed). */
+/**
+ * One setting as the manifest names it (`keras.lr`), its value as typed (`all` for no limit, `on`/`off`), and the
+ * words that set it on the command line; none when no flag is typed, and `why` says why.
+ */
 export interface TypedSetting {
-  /** The setting, as the manifest names it (`train_limit`, `keras.lr`). */
   name: string;
-  /** The value as a user types it: `all` for no limit, `on`/`off` for a switch. */
   value: string;
-  /** The words that set it on the command line; none when no flag is typed (and `why` says why). */
   words: string[];
-  /** Why no flag is typed, when none is. */
   why?: string;
 }
 
-/**
- * A path as shown in a report: relative to the repository (`datasets/fashion-mnist`,
- * `../data/mnist`); a path that is already relative is kept.
- *
- * @param path a file or folder the manifest names.
- * @param root the repository (default: the one holding this code).
- */
-export function repoPath(path: string, root: string = REPO_ROOT): string {
+/** A path relative to the repository `root` (default this code's), e.g. `../data/mnist`; a relative one is kept. */
+export function repoPath(path: string, root: string = PROJECT_ROOT): string {
   return isAbsolute(path) ? relative(root, path) || "." : path;
 }
 
@@ -45,11 +33,8 @@ function typedValue(value: SettingValue): string {
 }
 
 /**
- * Every setting of the manifest with the flag a user types for it. Settings
- * an arm sets for itself (`keras.lr`) and those of the experiment (`order`) have no flag; a setting that differs
- * between arms is not typed either, since a flag would set it for every arm.
- *
- * @param settings `manifest.settings`.
+ * Every setting with the flag a user types for it; none for an arm's own (`keras.lr`), the experiment's (`order`),
+ * or one that differs between arms (a flag would set it for every arm).
  */
 export function typedSettings(settings: Manifest["settings"]): TypedSetting[] {
   const perArm = new Set(Object.keys(settings).filter((k) => k.includes(".")).map((k) => k.split(".").pop()!));
@@ -65,15 +50,11 @@ export function typedSettings(settings: Manifest["settings"]): TypedSetting[] {
 }
 
 /**
- * The command line that reproduces the run: the one the manifest recorded
- * (`command`, when the runner wrote one), else one made from the experiment's
- * name and settings, with the data folder as it was given (`MNIST_DATA_DIR=...` or `--data-dir`).
- *
- * @param manifest the run's manifest.
- * @param options `root`: the repository paths are made relative to (default: this code's).
+ * The command line that reproduces the run: the one the manifest recorded, else one made from its experiment and
+ * settings, with the data folder as it was given; paths relative to `root` (see `repoPath`).
  */
 export function reproduceCommand(manifest: Manifest, options: { root?: string } = {}): string {
-  const recorded = (manifest as { command?: unknown }).command;
+  const recorded: unknown = manifest.command;
   if (typeof recorded === "string" && recorded) return recorded;
   if (Array.isArray(recorded) && recorded.length) return shellLine(recorded.map(String));
   const env: string[] = [];

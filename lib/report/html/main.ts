@@ -1,9 +1,4 @@
-/**
- * `deno task report RUN_DIR...`: (re)builds each run folder's `report.html`
- * and `charts/*.vl.json` from the folder's files alone.
- *
- * @module
- */
+// `deno task report RUN_DIR...`: (re)builds each run folder's `report.html` and `charts/*.vl.json`.
 import { resolve } from "node:path";
 import { DamagedRunFile, readRunData, RUN_FILES, type RunData, runFile } from "../../run/mod.ts";
 import { type Command, runCli, runMain } from "../../cli/mod.ts";
@@ -23,14 +18,7 @@ Exit codes: 0 all built, 1 a report could not be written, 2 bad usage or a
 folder that cannot be read (its report left as it was).`,
 };
 
-/**
- * Builds the report of each folder, printing its path, size and build time.
- *
- * @param args run folders (relative ones from `cwd`).
- * @param options `cwd` for relative folders (default the working folder).
- * @returns the exit status: 0 all built, 1 a report could not be written, 2 bad usage (no folder given) or a
- *   folder that cannot be read.
- */
+/** Builds the report of each folder (relative ones from `cwd`), printing its path, size and build time. */
 export function reportCli(args: string[], options: { cwd?: string } = {}): Promise<number> {
   return runCli(REPORT, args, {
     run: async ({ positionals }) => {
@@ -43,10 +31,7 @@ export function reportCli(args: string[], options: { cwd?: string } = {}): Promi
   });
 }
 
-/**
- * Builds one folder's report, only from files that read whole: a damaged one leaves the report as it was
- * rather than replace it with a poorer one. Returns the exit status.
- */
+/** Builds one folder's report only from files that read whole: a damaged one leaves the report as it was. */
 async function reportFolder(dir: string): Promise<number> {
   const start = performance.now();
   let data: RunData;

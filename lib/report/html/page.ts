@@ -1,34 +1,12 @@
-/**
- * The HTML around a report: escaping, tables, sections and one page with
- * its own style sheet (no script, no external resource).
- *
- * @module
- */
-
 /** Escapes `&`, `<`, `>` and quotes for HTML text and attributes. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** A table cell: text, a number, or text that is a number (right-aligned, e.g. `0.830`). */
+/** A table cell: text, a number, or text that is a number (`{ number: "0.830" }`); numbers are right-aligned. */
 export type Cell = string | number | { number: string };
 
-/**
- * A number already formatted, as a right-aligned cell.
- *
- * @param text the formatted number, e.g. `fixed3(0.83)`.
- */
-export function numberCell(text: string): Cell {
-  return { number: text };
-}
-
-/**
- * A table; cells are escaped text, numbers right-aligned.
- *
- * @param header column titles.
- * @param rows cells, one array per row.
- * @param options `classes`: a class for each row ("" for none).
- */
+/** A table of escaped cells; `classes`: a class for each row ("" for none). */
 export function htmlTable(header: string[], rows: Cell[][], options: { classes?: string[] } = {}): string {
   const cell = (tag: string, v: Cell) =>
     typeof v === "object"
@@ -40,31 +18,14 @@ export function htmlTable(header: string[], rows: Cell[][], options: { classes?:
   }</tbody></table>`;
 }
 
-/**
- * A section with a heading and an id (`section-<id>`) the browser tests look for.
- *
- * @param id the section's id suffix.
- * @param title the heading.
- * @param body HTML.
- */
+/** A section with a heading and an id (`section-<id>`) the browser tests look for. */
 export function section(id: string, title: string, body: string): string {
   return `<section id="section-${id}"><h2>${escapeHtml(title)}</h2>\n${body}\n</section>`;
 }
 
-/**
- * A chart as a figure: its SVG, a caption, and a link to its Vega-Lite spec.
- *
- * @param name the chart's file name without extension (`data-chart` attribute).
- * @param options the SVG, a caption, the spec's relative path, if written, and `wide`: as wide as the page.
- */
-export function figure(
-  name: string,
-  options: { svg: string; caption: string; spec?: string; wide?: boolean },
-): string {
-  const link = options.spec ? ` <a href="${escapeHtml(options.spec)}">Vega-Lite spec</a>` : "";
-  return `<figure class="chart${options.wide ? " wide" : ""}" data-chart="${
-    escapeHtml(name)
-  }">${options.svg}<figcaption>${escapeHtml(options.caption)}${link}</figcaption></figure>`;
+/** A list of escaped lines. */
+export function htmlList(items: string[]): string {
+  return `<ul>${items.map((item) => `<li>${escapeHtml(item)}</li>`).join("")}</ul>`;
 }
 
 const STYLE = `
@@ -99,12 +60,7 @@ figcaption { font-size: 12px; color: #555; max-width: 380px; } figure.wide figca
 pre { background: #f7f7f7; padding: 0.5em; overflow-x: auto; font-size: 12px; }
 `;
 
-/**
- * A whole HTML document.
- *
- * @param title the page title.
- * @param body the body's HTML.
- */
+/** A whole HTML document with its own style sheet (no script, no external resource). */
 export function page(title: string, body: string): string {
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>

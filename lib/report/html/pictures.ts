@@ -1,52 +1,61 @@
-/**
- * The report's pictures: first-layer filters before and after training,
- * feature maps of a few evaluation images, and the worst misclassified
- * images, each a small PNG data URI.
- *
- * @module
- */
-import { escapeHtml, section } from "./page.ts";
-import { pngDataUri } from "./png.ts";
+// The report's pictures: first-layer filters before and after training, feature maps of a few evaluation images,
+// and the worst misclassified images, each a small PNG data URI.
+import { Buffer } from "node:buffer";
+import { encode } from "fast-png";
 import type { ArmPictures, RunData } from "../../run/mod.ts";
+import { escapeHtml, section } from "./page.ts";
+
+/**
+ * Row-major grey values (`height * width`; non-finite ones black) as a PNG data URI, each value `scale` pixels
+ * each way (default 4); `range` is mapped to black and white (default the values' own minimum and maximum).
+ */
+export function pngDataUri(
+  values: ArrayLike<number>,
+  options: { width: number; height: number; scale?: number; range?: [number, number] },
+): string {
+  const { width, height, scale = 4 } = options;
+  const finite = Array.from(values).filter(Number.isFinite);
+  const [low, high] = options.range ?? [Math.min(...finite), Math.max(...finite)];
+  const span = high - low || 1;
+  const out = new Uint8Array(width * height * scale * scale);
+  for (let r = 0; r < height * scale; r++) {
+    for (let c = 0; c < width * scale; c++) {
+      const v = values[Math.floor(r / scale) * width + Math.floor(c / scale)]!;
+      out[r * width * scale + c] = Number.isFinite(v)
+        ? Math.round(Math.min(1, Math.max(0, (v - low) / span)) * 255)
+        : 0;
+    }
+  }
+  const png = encode({ width: width * scale, height: height * scale, data: out, channels: 1, depth: 8 });
+  return `data:image/png;base64,${Buffer.from(png).toString("base64")}`;
+}
 
 /** An image tile with a caption under it; `kind` is the `data-kind` the browser tests count. */
-function tile(
-  kind: string,
-  uri: string,
-  caption: string,
-  scale: number,
-  size: { width: number; height: number },
-): string {
+function tile(kind: string, caption: string, image: Parameters<typeof pngDataUri>[1] & { values: number[] }): string {
   const alt = escapeHtml(caption);
-  return `<div class="tile"><img data-kind="${kind}" src="${uri}" alt="${alt}" width="${size.width * scale}" height="${
-    size.height * scale
-  }"><div>${alt}</div></div>`;
+  const { width, height, scale = 4 } = image;
+  return `<div class="tile"><img data-kind="${kind}" src="${pngDataUri(image.values, image)}" alt="${alt}" width="${
+    width * scale
+  }" height="${height * scale}"><div>${alt}</div></div>`;
 }
 
 const armTitle = (arm: string) => (arm ? `<h3>${escapeHtml(arm)}</h3>` : "");
 
-/**
- * The filters, feature maps and misclassified images sections, or a note when the run recorded none.
- *
- * @param data the run, read.
- */
+/** The filters, feature maps and misclassified images sections, or a note when the run recorded none. */
 export function pictureSections(data: RunData): string {
-  const none = (what: string) =>
-    `<p>Not recorded: ${what} is written when an arm finishes training (this run is ${
-      escapeHtml(data.manifest.status)
-    }, or was made before reports existed).</p>`;
+  const none = `<p>Not recorded: pictures.json is written when an arm finishes training (this run is ${
+    escapeHtml(data.manifest.status)
+  }, or was made before reports existed).</p>`;
   const names = (arm: string, split: string) =>
     data.confusions.find((c) => c.arm === arm && c.split === split)?.classNames ?? [];
   const withFilters = data.pictures.filter((p) => p.filters !== null);
   return [
-    section("filters", "First-layer filters", withFilters.length ? filtersHtml(withFilters) : none("pictures.json")),
-    section("feature-maps", "Feature maps", withFilters.length ? mapsHtml(withFilters, names) : none("pictures.json")),
+    section("filters", "First-layer filters", withFilters.length ? filtersHtml(withFilters) : none),
+    section("feature-maps", "Feature maps", withFilters.length ? mapsHtml(withFilters, names) : none),
     section(
       "misclassified",
       "Worst misclassified images",
-      data.pictures.length && data.imageSize
-        ? worstHtml(data.pictures, { names, size: data.imageSize })
-        : none("pictures.json"),
+      data.pictures.length && data.imageSize ? worstHtml(data.pictures, { names, size: data.imageSize }) : none,
     ),
   ].join("\n");
 }
@@ -62,8 +71,8 @@ function filtersHtml(arms: ArmPictures[]): string {
       Array.from({ length: F * C }, (_, k) => {
         const at = (w: number[]) => w.slice(k * KH * KW, (k + 1) * KH * KW);
         const m = Math.max(...[...at(filters!.initial), ...at(filters!.trained)].map(Math.abs)) || 1;
-        const uri = pngDataUri(at(filters![when]), { width: KW, height: KH, scale, range: [-m, m] });
-        return tile("filter", uri, `${Math.floor(k / C)}${C > 1 ? `.${k % C}` : ""}`, scale, { width: KW, height: KH });
+        const image = { values: at(filters![when]), width: KW, height: KH, scale, range: [-m, m] as [number, number] };
+        return tile("filter", `${Math.floor(k / C)}${C > 1 ? `.${k % C}` : ""}`, image);
       }).join("");
     return `${armTitle(arm)}<p>before training</p><div class="tiles">${tiles("initial")}</div>
 <p>after training</p><div class="tiles">${tiles("trained")}</div>`;
@@ -77,17 +86,13 @@ function mapsHtml(arms: ArmPictures[], names: (arm: string, split: string) => st
   return intro + arms.map(({ arm, featureMaps }) =>
     armTitle(arm) + featureMaps.map((m) => {
       const side = Math.sqrt(m.input.length);
-      const input = tile(
-        "input",
-        pngDataUri(m.input, { width: side, height: side, scale: 3 }),
-        `${m.split} #${m.index}: ${names(arm, m.split)[m.label] ?? m.label}`,
-        3,
-        { width: side, height: side },
-      );
+      const caption = `${m.split} #${m.index}: ${names(arm, m.split)[m.label] ?? m.label}`;
+      const input = tile("input", caption, { values: m.input, width: side, height: side, scale: 3 });
       const row = (maps: number[][]) =>
-        maps.map((v, f) =>
-          tile("feature-map", pngDataUri(v, { width: m.width, height: m.height, scale: 3 }), `filter ${f}`, 3, m)
-        ).join("");
+        maps.map((values, f) =>
+          tile("feature-map", `filter ${f}`, { values, width: m.width, height: m.height, scale: 3 })
+        )
+          .join("");
       return `<div class="tiles">${input}<div><p>initial filters</p><div class="tiles">${row(m.initial)}</div>
 <p>trained filters</p><div class="tiles">${row(m.trained)}</div></div></div>`;
     }).join("\n")
@@ -109,12 +114,10 @@ function worstHtml(
       const tiles = worst.filter((w) => w.split === split).map((w) =>
         tile(
           "misclassified",
-          pngDataUri(w.pixels, { ...size, scale: 2, range: [0, 255] }),
           `#${w.index} true ${names[w.label] ?? w.label}, predicted ${names[w.predicted] ?? w.predicted}, p(true) ${
             w.probability.toPrecision(2)
           }`,
-          2,
-          size,
+          { values: w.pixels, ...size, scale: 2, range: [0, 255] },
         )
       );
       return `<p>${escapeHtml(split)}</p><div class="tiles">${tiles.join("")}</div>`;

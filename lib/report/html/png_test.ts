@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { decode } from "fast-png";
-import { pngDataUri } from "./png.ts";
+import { pngDataUri } from "./pictures.ts";
 
 const decoded = (uri: string) => decode(Buffer.from(uri.replace(/^data:image\/png;base64,/, ""), "base64"));
 

@@ -1,38 +1,74 @@
-/**
- * The Vega-Lite specs of the reports' charts: curves (one colour per series,
- * optionally with a ± band) and confusion-matrix heat maps. Data is inlined,
- * so each spec written to `charts/*.vl.json` reopens as it is.
- *
- * @module
- */
-import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./vega.ts";
+// The reports' charts: Vega-Lite specs (data inlined, so each `charts/*.vl.json` reopens as it is), rendered to SVG.
+import type { TopLevelSpec } from "vega-lite";
+import { escapeHtml } from "./page.ts";
 
-/** Points kept per series at most; longer series are thinned, and the chart says so. */
-export const MAX_POINTS_PER_SERIES = 400;
+/** A Vega-Lite specification, as written to `charts/*.vl.json`. */
+export type VegaLiteSpec = TopLevelSpec;
 
-/** One point of a curve. */
-export interface CurvePoint {
-  /** The series (arm, split, run or group). */
-  series: string;
-  /** The x value. */
-  x: number;
-  /** The y value; non-finite values are left out. */
-  y: number;
-  /** Half the band's height, for group means. */
-  band?: number;
+/** The schema every spec names, so an editor can reopen it. */
+const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
+
+/** Vega and Vega-Lite, imported on first use: loading them takes about a second every command would pay. */
+let libraries: Promise<[typeof import("vega"), typeof import("vega-lite")]> | null = null;
+
+/** Renders a spec to an SVG element, by Vega's headless view; give each chart on a page its own `idPrefix`. */
+export async function renderSvg(spec: VegaLiteSpec, options: { idPrefix?: string } = {}): Promise<string> {
+  const [vega, { compile }] = await (libraries ??= Promise.all([import("vega"), import("vega-lite")]));
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" });
+  try {
+    return renumberIds(await view.toSVG(), options.idPrefix ?? "chart");
+  } finally {
+    view.finalize();
+  }
 }
 
 /**
- * Keeps at most `max` evenly spaced points of each series, always its last one.
- *
- * @param points the points, each series in x order.
- * @param max points kept per series; default {@linkcode MAX_POINTS_PER_SERIES}.
- * @returns the kept points and the largest step used (1: nothing dropped).
+ * Vega numbers clip paths and gradients with process-wide counters; inline SVGs share one id space, so each
+ * chart's ids are renamed `<prefix>-<n>`: unique on the page, and the same however many charts came before.
  */
-export function thin<T extends { series: string }>(
-  points: T[],
-  max: number = MAX_POINTS_PER_SERIES,
-): { points: T[]; every: number } {
+function renumberIds(svg: string, prefix: string): string {
+  const ids = new Map<string, string>();
+  for (const [, id] of svg.matchAll(/ id="([^"]+)"/g)) ids.set(id!, `${prefix}-${ids.size}`);
+  return svg.replace(/ id="([^"]+)"|url\(#([^)]+)\)/g, (all, id?: string, ref?: string) => {
+    if (id !== undefined) return ` id="${ids.get(id)}"`;
+    return ids.has(ref!) ? `url(#${ids.get(ref!)})` : all;
+  });
+}
+
+/** A chart to render: its name (`data-chart`, and `<name>.vl.json`), spec, caption and finite points drawn. */
+export interface Chart {
+  name: string;
+  spec: VegaLiteSpec;
+  caption: string;
+  points?: number;
+}
+
+/**
+ * The charts as figures with their captions, each linking its spec in `specDir` (none without); `wide`: as wide as
+ * the page. `data-points` is for the browser tests.
+ */
+export async function figures(charts: Chart[], options: { specDir?: string; wide?: boolean } = {}): Promise<string> {
+  const made = await Promise.all(charts.map(async (c) => {
+    const svg = await renderSvg(c.spec, { idPrefix: c.name });
+    const spec = `${options.specDir}/${c.name}.vl.json`;
+    const link = options.specDir ? ` <a href="${escapeHtml(spec)}">Vega-Lite spec</a>` : "";
+    const points = c.points === undefined ? "" : `data-points="${c.points}" `;
+    return `<figure ${points}class="chart${options.wide ? " wide" : ""}" data-chart="${escapeHtml(c.name)}">${svg}` +
+      `<figcaption>${escapeHtml(c.caption)}${link}</figcaption></figure>`;
+  }));
+  return made.join("\n");
+}
+
+/** One point of a curve; non-finite `y` is left out; `band` is half the band's height (group means). */
+export interface CurvePoint {
+  series: string;
+  x: number;
+  y: number;
+  band?: number;
+}
+
+/** Keeps at most `max` evenly spaced points of each series (in x order), always its last; `every`: largest step. */
+export function thin<T extends { series: string }>(points: T[], max = 400): { points: T[]; every: number } {
   const bySeries = Map.groupBy(points, (p) => p.series);
   let every = 1;
   const kept = [...bySeries.values()].flatMap((list) => {
@@ -43,12 +79,7 @@ export function thin<T extends { series: string }>(
   return { points: kept, every };
 }
 
-/**
- * A line chart with a point per value, one colour per series, and a ± band when points have one.
- *
- * @param points the curve points (already thinned).
- * @param options axis titles and the chart's title and subtitle.
- */
+/** A line chart with a point per value, one colour per series, and a ± band when points have one. */
 export function curveSpec(
   points: CurvePoint[],
   options: { title: string; subtitle?: string; x: string; y: string; xDiscrete?: boolean },
@@ -57,18 +88,9 @@ export function curveSpec(
     ...p,
     ...(p.band !== undefined && Number.isFinite(p.band) ? { low: p.y - p.band, high: p.y + p.band } : {}),
   }));
-  const x = {
-    field: "x",
-    type: "quantitative",
-    title: options.x,
-    ...(options.xDiscrete ? { axis: { tickMinStep: 1 } } : {}),
-  };
-  const color = {
-    field: "series",
-    type: "nominal",
-    title: null,
-    legend: { orient: "bottom", columns: 2, labelLimit: 400 },
-  };
+  const ticks = options.xDiscrete ? { axis: { tickMinStep: 1 } } : {};
+  const x = { field: "x", type: "quantitative", title: options.x, ...ticks };
+  const color = seriesColor({ orient: "bottom", columns: 2, labelLimit: 400 });
   const layers: object[] = [
     {
       mark: { type: "line", point: true, strokeWidth: 1.5 },
@@ -91,29 +113,27 @@ export function curveSpec(
   } as VegaLiteSpec;
 }
 
-/**
- * A confusion matrix as a heat map with the count in each cell, true class down, predicted across.
- *
- * @param matrix `matrix[t][p]`: images of true class t predicted as p.
- * @param options the class names and the title.
- */
+/** The colour channel of the series, with its legend and, if given, a scale. */
+function seriesColor(legend: object, scale?: object): object {
+  return { field: "series", type: "nominal", title: null, legend, ...(scale ? { scale } : {}) };
+}
+
+/** A confusion matrix (`matrix[t][p]`: images of true class t predicted as p) as a heat map with counts. */
 export function confusionSpec(matrix: number[][], options: { classNames: string[]; title: string }): VegaLiteSpec {
   const names = options.classNames.map((name, k) => name || String(k));
   const values = matrix.flatMap((row, t) => row.map((count, p) => ({ truth: names[t], predicted: names[p], count })));
   const max = Math.max(1, ...values.map((v) => v.count));
-  const axis = (title: string) => ({
-    field: title === "true class" ? "truth" : "predicted",
-    type: "ordinal",
-    sort: names,
-    title,
-  });
+  const axis = (field: string, title: string) => ({ field, type: "ordinal", sort: names, title });
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: options.title,
     data: { values },
     width: { step: names.length > 5 ? 40 : 60 },
     height: { step: names.length > 5 ? 28 : 40 },
-    encoding: { y: axis("true class"), x: { ...axis("predicted class"), axis: { labelAngle: -40 } } },
+    encoding: {
+      y: axis("truth", "true class"),
+      x: { ...axis("predicted", "predicted class"), axis: { labelAngle: -40 } },
+    },
     layer: [
       {
         mark: "rect",
@@ -130,40 +150,25 @@ export function confusionSpec(matrix: number[][], options: { classNames: string[
   } as VegaLiteSpec;
 }
 
-/** One point of a run's metric: training interval or evaluation, by training samples seen. */
-export interface MetricPoint {
-  /** The legend entry: the split of a single-arm run, the arm of a multi-arm one. */
-  series: string;
-  /** `train`, `validation` or `test`. */
+/**
+ * One point of a run's metric by training samples seen: `series` is the split of a single-arm run, the arm of a
+ * multi-arm one; `description` a line for screen readers and tests, e.g. `test, 3000 samples: 0.8300`.
+ */
+export interface MetricPoint extends CurvePoint {
   split: string;
-  /** Training samples seen (of this arm) when the value was measured. */
-  x: number;
-  /** The value; non-finite values are left out. */
-  y: number;
-  /** One line for screen readers and tests, e.g. `test, 3000 samples: 0.8300`. */
   description: string;
 }
 
-/** A figure to draw as a dashed horizontal line across the chart, coloured as the series it belongs to. */
+/** A write-up's figure, drawn as a dashed line coloured as its series, labelled e.g. `write-up 0.780`. */
 export interface ReferenceLine {
-  /** The legend entry it belongs to (as in {@linkcode MetricPoint.series}). */
   series: string;
-  /** The value. */
   y: number;
-  /** Its label, drawn over the line at the left, e.g. `write-up 0.780`. */
   label: string;
 }
 
-/** Plot width of a run report's metric chart: the page's width once axes and padding are added. */
-export const WIDE_CHART_WIDTH = 960;
-
 /**
- * One metric of a run: training intervals as a thin line, evaluations as a thick line with large markers, both
- * against training samples seen, with the write-up's figures as dashed reference lines.
- *
- * @param points the points (training series already thinned).
- * @param options titles; `shapes`: mark evaluation splits by shape (multi-arm runs, where colour is the arm);
- *   `references`: the reference lines.
+ * One metric of a run: training intervals as a thin line, evaluations as a thick line with large markers, and
+ * `references` as dashed lines; `shapes` marks evaluation splits by shape (multi-arm runs: colour is the arm).
  */
 export function metricSpec(
   points: MetricPoint[],
@@ -185,13 +190,7 @@ export function metricSpec(
     axis: { format: ",d", tickCount: 10 },
   };
   const y = { field: "y", type: "quantitative", title: options.y, scale: { zero: false } };
-  const color = {
-    field: "series",
-    type: "nominal",
-    title: null,
-    legend: { orient: "top", labelLimit: 400 },
-    ...(options.colors ? { scale: options.colors } : {}),
-  };
+  const color = seriesColor({ orient: "top", labelLimit: 400 }, options.colors);
   const common = { x, y, color, detail: { field: "split" }, description: { field: "description" } };
   const layers: object[] = [
     {
@@ -227,7 +226,7 @@ export function metricSpec(
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: { text: options.title, anchor: "start", ...(options.subtitle ? { subtitle: options.subtitle } : {}) },
-    width: WIDE_CHART_WIDTH,
+    width: 960, // the page's width once axes and padding are added
     height: 210,
     // Fixed margins, so the plots of a page's charts line up whatever their labels.
     autosize: { type: "none", contains: "content" },
