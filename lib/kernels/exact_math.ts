@@ -317,8 +317,10 @@ export function exactCos(x: number): number {
 
 const SPLITTER = 134217729; // 2^27 + 1: Veltkamp's split of a float64 into two 26-bit halves
 
-/** The double-double `(hi, lo)` product of two double-doubles, normalized; written to `product`. */
+/** The last {@linkcode multiplyDd} result (an object reused, so the hot loop allocates nothing). */
 const product = { hi: 0, lo: 0 };
+
+/** The product of two double-doubles `(ah + al)(bh + bl)`, normalized, into `product`. */
 function multiplyDd(ah: number, al: number, bh: number, bl: number): void {
   const p = ah * bh;
   const ca = SPLITTER * ah, ahh = ca - (ca - ah), ahl = ah - ahh;
