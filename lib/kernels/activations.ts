@@ -4,6 +4,7 @@
  * @module
  */
 import { type Tensor, zerosLike } from "../tensor/mod.ts";
+import { exactExp } from "./exact_math.ts";
 
 /**
  * `max(0, x)` element-wise, NaN propagating; the output doubles as the backward's cache.
@@ -32,8 +33,8 @@ export function reluBackward(dy: Tensor, y: Tensor): Tensor {
 
 /** The logistic function of one number, without overflow for large |z|. */
 export function sigmoid(z: number): number {
-  if (z >= 0) return 1 / (1 + Math.exp(-z));
-  const e = Math.exp(z);
+  if (z >= 0) return 1 / (1 + exactExp(-z));
+  const e = exactExp(z);
   return e / (1 + e);
 }
 

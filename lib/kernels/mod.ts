@@ -8,5 +8,6 @@
 export * from "./activations.ts";
 export * from "./conv2d.ts";
 export * from "./dense.ts";
+export * from "./exact_math.ts";
 export * from "./max_pool2d.ts";
 export * from "./sgd.ts";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { sigmoid } from "../kernels/mod.ts";
+import { exactExp, exactLog, exactLog1p, sigmoid } from "../kernels/mod.ts";
 import { type Tensor, zerosLike } from "../tensor/mod.ts";
 import type { LossResult } from "./softmax_cross_entropy.ts";
 
@@ -12,7 +12,7 @@ const LOG_LOSS_CLIP = 1e-16;
 
 /** `log(1 + exp(x))`, without overflow for large `x` or cancellation for small. */
 function softplus(x: number): number {
-  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+  return x > 0 ? x + exactLog1p(exactExp(-x)) : exactLog1p(exactExp(x));
 }
 
 /**
@@ -47,7 +47,7 @@ export function sigmoidLogLoss(logits: Tensor, labels: Int32Array): LossResult {
     const clipped = Math.min(Math.max(p, LOG_LOSS_CLIP), 1 - LOG_LOSS_CLIP);
     const loss = clipped === p
       ? softplus(y === 1 ? -z[n]! : z[n]!)
-      : -(y * Math.log(clipped) + (1 - y) * Math.log(1 - clipped));
+      : -(y * exactLog(clipped) + (1 - y) * exactLog(1 - clipped));
     losses[n] = loss;
     total += loss;
     predicted[n] = p > 0.5 ? 1 : 0;

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { exactExp, exactLog } from "../kernels/mod.ts";
 import { assertRank, type Tensor, zerosLike } from "../tensor/mod.ts";
 
 /** What a loss function returns. */
@@ -61,13 +62,13 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Int32Array): LossRes
       }
     }
     let sum = 0;
-    for (let k = 0; k < K; k++) sum += Math.exp(z[row + k]! - max);
-    const logSum = Math.log(sum);
+    for (let k = 0; k < K; k++) sum += exactExp(z[row + k]! - max);
+    const logSum = exactLog(sum);
     const loss = logSum - (z[row + label]! - max);
     losses[n] = loss;
     total += loss;
     predicted[n] = argmax;
-    for (let k = 0; k < K; k++) dz[row + k] = (Math.exp(z[row + k]! - max) / sum - (k === label ? 1 : 0)) / N;
+    for (let k = 0; k < K; k++) dz[row + k] = (exactExp(z[row + k]! - max) / sum - (k === label ? 1 : 0)) / N;
   }
   return { loss: total / N, dlogits: { data: dz, shape: [N, K] }, predicted, losses };
 }

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { exactPowInt } from "../kernels/mod.ts";
 import type { Param } from "../tensor/mod.ts";
 import { buffersOf, restoreBuffers } from "./_state.ts";
 import type { Optimizer, OptimizerState } from "./optimizer.ts";
@@ -54,7 +55,7 @@ export class Adam implements Optimizer {
   step(): void {
     this.#t++;
     const { beta1, beta2, epsilon } = this;
-    const alpha = this.lr * Math.sqrt(1 - beta2 ** this.#t) / (1 - beta1 ** this.#t);
+    const alpha = this.lr * Math.sqrt(1 - exactPowInt(beta2, this.#t)) / (1 - exactPowInt(beta1, this.#t));
     this.#params.forEach((p, k) => {
       const w = p.value, g = p.grad, m = this.#m[k]!, v = this.#v[k]!;
       for (let i = 0; i < w.length; i++) {

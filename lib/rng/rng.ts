@@ -6,9 +6,12 @@
  * exactly with `Math.imul` and `>>>`, so the stream is the same on every
  * machine and runtime. Nothing in `lib/` or `experiments/` uses the
  * runtime's unseeded generator: every draw comes from an {@linkcode Rng} that a run seeds.
+ * Normal draws take their logarithm and cosine from `exact_math.ts`, not `Math`, whose
+ * last bits differ between engines.
  *
  * @module
  */
+import { exactCos, exactLog } from "../kernels/exact_math.ts";
 
 /** A seeded generator of uniform floats, integers and normal samples. */
 export interface Rng {
@@ -85,7 +88,7 @@ class Xoshiro128StarStar implements Rng {
     // 1 - u lies in (0, 1], so the logarithm is finite.
     const u = 1 - this.uniform();
     const v = this.uniform();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    return Math.sqrt(-2 * exactLog(u)) * exactCos(2 * Math.PI * v);
   }
 
   integer(n: number): number {
