@@ -8,8 +8,13 @@
  * writing a float's bits through a typed array is exact, so functions built from them alone reproduce
  * bit for bit in any runtime, which lets a browser run equal a command-line run to the last digit.
  *
- * The algorithms are Sun's fdlibm (as kept in FreeBSD's msun and openlibm): argument reduction and a
- * polynomial, each under one ulp of error. `exactPowInt` squares in double-double arithmetic.
+ * The algorithms and their polynomial coefficients are Sun's fdlibm (as kept in FreeBSD's msun and
+ * openlibm), rewritten here in TypeScript: argument reduction and a polynomial, each under one ulp of
+ * error. `exactPowInt` squares in double-double arithmetic. fdlibm's notice, which it asks be kept:
+ *
+ * > Copyright (C) 1993 by Sun Microsystems, Inc. All rights reserved. Developed at SunSoft, a Sun
+ * > Microsystems, Inc. business. Permission to use, copy, modify, and distribute this software is freely
+ * > granted, provided that this notice is preserved.
  *
  * @module
  */
