@@ -77,23 +77,25 @@ Deno.test("a worker whose replica computes otherwise, or fails, is not used: the
   }
 });
 
+/** Three epochs of training with a set of 1,010 images evaluated after each; each evaluation's results. */
+async function evaluationsOfRun(shareEvaluations: boolean) {
+  const model = smallModel(3);
+  const logs: EvaluationLog[] = [];
+  const set = stripes(SHARED_EVALUATION_MIN + 10, 7);
+  await train(model, { train: stripes(40), transform: scaleUnit, evaluations: [{ split: "test", set }] }, {
+    epochs: 3,
+    batchSize: 4,
+    optimizer: new Sgd(model.params(), { lr: 0.2 }),
+    loss: softmaxCrossEntropy,
+    rng: createRng(1),
+    replica,
+    shareEvaluations,
+    onEvaluation: (log) => logs.push(log),
+  });
+  return logs.map((log) => [log.loss, log.accuracy, log.macroF1, [...log.losses], [...log.predicted]]);
+}
+
 Deno.test("train() shares its evaluations with a worker, with the same results as without", needs("read"), async () => {
-  const run = async (shareEvaluations: boolean) => {
-    const model = smallModel(3);
-    const logs: EvaluationLog[] = [];
-    const set = stripes(SHARED_EVALUATION_MIN + 10, 7);
-    await train(model, { train: stripes(40), transform: scaleUnit, evaluations: [{ split: "test", set }] }, {
-      epochs: 3,
-      batchSize: 4,
-      optimizer: new Sgd(model.params(), { lr: 0.2 }),
-      loss: softmaxCrossEntropy,
-      rng: createRng(1),
-      replica,
-      shareEvaluations,
-      onEvaluation: (log) => logs.push(log),
-    });
-    return logs.map((log) => [log.loss, log.accuracy, log.macroF1, [...log.losses], [...log.predicted]]);
-  };
   const counts = { started: 0, terminated: 0 }, Original = globalThis.Worker;
   globalThis.Worker = class extends Original {
     constructor(...args: ConstructorParameters<typeof Worker>) {
@@ -106,10 +108,25 @@ Deno.test("train() shares its evaluations with a worker, with the same results a
     }
   };
   try {
-    const shared = await run(true);
+    const shared = await evaluationsOfRun(true);
     assert.deepEqual(counts, { started: 1, terminated: 1 });
-    assert.deepEqual(shared, await run(false));
+    assert.deepEqual(shared, await evaluationsOfRun(false));
     assert.deepEqual(counts, { started: 1, terminated: 1 }, "no worker without shareEvaluations");
+  } finally {
+    globalThis.Worker = Original;
+  }
+});
+
+Deno.test("train() where no worker can be started evaluates on its own thread, with the same results", async () => {
+  const Original = globalThis.Worker;
+  const alone = await evaluationsOfRun(false);
+  globalThis.Worker = class {
+    constructor() {
+      throw new Error("no workers here");
+    }
+  } as unknown as typeof Worker;
+  try {
+    assert.deepEqual(await evaluationsOfRun(true), alone);
   } finally {
     globalThis.Worker = Original;
   }

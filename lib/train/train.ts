@@ -184,9 +184,7 @@ export async function train(model: Layer, data: TrainData, options: TrainOptions
       warn: options.warn,
     })
     : null;
-  const helper = sharesEvaluations(model, data, options)
-    ? startEvaluationHelper(model, { replica: options.replica!, backend, loss })
-    : null;
+  const helper = evaluationHelper(model, data, { ...options, backend });
   try {
     return await loop(model, data, { ...options, stepsPerEpoch, team, helper });
   } finally {
@@ -195,11 +193,20 @@ export async function train(model: Layer, data: TrainData, options: TrainOptions
   }
 }
 
-/** Whether {@linkcode train} starts an evaluation worker (see `shareEvaluations`). */
-function sharesEvaluations(model: Layer, data: TrainData, options: TrainOptions): boolean {
-  return (options.shareEvaluations ?? navigator.hardwareConcurrency >= 2) && options.replica !== undefined &&
+/** The evaluation worker {@linkcode train} starts (see `shareEvaluations`), or null. */
+function evaluationHelper(
+  model: Layer,
+  data: TrainData,
+  options: TrainOptions & { backend: Backend },
+): EvaluationHelper | null {
+  const shares = (options.shareEvaluations ?? navigator.hardwareConcurrency >= 2) && options.replica !== undefined &&
     (options.dtype ?? "float32") === "float32" && model.params().every((p) => p.value instanceof Float32Array) &&
     (data.evaluations ?? []).some((e) => e.set.count >= SHARED_EVALUATION_MIN);
+  try {
+    return shares ? startEvaluationHelper(model, { ...options, replica: options.replica! }) : null;
+  } catch {
+    return null; // no Worker here: evaluations stay on this thread, with the same results
+  }
 }
 
 type LoopOptions = TrainOptions & { stepsPerEpoch: number; team: Team | null; helper: EvaluationHelper | null };
