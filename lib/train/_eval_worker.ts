@@ -1,10 +1,11 @@
-// An evaluation worker (see shared_evaluation.ts): builds a replica of the model, then runs the forward passes of
-// the shares of sets it is sent, with the weights each request carries.
+// An evaluation worker (see shared_evaluation.ts): builds a replica of the model, then, for each request, takes
+// batches of the set from the shared counter as the main thread does, runs them forward with the weights the
+// request carries and puts their results in the shared arrays.
 import { buildReplica, type BuiltReplica, errorText } from "./_replica.ts";
 import type { EvaluationReply, EvaluationRequest, EvaluationWorkerInit, SharedImages } from "./shared_evaluation.ts";
 
 const scope = globalThis as unknown as {
-  postMessage(message: EvaluationReply, transfer?: Transferable[]): void;
+  postMessage(message: EvaluationReply): void;
   onmessage: ((event: MessageEvent<EvaluationWorkerInit | EvaluationRequest>) => void) | null;
 };
 
@@ -17,35 +18,31 @@ scope.onmessage = async ({ data }) => {
     if ("replica" in data) {
       built = await buildReplica(data.replica, { backend: data.backend, lossName: data.lossName });
       scope.postMessage({ sizes: built.model.params().map((p) => p.value.length) });
-    } else {
-      const reply = share(built!, data);
-      scope.postMessage(reply, [reply.predicted.buffer, reply.losses.buffer]);
-    }
+    } else takeBatches(built!, data);
   } catch (error) {
     scope.postMessage({ id: "id" in data ? data.id : undefined, error: errorText(error) });
   }
 };
 
-/** Runs samples `start..end - 1` of the request's set forward, in batches from `start`, as `evaluateRange` does. */
-function share({ model, loss, backend }: BuiltReplica, request: EvaluationRequest) {
-  const { id, start, end, batchSize } = request;
+/** Runs batches of the request's set forward until none is left, as `evaluateRange` runs one. */
+function takeBatches({ model, loss, backend }: BuiltReplica, request: EvaluationRequest): void {
+  const { batchSize, shared } = request;
   if (request.images) sets.set(request.set, request.images);
-  const { from, x, labels } = sets.get(request.set)!;
+  const { x, labels } = sets.get(request.set)!;
   model.params().forEach((p, k) => p.value.set(request.params[k]!));
-  const size = x.length / labels.length;
+  const size = x.length / labels.length, count = labels.length, batches = shared.owner.length;
   if (buffer.length < batchSize * size) buffer = backend.allocate(batchSize * size);
-  const predicted = new Int32Array(end - start), losses = new Float64Array(end - start);
-  for (let first = start; first < end; first += batchSize) {
-    const n = Math.min(first + batchSize, end) - first, at = first - from;
+  for (let k; (k = Atomics.add(shared.counters, 0, 1)) < batches;) {
+    const first = k * batchSize, n = Math.min(count - first, batchSize);
     backend.beginStep();
     const data = buffer.subarray(0, n * size);
-    data.set(x.subarray(at * size, (at + n) * size));
-    const result = loss(
-      model.forward({ data, shape: [n, ...model.inputShape] }, { training: false }),
-      labels.subarray(at, at + n),
-    );
-    predicted.set(result.predicted, first - start);
-    losses.set(result.losses, first - start);
+    data.set(x.subarray(first * size, (first + n) * size));
+    const logits = model.forward({ data, shape: [n, ...model.inputShape] }, { training: false });
+    const result = loss(logits, labels.subarray(first, first + n));
+    shared.predicted.set(result.predicted, first);
+    shared.losses.set(result.losses, first);
+    Atomics.store(shared.owner, k, 1);
+    Atomics.add(shared.counters, 1, 1);
+    Atomics.notify(shared.counters, 1);
   }
-  return { id, predicted, losses };
 }

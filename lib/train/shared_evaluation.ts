@@ -1,9 +1,10 @@
 /**
- * Evaluation on two cores: a Deno Worker with a replica of the model runs the
- * forward passes of the second half of each evaluated set while the main
- * thread runs the first half. Each sample's forward is independent of the
- * others, and the loss is summed over the samples in the set's order after
- * both halves are in, so the evaluation is the same to the bit as on one
+ * Evaluation on two cores: the main thread and a Deno Worker with a replica
+ * of the model take the batches of each evaluated set in turn from a shared
+ * counter, so a worker slowed by a busy machine takes fewer. Each batch is
+ * the one a single thread forms, each sample's forward is independent of
+ * the others, and the loss is summed over the samples in the set's order
+ * once all are in, so the evaluation is the same to the bit as on one
  * thread. Training uses one core at batch 1, so the other is free for this.
  *
  * @module
@@ -12,7 +13,14 @@ import type { Backend, BackendName } from "../backend/mod.ts";
 import { batchOf, type ImageSet } from "../data/mod.ts";
 import type { Layer } from "../layers/mod.ts";
 import type { LossFunction } from "../losses/mod.ts";
-import { evaluate, type EvaluateOptions, evaluateRange, type Evaluation, evaluationOf } from "./evaluate.ts";
+import {
+  evaluate,
+  type EvaluateOptions,
+  evaluateRange,
+  type Evaluation,
+  evaluationOf,
+  type SampleResults,
+} from "./evaluate.ts";
 import type { Replica } from "./parallel.ts";
 
 /** Sets with fewer images are evaluated on the main thread alone (sharing them out would not pay). */
@@ -28,50 +36,58 @@ export interface EvaluationWorkerInit {
   lossName: string;
 }
 
-/** The images of a worker's share of a set, as floats after the transform, sent once per set. */
+/** A set's images as floats after the transform, sent to the worker once per set. */
 export interface SharedImages {
-  /** The index in the set of the first image. */
-  from: number;
-  /** The floats of images `from..count - 1`. */
+  /** The floats of every image. */
   x: Float32Array;
-  /** Their labels. */
+  /** The labels. */
   labels: Int32Array;
 }
 
-/** One evaluation request: the model's weights now, and the range of the set to run forward. */
+/** What the main thread and the worker share during one evaluation. */
+export interface SharedBatches {
+  /** Word 0: the next batch to take; word 1: batches the worker has finished. */
+  counters: Int32Array;
+  /** Per batch: 1 once the worker has its results in, 2 when the main thread took it. */
+  owner: Uint8Array;
+  /** Each sample's predicted class, from the worker's batches. */
+  predicted: Int32Array;
+  /** Each sample's loss, from the worker's batches. */
+  losses: Float64Array;
+}
+
+/** One evaluation request: the model's weights now, and where the batches are taken. */
 export interface EvaluationRequest {
-  /** Numbers the request; the reply carries it. */
+  /** Numbers the request; an error names it. */
   id: number;
   /** Which set (the worker keeps each set's images). */
   set: number;
-  /** The set's images, the first time they are needed (or when the share starts elsewhere). */
+  /** The set's images, the first time they are needed. */
   images?: SharedImages;
   /** Every parameter's value, in `params()` order. */
   params: Float32Array[];
-  /** The range of samples, as indices into the set. */
-  start: number;
-  end: number;
   /** Samples per forward pass. */
   batchSize: number;
+  /** The shared counters and results. */
+  shared: SharedBatches;
 }
 
-/** The worker's messages: its params' sizes when built, each request's results, or an error. */
-export type EvaluationReply =
-  | { sizes: number[] }
-  | { id: number; predicted: Int32Array; losses: Float64Array }
-  | { id?: number; error: string };
+/** The worker's messages: its params' sizes when built, or an error. */
+export type EvaluationReply = { sizes: number[] } | { id?: number; error: string };
 
 /** A worker that evaluates shares of sets; see {@linkcode startEvaluationHelper}. */
 export interface EvaluationHelper {
   /**
-   * As `evaluate()`, the second half of the set on the worker when it is ready (on this thread alone until then,
-   * for small sets, and after the worker failed): the same results either way.
+   * As `evaluate()`, the batches shared with the worker when it is ready (on this thread alone until then, for
+   * small sets, and after the worker failed): the same results either way.
    */
   evaluate(model: Layer, set: ImageSet, options: EvaluateOptions): Promise<Evaluation>;
   /** Whether the worker is built and has not failed. */
   readonly ready: boolean;
   /** Why the worker failed, or null. */
   readonly failure: string | null;
+  /** Batches the worker has run forward so far (and whose results were used). */
+  readonly workerBatches: number;
   /** Terminates the worker. */
   close(): void;
 }
@@ -89,13 +105,11 @@ export function startEvaluationHelper(
 ): EvaluationHelper {
   const worker = new Worker(new URL("./_eval_worker.ts", import.meta.url), { type: "module" });
   const sizes = String(model.params().map((p) => p.value.length));
-  const pending = new Map<number, { resolve(reply: EvaluationReply): void; reject(error: Error): void }>();
-  const state = { ready: false, failure: null as string | null, requests: 0 };
+  const state = { ready: false, failure: null as string | null, requests: 0, workerBatches: 0, failed: () => {} };
   const fail = (why: string) => {
     state.ready = false;
     state.failure ??= why;
-    for (const { reject } of pending.values()) reject(new Error(why));
-    pending.clear();
+    state.failed();
   };
   worker.onerror = (event) => {
     event.preventDefault();
@@ -105,8 +119,7 @@ export function startEvaluationHelper(
     if ("sizes" in data) {
       if (String(data.sizes) === sizes) state.ready = state.failure === null;
       else fail(`built params of sizes ${data.sizes}, not ${sizes}`);
-    } else if ("error" in data) fail(data.error);
-    else pending.get(data.id)?.resolve(data), pending.delete(data.id);
+    } else fail(data.error);
   };
   const init: EvaluationWorkerInit = {
     replica: options.replica,
@@ -114,21 +127,21 @@ export function startEvaluationHelper(
     lossName: options.loss.name,
   };
   worker.postMessage(init);
-  const request = (message: Omit<EvaluationRequest, "id">) =>
-    new Promise<EvaluationReply>((resolve, reject) => {
-      const id = ++state.requests;
-      pending.set(id, { resolve, reject });
-      const images = message.images ? [message.images.x, message.images.labels] : [];
-      const transfer = [...images, ...message.params].map((a) => a.buffer as ArrayBuffer);
-      worker.postMessage({ ...message, id }, transfer);
-    });
-  const sent = new Map<ImageSet, { key: number; from: number }>();
+  const request = (message: Omit<EvaluationRequest, "id">) => {
+    const images = message.images ? [message.images.x, message.images.labels] : [];
+    const transfer = [...images, ...message.params].map((a) => a.buffer as ArrayBuffer);
+    worker.postMessage({ ...message, id: ++state.requests }, transfer);
+  };
+  const sent = new Map<ImageSet, number>();
   return {
     get ready() {
       return state.ready;
     },
     get failure() {
       return state.failure;
+    },
+    get workerBatches() {
+      return state.workerBatches;
     },
     evaluate: (model, set, evaluation) => evaluateShared(model, set, { ...evaluation, state, fail, request, sent }),
     close: () => {
@@ -138,54 +151,98 @@ export function startEvaluationHelper(
   };
 }
 
-/** The first half here, the second on the worker (or here too, when it cannot take it). */
+/** The set's batches taken in turn here and on the worker (here alone when it cannot take any). */
 async function evaluateShared(
   model: Layer,
   set: ImageSet,
   options: EvaluateOptions & {
-    state: { ready: boolean };
+    state: { ready: boolean; workerBatches: number; failed: () => void };
     fail(why: string): void;
-    request: (message: Omit<EvaluationRequest, "id">) => Promise<EvaluationReply>;
-    sent: Map<ImageSet, { key: number; from: number }>;
+    request: (message: Omit<EvaluationRequest, "id">) => void;
+    sent: Map<ImageSet, number>;
   },
 ): Promise<Evaluation> {
-  const { state, request, sent } = options;
-  const batchSize = options.batchSize ?? 100;
-  if (!state.ready || set.count < SHARED_EVALUATION_MIN || (options.dtype ?? "float32") !== "float32") {
+  const { state, sent } = options;
+  const batchSize = options.batchSize ?? 100, count = set.count, batches = Math.ceil(count / batchSize);
+  if (!state.ready || count < SHARED_EVALUATION_MIN || (options.dtype ?? "float32") !== "float32") {
     return evaluate(model, set, options);
   }
-  // The split falls on a batch boundary: each thread's batches are the ones a single thread would form.
-  const half = Math.ceil(set.count / 2 / batchSize) * batchSize;
-  let known = sent.get(set);
-  let images: SharedImages | undefined;
-  if (known?.from !== half) {
-    sent.set(set, known = { key: known?.key ?? sent.size + 1, from: half });
-    const indices = Int32Array.from({ length: set.count - half }, (_, i) => half + i);
-    const { x, labels } = batchOf(set, indices, { transform: options.transform });
-    images = { from: half, x: x.data as Float32Array, labels };
+  let key = sent.get(set), images: SharedImages | undefined;
+  if (key === undefined) {
+    sent.set(set, key = sent.size + 1);
+    const { x, labels } = batchOf(set, Int32Array.from({ length: count }, (_, i) => i), {
+      transform: options.transform,
+    });
+    images = { x: x.data as Float32Array, labels };
   }
+  const shared: SharedBatches = {
+    counters: new Int32Array(new SharedArrayBuffer(8)),
+    owner: new Uint8Array(new SharedArrayBuffer(batches)),
+    predicted: new Int32Array(new SharedArrayBuffer(4 * count)),
+    losses: new Float64Array(new SharedArrayBuffer(8 * count)),
+  };
   const params = model.params().map((p) => Float32Array.from(p.value));
-  const reply = request({ set: known.key, images, params, start: half, end: set.count, batchSize });
-  reply.catch(() => {});
-  const results = { predicted: new Int32Array(set.count), losses: new Float64Array(set.count) };
-  evaluateRange(model, set, { ...options, start: 0, end: half, into: results });
-  try {
-    const share = await reply;
-    if (!("losses" in share)) throw new Error("no results");
-    // The worker's first batch once more here: a replica that computes otherwise is not used.
-    const probe = { predicted: new Int32Array(set.count), losses: new Float64Array(set.count) };
-    const end = Math.min(half + batchSize, set.count);
-    evaluateRange(model, set, { ...options, start: half, end, into: probe });
-    for (let i = half; i < end; i++) {
-      if (!Object.is(probe.losses[i], share.losses[i - half]) || probe.predicted[i] !== share.predicted[i - half]) {
+  options.request({ set: key, images, params, batchSize, shared });
+  const results = { predicted: new Int32Array(count), losses: new Float64Array(count) };
+  const range = (k: number, into: SampleResults = results) =>
+    evaluateRange(model, set, { ...options, start: k * batchSize, end: Math.min(count, (k + 1) * batchSize), into });
+  let mine = 0;
+  for (let k; (k = Atomics.add(shared.counters, 0, 1)) < batches; mine++) {
+    Atomics.store(shared.owner, k, 2);
+    range(k);
+  }
+  if (await workerDone(shared, { batches: batches - mine, state })) {
+    try {
+      takeWorkerBatches(shared, { results, batchSize, probe: (k, into) => range(k, into) });
+      state.workerBatches += batches - mine;
+      return evaluationOf(set, results);
+    } catch (error) {
+      options.fail((error as Error).message);
+    }
+  }
+  for (let k = 0; k < batches; k++) if (shared.owner[k] !== 2) range(k); // the worker's, here after all
+  return evaluationOf(set, results);
+}
+
+/** Waits for the worker to finish the batches it took; false when it failed first. */
+async function workerDone(
+  shared: SharedBatches,
+  options: { batches: number; state: { ready: boolean; failed: () => void } },
+): Promise<boolean> {
+  const failed = new Promise<void>((resolve) => options.state.failed = resolve);
+  for (let done; (done = Atomics.load(shared.counters, 1)) < options.batches;) {
+    if (!options.state.ready) return false;
+    const wait = Atomics.waitAsync(shared.counters, 1, done);
+    if (wait.async) await Promise.race([wait.value, failed]);
+  }
+  return true;
+}
+
+/**
+ * Copies the worker's batches into `results`, after running its first batch here once more: a replica that
+ * computes otherwise is not used.
+ *
+ * @throws {Error} when the worker's results of that batch differ from this thread's.
+ */
+function takeWorkerBatches(
+  shared: SharedBatches,
+  options: { results: SampleResults; batchSize: number; probe(k: number, into: SampleResults): void },
+): void {
+  const { results, batchSize } = options, count = results.losses.length;
+  const first = shared.owner.indexOf(1);
+  if (first >= 0) {
+    const probe = { predicted: new Int32Array(count), losses: new Float64Array(count) };
+    options.probe(first, probe);
+    for (let i = first * batchSize; i < Math.min(count, (first + 1) * batchSize); i++) {
+      if (!Object.is(probe.losses[i], shared.losses[i]) || probe.predicted[i] !== shared.predicted[i]) {
         throw new Error(`the worker's replica gave sample ${i} another loss`);
       }
     }
-    results.predicted.set(share.predicted, half);
-    results.losses.set(share.losses, half);
-  } catch (error) {
-    options.fail((error as Error).message);
-    evaluateRange(model, set, { ...options, start: half, end: set.count, into: results });
   }
-  return evaluationOf(set, results);
+  for (let k = 0; k * batchSize < count; k++) {
+    if (shared.owner[k] !== 1) continue;
+    const from = k * batchSize, to = Math.min(count, from + batchSize);
+    results.predicted.set(shared.predicted.subarray(from, to), from);
+    results.losses.set(shared.losses.subarray(from, to), from);
+  }
 }

@@ -39,10 +39,11 @@ for (const make of [() => tsBackend, () => createWasmBackend({ memoryMiB: 16 })]
       try {
         await readyOrFailed(helper);
         assert.equal(helper.failure, null);
-        for (const batchSize of [100, 64]) {
+        for (const batchSize of [100, 64, 1]) {
           const one = evaluate(model, set, { ...how, backend, batchSize });
           assertSame(await helper.evaluate(model, set, { ...how, backend, batchSize }), one);
         }
+        assert.ok(helper.workerBatches > 0, "the worker took batches");
         // New weights travel with each request.
         model.params()[0]!.value[0]! += 0.5;
         assertSame(await helper.evaluate(model, set, { ...how, backend }), evaluate(model, set, { ...how, backend }));
