@@ -17,6 +17,7 @@ scope.onmessage = async ({ data }) => {
   try {
     if ("replica" in data) {
       built = await buildReplica(data.replica, { backend: data.backend, lossName: data.lossName });
+      warmUp(built);
       scope.postMessage({ sizes: built.model.params().map((p) => p.value.length) });
     } else takeBatches(built!, data);
   } catch (error) {
@@ -44,5 +45,18 @@ function takeBatches({ model, loss, backend }: BuiltReplica, request: Evaluation
     Atomics.store(shared.owner, k, 1);
     Atomics.add(shared.counters, 1, 1);
     Atomics.notify(shared.counters, 1);
+  }
+}
+
+/**
+ * A few forward passes of blank images, while training still runs: V8 first runs WebAssembly from a quick
+ * compile and moves hot functions to its optimising one as they run, so the first evaluation does not pay that.
+ */
+function warmUp({ model, loss, backend }: BuiltReplica): void {
+  const n = 10, size = model.inputShape.reduce((a, b) => a * b, 1);
+  const images = backend.allocate(n * size), labels = new Int32Array(n);
+  for (let pass = 0; pass < 20; pass++) {
+    backend.beginStep();
+    loss(model.forward({ data: images, shape: [n, ...model.inputShape] }, { training: false }), labels);
   }
 }
