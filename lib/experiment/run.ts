@@ -293,7 +293,8 @@ async function trainArm(run: Run, plan: ArmPlan, signal?: AbortSignal): Promise<
   const result = await train(model, data, {
     ...settings,
     optimizer,
-    replica: experiment.replica,
+    // The workers build the arm's own model, as armModel() does.
+    replica: experiment.replica && { ...experiment.replica, context: { arm: name, settings } },
     backend,
     loss: experiment.loss,
     rng,

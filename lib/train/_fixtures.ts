@@ -43,8 +43,14 @@ const exploding: Layer = {
   describe: () => "throws in forward",
 };
 
-/** {@linkcode smallModel} for training workers (see `Replica`); context `{ explode: true }` adds a throwing layer. */
+/**
+ * {@linkcode smallModel} for workers (see `Replica`); context `{ explode: true }` adds a throwing layer,
+ * `{ relu: true }` a ReLU on the logits (a replica with the same params that computes otherwise).
+ */
 export const smallReplica = {
-  model: ({ explode }: { explode?: boolean }): Sequential => smallModel(0, { explode }),
+  model: ({ explode, relu }: { explode?: boolean; relu?: boolean }): Sequential => {
+    const model = smallModel(0, { explode });
+    return relu ? new Sequential([...model.layers, new Relu()], { inputShape: [1, 6, 6] }) : model;
+  },
   loss: softmaxCrossEntropy,
 };

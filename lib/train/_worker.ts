@@ -1,9 +1,8 @@
 // A training worker (see parallel.ts): builds a replica of the model, then runs the shares it is given,
 // blocking on the shared control words between steps, until told to stop.
-import { createBackend } from "../backend/mod.ts";
 import type { Sequential } from "../layers/mod.ts";
 import type { LossFunction } from "../losses/mod.ts";
-import { createRng } from "../rng/mod.ts";
+import { buildReplica, errorText } from "./_replica.ts";
 import { COUNT, DONE, GO, type SharedStep, SIZE, START, weighGradient, WORDS, type WorkerInit } from "./parallel.ts";
 
 const scope = globalThis as unknown as {
@@ -13,18 +12,11 @@ const scope = globalThis as unknown as {
 
 scope.onmessage = async ({ data: { shared, index, replica, backend: name, lossName } }) => {
   try {
-    const builder = (await import(replica.module))[replica.export];
-    if (typeof builder?.model !== "function" || typeof builder.loss !== "function") {
-      throw new Error(`the module has no export ${replica.export} with model() and loss`);
-    }
-    if (builder.loss.name !== lossName) throw new Error(`its loss is ${builder.loss.name}, not ${lossName}`);
-    const backend = createBackend(name);
-    const model: Sequential = builder.model({ rng: createRng(0), dtype: "float32", ...replica.context });
-    model.useBackend(backend);
+    const { model, loss, backend } = await buildReplica(replica, { backend: name, lossName });
     scope.postMessage({ sizes: model.params().map((p) => p.value.length) });
-    serve(model, { loss: builder.loss, beginStep: backend.beginStep, shared, index });
+    serve(model, { loss, beginStep: backend.beginStep, shared, index });
   } catch (error) {
-    scope.postMessage({ error: error instanceof Error ? error.stack ?? error.message : String(error) });
+    scope.postMessage({ error: errorText(error) });
   }
 };
 

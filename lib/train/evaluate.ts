@@ -41,31 +41,66 @@ export interface EvaluateOptions {
 }
 
 /**
- * Runs the model forward over every image of `set` in order.
+ * Runs the model forward over every image of `set` in order, on this thread.
  *
  * @param model the model (its backward is not used).
  * @param set the images and labels.
  * @returns the mean loss, accuracy, macro-F1 and confusion matrix, and each sample's prediction and loss.
  */
 export function evaluate(model: Layer, set: ImageSet, options: EvaluateOptions): Evaluation {
+  const results = { predicted: new Int32Array(set.count), losses: new Float64Array(set.count) };
+  evaluateRange(model, set, { ...options, start: 0, end: set.count, into: results });
+  return evaluationOf(set, results);
+}
+
+/** Each sample's predicted class and loss, in the set's order. */
+export interface SampleResults {
+  /** Each sample's predicted class. */
+  predicted: Int32Array;
+  /** Each sample's loss. */
+  losses: Float64Array;
+}
+
+/**
+ * Runs the model forward over images `start..end - 1` of `set`, in batches from `start`, writing each sample's
+ * prediction and loss at its index in `into`: a share of an evaluation, whose samples do not depend on the others.
+ *
+ * @param model the model (its backward is not used).
+ * @param set the images and labels.
+ */
+export function evaluateRange(
+  model: Layer,
+  set: ImageSet,
+  options: EvaluateOptions & { start: number; end: number; into: SampleResults },
+): void {
+  const { start, end, into: results } = options;
   const batchSize = options.batchSize ?? 100;
   const backend = options.backend ?? tsBackend;
   const into = (options.dtype ?? "float32") === "float32"
     ? batchBuffer(backend, batchSize * imageSize(set))
     : undefined;
-  const predicted = new Int32Array(set.count);
-  const losses = new Float64Array(set.count);
-  let lossSum = 0;
-  for (let start = 0; start < set.count; start += batchSize) {
-    const end = Math.min(start + batchSize, set.count);
+  for (let first = start; first < end; first += batchSize) {
+    const last = Math.min(first + batchSize, end);
     backend.beginStep();
-    const indices = Int32Array.from({ length: end - start }, (_, i) => start + i);
+    const indices = Int32Array.from({ length: last - first }, (_, i) => first + i);
     const { x, labels } = batchOf(set, indices, { transform: options.transform, dtype: options.dtype, into });
     const result = options.loss(model.forward(x, { training: false }), labels);
-    for (let i = 0; i < result.losses.length; i++) lossSum += result.losses[i]!;
-    predicted.set(result.predicted, start);
-    losses.set(result.losses, start);
+    results.predicted.set(result.predicted, first);
+    results.losses.set(result.losses, first);
   }
+}
+
+/**
+ * The evaluation of a whole set from each sample's results: the loss summed in the set's order, so it does not
+ * depend on how the forward passes were shared out.
+ *
+ * @param set the images and labels the results are of.
+ * @param results each sample's prediction and loss.
+ */
+export function evaluationOf(set: ImageSet, results: SampleResults): Evaluation {
+  const { predicted, losses } = results;
+  let lossSum = 0;
+  for (let i = 0; i < losses.length; i++) lossSum += losses[i]!;
   const confusion = confusionMatrix(predicted, set.labels, { classes: set.classes });
   const accuracy = accuracyOf(confusion);
   return { loss: lossSum / set.count, accuracy, macroF1: macroF1(confusion), confusion, predicted, losses };

@@ -121,6 +121,35 @@ for (const [c, build] of convCases.flatMap((c) => builds.map((b) => [c, b] as co
   });
 }
 
+// Rows of whole blocks of 28 run two filters at a time; one filter alone runs the one-filter kernel.
+const pairCases = [
+  { name: "fashion conv2: 6->6 5x5 same, bias per position", x: [1, 6, 28, 28], w: [6, 6, 5, 5], bias: "position" },
+  { name: "5->5 3x3 same on 3x56, bias per channel, batch 2", x: [2, 2, 3, 56], w: [5, 2, 3, 3], bias: "channel" },
+  { name: "2->3 5x5 same on 4x28, no bias", x: [1, 2, 4, 28], w: [3, 2, 5, 5], bias: "none" },
+] as const;
+for (const [c, build] of pairCases.flatMap((c) => builds.map((b) => [c, b] as const))) {
+  Deno.test(`${build.name} conv2d forward two filters at a time equals one at a time, to the bit: ${c.name}`, () => {
+    const rng = createRng(11), backend = createWasmBackend({ memoryMiB: 16, fma: build.fma });
+    const [N, , H, W] = c.x, [F, C, K] = c.w, plane = H * W, taps = C * K * K;
+    const x = random([...c.x], rng), w = random([...c.w], rng);
+    const bias = c.bias === "none" ? null : random(c.bias === "channel" ? [F] : [F, H, W], rng);
+    const all = backend.conv2dForward(x, w, { padding: "same", bias }).y.data.slice();
+    for (let f = 0; f < F; f++) {
+      const one = { data: w.data.slice(f * taps, (f + 1) * taps), shape: [1, C, K, K] };
+      const own = bias && {
+        data: c.bias === "channel" ? bias.data.slice(f, f + 1) : bias.data.slice(f * plane, (f + 1) * plane),
+        shape: c.bias === "channel" ? [1] : [1, H, W],
+      };
+      const y = backend.conv2dForward(x, one, { padding: "same", bias: own }).y.data;
+      for (let n = 0; n < N; n++) {
+        const got = all.subarray((n * F + f) * plane, (n * F + f + 1) * plane),
+          want = y.subarray(n * plane, (n + 1) * plane);
+        assert.ok(got.every((v, i) => Object.is(v, want[i])), `filter ${f} of sample ${n} differs`);
+      }
+    }
+  });
+}
+
 const denseCases = [[1, 1176, 100], [3, 50, 10], [2, 7, 1], [5, 33, 37], [1, 9, 64]] as const;
 for (const [[N, I, O], build] of denseCases.flatMap((c) => builds.map((b) => [c, b] as const))) {
   Deno.test(`${build.name} dense forward and backward match the reference: batch ${N}, ${I}->${O}`, () => {

@@ -48,9 +48,143 @@ export function conv2dForward(
 ): void {
   // Wasm memory accesses cost a bounds check each here (Deno has no trap handler), so a kernel row of
   // up to five taps takes its shifted inputs from two aligned loads by shuffles, its weights from registers.
-  if (KW == 5) convRows(xp, w, y, C, Hp, Wp, F, KH, 5, OH, OW, tmp, bias, perPosition);
-  else if (KW == 3) convRows(xp, w, y, C, Hp, Wp, F, KH, 3, OH, OW, tmp, bias, perPosition);
-  else convTaps(xp, w, y, C, Hp, Wp, F, KH, KW, OH, OW, tmp, bias, perPosition);
+  // Rows of whole blocks of 28 take two filters at a time: each shifted input serves both (half the shuffles).
+  const pairs = OW % 28 == 0 && (KW == 5 || KW == 3) ? F & ~1 : 0;
+  if (KW == 5) {
+    convPairs(xp, w, y, C, Hp, Wp, pairs, KH, 5, OH, OW, bias, perPosition);
+    convRows(xp, w, y, C, Hp, Wp, F, KH, 5, OH, OW, tmp, bias, perPosition, pairs);
+  } else if (KW == 3) {
+    convPairs(xp, w, y, C, Hp, Wp, pairs, KH, 3, OH, OW, bias, perPosition);
+    convRows(xp, w, y, C, Hp, Wp, F, KH, 3, OH, OW, tmp, bias, perPosition, pairs);
+  } else convTaps(xp, w, y, C, Hp, Wp, F, KH, KW, OH, OW, tmp, bias, perPosition);
+}
+
+/**
+ * Filters 0..F - 1 (F even) two at a time, for OW a multiple of 28: each block of 28 outputs of a row as four
+ * vectors, then three, of both filters. Every output adds its taps in (c, kh, kw) order, then its bias, as
+ * convRows does.
+ */
+@inline function convPairs(
+  xp: usize, w: usize, y: usize, C: i32, Hp: i32, Wp: i32, F: i32, KH: i32, KW: i32, OH: i32, OW: i32,
+  bias: usize, perPosition: i32,
+): void {
+  const filterBytes = <usize>(C * KH * KW) << 2, planeBytes = <usize>(OH * OW) << 2;
+  for (let f = 0; f < F; f += 2) {
+    const wf = at(w, f * C * KH * KW);
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow0 = 0; ow0 < OW; ow0 += 28) {
+        const i = (f * OH + oh) * OW + ow0, x = at(xp, oh * Wp + ow0);
+        // The two filters' biases: per position, vectors planeBytes apart; per filter, values 4 bytes apart.
+        const b = bias == 0 ? 0 : perPosition ? at(bias, i) : at(bias, f);
+        const step = perPosition ? planeBytes : 4, next = perPosition ? 64 : 0;
+        const yi = at(y, i);
+        pairBlock(x, wf, yi, C, Hp, Wp, KH, KW, filterBytes, planeBytes, b, step, perPosition, 4);
+        pairBlock(x + 64, wf, yi + 64, C, Hp, Wp, KH, KW, filterBytes, planeBytes, b + next, step, perPosition, 3);
+      }
+    }
+  }
+}
+
+/** The tap's shifted inputs of one vector: lanes k..k + 3 of the eight of a and b (k a constant, at most 4). */
+@inline function shifted(a: v128, b: v128, k: i32): v128 {
+  if (k == 0) return a;
+  if (k == 1) return v128.shuffle<f32>(a, b, 1, 2, 3, 4);
+  if (k == 2) return v128.shuffle<f32>(a, b, 2, 3, 4, 5);
+  if (k == 3) return v128.shuffle<f32>(a, b, 3, 4, 5, 6);
+  return b;
+}
+
+/**
+ * V (3 or 4, a constant) vectors of outputs of two filters from the padded input at `x` (the block's first
+ * input of channel 0, kernel row 0): the second filter's weights `filterBytes` after the first's at `w`, its
+ * outputs `planeBytes` after the first's at `y`, its bias `step` bytes after the first's at `b` (none when b
+ * is 0). Tap by tap, the weights of both filters from memory and each shifted input made once for both.
+ */
+@inline function pairBlock(
+  x: usize, w: usize, y: usize, C: i32, Hp: i32, Wp: i32, KH: i32, KW: i32, filterBytes: usize, planeBytes: usize,
+  b: usize, step: usize, perPosition: i32, V: i32,
+): void {
+  let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+  let wp = w, u = a0, v = a0, t = a0;
+  for (let c = 0; c < C; c++) {
+    let p = x + (<usize>(c * Hp * Wp) << 2);
+    for (let kh = 0; kh < KH; kh++, wp += <usize>KW << 2, p += <usize>Wp << 2) {
+      const x0 = v128.load(p), x1 = v128.load(p, 16), x2 = v128.load(p, 32), x3 = v128.load(p, 48);
+      const x4 = V > 3 ? v128.load(p, 64) : x3, wq = wp + filterBytes;
+      // Tap 0.
+      {
+        u = v128.load32_splat(wp, 0);
+        v = v128.load32_splat(wq, 0);
+        t = shifted(x0, x1, 0); a0 = madd(u, t, a0); b0 = madd(v, t, b0);
+        t = shifted(x1, x2, 0); a1 = madd(u, t, a1); b1 = madd(v, t, b1);
+        t = shifted(x2, x3, 0); a2 = madd(u, t, a2); b2 = madd(v, t, b2);
+        if (V > 3) { t = shifted(x3, x4, 0); a3 = madd(u, t, a3); b3 = madd(v, t, b3); }
+      }
+      // Tap 1.
+      if (KW > 1) {
+        u = v128.load32_splat(wp, 4);
+        v = v128.load32_splat(wq, 4);
+        t = shifted(x0, x1, 1); a0 = madd(u, t, a0); b0 = madd(v, t, b0);
+        t = shifted(x1, x2, 1); a1 = madd(u, t, a1); b1 = madd(v, t, b1);
+        t = shifted(x2, x3, 1); a2 = madd(u, t, a2); b2 = madd(v, t, b2);
+        if (V > 3) { t = shifted(x3, x4, 1); a3 = madd(u, t, a3); b3 = madd(v, t, b3); }
+      }
+      // Tap 2.
+      if (KW > 2) {
+        u = v128.load32_splat(wp, 8);
+        v = v128.load32_splat(wq, 8);
+        t = shifted(x0, x1, 2); a0 = madd(u, t, a0); b0 = madd(v, t, b0);
+        t = shifted(x1, x2, 2); a1 = madd(u, t, a1); b1 = madd(v, t, b1);
+        t = shifted(x2, x3, 2); a2 = madd(u, t, a2); b2 = madd(v, t, b2);
+        if (V > 3) { t = shifted(x3, x4, 2); a3 = madd(u, t, a3); b3 = madd(v, t, b3); }
+      }
+      // Tap 3.
+      if (KW > 3) {
+        u = v128.load32_splat(wp, 12);
+        v = v128.load32_splat(wq, 12);
+        t = shifted(x0, x1, 3); a0 = madd(u, t, a0); b0 = madd(v, t, b0);
+        t = shifted(x1, x2, 3); a1 = madd(u, t, a1); b1 = madd(v, t, b1);
+        t = shifted(x2, x3, 3); a2 = madd(u, t, a2); b2 = madd(v, t, b2);
+        if (V > 3) { t = shifted(x3, x4, 3); a3 = madd(u, t, a3); b3 = madd(v, t, b3); }
+      }
+      // Tap 4.
+      if (KW > 4) {
+        u = v128.load32_splat(wp, 16);
+        v = v128.load32_splat(wq, 16);
+        t = shifted(x0, x1, 4); a0 = madd(u, t, a0); b0 = madd(v, t, b0);
+        t = shifted(x1, x2, 4); a1 = madd(u, t, a1); b1 = madd(v, t, b1);
+        t = shifted(x2, x3, 4); a2 = madd(u, t, a2); b2 = madd(v, t, b2);
+        if (V > 3) { t = shifted(x3, x4, 4); a3 = madd(u, t, a3); b3 = madd(v, t, b3); }
+      }
+    }
+  }
+  storePair(y, planeBytes, a0, a1, a2, a3, b0, b1, b2, b3, b, step, perPosition, V);
+}
+
+/** pairBlock's V vectors of each filter, plus their biases, stored. */
+@inline function storePair(
+  y: usize, planeBytes: usize, a0: v128, a1: v128, a2: v128, a3: v128, b0: v128, b1: v128, b2: v128, b3: v128,
+  b: usize, step: usize, perPosition: i32, V: i32,
+): void {
+  if (b != 0) {
+    const one = v128.load32_splat(b), two = v128.load32_splat(b + step);
+    a0 = f32x4.add(a0, perPosition ? v128.load(b) : one);
+    a1 = f32x4.add(a1, perPosition ? v128.load(b, 16) : one);
+    a2 = f32x4.add(a2, perPosition ? v128.load(b, 32) : one);
+    if (V > 3) a3 = f32x4.add(a3, perPosition ? v128.load(b, 48) : one);
+    b0 = f32x4.add(b0, perPosition ? v128.load(b + step) : two);
+    b1 = f32x4.add(b1, perPosition ? v128.load(b + step, 16) : two);
+    b2 = f32x4.add(b2, perPosition ? v128.load(b + step, 32) : two);
+    if (V > 3) b3 = f32x4.add(b3, perPosition ? v128.load(b + step, 48) : two);
+  }
+  v128.store(y, a0);
+  v128.store(y, a1, 16);
+  v128.store(y, a2, 32);
+  if (V > 3) v128.store(y, a3, 48);
+  v128.store(y + planeBytes, b0);
+  v128.store(y + planeBytes, b1, 16);
+  v128.store(y + planeBytes, b2, 32);
+  if (V > 3) v128.store(y + planeBytes, b3, 48);
 }
 
 /** acc plus the KW (at most five) taps of one kernel row, the inputs shifted out of x0 and x1. */
@@ -65,12 +199,12 @@ export function conv2dForward(
   return acc;
 }
 
-/** conv2dForward for a KW of at most five, known when inlined. */
+/** conv2dForward of filters first..F - 1 for a KW of at most five, known when inlined. */
 @inline function convRows(
   xp: usize, w: usize, y: usize, C: i32, Hp: i32, Wp: i32, F: i32, KH: i32, KW: i32, OH: i32, OW: i32, tmp: usize,
-  bias: usize, perPosition: i32,
+  bias: usize, perPosition: i32, first: i32,
 ): void {
-  for (let f = 0; f < F; f++) {
+  for (let f = first; f < F; f++) {
     for (let oh = 0; oh < OH; oh++) {
       for (let ow0 = 0; ow0 < OW; ow0 += 28) {
         let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0;
