@@ -10,6 +10,7 @@ import type { Sequential } from "../layers/mod.ts";
 import { createOptimizer, hyperParameters, type Optimizer } from "../optim/mod.ts";
 import type { Manifest, MetricsRow } from "../run/mod.ts";
 import { createRng, type Rng } from "../rng/mod.ts";
+import type { TrainOptions } from "../train/mod.ts";
 import type { Arm, Experiment, PreparedData } from "./experiment.ts";
 import { recordSettings } from "./outputs.ts";
 import { type Settings, UsageError } from "./settings.ts";
@@ -114,15 +115,28 @@ export function armModel(experiment: Experiment, arm: Omit<ArmSettings, "descrip
   return model;
 }
 
-/** An arm's optimizer (fused unless batches are split across threads) and the rng that draws its sample order. */
+/**
+ * An arm's optimizer (fused unless batches are split across threads), the rng that draws its sample order, and the
+ * training options they go with: the command line's and the playground's alike.
+ */
 export function armTrainer(
-  model: Sequential,
-  settings: Settings,
-  backend: Backend,
-): { optimizer: Optimizer; rng: Rng } {
+  experiment: Experiment,
+  arm: { name: string; model: Sequential; settings: Settings; backend: Backend },
+): { optimizer: Optimizer; rng: Rng; options: TrainOptions } {
+  const { name, model, settings, backend } = arm;
   const split = settings.batchSize > 1 && (settings.threads ?? 1) > 1;
   const optimizer = createOptimizer(model.params(), settings, { backend, fused: !split });
-  return { optimizer, rng: createRng(settings.seed).fork(2) };
+  const rng = createRng(settings.seed).fork(2);
+  const options: TrainOptions = {
+    ...settings,
+    optimizer,
+    // The workers build the arm's own model, as armModel() does.
+    replica: experiment.replica && { ...experiment.replica, context: { arm: name, settings } },
+    backend,
+    loss: experiment.loss,
+    rng,
+  };
+  return { optimizer, rng, options };
 }
 
 /** A row of `metrics.csv` (`metricsLine` of lib/run writes it); `elapsedSeconds` since the run started. */

@@ -277,7 +277,7 @@ async function trainArm(run: Run, plan: ArmPlan, signal?: AbortSignal): Promise<
   const resumed = resume?.arm === name ? resume : null;
   const { model, initial, label, backend } = buildArm(run, plan);
   const before = manifest.samples_seen - (resumed?.position.samplesSeen ?? 0);
-  const { optimizer, rng } = armTrainer(model, settings, backend);
+  const { optimizer, rng, options } = armTrainer(experiment, { name, model, settings, backend });
   if (resumed) {
     loadCheckpoint(resumed.checkpoint, model.params());
     optimizer.restore(resumed.optimizer);
@@ -291,13 +291,7 @@ async function trainArm(run: Run, plan: ArmPlan, signal?: AbortSignal): Promise<
     progress.log(label + epochLine(rows, { epoch, stepsPerEpoch, start }));
   };
   const result = await train(model, data, {
-    ...settings,
-    optimizer,
-    // The workers build the arm's own model, as armModel() does.
-    replica: experiment.replica && { ...experiment.replica, context: { arm: name, settings } },
-    backend,
-    loss: experiment.loss,
-    rng,
+    ...options,
     from: resumed?.position,
     signal,
     onEpochStart: (epoch: number) => {

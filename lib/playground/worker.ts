@@ -206,7 +206,7 @@ async function trainArm(session: Session, plan: ArmPlan, place: { armIndex: numb
 async function trainThroughPauses(session: Session, arm: ArmRun): Promise<TrainResult> {
   const { experiment, manifest, post, control, clock } = session;
   const { plan: { name, settings, data }, model, backend, before, checkpoint, tell } = arm;
-  const { optimizer, rng } = armTrainer(model, settings, backend);
+  const { options } = armTrainer(experiment, { name, model, settings, backend });
   let steps = 0, from: TrainPosition | undefined;
   // Read by the loop before every step: counts the steps, tells them, and stops for a pause or a stop.
   const signal = {
@@ -219,12 +219,8 @@ async function trainThroughPauses(session: Session, arm: ArmRun): Promise<TrainR
   for (;;) {
     try {
       return await train(model, data, {
-        ...settings,
-        optimizer,
-        replica: experiment.replica,
-        backend,
-        loss: experiment.loss,
-        rng,
+        ...options,
+        shareEvaluations: false, // the bundle has no second worker's module to start
         from,
         signal,
         onInterval: (log) => {
