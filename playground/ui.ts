@@ -53,8 +53,21 @@ interface View {
   classNames: string[];
   summary: string;
   status: string;
-  dirty: boolean;
+  /** What changed since the last redraw: only those parts are drawn again. */
+  dirty: Set<Part>;
 }
+
+/** The parts of the page a redraw may skip: the charts, the pictures, the confusion matrix and the downloads. */
+type Part = "rows" | "probe" | "confusion" | "files";
+const ALL_PARTS: readonly Part[] = ["rows", "probe", "confusion", "files"];
+/** The parts each message of the worker changes (the status line and rate are redrawn every time). */
+const CHANGES: Partial<Record<WorkerMessage["type"], Part[]>> = {
+  arm: ["rows"],
+  row: ["rows", "files"],
+  probe: ["probe"],
+  evaluation: ["confusion"],
+  files: ["files"],
+};
 
 /**
  * Starts the page: builds the form for `experiments`, reads the query, and starts a run on `autostart=1`.
@@ -168,7 +181,7 @@ function train(experiment: Experiment): void {
     classNames: [],
     summary: "",
     status: "running",
-    dirty: true,
+    dirty: new Set(ALL_PARTS),
   };
   const buttons = controls(worker, flags, view);
   worker.addEventListener("message", (event) => receive(view, event.data as WorkerMessage, buttons));
@@ -188,7 +201,7 @@ function train(experiment: Experiment): void {
   fetch("/info.json").then((r) => r.json()).then((info) => worker.postMessage({ ...start, git: info.git }));
   document.body.dataset.state = "running";
   const timer = setInterval(() => {
-    if (view.dirty) render(view);
+    render(view);
     if (view.status !== "running" && view.status !== "paused") clearInterval(timer), worker.terminate();
   }, 1000 / 4);
 }
@@ -208,7 +221,6 @@ function controls(worker: Worker, flags: Int32Array, view: View) {
   };
   const state = (status: string) => {
     view.status = document.body.dataset.state = status;
-    view.dirty = true;
   };
   buttons(true);
   pause!.onclick = () => (set(1, 1), state("paused"), buttons(true, true));
@@ -219,7 +231,7 @@ function controls(worker: Worker, flags: Int32Array, view: View) {
 
 /** Takes in what the worker says; drawing waits for the next redraw. */
 function receive(view: View, message: WorkerMessage, buttons: (running: boolean) => void): void {
-  view.dirty = true;
+  for (const part of CHANGES[message.type] ?? []) view.dirty.add(part);
   switch (message.type) {
     case "error":
       return void ($("message").textContent = message.message);
@@ -244,16 +256,35 @@ function receive(view: View, message: WorkerMessage, buttons: (running: boolean)
       return;
     case "done":
       view.status = message.status, view.metrics = message.metrics || view.metrics;
+      ALL_PARTS.forEach((part) => view.dirty.add(part));
       render(view);
       buttons(false);
       document.body.dataset.state = message.status;
   }
 }
 
-/** Redraws everything from the view. */
+/** Redraws the status line, and what changed, from the view. */
 function render(view: View): void {
-  view.dirty = false;
+  const dirty = new Set(view.dirty);
+  view.dirty.clear();
   renderProgress(view);
+  if (dirty.has("rows")) renderCharts(view);
+  if (view.probe && dirty.has("probe")) {
+    drawFilters($("filters"), view.probe.filters), drawMaps($("maps"), view.probe.images, view.probe.maps);
+  }
+  if (view.confusion && dirty.has("confusion")) {
+    const { arm, split, epoch, accuracy } = view.confusion;
+    drawConfusion($("confusion"), view.confusion.confusion, {
+      classNames: view.classNames,
+      caption: `${arm ? `${arm}, ` : ""}${split}, epoch ${epoch}: accuracy ${accuracy.toFixed(4)}`,
+    });
+  }
+  $("summary").textContent = view.summary;
+  if (dirty.has("files")) renderDownloads(view);
+}
+
+/** The loss and accuracy curves of every arm and split. */
+function renderCharts(view: View): void {
   const arms = [...new Set(view.rows.map((r) => r.arm))];
   for (const [id, key] of [["chart-loss", "loss"], ["chart-accuracy", "accuracy"]] as const) {
     const series: Series[] = arms.flatMap((arm, a) =>
@@ -268,18 +299,6 @@ function render(view: View): void {
     );
     drawChart($<HTMLCanvasElement>(id), series, key === "accuracy" ? {} : { yFrom: 0 });
   }
-  if (view.probe) {
-    drawFilters($("filters"), view.probe.filters), drawMaps($("maps"), view.probe.images, view.probe.maps);
-  }
-  if (view.confusion) {
-    const { arm, split, epoch, accuracy } = view.confusion;
-    drawConfusion($("confusion"), view.confusion.confusion, {
-      classNames: view.classNames,
-      caption: `${arm ? `${arm}, ` : ""}${split}, epoch ${epoch}: accuracy ${accuracy.toFixed(4)}`,
-    });
-  }
-  $("summary").textContent = view.summary;
-  renderDownloads(view);
 }
 
 /** The progress bar, the status line and the rate. */

@@ -78,6 +78,17 @@ const PROBE_IMAGES = 4, PROBE_MAPS = 8;
 
 type RowLog = Parameters<typeof metricsRow>[2];
 
+/**
+ * The training loop's yield after each row: a message to itself, a task at once, where a browser holds a chained
+ * `setTimeout(0)` back 4 ms (longer than the 100 steps between two of zhou's rows at its default --log-every).
+ */
+function messageYield(): () => Promise<void> {
+  const channel = new MessageChannel();
+  let resolve = () => {};
+  channel.port1.onmessage = () => resolve();
+  return () => new Promise<void>((done) => (resolve = done, channel.port2.postMessage(0)));
+}
+
 /** A run under way: what it posts with, how it is steered, its manifest and `metrics.csv` so far, its clock. */
 interface Session {
   experiment: Experiment;
@@ -208,6 +219,7 @@ async function trainThroughPauses(session: Session, arm: ArmRun): Promise<TrainR
   const { plan: { name, settings, data }, model, backend, before, checkpoint, tell } = arm;
   const { options } = armTrainer(experiment, { name, model, settings, backend });
   let steps = 0, from: TrainPosition | undefined;
+  const yieldToEventLoop = messageYield();
   // Read by the loop before every step: counts the steps, tells them, and stops for a pause or a stop.
   const signal = {
     get aborted() {
@@ -223,6 +235,7 @@ async function trainThroughPauses(session: Session, arm: ArmRun): Promise<TrainR
         shareEvaluations: false, // the bundle has no second worker's module to start
         from,
         signal,
+        yieldToEventLoop,
         onInterval: (log) => {
           record(session, name, "train", log);
           manifest.samples_seen = before + log.samplesSeen;
@@ -269,9 +282,10 @@ function progressTeller(session: Session, arm: { plan: ArmPlan; model: Sequentia
   const probe = session.experiment.model({ rng: createRng(0), dtype: "float32", arm: plan.name, settings });
   let told = 0, probed = 0, rate = { at: performance.now(), steps: 0, perSecond: 0 };
   return (steps: number, final = false) => {
-    const now = performance.now();
     if (final) return session.post({ type: "probe", ...pictures(probe, model, plan.data) });
-    if ((steps & 15) !== 0 || now - told < PROGRESS_EVERY_MS) return;
+    if ((steps & 15) !== 0) return;
+    const now = performance.now();
+    if (now - told < PROGRESS_EVERY_MS) return;
     if (session.control.paused()) rate = { at: now, steps, perSecond: 0 };
     else if (now - rate.at > 500) rate = { at: now, steps, perSecond: (steps - rate.steps) / ((now - rate.at) / 1000) };
     told = now;

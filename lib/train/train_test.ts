@@ -165,6 +165,22 @@ Deno.test("train() stops with InterruptedError when its signal is aborted", asyn
   assert.deepEqual(seen, [10, 20, 30]);
 });
 
+Deno.test("train() yields through yieldToEventLoop after each interval, before the next one starts", async () => {
+  const model = smallModel(8);
+  const events: string[] = [];
+  await train(model, { train: stripes(25), transform: scaleUnit }, {
+    epochs: 1,
+    batchSize: 1,
+    logEvery: 10,
+    optimizer: new Sgd(model.params(), { lr: 0.1 }),
+    loss: softmaxCrossEntropy,
+    rng: createRng(0),
+    onInterval: (log) => events.push(`row ${log.step}`),
+    yieldToEventLoop: () => (events.push("yield"), Promise.resolve()),
+  });
+  assert.deepEqual(events, ["row 10", "yield", "row 20", "yield", "row 25", "yield"]);
+});
+
 Deno.test("train() from an InterruptedError's position goes on bit for bit, in every sample order", async () => {
   const run = async (order: SampleOrder, options: { signal?: AbortSignal; from?: Resumable }): Promise<Outcome> => {
     const model = smallModel(6);
