@@ -50,6 +50,12 @@ const CASES: Record<string, { prefix: string; typo: string[]; missing: string[];
     bad: ["a", "b", "x", "tall"],
   },
   bench: { prefix: "bench", typo: ["--round", "1"], missing: ["--rounds"], bad: ["--network", "resnet"] },
+  "playground:speed": {
+    prefix: "playground:speed",
+    typo: ["--round", "1"],
+    missing: ["--rounds"],
+    bad: ["--network", "resnet"],
+  },
   "build:wasm": { prefix: "build:wasm", typo: ["--chek"], missing: ["--check", "extra"], bad: ["--check=yes"] },
 };
 

@@ -83,6 +83,13 @@ export function metricsText(rows: readonly MetricsRow[]): string {
   return METRICS_HEADER + rows.map(metricsLine).join("");
 }
 
+/** A `metrics.csv` text with its timing cells (`TIMING_COLUMNS`) emptied: what two runs of one setting share. */
+export function untimedMetrics(text: string): string {
+  const timing: number[] = TIMING_COLUMNS.map((column) => METRICS_COLUMNS.indexOf(column));
+  const untimed = (line: string) => line.split(",").map((cell, i) => (timing.includes(i) ? "" : cell)).join(",");
+  return text.split("\n").map((line) => (line === "" ? line : untimed(line))).join("\n");
+}
+
 /** A metrics file as read back. */
 export interface MetricsTable {
   /** The file read. */

@@ -7,6 +7,7 @@ import {
   metricsText,
   readMetrics,
   TIMING_COLUMNS,
+  untimedMetrics,
 } from "./metrics.ts";
 import { needs, withTempDir } from "../testing/io.ts";
 
@@ -142,3 +143,13 @@ Deno.test(
       assert.match(table.warnings[2], /metrics\.csv:4: split is "dev"/);
     }),
 );
+
+Deno.test("untimedMetrics() empties elapsed_s and keeps every other byte", () => {
+  const text = "arm,split,epoch,step,samples_seen,loss,accuracy,macro_f1,elapsed_s\n,train,1,10,10,0.5,0.6,,1.25\n";
+  assert.equal(
+    untimedMetrics(text),
+    "arm,split,epoch,step,samples_seen,loss,accuracy,macro_f1,\n,train,1,10,10,0.5,0.6,,\n",
+  );
+  assert.equal(untimedMetrics(text.replace("1.25", "9.5")), untimedMetrics(text));
+  assert.notEqual(untimedMetrics(text.replace("0.5", "0.50")), untimedMetrics(text));
+});

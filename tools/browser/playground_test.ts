@@ -11,7 +11,7 @@ import type { Page } from "puppeteer-core";
 import { type Experiment, findExperiment, runExperimentCli } from "../../lib/experiment/mod.ts";
 import { loadDataset } from "../../lib/data/mod.ts";
 import { classify, loadPredictor } from "../../lib/predict/mod.ts";
-import { checkpointName, RUN_FILES } from "../../lib/run/mod.ts";
+import { checkpointName, RUN_FILES, untimedMetrics } from "../../lib/run/mod.ts";
 import { capture, needs, skipReason, withTempDir } from "../../lib/testing/io.ts";
 import { playgroundCli } from "../../playground/main.ts";
 import { CHROMIUM_PATH, hasChromium, visitPage } from "./browser.ts";
@@ -77,17 +77,17 @@ async function served<T>(
   }
 }
 
-/** A metrics.csv with its last column (elapsed_s) emptied, every other byte kept. */
-const untimed = (csv: string) => csv.split("\n").map((line) => line.replace(/,[^,]*$/, ",")).join("\n");
-
 /**
  * Requires two metrics.csv to be the same bytes but for elapsed_s, the loss column included: the suite's
  * exp, log and the rest come from `lib/kernels/exact_math.ts`, so Chromium's `Math` and Deno's cannot
  * part them.
  */
 function assertSameMetrics(page: string, cli: string): void {
-  assert.match(cli.split("\n")[0]!, /,elapsed_s$/, "elapsed_s is the last column");
-  assert.equal(untimed(page), untimed(cli), "the page's metrics.csv is the command line's but for elapsed_s");
+  assert.equal(
+    untimedMetrics(page),
+    untimedMetrics(cli),
+    "the page's metrics.csv is the command line's but for elapsed_s",
+  );
 }
 
 /** Runs the command line into `dir` and returns its run folder. */

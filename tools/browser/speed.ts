@@ -9,6 +9,7 @@
  */
 import { type Command, integer, runCli, runMain, UsageError } from "../../lib/cli/mod.ts";
 import { PROJECT_ROOT } from "../../lib/_fs.ts";
+import { METRICS_COLUMNS, untimedMetrics } from "../../lib/run/mod.ts";
 import { playgroundCli } from "../../playground/main.ts";
 import { visitPage } from "./browser.ts";
 
@@ -35,13 +36,15 @@ export const SPEED: Command<typeof FLAGS> = {
 
 /** Each arm's steps per second between consecutive training rows of one epoch of a metrics.csv. */
 export function rowRates(csv: string): Map<string, number[]> {
+  const [arm, split, epoch, step, elapsed] = (["arm", "split", "epoch", "step", "elapsed_s"] as const)
+    .map((column) => METRICS_COLUMNS.indexOf(column));
   const rows = csv.trim().split("\n").slice(1).map((line) => line.split(","));
   const rates = new Map<string, number[]>();
   for (let i = 1; i < rows.length; i++) {
     const [a, b] = [rows[i - 1]!, rows[i]!];
-    if (a[1] !== "train" || b[1] !== "train" || a[0] !== b[0] || a[2] !== b[2]) continue;
-    if (!rates.has(a[0]!)) rates.set(a[0]!, []);
-    rates.get(a[0]!)!.push((Number(b[3]) - Number(a[3])) / (Number(b[8]) - Number(a[8])));
+    if (a[split!] !== "train" || b[split!] !== "train" || a[arm!] !== b[arm!] || a[epoch!] !== b[epoch!]) continue;
+    if (!rates.has(a[arm!]!)) rates.set(a[arm!]!, []);
+    rates.get(a[arm!]!)!.push((Number(b[step!]) - Number(a[step!])) / (Number(b[elapsed!]) - Number(a[elapsed!])));
   }
   return rates;
 }
@@ -162,8 +165,7 @@ async function fullRun(url: string, experiment: string): Promise<number> {
   const reference = await Deno.readTextFile(`${PROJECT_ROOT}results/reference/${experiment}/metrics.csv`);
   const started = performance.now();
   const page = await pageRun(url, new URLSearchParams({ experiment }).toString());
-  const untimed = (csv: string) => csv.split("\n").map((line) => line.replace(/,[^,]*$/, ","));
-  const [got, want] = [untimed(page.metrics), untimed(reference)];
+  const [got, want] = [untimedMetrics(page.metrics).split("\n"), untimedMetrics(reference).split("\n")];
   const differ = got.findIndex((line, i) => line !== want[i]);
   const seconds = ((performance.now() - started) / 1000).toFixed(0);
   console.log(`${experiment} in the page: ${page.state} after ${seconds} s, ${got.length - 1} lines`);
