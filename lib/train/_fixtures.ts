@@ -54,3 +54,24 @@ export const smallReplica = {
   },
   loss: softmaxCrossEntropy,
 };
+
+/** Runs `fn` with `Worker` replaced by a subclass that counts the workers started and terminated. */
+export async function countingWorkers(fn: () => Promise<unknown>): Promise<{ started: number; terminated: number }> {
+  const counts = { started: 0, terminated: 0 }, Original = globalThis.Worker;
+  globalThis.Worker = class extends Original {
+    constructor(...args: ConstructorParameters<typeof Worker>) {
+      super(...args);
+      counts.started++;
+    }
+    override terminate() {
+      counts.terminated++;
+      super.terminate();
+    }
+  };
+  try {
+    await fn();
+  } finally {
+    globalThis.Worker = Original;
+  }
+  return counts;
+}

@@ -5,7 +5,7 @@ import { softmaxCrossEntropy } from "../losses/mod.ts";
 import { Sgd } from "../optim/mod.ts";
 import { createRng } from "../rng/mod.ts";
 import { needs } from "../testing/io.ts";
-import { smallModel, stripes } from "./_fixtures.ts";
+import { countingWorkers, smallModel, stripes } from "./_fixtures.ts";
 import { type Replica, threadsWarning } from "./parallel.ts";
 import { train } from "./train.ts";
 
@@ -34,27 +34,6 @@ async function trained(
 
 function maxDifference(a: Float32Array[], b: Float32Array[]): number {
   return Math.max(...a.flatMap((values, k) => [...values].map((v, i) => Math.abs(v - b[k]![i]!))));
-}
-
-/** Runs `fn` with `Worker` replaced by a subclass that counts the workers started and terminated. */
-async function countingWorkers(fn: () => Promise<unknown>): Promise<{ started: number; terminated: number }> {
-  const counts = { started: 0, terminated: 0 }, Original = globalThis.Worker;
-  globalThis.Worker = class extends Original {
-    constructor(...args: ConstructorParameters<typeof Worker>) {
-      super(...args);
-      counts.started++;
-    }
-    override terminate() {
-      counts.terminated++;
-      super.terminate();
-    }
-  };
-  try {
-    await fn();
-  } finally {
-    globalThis.Worker = Original;
-  }
-  return counts;
 }
 
 for (const make of [() => tsBackend, () => createWasmBackend({ memoryMiB: 16 })]) {

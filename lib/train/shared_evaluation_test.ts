@@ -5,7 +5,7 @@ import { softmaxCrossEntropy } from "../losses/mod.ts";
 import { Sgd } from "../optim/mod.ts";
 import { createRng } from "../rng/mod.ts";
 import { needs } from "../testing/io.ts";
-import { smallModel, stripes } from "./_fixtures.ts";
+import { countingWorkers, smallModel, stripes } from "./_fixtures.ts";
 import { evaluate, type Evaluation } from "./evaluate.ts";
 import type { Replica } from "./parallel.ts";
 import { type EvaluationHelper, SHARED_EVALUATION_MIN, startEvaluationHelper } from "./shared_evaluation.ts";
@@ -97,25 +97,12 @@ async function evaluationsOfRun(shareEvaluations: boolean) {
 }
 
 Deno.test("train() shares its evaluations with a worker, with the same results as without", needs("read"), async () => {
-  const counts = { started: 0, terminated: 0 }, Original = globalThis.Worker;
-  globalThis.Worker = class extends Original {
-    constructor(...args: ConstructorParameters<typeof Worker>) {
-      super(...args);
-      counts.started++;
-    }
-    override terminate() {
-      counts.terminated++;
-      super.terminate();
-    }
-  };
-  try {
-    const shared = await evaluationsOfRun(true);
-    assert.deepEqual(counts, { started: 1, terminated: 1 });
-    assert.deepEqual(shared, await evaluationsOfRun(false));
-    assert.deepEqual(counts, { started: 1, terminated: 1 }, "no worker without shareEvaluations");
-  } finally {
-    globalThis.Worker = Original;
-  }
+  let shared: unknown, alone: unknown;
+  const sharing = await countingWorkers(async () => (shared = await evaluationsOfRun(true)));
+  assert.deepEqual(sharing, { started: 1, terminated: 1 });
+  const notSharing = await countingWorkers(async () => (alone = await evaluationsOfRun(false)));
+  assert.deepEqual(notSharing, { started: 0, terminated: 0 }, "no worker without shareEvaluations");
+  assert.deepEqual(shared, alone);
 });
 
 Deno.test("train() where no worker can be started evaluates on its own thread, with the same results", async () => {
