@@ -11,6 +11,11 @@ export function shellLine(words: readonly string[]): string {
   return words.map(quote).join(" ");
 }
 
+/** `NAME=value `, the value quoted as {@linkcode shellLine} does: an environment variable set for one command. */
+export function envPrefix(name: string, value: string): string {
+  return `${name}=${shellLine([value])} `;
+}
+
 /**
  * The words that run experiment `name`: `deno task exp:NAME` where `deno.json` has that shortcut (the four
  * write-ups), else `deno task exp NAME`, which runs any file in `experiments/`.

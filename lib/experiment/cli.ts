@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type Command, experimentTask, runCli, shellLine, UsageError } from "../cli/mod.ts";
+import { type Command, envPrefix, experimentTask, runCli, shellLine, UsageError } from "../cli/mod.ts";
 import { dataDirEnvVar } from "../data/mod.ts";
 import type { Experiment } from "./experiment.ts";
 import { DEFAULT_RESULTS_ROOT } from "../run/mod.ts";
@@ -50,7 +50,7 @@ export function runExperimentCli(
       const parsed = parseCommandLine(args, { ...table, env: { dataDir: envDir }, cwd: options.cwd });
       checkWritable(experiment, parsed.controls.resume ?? parsed.controls.out, args);
       for (const warning of parsed.warnings) console.error(`exp ${experiment.name}: warning: ${warning}`);
-      const env = parsed.controls.dataDirFromEnv ? `${table.envVar}=${shellLine([envDir!])} ` : "";
+      const env = parsed.controls.dataDirFromEnv ? envPrefix(table.envVar, envDir!) : "";
       parsed.controls.command = env + shellLine([...experimentTask(experiment.name), ...args]);
       return await runSeeds(experiment, parsed, options);
     },

@@ -8,7 +8,7 @@
 import { relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DEFAULT_RESULTS_ROOT, type Manifest, runFile } from "../run/mod.ts";
-import { experimentTask, shellLine } from "../cli/mod.ts";
+import { envPrefix, experimentTask, shellLine } from "../cli/mod.ts";
 import { PROJECT_ROOT } from "../_fs.ts";
 import { dataDirEnvVar, type DatasetName } from "../data/mod.ts";
 import type { RunControls } from "./settings.ts";
@@ -78,9 +78,7 @@ export function runEnd(
       ...(allowModifiedData ? ["--allow-modified-data"] : []),
       ...(checkpointEvery ? ["--checkpoint-every", String(checkpointEvery)] : []),
     ];
-    const env = dataDir && dataDirFromEnv
-      ? `${dataDirEnvVar(m.datasets[0]!.name as DatasetName)}=${shellLine([dataDir])} `
-      : "";
+    const env = dataDir && dataDirFromEnv ? envPrefix(dataDirEnvVar(m.datasets[0]!.name as DatasetName), dataDir) : "";
     const mayWrite = !relative(DEFAULT_RESULTS_ROOT, runDir).startsWith("..");
     const command = mayWrite
       ? `${task} ${shellLine([...flags, "--resume", dir])}`
