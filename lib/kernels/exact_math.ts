@@ -99,15 +99,10 @@ export function exactExp(x: number): number {
   if (x === 1) return 2.718281828459045235360;
   let hi = 0, lo = 0, k = 0;
   if (ax >= EXP_HALF_LN2) {
-    if (ax < EXP_THREE_HALVES_LN2) {
-      k = x > 0 ? 1 : -1;
-      hi = x - k * LN2_HI; // k * LN2_HI is +-LN2_HI, exactly
-      lo = k * LN2_LO;
-    } else {
-      k = (INV_LN2 * x + (x > 0 ? 0.5 : -0.5)) | 0; // truncation, as C's (int)
-      hi = x - k * LN2_HI;
-      lo = k * LN2_LO;
-    }
+    // Below 1.5 ln 2, k is +-1; above, the nearest integer to x / ln 2 (truncated, as C's (int)).
+    k = ax < EXP_THREE_HALVES_LN2 ? (x > 0 ? 1 : -1) : (INV_LN2 * x + (x > 0 ? 0.5 : -0.5)) | 0;
+    hi = x - k * LN2_HI; // k * LN2_HI is exact: LN2_HI has 32 bits
+    lo = k * LN2_LO;
     x = hi - lo;
   } else if (ax < EXP_TINY) {
     return 1 + x;
