@@ -160,10 +160,14 @@ export async function benchmarkTraining(
   const ends: number[] = [];
   await run(steps * (rounds + 1), threads, (log) => ends.push(log.elapsedSeconds));
   // The first round warms the workers up; the median of the others.
-  const perStep = ends.slice(1).map((end, r) => (end - ends[r]!) * 1e6 / steps).sort((a, b) => a - b);
-  const mid = perStep.length >> 1;
-  const us = perStep.length % 2 ? perStep[mid]! : (perStep[mid - 1]! + perStep[mid]!) / 2;
+  const us = median(ends.slice(1).map((end, r) => (end - ends[r]!) * 1e6 / steps));
   return benchRow(model, { network: experiment.name, backend: backend.name, batch, threads, us });
+}
+
+/** The median of `values` (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b), mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** A row of the table for `model` trained at `us` microseconds per step of `batch` images. */

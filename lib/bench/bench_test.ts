@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fullDisk, needs, withTempDir } from "../testing/io.ts";
-import { type BenchRow, writeBenchCsv } from "./bench.ts";
+import { type BenchRow, median, writeBenchCsv } from "./bench.ts";
 
 const row: BenchRow = {
   network: "zhou",
@@ -33,3 +33,9 @@ Deno.test(
       assert.equal(line, "zhou,wasm,32,1,1500,21333,2.8,1.5,0.05,90");
     }),
 );
+
+Deno.test("median() takes the middle value, or the mean of the middle two, whatever the order", () => {
+  assert.equal(median([3, 1, 2]), 2);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  assert.equal(median([7]), 7);
+});

@@ -9,6 +9,7 @@
  */
 import { type Command, integer, runCli, runMain, UsageError } from "../../lib/cli/mod.ts";
 import { PROJECT_ROOT } from "../../lib/_fs.ts";
+import { median } from "../../lib/bench/mod.ts";
 import { METRICS_COLUMNS, untimedMetrics } from "../../lib/run/mod.ts";
 import { playgroundCli } from "../../playground/main.ts";
 import { visitPage } from "./browser.ts";
@@ -48,11 +49,6 @@ export function rowRates(csv: string): Map<string, number[]> {
   }
   return rates;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 /** The settings of a network's timed run, as command-line flags. */
 function flagsOf(network: string): string[] {
